@@ -1,0 +1,46 @@
+//! Tribe's schema history: one file per change, applied in order at start-up
+//! (`tribe serve`) or explicitly (`tribe migrate`). The same migrations run on
+//! SQLite and PostgreSQL, so they use only portable column types.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_users;
+mod m20261126_000002_create_login_attempts;
+mod m20261126_000003_create_api_tokens;
+mod m20261126_000004_create_events;
+mod m20261126_000005_create_schedule;
+mod m20261126_000006_create_online_chats;
+mod m20261126_000007_create_profiles_and_registrations;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_users::Migration),
+            Box::new(m20261126_000002_create_login_attempts::Migration),
+            Box::new(m20261126_000003_create_api_tokens::Migration),
+            Box::new(m20261126_000004_create_events::Migration),
+            Box::new(m20261126_000005_create_schedule::Migration),
+            Box::new(m20261126_000006_create_online_chats::Migration),
+            Box::new(m20261126_000007_create_profiles_and_registrations::Migration),
+        ]
+    }
+}
+
+/// Foreign key from `from_table.from_col` to `to_table.id`.
+pub(crate) fn fk<T: IntoIden + 'static, C: IntoIden, U: IntoIden + 'static, I: IntoIden>(
+    from_table: T,
+    from_col: C,
+    to_table: U,
+    to_id: I,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from_table, from_col)
+        .to(to_table, to_id)
+        .on_delete(on_delete)
+        .on_update(ForeignKeyAction::Cascade)
+        .to_owned()
+}

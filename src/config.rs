@@ -1,0 +1,169 @@
+//! One typed configuration, read from Rocket.toml profiles and overridden by
+//! `TRIBE_*` environment variables (Rocket's own settings by `ROCKET_*`).
+
+use std::time::Duration;
+
+use rocket::figment::providers::{Env, Serialized};
+use rocket::figment::Figment;
+use serde::Deserialize;
+use url::Url;
+
+/// A setting that cannot be used, named the way the operator sets it.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {setting}: {reason}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub reason: String,
+}
+
+impl ConfigError {
+    fn new(setting: &str, reason: impl Into<String>) -> Self {
+        ConfigError { setting: setting.to_owned(), reason: reason.into() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite:tribe.db` (created if missing) or `postgres://...`.
+    pub database_url: String,
+    /// Absolute base for links that leave the browser: calendar files, QR
+    /// codes, emails. Never ends with a slash.
+    pub base_url: String,
+    /// Cookies get the `Secure` flag when the service is reached over https.
+    pub secure_cookies: bool,
+    pub login_throttle: LoginThrottle,
+    /// Stylesheets, scripts and icons served under `/static`.
+    pub public_dir: std::path::PathBuf,
+}
+
+/// How many login attempts are tolerated before answers become 429.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginThrottle {
+    /// All attempts from one IP address within `ip_window`.
+    pub max_per_ip: u32,
+    pub ip_window: Duration,
+    /// Failed attempts against one account within `account_window`.
+    pub max_failures_per_account: u32,
+    pub account_window: Duration,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle {
+            max_per_ip: 30,
+            ip_window: Duration::from_secs(5 * 60),
+            max_failures_per_account: 5,
+            account_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The raw keys as they appear in Rocket.toml (`database_url`) or the
+/// environment (`TRIBE_DATABASE_URL`).
+#[derive(Debug, Deserialize)]
+struct RawConfig {
+    database_url: Option<String>,
+    base_url: Option<String>,
+    login_max_per_ip: Option<u32>,
+    login_max_failures_per_account: Option<u32>,
+    public_dir: Option<String>,
+}
+
+/// `name` in the working directory if it is there, else in the source tree
+/// this binary was built from.
+fn beside_binary_or_source(name: &str) -> std::path::PathBuf {
+    let here = std::path::PathBuf::from(name);
+    if here.is_dir() {
+        here
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:tribe.db";
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
+
+impl Config {
+    /// Rocket's figment (Rocket.toml + `ROCKET_*`) with `TRIBE_*` on top.
+    pub fn figment() -> Figment {
+        let figment = rocket::Config::figment().merge(Env::prefixed("TRIBE_").global());
+        // Templates are found from any working directory unless placed explicitly.
+        if figment.find_value("template_dir").is_err() {
+            let dir = beside_binary_or_source("templates");
+            return figment.merge(Serialized::global("template_dir", dir.to_string_lossy().into_owned()));
+        }
+        figment
+    }
+
+    /// A figment for tests and tools: the given overrides on top of the usual sources.
+    pub fn figment_with(overrides: &[(&str, String)]) -> Figment {
+        let mut figment = Self::figment();
+        for (key, value) in overrides {
+            figment = figment.merge(Serialized::global(*key, value));
+        }
+        figment
+    }
+
+    pub fn from_figment(figment: &Figment) -> Result<Config, ConfigError> {
+        let raw: RawConfig = figment.extract().map_err(|e| {
+            let name = e.path.last().map(|k| format!("TRIBE_{}", k.to_uppercase())).unwrap_or_else(|| "TRIBE_*".into());
+            ConfigError::new(&name, e.kind.to_string())
+        })?;
+
+        let database_url = raw.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError::new("TRIBE_DATABASE_URL", "expected sqlite:PATH or postgres://..."));
+        }
+
+        let base = raw.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let parsed = Url::parse(&base).map_err(|e| ConfigError::new("TRIBE_BASE_URL", format!("{e} (expected an absolute http(s) URL)")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(ConfigError::new("TRIBE_BASE_URL", "expected an absolute http(s) URL"));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(ConfigError::new("TRIBE_BASE_URL", "must not have a query or fragment"));
+        }
+
+        let mut login_throttle = LoginThrottle::default();
+        if let Some(n) = raw.login_max_per_ip {
+            login_throttle.max_per_ip = n.max(1);
+        }
+        if let Some(n) = raw.login_max_failures_per_account {
+            login_throttle.max_failures_per_account = n.max(1);
+        }
+
+        let public_dir = match raw.public_dir {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => beside_binary_or_source("public"),
+        };
+        if !public_dir.is_dir() {
+            return Err(ConfigError::new("TRIBE_PUBLIC_DIR", format!("{} is not a directory", public_dir.display())));
+        }
+
+        Ok(Config {
+            public_dir,
+            database_url,
+            base_url: base.trim_end_matches('/').to_owned(),
+            secure_cookies: parsed.scheme() == "https",
+            login_throttle,
+        })
+    }
+
+    /// Rocket's own settings, checked up front so that a bad `ROCKET_*` value
+    /// is one line, not a panic. In release a shared secret key is required:
+    /// without it each instance would invent its own and sessions would not
+    /// survive a restart or cross instances.
+    pub fn check_rocket(figment: &Figment) -> Result<rocket::Config, ConfigError> {
+        let rocket_config: rocket::Config = figment.extract().map_err(|e| {
+            let name = e.path.last().map(|k| format!("ROCKET_{}", k.to_uppercase())).unwrap_or_else(|| "ROCKET_*".into());
+            ConfigError::new(&name, e.kind.to_string())
+        })?;
+        if rocket_config.profile == rocket::Config::RELEASE_PROFILE && rocket_config.secret_key.is_zero() {
+            return Err(ConfigError::new(
+                "ROCKET_SECRET_KEY",
+                "required in release: a 256-bit base64 key, e.g. from `openssl rand -base64 32`",
+            ));
+        }
+        Ok(rocket_config)
+    }
+}

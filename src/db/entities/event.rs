@@ -1,0 +1,37 @@
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub kind: String,
+    pub time_zone: String,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub venue_name: Option<String>,
+    pub venue_address: Option<String>,
+    pub venue_map_url: Option<String>,
+    pub online_url: Option<String>,
+    pub hashtag: Option<String>,
+    pub capacity: Option<i32>,
+    pub is_published: bool,
+    pub recurrence_rule: Option<String>,
+    pub recurrence_local_time: Option<String>,
+    pub recurrence_minutes: Option<i32>,
+    pub host_name: Option<String>,
+    pub revision: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

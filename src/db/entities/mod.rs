@@ -1,0 +1,17 @@
+//! SeaORM entities, one file per table, free of behaviour: the domain modules
+//! own what the rows mean.
+
+pub mod api_token;
+pub mod chat_occurrence;
+pub mod chat_topic;
+pub mod event;
+pub mod event_member;
+pub mod event_role;
+pub mod login_attempt;
+pub mod profile;
+pub mod registration;
+pub mod room;
+pub mod session;
+pub mod session_speaker;
+pub mod track;
+pub mod user;

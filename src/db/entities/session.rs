@@ -1,0 +1,32 @@
+use sea_orm::entity::prelude::*;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub event_id: i32,
+    #[sea_orm(unique)]
+    pub guid: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub r#abstract: String,
+    pub track_id: Option<i32>,
+    pub room_id: Option<i32>,
+    pub starts_at: DateTimeUtc,
+    pub ends_at: DateTimeUtc,
+    pub capacity: Option<i32>,
+    pub status: String,
+    pub language: String,
+    #[sea_orm(column_type = "Text")]
+    pub tags: String,
+    pub revision: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,187 @@
+//! Events: the conferences, meetups and weekly online chats people come to,
+//! and who runs them.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::db::entities::{event, event_member};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Conference,
+    Meetup,
+    OnlineChat,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Conference => "conference",
+            EventKind::Meetup => "meetup",
+            EventKind::OnlineChat => "online_chat",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<EventKind> {
+        match value {
+            "conference" => Some(EventKind::Conference),
+            "meetup" => Some(EventKind::Meetup),
+            "online_chat" => Some(EventKind::OnlineChat),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Conference => "Conference",
+            EventKind::Meetup => "In-person meetup",
+            EventKind::OnlineChat => "Online chat",
+        }
+    }
+}
+
+/// What a person may do for an event besides attending it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamRole {
+    Staff,
+    Organizer,
+}
+
+impl TeamRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamRole::Staff => "staff",
+            TeamRole::Organizer => "organizer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<TeamRole> {
+        match value {
+            "staff" => Some(TeamRole::Staff),
+            "organizer" => Some(TeamRole::Organizer),
+            _ => None,
+        }
+    }
+}
+
+/// The event's zone; an unknown name (which validation never lets in) falls
+/// back to UTC rather than failing a page.
+pub fn zone_of(event: &event::Model) -> Tz {
+    event.time_zone.parse().unwrap_or(Tz::UTC)
+}
+
+/// A summary for lists: the home page and the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSummary {
+    pub slug: String,
+    pub title: String,
+    pub kind: EventKind,
+    pub kind_label: &'static str,
+    pub time_zone: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// "Jun 7–9, 2027" or "Tuesdays 20:30 (America/New_York)", in the event's zone.
+    pub when: String,
+    pub venue_name: Option<String>,
+    pub hashtag: Option<String>,
+}
+
+pub fn summarize(event: &event::Model) -> EventSummary {
+    let kind = EventKind::parse(&event.kind).unwrap_or(EventKind::Conference);
+    let zone = zone_of(event);
+    let start = event.starts_at.with_timezone(&zone);
+    let end = event.ends_at.with_timezone(&zone);
+    let when = match (kind, &event.recurrence_rule, &event.recurrence_local_time) {
+        (EventKind::OnlineChat, Some(rule), Some(time)) => format!("{} at {} {}", describe_rule(rule), time, event.time_zone),
+        _ if start.date_naive() == end.date_naive() => start.format("%a %b %-d, %Y · %H:%M").to_string() + &end.format("–%H:%M").to_string(),
+        _ if start.format("%Y-%m").to_string() == end.format("%Y-%m").to_string() => {
+            format!("{}–{}", start.format("%b %-d"), end.format("%-d, %Y"))
+        }
+        _ => format!("{} – {}", start.format("%b %-d"), end.format("%b %-d, %Y")),
+    };
+    EventSummary {
+        slug: event.slug.clone(),
+        title: event.title.clone(),
+        kind,
+        kind_label: kind.label(),
+        time_zone: event.time_zone.clone(),
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        when,
+        venue_name: event.venue_name.clone(),
+        hashtag: event.hashtag.clone(),
+    }
+}
+
+/// "Every Tuesday" for `FREQ=WEEKLY;BYDAY=TU`; the rule itself otherwise.
+pub fn describe_rule(rule: &str) -> String {
+    let mut freq = None;
+    let mut days = Vec::new();
+    for part in rule.split(';') {
+        match part.split_once('=') {
+            Some(("FREQ", f)) => freq = Some(f),
+            Some(("BYDAY", d)) => days = d.split(',').collect(),
+            _ => {}
+        }
+    }
+    let day_name = |d: &str| match d {
+        "MO" => "Monday",
+        "TU" => "Tuesday",
+        "WE" => "Wednesday",
+        "TH" => "Thursday",
+        "FR" => "Friday",
+        "SA" => "Saturday",
+        "SU" => "Sunday",
+        _ => "?",
+    };
+    match (freq, days.as_slice()) {
+        (Some("WEEKLY"), [day]) => format!("Every {}", day_name(day)),
+        (Some("WEEKLY"), days) if !days.is_empty() => format!("Every {}", days.iter().map(|d| day_name(d)).collect::<Vec<_>>().join(", ")),
+        _ => rule.to_owned(),
+    }
+}
+
+/// Published events, those still running or upcoming first, then past ones.
+pub async fn list_published(db: &DatabaseConnection) -> AppResult<Vec<event::Model>> {
+    let mut events = event::Entity::find()
+        .filter(event::Column::IsPublished.eq(true))
+        .order_by_asc(event::Column::StartsAt)
+        .all(db)
+        .await?;
+    let now = crate::domain::now();
+    events.sort_by_key(|e| (e.ends_at < now, if e.ends_at < now { -e.starts_at.timestamp() } else { e.starts_at.timestamp() }));
+    Ok(events)
+}
+
+pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<event::Model>> {
+    Ok(event::Entity::find().filter(event::Column::Slug.eq(slug)).one(db).await?)
+}
+
+/// The person's team role for the event, if any.
+pub async fn team_role(db: &DatabaseConnection, event_id: i32, user_id: i32) -> AppResult<Option<TeamRole>> {
+    Ok(event_member::Entity::find()
+        .filter(event_member::Column::EventId.eq(event_id))
+        .filter(event_member::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .and_then(|m| TeamRole::parse(&m.role)))
+}
+
+/// The UTC instant of a wall-clock time in a zone. Ambiguous times (the hour
+/// repeated when clocks go back) take the first; times skipped when clocks go
+/// forward move on by the gap, as calendar applications do.
+pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    match zone.from_local_datetime(&local).earliest() {
+        Some(t) => t.with_timezone(&Utc),
+        None => {
+            let later = local + chrono::Duration::hours(1);
+            zone.from_local_datetime(&later).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&local))
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Tribe: conference and community event platform.
+//!
+//! `build_rocket` assembles the service from a configuration and a database
+//! connection; `prepare` does the whole start-up (configuration, connection,
+//! migrations). `main.rs` is only the command line around them.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod web;
+
+use rocket::figment::Figment;
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+use sea_orm::DatabaseConnection;
+
+use crate::config::{Config, ConfigError};
+use crate::web::AppState;
+
+/// Why the service could not start, in one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("cannot open the database ({url}): {source}")]
+    Database { url: String, source: sea_orm::DbErr },
+    #[error("cannot migrate the database: {0}")]
+    Migration(sea_orm::DbErr),
+}
+
+/// Mounts every route, fairing and catcher over an open database.
+pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) -> Rocket<Build> {
+    let public_dir = config.public_dir.clone();
+    rocket::custom(figment)
+        .manage(AppState { db, config })
+        .attach(Template::fairing())
+        .attach(web::fairings::SessionLoader)
+        .attach(web::fairings::SecurityHeaders)
+        .attach(web::fairings::RequestLog)
+        .mount("/", web::pages::routes())
+        .mount("/", web::ops::routes())
+        .mount("/api", web::api::routes())
+        .mount("/static", FileServer::from(public_dir))
+        .register("/", rocket::catchers![web::catchers::default_catcher])
+}
+
+/// Reads the configuration, opens (creating if need be) and migrates the
+/// database, and builds the service.
+pub async fn prepare(figment: Figment) -> Result<Rocket<Build>, StartupError> {
+    Config::check_rocket(&figment)?;
+    let config = Config::from_figment(&figment)?;
+    let db = open_database(&config).await?;
+    Ok(build_rocket(figment, config, db))
+}
+
+/// Opens and migrates the configured database.
+pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(|source| StartupError::Database { url: redact_password(&config.database_url), source })?;
+    db::migrate(&db).await.map_err(StartupError::Migration)?;
+    Ok(db)
+}
+
+/// A database URL fit for a log line.
+fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,131 @@
+//! The `tribe` command line: serve, migrate, demo, admin. Everything else
+//! lives in the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tribe::config::Config;
+
+#[derive(Parser)]
+#[command(name = "tribe", version, about = "Tribe: conference and community events — register, build your agenda, find your tribe.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (the default). Applies pending migrations first.
+    Serve {
+        /// Load the demo data set first (only what is missing is added).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data set: conference `hitmc`, weekly chat `hcldr`, meetup `hcsm-boston`, 200 attendees. Idempotent.
+    Demo,
+    /// Site administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a site admin, or promote an existing account to one.
+    Create {
+        /// The admin's email address.
+        #[arg(long)]
+        email: String,
+        /// Display name for a new account (default: the part before the @).
+        #[arg(long)]
+        name: Option<String>,
+        /// Password for a new account; read from TRIBE_ADMIN_PASSWORD or asked for when omitted.
+        #[arg(long, env = "TRIBE_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("TRIBE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket=warn,_=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    if std::env::var("TRIBE_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli.command.unwrap_or(Command::Serve { demo: false })).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    let figment = Config::figment();
+    let config = Config::from_figment(&figment).map_err(|e| e.to_string())?;
+    match command {
+        Command::Serve { demo } => {
+            let rocket = tribe::prepare(figment).await.map_err(|e| e.to_string())?;
+            if demo {
+                let state = rocket.state::<tribe::web::AppState>().ok_or("state missing")?;
+                report_demo(tribe::domain::demo::load(&state.db).await.map_err(|e| e.to_string())?);
+            }
+            let ignited = rocket.ignite().await.map_err(|e| format!("cannot start: {e}"))?;
+            tracing::info!(address = %ignited.config().address, port = ignited.config().port, base_url = %config.base_url, "Tribe is listening");
+            ignited.launch().await.map_err(|e| format!("server stopped: {e}"))?;
+            Ok(())
+        }
+        Command::Migrate => {
+            tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Demo => {
+            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            report_demo(tribe::domain::demo::load(&db).await.map_err(|e| e.to_string())?);
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { email, name, password } } => {
+            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            let existing = tribe::domain::accounts::find_by_email(&db, &email).await.map_err(|e| e.to_string())?;
+            let password = match (password, existing) {
+                (Some(p), _) => Some(p),
+                (None, Some(_)) => None,
+                (None, None) => Some(rpassword::prompt_password("Password for the new admin: ").map_err(|e| format!("cannot read a password: {e}"))?),
+            };
+            let (admin, created) = tribe::domain::accounts::create_or_promote_site_admin(&db, &email, name.as_deref(), password).await.map_err(|e| match e {
+                tribe::error::AppError::Validation(errors) => errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+                other => other.to_string(),
+            })?;
+            println!("{} {} is a site admin", if created { "created" } else { "promoted" }, admin.email);
+            Ok(())
+        }
+    }
+}
+
+fn report_demo(report: tribe::domain::demo::DemoReport) {
+    if report.events_created.is_empty() && report.users_created == 0 {
+        println!("demo data already present; nothing added");
+    } else {
+        println!(
+            "demo data loaded: {} accounts, events {:?}, {} sessions (log in as {} / {})",
+            report.users_created,
+            report.events_created,
+            report.sessions_created,
+            tribe::domain::demo::ORGANIZER_EMAIL,
+            tribe::domain::demo::DEMO_PASSWORD
+        );
+    }
+}

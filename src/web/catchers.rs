@@ -1,0 +1,58 @@
+//! What a request that no handler answered gets: an error page or problem
+//! JSON, with any detail a guard left behind.
+
+use rocket::http::{Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Redirect, Responder};
+
+use crate::error::{wants_json, ErrorResponse};
+
+/// A message a guard leaves for the catcher (guards can only return a status).
+struct StashedDetail(std::sync::Mutex<Option<String>>);
+
+pub fn stash_detail(req: &Request<'_>, detail: String) {
+    if let Ok(mut slot) = req.local_cache(|| StashedDetail(std::sync::Mutex::new(None))).0.lock() {
+        *slot = Some(detail);
+    }
+}
+
+fn stashed_detail(req: &Request<'_>) -> Option<String> {
+    req.local_cache(|| StashedDetail(std::sync::Mutex::new(None))).0.lock().ok().and_then(|s| s.clone())
+}
+
+/// A path a browser may be sent back to after log-in: ours, never another site.
+pub fn safe_next(path: &str) -> Option<&str> {
+    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("\r") && !path.contains('\n')).then_some(path)
+}
+
+pub enum CaughtResponse {
+    LogIn(Redirect),
+    Error(ErrorResponse, bool),
+}
+
+impl<'r> Responder<'r, 'static> for CaughtResponse {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            CaughtResponse::LogIn(redirect) => redirect.respond_to(req),
+            CaughtResponse::Error(error, bearer_challenge) => {
+                let mut response = error.respond_to(req)?;
+                if bearer_challenge {
+                    response.set_header(Header::new("WWW-Authenticate", "Bearer realm=\"tribe\""));
+                }
+                Ok(response)
+            }
+        }
+    }
+}
+
+#[rocket::catch(default)]
+pub fn default_catcher(status: Status, req: &Request<'_>) -> CaughtResponse {
+    let json = wants_json(req);
+    if status == Status::Unauthorized && !json {
+        let here = req.uri().to_string();
+        let next = safe_next(&here).unwrap_or("/");
+        let encoded = url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
+        return CaughtResponse::LogIn(Redirect::to(format!("/login?next={encoded}")));
+    }
+    CaughtResponse::Error(ErrorResponse::from_status(status, stashed_detail(req)), status == Status::Unauthorized)
+}

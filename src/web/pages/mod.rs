@@ -1,0 +1,14 @@
+//! HTML pages, one module per area, each with its routes.
+
+pub mod account;
+pub mod events;
+pub mod home;
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut routes = home::routes();
+    routes.extend(account::routes());
+    routes.extend(events::routes());
+    routes
+}

@@ -1,0 +1,84 @@
+//! Page rendering: every template gets the same frame (who is logged in,
+//! this browser's CSRF token, the flash message) plus its own data.
+
+use rocket::http::Status;
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket::response::{status::Custom, Flash, Redirect, Responder};
+use rocket_dyn_templates::Template;
+use serde_json::{json, Map, Value};
+
+use crate::db::entities::user;
+use crate::error::FieldError;
+use crate::web::csrf::CsrfToken;
+use crate::web::guards::MaybeUser;
+
+/// The frame of a page: request guard for every HTML handler.
+pub struct Page {
+    pub user: Option<user::Model>,
+    pub csrf: String,
+    flash: Option<(String, String)>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Page {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
+        let csrf = req.guard::<CsrfToken>().await.succeeded().map(|t| t.0).unwrap_or_default();
+        let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| (f.kind().to_owned(), f.message().to_owned()));
+        Outcome::Success(Page { user, csrf, flash })
+    }
+}
+
+/// What an HTML handler answers.
+#[derive(Responder)]
+pub enum Html {
+    Page(Template),
+    WithStatus(Custom<Template>),
+    Redirect(Redirect),
+    Flash(Flash<Redirect>),
+}
+
+impl Page {
+    /// Renders `template` with the frame and `data` (an object) merged.
+    pub fn render(&self, template: &'static str, title: &str, data: Value) -> Template {
+        let mut context = match data {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        context.insert("title".into(), json!(title));
+        context.insert("csrf".into(), json!(self.csrf));
+        context.insert(
+            "user".into(),
+            self.user.as_ref().map(|u| json!({"id": u.id, "display_name": u.display_name, "email": u.email, "is_site_admin": u.is_site_admin})).unwrap_or(Value::Null),
+        );
+        if let Some((kind, message)) = &self.flash {
+            context.insert("flash".into(), json!({"kind": kind, "message": message}));
+        }
+        Template::render(template, Value::Object(context))
+    }
+
+    pub fn ok(&self, template: &'static str, title: &str, data: Value) -> Html {
+        Html::Page(self.render(template, title, data))
+    }
+
+    /// A form shown again with what was typed and what needs fixing.
+    pub fn invalid(&self, status: Status, template: &'static str, title: &str, mut data: Value, errors: &[FieldError]) -> Html {
+        if let Value::Object(map) = &mut data {
+            map.insert("errors".into(), field_errors(errors));
+        }
+        Html::WithStatus(Custom(status, self.render(template, title, data)))
+    }
+}
+
+/// `{field: message, ..., "_list": [...]}` for templates: beside each field,
+/// and as a summary at the top of the form.
+pub fn field_errors(errors: &[FieldError]) -> Value {
+    let mut map = Map::new();
+    for error in errors {
+        map.entry(error.field.clone()).or_insert_with(|| json!(error.message));
+    }
+    map.insert("_list".into(), json!(errors));
+    Value::Object(map)
+}
