@@ -95,11 +95,13 @@ impl Config {
         figment
     }
 
-    /// A figment for tests and tools: the given overrides on top of the usual sources.
+    /// A figment for tests and tools: the given overrides on top of the usual
+    /// sources, each value read the way an environment variable's would be.
     pub fn figment_with(overrides: &[(&str, String)]) -> Figment {
         let mut figment = Self::figment();
         for (key, value) in overrides {
-            figment = figment.merge(Serialized::global(*key, value));
+            let parsed: rocket::figment::value::Value = value.parse().unwrap_or_else(|_| value.as_str().into());
+            figment = figment.merge(Serialized::global(*key, parsed));
         }
         figment
     }
@@ -158,7 +160,7 @@ impl Config {
             let name = e.path.last().map(|k| format!("ROCKET_{}", k.to_uppercase())).unwrap_or_else(|| "ROCKET_*".into());
             ConfigError::new(&name, e.kind.to_string())
         })?;
-        if rocket_config.profile == rocket::Config::RELEASE_PROFILE && rocket_config.secret_key.is_zero() {
+        if figment.profile() == rocket::Config::RELEASE_PROFILE && rocket_config.secret_key.is_zero() {
             return Err(ConfigError::new(
                 "ROCKET_SECRET_KEY",
                 "required in release: a 256-bit base64 key, e.g. from `openssl rand -base64 32`",

@@ -1,0 +1,10 @@
+//! Integration tests: the real Rocket app over a real database (SQLite by
+//! default; PostgreSQL with TRIBE_TEST_POSTGRES_URL). One test binary, so the
+//! app links once.
+
+mod support;
+
+mod accounts;
+mod api;
+mod operations;
+mod security;

@@ -1,0 +1,162 @@
+//! The test harness: the real app over a fresh database per test — a
+//! temporary SQLite file, or a new PostgreSQL database when
+//! `TRIBE_TEST_POSTGRES_URL` is set (dropped again when the test ends).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use base64::Engine;
+use rand::RngCore;
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use tribe::config::Config;
+
+static DATABASE_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+enum Storage {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        if let Storage::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async context: a small runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                runtime.block_on(async {
+                    if let Ok(db) = Database::connect(&admin_url).await {
+                        let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        let _ = db.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub client: Client,
+    pub database_url: String,
+    secret_key: String,
+    overrides: Vec<(&'static str, String)>,
+    _storage: Storage,
+}
+
+
+async fn fresh_database() -> (String, Storage) {
+    match std::env::var("TRIBE_TEST_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!(
+                "tribe_test_{}_{}_{}",
+                std::process::id(),
+                DATABASE_COUNTER.fetch_add(1, Ordering::SeqCst),
+                rand::random::<u32>()
+            );
+            let admin = Database::connect(&admin_url).await.expect("connect to TRIBE_TEST_POSTGRES_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            admin.close().await.ok();
+            let mut url = url::Url::parse(&admin_url).expect("TRIBE_TEST_POSTGRES_URL is a URL");
+            url.set_path(&format!("/{name}"));
+            (url.to_string(), Storage::Postgres { admin_url, name })
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite:{}", dir.path().join("tribe.db").display());
+            (url, Storage::Sqlite(dir))
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with(&[]).await
+    }
+
+    /// An app with extra configuration (`("login_max_per_ip", "3".into())`).
+    pub async fn with(extra: &[(&'static str, String)]) -> TestApp {
+        let (database_url, storage) = fresh_database().await;
+        let mut key = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut key);
+        let secret_key = base64::engine::general_purpose::STANDARD.encode(key);
+        let overrides = extra.to_vec();
+        let client = Self::client_for(&database_url, &secret_key, &overrides).await;
+        TestApp { client, database_url, secret_key, overrides, _storage: storage }
+    }
+
+    async fn client_for(database_url: &str, secret_key: &str, extra: &[(&'static str, String)]) -> Client {
+        let mut overrides = vec![
+            ("database_url", database_url.to_owned()),
+            ("secret_key", secret_key.to_owned()),
+            ("log_level", "off".to_owned()),
+            ("base_url", "http://127.0.0.1:8000".to_owned()),
+        ];
+        overrides.extend(extra.iter().cloned());
+        let rocket = tribe::prepare(Config::figment_with(&overrides)).await.expect("the app starts");
+        Client::tracked(rocket).await.expect("a valid rocket")
+    }
+
+    /// A second, independent instance over the same database and secret key:
+    /// another `tribe serve` behind the same load balancer, another browser.
+    pub async fn another_instance(&self) -> Client {
+        Self::client_for(&self.database_url, &self.secret_key, &self.overrides).await
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.client.rocket().state::<tribe::web::AppState>().expect("state").db
+    }
+}
+
+/// The CSRF token from a page's form.
+pub fn csrf_in(html: &str) -> String {
+    let re = regex::Regex::new(r#"name="_csrf" value="([^"]+)""#).expect("regex");
+    re.captures(html).map(|c| c[1].to_owned()).expect("the page has a CSRF token")
+}
+
+pub async fn csrf(client: &Client) -> String {
+    let page = client.get("/login").dispatch().await.into_string().await.unwrap_or_default();
+    if let Some(found) = regex::Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap().captures(&page) {
+        return found[1].to_owned();
+    }
+    // Logged in: /login redirects, so read the token from the account page.
+    csrf_in(&client.get("/account").dispatch().await.into_string().await.unwrap_or_default())
+}
+
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
+}
+
+/// Posts a form with this browser's CSRF token added.
+pub async fn post_form<'c>(client: &'c Client, path: &'c str, fields: &[(&str, &str)]) -> LocalResponse<'c> {
+    let token = csrf(client).await;
+    let mut all = vec![("_csrf", token.as_str())];
+    all.extend_from_slice(fields);
+    client.post(path).header(ContentType::Form).body(form_body(&all)).dispatch().await
+}
+
+pub async fn sign_up(client: &Client, email: &str, name: &str, password: &str) {
+    let response = post_form(client, "/signup", &[("email", email), ("display_name", name), ("password", password)]).await;
+    assert_eq!(response.status(), Status::SeeOther, "sign-up succeeds");
+}
+
+pub async fn log_in<'c>(client: &'c Client, email: &'c str, password: &'c str) -> LocalResponse<'c> {
+    post_form(client, "/login", &[("email", email), ("password", password)]).await
+}
+
+pub fn bearer(token: &str) -> Header<'static> {
+    Header::new("Authorization", format!("Bearer {token}"))
+}
+
+pub async fn api_token(client: &Client, email: &str, password: &str) -> String {
+    let response = client
+        .post("/api/tokens")
+        .header(ContentType::JSON)
+        .body(serde_json::json!({"email": email, "password": password}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Created);
+    let body: serde_json::Value = response.into_json().await.expect("json");
+    body["token"].as_str().expect("token").to_owned()
+}
