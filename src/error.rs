@@ -22,7 +22,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.to_owned(), message: message.into() }
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -53,7 +56,9 @@ impl From<DbErr> for AppError {
         // A unique constraint that a concurrent request won is a conflict
         // about the input, not a server fault.
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("that already exists".into()),
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::Conflict("that already exists".into())
+            }
             _ => AppError::Database(err),
         }
     }
@@ -87,7 +92,9 @@ impl AppError {
     /// What the person is told; internals stay in the log.
     fn public_detail(&self) -> String {
         match self {
-            AppError::Database(_) | AppError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
+            AppError::Database(_) | AppError::Internal(_) => {
+                "Something went wrong on our side. It has been logged.".into()
+            }
             other => other.to_string(),
         }
     }
@@ -104,7 +111,12 @@ pub struct ErrorResponse {
 impl ErrorResponse {
     pub fn from_status(status: Status, detail: Option<String>) -> Self {
         let detail = detail.unwrap_or_else(|| default_detail(status).to_owned());
-        ErrorResponse { status, detail, field_errors: Vec::new(), retry_after_secs: None }
+        ErrorResponse {
+            status,
+            detail,
+            field_errors: Vec::new(),
+            retry_after_secs: None,
+        }
     }
 }
 
@@ -137,7 +149,12 @@ impl From<AppError> for ErrorResponse {
             AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
-        ErrorResponse { status: err.status(), detail: err.public_detail(), field_errors, retry_after_secs }
+        ErrorResponse {
+            status: err.status(),
+            detail: err.public_detail(),
+            field_errors,
+            retry_after_secs,
+        }
     }
 }
 
@@ -147,7 +164,10 @@ pub fn wants_json(req: &Request<'_>) -> bool {
     path.as_str().starts_with("/api/")
         || path == "/api"
         || path.as_str().starts_with("/webhooks/")
-        || req.accept().map(|a| a.preferred().media_type().is_json()).unwrap_or(false)
+        || req
+            .accept()
+            .map(|a| a.preferred().media_type().is_json())
+            .unwrap_or(false)
 }
 
 impl<'r> Responder<'r, 'static> for ErrorResponse {

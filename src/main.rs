@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use tribe::config::Config;
 
 #[derive(Parser)]
-#[command(name = "tribe", version, about = "Tribe: conference and community events — register, build your agenda, find your tribe.")]
+#[command(
+    name = "tribe",
+    version,
+    about = "Tribe: conference and community events — register, build your agenda, find your tribe."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -50,8 +54,11 @@ enum AdminCommand {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("TRIBE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket=warn,_=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let filter = EnvFilter::try_from_env("TRIBE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket=warn,_=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     if std::env::var("TRIBE_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -79,37 +86,83 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Serve { demo } => {
             let rocket = tribe::prepare(figment).await.map_err(|e| e.to_string())?;
             if demo {
-                let state = rocket.state::<tribe::web::AppState>().ok_or("state missing")?;
-                report_demo(tribe::domain::demo::load(&state.db).await.map_err(|e| e.to_string())?);
+                let state = rocket
+                    .state::<tribe::web::AppState>()
+                    .ok_or("state missing")?;
+                report_demo(
+                    tribe::domain::demo::load(&state.db)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                );
             }
-            let ignited = rocket.ignite().await.map_err(|e| format!("cannot start: {e}"))?;
+            let ignited = rocket.ignite().await.map_err(describe_launch_error)?;
             tracing::info!(address = %ignited.config().address, port = ignited.config().port, base_url = %config.base_url, "Tribe is listening");
-            ignited.launch().await.map_err(|e| format!("server stopped: {e}"))?;
+            ignited
+                .launch()
+                .await
+                .map_err(|e| format!("server stopped: {e}"))?;
             Ok(())
         }
         Command::Migrate => {
-            tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            tribe::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("database is up to date");
             Ok(())
         }
         Command::Demo => {
-            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
-            report_demo(tribe::domain::demo::load(&db).await.map_err(|e| e.to_string())?);
+            let db = tribe::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            report_demo(
+                tribe::domain::demo::load(&db)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
             Ok(())
         }
-        Command::Admin { command: AdminCommand::Create { email, name, password } } => {
-            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
-            let existing = tribe::domain::accounts::find_by_email(&db, &email).await.map_err(|e| e.to_string())?;
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    password,
+                },
+        } => {
+            let db = tribe::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let existing = tribe::domain::accounts::find_by_email(&db, &email)
+                .await
+                .map_err(|e| e.to_string())?;
             let password = match (password, existing) {
                 (Some(p), _) => Some(p),
                 (None, Some(_)) => None,
-                (None, None) => Some(rpassword::prompt_password("Password for the new admin: ").map_err(|e| format!("cannot read a password: {e}"))?),
+                (None, None) => Some(
+                    rpassword::prompt_password("Password for the new admin: ")
+                        .map_err(|e| format!("cannot read a password: {e}"))?,
+                ),
             };
-            let (admin, created) = tribe::domain::accounts::create_or_promote_site_admin(&db, &email, name.as_deref(), password).await.map_err(|e| match e {
-                tribe::error::AppError::Validation(errors) => errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+            let (admin, created) = tribe::domain::accounts::create_or_promote_site_admin(
+                &db,
+                &email,
+                name.as_deref(),
+                password,
+            )
+            .await
+            .map_err(|e| match e {
+                tribe::error::AppError::Validation(errors) => errors
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 other => other.to_string(),
             })?;
-            println!("{} {} is a site admin", if created { "created" } else { "promoted" }, admin.email);
+            println!(
+                "{} {} is a site admin",
+                if created { "created" } else { "promoted" },
+                admin.email
+            );
             Ok(())
         }
     }
@@ -127,5 +180,23 @@ fn report_demo(report: tribe::domain::demo::DemoReport) {
             tribe::domain::demo::ORGANIZER_EMAIL,
             tribe::domain::demo::DEMO_PASSWORD
         );
+    }
+}
+
+/// Rocket's start-up errors, with the detail its own (silenced) logger would print.
+fn describe_launch_error(error: rocket::Error) -> String {
+    match error.kind() {
+        rocket::error::ErrorKind::Collisions(collisions) => {
+            let routes: Vec<String> = collisions
+                .routes
+                .iter()
+                .map(|(a, b)| format!("{} {} ~ {} {}", a.method, a.uri, b.method, b.uri))
+                .collect();
+            format!("cannot start: routes collide: {}", routes.join("; "))
+        }
+        rocket::error::ErrorKind::Bind(source) => {
+            format!("cannot start: cannot listen ({source}); check ROCKET_ADDRESS and ROCKET_PORT")
+        }
+        _ => format!("cannot start: {error}"),
     }
 }

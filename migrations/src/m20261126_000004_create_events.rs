@@ -123,7 +123,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(EventMembers::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(Events::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(EventMembers::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Events::Table).to_owned())
+            .await
     }
 }

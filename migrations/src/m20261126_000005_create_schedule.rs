@@ -31,7 +31,8 @@ enum Sessions {
     Table,
     Id,
     EventId,
-    /// Stable identity across exports, imports and calendar UIDs.
+    /// Stable identity across exports, imports and calendar UIDs; unique
+    /// within its event (an imported copy of another event keeps its guids).
     Guid,
     Title,
     Abstract,
@@ -61,7 +62,11 @@ enum SessionSpeakers {
     Position,
 }
 
-fn unique_index(name: &str, table: impl IntoIden + 'static, cols: [impl IntoIden + 'static; 2]) -> IndexCreateStatement {
+fn unique_index(
+    name: &str,
+    table: impl IntoIden + 'static,
+    cols: [impl IntoIden + 'static; 2],
+) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table).unique();
     for col in cols {
@@ -82,11 +87,23 @@ impl MigrationTrait for Migration {
                     .col(string(Rooms::Name))
                     .col(integer(Rooms::Position).default(0))
                     .col(integer_null(Rooms::Capacity))
-                    .foreign_key(&mut crate::fk(Rooms::Table, Rooms::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut crate::fk(
+                        Rooms::Table,
+                        Rooms::EventId,
+                        Events::Table,
+                        Events::Id,
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(unique_index("idx_rooms_event_name", Rooms::Table, [Rooms::EventId, Rooms::Name])).await?;
+        manager
+            .create_index(unique_index(
+                "idx_rooms_event_name",
+                Rooms::Table,
+                [Rooms::EventId, Rooms::Name],
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -96,18 +113,30 @@ impl MigrationTrait for Migration {
                     .col(string(Tracks::Name))
                     .col(string(Tracks::Color))
                     .col(integer(Tracks::Position).default(0))
-                    .foreign_key(&mut crate::fk(Tracks::Table, Tracks::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut crate::fk(
+                        Tracks::Table,
+                        Tracks::EventId,
+                        Events::Table,
+                        Events::Id,
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(unique_index("idx_tracks_event_name", Tracks::Table, [Tracks::EventId, Tracks::Name])).await?;
+        manager
+            .create_index(unique_index(
+                "idx_tracks_event_name",
+                Tracks::Table,
+                [Tracks::EventId, Tracks::Name],
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
                     .col(pk_auto(Sessions::Id))
                     .col(integer(Sessions::EventId))
-                    .col(string_uniq(Sessions::Guid))
+                    .col(string(Sessions::Guid))
                     .col(string(Sessions::Title))
                     .col(text(Sessions::Abstract).default(""))
                     .col(integer_null(Sessions::TrackId))
@@ -121,11 +150,36 @@ impl MigrationTrait for Migration {
                     .col(integer(Sessions::Revision).default(1))
                     .col(timestamp_with_time_zone(Sessions::CreatedAt))
                     .col(timestamp_with_time_zone(Sessions::UpdatedAt))
-                    .foreign_key(&mut crate::fk(Sessions::Table, Sessions::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
-                    .foreign_key(&mut crate::fk(Sessions::Table, Sessions::TrackId, Tracks::Table, Tracks::Id, ForeignKeyAction::SetNull))
-                    .foreign_key(&mut crate::fk(Sessions::Table, Sessions::RoomId, Rooms::Table, Rooms::Id, ForeignKeyAction::SetNull))
+                    .foreign_key(&mut crate::fk(
+                        Sessions::Table,
+                        Sessions::EventId,
+                        Events::Table,
+                        Events::Id,
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut crate::fk(
+                        Sessions::Table,
+                        Sessions::TrackId,
+                        Tracks::Table,
+                        Tracks::Id,
+                        ForeignKeyAction::SetNull,
+                    ))
+                    .foreign_key(&mut crate::fk(
+                        Sessions::Table,
+                        Sessions::RoomId,
+                        Rooms::Table,
+                        Rooms::Id,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(unique_index(
+                "idx_sessions_event_guid",
+                Sessions::Table,
+                [Sessions::EventId, Sessions::Guid],
+            ))
             .await?;
         manager
             .create_index(
@@ -166,8 +220,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [SessionSpeakers::Table.into_iden(), Sessions::Table.into_iden(), Tracks::Table.into_iden(), Rooms::Table.into_iden()] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            SessionSpeakers::Table.into_iden(),
+            Sessions::Table.into_iden(),
+            Tracks::Table.into_iden(),
+            Rooms::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -27,7 +27,15 @@ pub fn validate_email(email: &str) -> Option<String> {
         return Some("That does not look like an email address.".into());
     }
     match email.split_once('@') {
-        Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@') => None,
+        Some((local, domain))
+            if !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@') =>
+        {
+            None
+        }
         _ => Some("That does not look like an email address.".into()),
     }
 }
@@ -48,7 +56,10 @@ pub fn validate_display_name(name: &str) -> Option<String> {
 pub fn validate_password(password: &str) -> Option<String> {
     let length = password.chars().count();
     if length < passwords::MIN_LENGTH {
-        Some(format!("Use at least {} characters.", passwords::MIN_LENGTH))
+        Some(format!(
+            "Use at least {} characters.",
+            passwords::MIN_LENGTH
+        ))
     } else if password.len() > passwords::MAX_LENGTH {
         Some(format!("Use at most {} characters.", passwords::MAX_LENGTH))
     } else {
@@ -57,7 +68,18 @@ pub fn validate_password(password: &str) -> Option<String> {
 }
 
 pub async fn find_by_email(db: &DatabaseConnection, email: &str) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(normalize_email(email))).one(db).await?)
+    find_by_email_on(db, email).await
+}
+
+/// As `find_by_email`, inside a transaction or on any connection.
+pub async fn find_by_email_on(
+    db: &impl sea_orm::ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(normalize_email(email)))
+        .one(db)
+        .await?)
 }
 
 pub async fn find_by_id(db: &DatabaseConnection, id: i32) -> AppResult<Option<user::Model>> {
@@ -81,17 +103,31 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp) -> AppResult<user::
     }
     let email = normalize_email(&input.email);
     if find_by_email(db, &email).await?.is_some() {
-        return Err(AppError::Validation(vec![FieldError::new("email", "An account with this email already exists. Log in instead?")]));
+        return Err(AppError::Validation(vec![FieldError::new(
+            "email",
+            "An account with this email already exists. Log in instead?",
+        )]));
     }
     let password_hash = passwords::hash(input.password).await?;
-    insert_user(db, &email, input.display_name.trim(), password_hash, false).await.map_err(|e| match e {
-        // Two sign-ups raced for the same address; the loser hears the same as above.
-        AppError::Conflict(_) => AppError::Validation(vec![FieldError::new("email", "An account with this email already exists. Log in instead?")]),
-        other => other,
-    })
+    insert_user(db, &email, input.display_name.trim(), password_hash, false)
+        .await
+        .map_err(|e| match e {
+            // Two sign-ups raced for the same address; the loser hears the same as above.
+            AppError::Conflict(_) => AppError::Validation(vec![FieldError::new(
+                "email",
+                "An account with this email already exists. Log in instead?",
+            )]),
+            other => other,
+        })
 }
 
-pub async fn insert_user(db: &impl sea_orm::ConnectionTrait, email: &str, display_name: &str, password_hash: String, is_site_admin: bool) -> AppResult<user::Model> {
+pub async fn insert_user(
+    db: &impl sea_orm::ConnectionTrait,
+    email: &str,
+    display_name: &str,
+    password_hash: String,
+    is_site_admin: bool,
+) -> AppResult<user::Model> {
     let at = now();
     let model = user::ActiveModel {
         email: Set(email.to_owned()),
@@ -108,24 +144,43 @@ pub async fn insert_user(db: &impl sea_orm::ConnectionTrait, email: &str, displa
 
 /// The account for these credentials, or `None`. Takes the same time whether
 /// or not the email exists.
-pub async fn authenticate(db: &DatabaseConnection, email: &str, password: &str) -> AppResult<Option<user::Model>> {
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> AppResult<Option<user::Model>> {
     let found = find_by_email(db, email).await?;
-    let stored = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| passwords::decoy_hash().to_owned());
+    let stored = found
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| passwords::decoy_hash().to_owned());
     let matches = passwords::verify(password.to_owned(), stored).await;
     Ok(found.filter(|_| matches))
 }
 
 /// Changes the password and bumps the session epoch, which logs out every
 /// other session; the caller re-issues the current one.
-pub async fn change_password(db: &DatabaseConnection, account: &user::Model, current: &str, new: &str, confirm: &str) -> AppResult<user::Model> {
+pub async fn change_password(
+    db: &DatabaseConnection,
+    account: &user::Model,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> AppResult<user::Model> {
     let mut errors = Vec::new();
     if !passwords::verify(current.to_owned(), account.password_hash.clone()).await {
-        errors.push(FieldError::new("current_password", "That is not your current password."));
+        errors.push(FieldError::new(
+            "current_password",
+            "That is not your current password.",
+        ));
     }
     if let Some(m) = validate_password(new) {
         errors.push(FieldError::new("new_password", m));
     } else if new != confirm {
-        errors.push(FieldError::new("confirm_password", "The two new passwords differ."));
+        errors.push(FieldError::new(
+            "confirm_password",
+            "The two new passwords differ.",
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -140,7 +195,12 @@ pub async fn change_password(db: &DatabaseConnection, account: &user::Model, cur
 
 /// `tribe admin create`: makes a new site admin, or promotes an existing
 /// account (its password is then left alone unless one is given).
-pub async fn create_or_promote_site_admin(db: &DatabaseConnection, email: &str, display_name: Option<&str>, password: Option<String>) -> AppResult<(user::Model, bool)> {
+pub async fn create_or_promote_site_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    display_name: Option<&str>,
+    password: Option<String>,
+) -> AppResult<(user::Model, bool)> {
     if let Some(m) = validate_email(email) {
         return Err(AppError::Validation(vec![FieldError::new("email", m)]));
     }
@@ -158,13 +218,57 @@ pub async fn create_or_promote_site_admin(db: &DatabaseConnection, email: &str, 
             Ok((model.update(db).await?, false))
         }
         None => {
-            let password = password.ok_or_else(|| AppError::BadRequest("a new account needs a password".into()))?;
-            let name = display_name.map(str::to_owned).unwrap_or_else(|| normalize_email(email).split('@').next().unwrap_or("admin").to_owned());
+            let password = password
+                .ok_or_else(|| AppError::BadRequest("a new account needs a password".into()))?;
+            let name = display_name.map(str::to_owned).unwrap_or_else(|| {
+                normalize_email(email)
+                    .split('@')
+                    .next()
+                    .unwrap_or("admin")
+                    .to_owned()
+            });
             if let Some(m) = validate_display_name(&name) {
                 return Err(AppError::Validation(vec![FieldError::new("name", m)]));
             }
             let hash = passwords::hash(password).await?;
-            Ok((insert_user(db, &normalize_email(email), name.trim(), hash, true).await?, true))
+            Ok((
+                insert_user(db, &normalize_email(email), name.trim(), hash, true).await?,
+                true,
+            ))
         }
     }
+}
+
+/// The zone a person chose in their profile, to show times in beside the event's.
+pub async fn time_zone_of(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> AppResult<Option<chrono_tz::Tz>> {
+    use crate::db::entities::profile;
+    Ok(profile::Entity::find()
+        .filter(profile::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .and_then(|p| p.time_zone)
+        .and_then(|z| z.parse().ok()))
+}
+
+/// The parts of a profile its owner made public, or `None` when they did not.
+pub async fn public_profile(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> AppResult<Option<serde_json::Value>> {
+    use crate::db::entities::profile;
+    let found = profile::Entity::find()
+        .filter(profile::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    Ok(found.filter(|p| p.visibility == "public").map(|p| {
+        serde_json::json!({
+            "headline": p.headline,
+            "organization": p.organization,
+            "pronouns": p.pronouns,
+            "bio_html": crate::domain::markdown::to_safe_html(&p.bio),
+        })
+    }))
 }

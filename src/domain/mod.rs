@@ -3,11 +3,18 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod chats;
 pub mod demo;
 pub mod events;
+pub mod exports;
+pub mod frab;
+pub mod input;
 pub mod markdown;
 pub mod passwords;
+pub mod schedule;
+pub mod sessions;
 pub mod throttle;
+pub mod times;
 
 use chrono::{DateTime, SubsecRound, Utc};
 

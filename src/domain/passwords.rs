@@ -2,7 +2,9 @@
 //! 2 passes, 1 lane, as OWASP recommends). Hashing is deliberately slow, so it
 //! runs on the blocking pool, away from the request executor.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 use crate::error::{AppError, AppResult};
@@ -28,7 +30,9 @@ pub async fn hash(password: String) -> AppResult<String> {
 /// does not match.
 pub async fn verify(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     })
     .await

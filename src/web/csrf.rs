@@ -8,6 +8,7 @@ use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::form::{Form, FromForm};
 use rocket::http::{RawStr, Status};
 use rocket::request::{self, FromRequest, Request};
+use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use crate::web::AppState;
@@ -22,7 +23,12 @@ impl CsrfToken {
     pub fn issue_new(req: &Request<'_>) -> String {
         let token = crate::domain::api_tokens::random_token(32);
         if let Some(state) = req.rocket().state::<AppState>() {
-            req.cookies().add_private(crate::web::guards::session_cookie_base(&state.config, CSRF_COOKIE, token.clone()));
+            req.cookies()
+                .add_private(crate::web::guards::session_cookie_base(
+                    &state.config,
+                    CSRF_COOKIE,
+                    token.clone(),
+                ));
         }
         token
     }
@@ -41,14 +47,19 @@ impl<'r> FromRequest<'r> for CsrfToken {
     }
 }
 
-/// The token field alone: the body of a form that is just a button.
 #[derive(FromForm)]
-pub struct CsrfOnly {
+struct CsrfField {
     #[field(name = "_csrf", default = String::new())]
     token: String,
 }
 
+/// The body of a form that is just a button (the token alone).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CsrfOnly {}
+
 /// A form body of type `T` whose `_csrf` field matched this browser's token.
+/// `T` is read with serde, so domain form types need no Rocket derive;
+/// fields it does not name (such as `_csrf`) are ignored.
 pub struct CsrfForm<T>(pub T);
 
 fn stash(req: &Request<'_>, detail: &str) {
@@ -56,12 +67,15 @@ fn stash(req: &Request<'_>, detail: &str) {
 }
 
 #[rocket::async_trait]
-impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> {
+impl<'r, T: DeserializeOwned + Send + 'static> FromData<'r> for CsrfForm<T> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
         if req.content_type().is_none_or(|ct| !ct.is_form()) {
-            stash(req, "Forms must be sent as application/x-www-form-urlencoded.");
+            stash(
+                req,
+                "Forms must be sent as application/x-www-form-urlencoded.",
+            );
             return Outcome::Error((Status::UnsupportedMediaType, ()));
         }
         let limit = req.limits().get("form").unwrap_or(64.kibibytes());
@@ -70,19 +84,33 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
             Ok(_) => return Outcome::Error((Status::PayloadTooLarge, ())),
             Err(_) => return Outcome::Error((Status::BadRequest, ())),
         };
-        let submitted = Form::<CsrfOnly>::parse_encoded(RawStr::new(&body)).map(|f| f.token).unwrap_or_default();
-        let expected = req.cookies().get_private(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+        let submitted = Form::<CsrfField>::parse_encoded(RawStr::new(&body))
+            .map(|f| f.token)
+            .unwrap_or_default();
+        let expected = req
+            .cookies()
+            .get_private(CSRF_COOKIE)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default();
         if expected.is_empty() || submitted.as_bytes().ct_eq(expected.as_bytes()).unwrap_u8() != 1 {
             stash(req, "This form has expired or did not come from this site. Reload the page and try again; nothing was changed.");
             return Outcome::Error((Status::Forbidden, ()));
         }
-        match Form::<T>::parse_encoded(RawStr::new(&body)) {
+        match serde_urlencoded::from_str::<T>(&body) {
             Ok(value) => Outcome::Success(CsrfForm(value)),
-            Err(errors) => {
-                let detail = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ");
-                stash(req, &format!("The form could not be read: {detail}"));
+            Err(error) => {
+                stash(req, &format!("The form could not be read: {error}"));
                 Outcome::Error((Status::UnprocessableEntity, ()))
             }
         }
     }
+}
+
+/// Checks a token that arrived some other way (a multipart upload's field).
+pub fn token_matches(req_cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> bool {
+    let expected = req_cookies
+        .get_private(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    !expected.is_empty() && submitted.as_bytes().ct_eq(expected.as_bytes()).unwrap_u8() == 1
 }

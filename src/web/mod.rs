@@ -3,7 +3,9 @@
 
 pub mod api;
 pub mod catchers;
+pub mod conditional;
 pub mod csrf;
+pub mod event_guards;
 pub mod fairings;
 pub mod guards;
 pub mod ops;
@@ -19,4 +21,6 @@ use crate::config::Config;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Config,
+    /// Rendered schedule exports, per event revision.
+    pub exports: crate::domain::exports::ExportCache,
 }

@@ -24,9 +24,23 @@ impl<'r> FromRequest<'r> for Page {
     type Error = std::convert::Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
-        let csrf = req.guard::<CsrfToken>().await.succeeded().map(|t| t.0).unwrap_or_default();
-        let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| (f.kind().to_owned(), f.message().to_owned()));
+        let MaybeUser(user) = req
+            .guard::<MaybeUser>()
+            .await
+            .succeeded()
+            .unwrap_or(MaybeUser(None));
+        let csrf = req
+            .guard::<CsrfToken>()
+            .await
+            .succeeded()
+            .map(|t| t.0)
+            .unwrap_or_default();
+        let flash = req
+            .guard::<Option<FlashMessage<'_>>>()
+            .await
+            .succeeded()
+            .flatten()
+            .map(|f| (f.kind().to_owned(), f.message().to_owned()));
         Outcome::Success(Page { user, csrf, flash })
     }
 }
@@ -64,7 +78,14 @@ impl Page {
     }
 
     /// A form shown again with what was typed and what needs fixing.
-    pub fn invalid(&self, status: Status, template: &'static str, title: &str, mut data: Value, errors: &[FieldError]) -> Html {
+    pub fn invalid(
+        &self,
+        status: Status,
+        template: &'static str,
+        title: &str,
+        mut data: Value,
+        errors: &[FieldError],
+    ) -> Html {
         if let Value::Object(map) = &mut data {
             map.insert("errors".into(), field_errors(errors));
         }
@@ -77,7 +98,8 @@ impl Page {
 pub fn field_errors(errors: &[FieldError]) -> Value {
     let mut map = Map::new();
     for error in errors {
-        map.entry(error.field.clone()).or_insert_with(|| json!(error.message));
+        map.entry(error.field.clone())
+            .or_insert_with(|| json!(error.message));
     }
     map.insert("_list".into(), json!(errors));
     Value::Object(map)

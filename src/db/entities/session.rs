@@ -7,7 +7,6 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub event_id: i32,
-    #[sea_orm(unique)]
     pub guid: String,
     pub title: String,
     #[sea_orm(column_type = "Text")]

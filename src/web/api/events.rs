@@ -13,5 +13,11 @@ pub fn routes() -> Vec<Route> {
 
 #[get("/events")]
 async fn list_events(state: &State<AppState>) -> AppResult<Json<Vec<EventSummary>>> {
-    Ok(Json(events::list_published(&state.db).await?.iter().map(events::summarize).collect()))
+    Ok(Json(
+        events::list_published(&state.db)
+            .await?
+            .iter()
+            .map(events::summarize)
+            .collect(),
+    ))
 }

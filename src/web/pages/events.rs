@@ -1,38 +1,257 @@
-use rocket::{get, routes, Route, State};
-use serde_json::json;
+//! The public side of an event: its home, schedule (list and grid), session
+//! and speaker pages, and the frab exports.
 
-use crate::domain::{events, markdown};
+use rocket::http::ContentType;
+use rocket::{get, routes, Route, State};
+use serde_json::{json, Value};
+
+use crate::domain::exports::ExportKind;
+use crate::domain::schedule::{self, ScheduledSession, Scope};
+use crate::domain::{accounts, chats, events, markdown, now, times};
 use crate::error::{AppError, AppResult};
+use crate::web::conditional::Conditional;
+use crate::web::event_guards::VisibleEvent;
+use crate::web::pages::schedule_view::{
+    days_list, grid, now_and_next, session_card, speaker_matches,
+};
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![event_home]
+    routes![
+        event_home,
+        schedule_page,
+        session_page,
+        speaker_page,
+        schedule_xml,
+        schedule_json
+    ]
 }
 
-/// An event's home: what, when, where. Unpublished events exist only for their team.
-#[get("/events/<slug>")]
-async fn event_home(slug: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let event = events::find_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)?;
-    let team_role = match &page.user {
-        Some(user) => events::team_role(&state.db, event.id, user.id).await?,
+async fn viewer_zone(state: &AppState, visible: &VisibleEvent) -> AppResult<Option<chrono_tz::Tz>> {
+    match &visible.viewer {
+        Some(user) => accounts::time_zone_of(&state.db, user.id).await,
+        None => Ok(None),
+    }
+}
+
+/// The team sees drafts in place; everyone else the published schedule.
+fn scope_for(visible: &VisibleEvent) -> Scope {
+    if visible.role.is_some() {
+        Scope::All
+    } else {
+        Scope::Published
+    }
+}
+
+fn event_frame(visible: &VisibleEvent) -> Value {
+    let event = &visible.event;
+    json!({
+        "event": events::summarize(event),
+        "is_published": event.is_published,
+        "can_manage": visible.role == Some(events::TeamRole::Organizer),
+        "zone": event.time_zone,
+    })
+}
+
+#[get("/events/<_slug>", rank = 2)]
+async fn event_home(
+    _slug: &str,
+    visible: VisibleEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let event = &visible.event;
+    let zone = events::zone_of(event);
+    let viewer = viewer_zone(state, &visible).await?;
+    let mut context = event_frame(&visible);
+    context["description_html"] = json!(markdown::to_safe_html(&event.description));
+    context["venue_address"] = json!(event.venue_address);
+    context["venue_map_url"] = json!(event.venue_map_url);
+    context["online_url"] = json!(event.online_url);
+    context["host_name"] = json!(event.host_name);
+    context["starts"] = json!(times::show(event.starts_at, zone, viewer));
+    context["ends"] = json!(times::show(event.ends_at, zone, viewer));
+    if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
+        if let Some(next) = chats::next_occurrence(&state.db, event, now()).await? {
+            context["next_occurrence"] = json!({
+                "start": times::show(next.starts_at, zone, viewer),
+                "end": times::show(next.ends_at, zone, viewer),
+                "moved": next.status == "moved",
+                "topics": next.topics,
+            });
+        }
+        let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
+            .await?
+            .into_iter()
+            .filter(|o| o.ends_at > now())
+            .take(6)
+            .map(|o| json!({"start": times::show(o.starts_at, zone, viewer), "status": o.status, "skipped": o.status == "skipped", "moved": o.status == "moved", "topic_count": o.topics.len()}))
+            .collect();
+        context["upcoming"] = json!(upcoming);
+    } else {
+        let loaded = schedule::load(&state.db, event, Scope::Published).await?;
+        context["session_count"] = json!(loaded.sessions.len());
+        context["now_and_next"] = json!(now_and_next(&loaded, now(), viewer));
+    }
+    Ok(page.ok("events/show", &event.title, context))
+}
+
+#[get("/events/<_slug>/schedule?<track>&<tag>&<view>")]
+async fn schedule_page(
+    _slug: &str,
+    track: Option<i32>,
+    tag: Option<&str>,
+    view: Option<&str>,
+    visible: VisibleEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let viewer = viewer_zone(state, &visible).await?;
+    let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
+    let tag = tag
+        .map(|t| t.trim().trim_start_matches('#').to_lowercase())
+        .filter(|t| !t.is_empty());
+    let keep = |s: &ScheduledSession| {
+        track.is_none_or(|t| s.session.track_id == Some(t))
+            && tag.as_ref().is_none_or(|t| s.tags().contains(t))
+    };
+    let as_grid = view == Some("grid");
+    let mut context = event_frame(&visible);
+    let mut all_tags: Vec<String> = loaded.sessions.iter().flat_map(|s| s.tags()).collect();
+    all_tags.sort();
+    all_tags.dedup();
+    context["filters"] = json!({
+        "tracks": loaded.tracks.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == track})).collect::<Vec<_>>(),
+        "tags": all_tags.iter().map(|t| json!({"name": t, "selected": Some(t) == tag.as_ref()})).collect::<Vec<_>>(),
+        "view": if as_grid { "grid" } else { "list" },
+        "active": track.is_some() || tag.is_some(),
+    });
+    if as_grid {
+        context["grids"] = json!(loaded
+            .days()
+            .iter()
+            .filter_map(|day| grid(&loaded, day, &keep, viewer))
+            .collect::<Vec<_>>());
+    } else {
+        context["days"] = json!(days_list(&loaded, &keep, viewer));
+    }
+    context["now_and_next"] = json!(now_and_next(&loaded, now(), viewer));
+    context["query"] = json!({"track": track, "tag": tag});
+    Ok(page.ok(
+        "events/schedule",
+        &format!("Schedule · {}", visible.event.title),
+        context,
+    ))
+}
+
+#[get("/events/<_slug>/sessions/<id>", rank = 2)]
+async fn session_page(
+    _slug: &str,
+    id: i32,
+    visible: VisibleEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let viewer = viewer_zone(state, &visible).await?;
+    let loaded = schedule::load(
+        &state.db,
+        &visible.event,
+        if visible.role.is_some() {
+            Scope::All
+        } else {
+            Scope::PublishedAndCancelled
+        },
+    )
+    .await?;
+    let found = loaded
+        .sessions
+        .iter()
+        .find(|s| s.session.id == id)
+        .ok_or(AppError::NotFound)?;
+    let mut context = event_frame(&visible);
+    context["session"] = session_card(&loaded, found, viewer);
+    context["abstract_html"] = json!(markdown::to_safe_html(&found.session.r#abstract));
+    context["language"] = json!(found.session.language);
+    Ok(page.ok("events/session", &found.session.title, context))
+}
+
+#[get("/events/<_slug>/speakers/<key>")]
+async fn speaker_page(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let viewer = viewer_zone(state, &visible).await?;
+    let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
+    let theirs: Vec<&ScheduledSession> = loaded
+        .sessions
+        .iter()
+        .filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key)))
+        .collect();
+    let speaker = theirs
+        .first()
+        .and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key)))
+        .ok_or(AppError::NotFound)?;
+    // A speaker's name is public with the schedule; the rest of their
+    // profile only when they made it public.
+    let profile = match speaker.user_id {
+        Some(user_id) => accounts::public_profile(&state.db, user_id).await?,
         None => None,
     };
-    if !event.is_published && team_role.is_none() && !page.user.as_ref().is_some_and(|u| u.is_site_admin) {
-        return Err(AppError::NotFound);
-    }
-    let summary = events::summarize(&event);
-    Ok(page.ok(
-        "events/show",
-        &event.title,
-        json!({
-            "event": summary,
-            "description_html": markdown::to_safe_html(&event.description),
-            "venue_address": event.venue_address,
-            "venue_map_url": event.venue_map_url,
-            "online_url": event.online_url,
-            "team_role": team_role,
-            "is_published": event.is_published,
-        }),
-    ))
+    let mut context = event_frame(&visible);
+    context["speaker"] = json!({"name": speaker.name, "profile": profile});
+    context["sessions"] = json!(theirs
+        .iter()
+        .map(|s| session_card(&loaded, s, viewer))
+        .collect::<Vec<_>>());
+    Ok(page.ok("events/speaker", &speaker.name, context))
+}
+
+async fn export(
+    visible: VisibleEvent,
+    state: &AppState,
+    kind: ExportKind,
+) -> AppResult<Conditional> {
+    let rendered = state
+        .exports
+        .get_or_render(&state.db, &visible.event, kind, &state.config.base_url)
+        .await?;
+    let (content_type, extension) = match kind {
+        ExportKind::FrabXml => (
+            ContentType::new("application", "xml").with_params(("charset", "utf-8")),
+            "xml",
+        ),
+        ExportKind::FrabJson => (ContentType::JSON, "json"),
+    };
+    Ok(Conditional {
+        rendered,
+        content_type,
+        filename: Some(format!("{}-schedule.{extension}", visible.event.slug)),
+        cache_control: if visible.event.is_published {
+            "public"
+        } else {
+            "private"
+        },
+    })
+}
+
+#[get("/events/<_slug>/schedule.xml")]
+async fn schedule_xml(
+    _slug: &str,
+    visible: VisibleEvent,
+    state: &State<AppState>,
+) -> AppResult<Conditional> {
+    export(visible, state, ExportKind::FrabXml).await
+}
+
+#[get("/events/<_slug>/schedule.json")]
+async fn schedule_json(
+    _slug: &str,
+    visible: VisibleEvent,
+    state: &State<AppState>,
+) -> AppResult<Conditional> {
+    export(visible, state, ExportKind::FrabJson).await
 }

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod events;
 pub mod home;
+pub mod organize;
+pub mod schedule_view;
 
 use rocket::Route;
 
@@ -10,5 +12,6 @@ pub fn routes() -> Vec<Route> {
     let mut routes = home::routes();
     routes.extend(account::routes());
     routes.extend(events::routes());
+    routes.extend(organize::routes());
     routes
 }

@@ -1,0 +1,537 @@
+//! Reading frab `schedule.xml` into an event, liberally: real files from
+//! pretalx, frab, FOSDEM or the CCC congress do not always follow the
+//! schema (odd slugs, extra elements, missing time zones, base64 guids).
+//! What had to be assumed is reported; what cannot be read at all is refused
+//! with its line, and nothing is half-imported.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use roxmltree::{Document, Node};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::db::entities::{event, room, session, session_speaker, track};
+use crate::domain::events::{bump_revision, local_to_utc, places, zone_of};
+use crate::domain::now;
+use crate::domain::sessions::{event_bounds, SessionStatus};
+use crate::error::{AppError, AppResult, FieldError};
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rooms_created: usize,
+    pub tracks_created: usize,
+    /// What the file did not say and we had to assume.
+    pub assumptions: Vec<String>,
+}
+
+/// A session as read from the file, before it touches the database.
+#[derive(Debug, Clone)]
+struct ParsedSession {
+    guid: String,
+    title: String,
+    abstract_text: String,
+    room: Option<String>,
+    track: Option<String>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    language: String,
+    persons: Vec<String>,
+}
+
+fn refuse(doc: &Document, node: Node, reason: impl Into<String>) -> AppError {
+    let pos = doc.text_pos_at(node.range().start);
+    AppError::Validation(vec![FieldError::new(
+        "file",
+        format!("line {}: {}", pos.row, reason.into()),
+    )])
+}
+
+fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn child_text(node: Node, name: &str) -> Option<String> {
+    child(node, name)
+        .map(|c| c.text().unwrap_or("").trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// `hh:mm`, `hh:mm:ss`, or `d:hh:mm` (seen in older frab output).
+fn parse_duration(text: &str) -> Option<Duration> {
+    let parts: Vec<i64> = text
+        .trim()
+        .split(':')
+        .map(|p| p.trim().parse::<i64>().ok())
+        .collect::<Option<Vec<_>>>()?;
+    match parts.as_slice() {
+        [h, m] => Some(Duration::hours(*h) + Duration::minutes(*m)),
+        [h, m, s] if text.len() <= 8 && *h < 100 => {
+            Some(Duration::hours(*h) + Duration::minutes(*m) + Duration::seconds(*s))
+        }
+        [d, h, m] => Some(Duration::days(*d) + Duration::hours(*h) + Duration::minutes(*m)),
+        _ => None,
+    }
+}
+
+/// A `date` element: with an offset it is exact; without one it is read in
+/// the schedule's zone.
+fn parse_instant(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(exact) = DateTime::parse_from_rfc3339(text) {
+        return Some(exact.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(local_to_utc(zone, local));
+        }
+    }
+    None
+}
+
+fn parse_file(
+    xml: &str,
+    fallback_zone: Tz,
+    report: &mut ImportReport,
+) -> AppResult<(Vec<ParsedSession>, Vec<(String, Option<String>)>)> {
+    let doc = Document::parse(xml).map_err(|e| {
+        let pos = e.pos();
+        AppError::Validation(vec![FieldError::new(
+            "file",
+            format!(
+                "line {}, column {}: this is not well-formed XML ({e})",
+                pos.row, pos.col
+            ),
+        )])
+    })?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "schedule" {
+        return Err(refuse(
+            &doc,
+            root,
+            format!(
+                "expected a frab <schedule>, found <{}>",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    let conference = child(root, "conference");
+    let acronym = conference
+        .and_then(|c| child_text(c, "acronym"))
+        .unwrap_or_else(|| "schedule".to_owned());
+    let zone = match conference.and_then(|c| child_text(c, "time_zone_name")) {
+        Some(name) => {
+            match name.parse::<Tz>() {
+                Ok(zone) => zone,
+                Err(_) => {
+                    report.assumptions.push(format!("the time zone “{name}” is unknown; times without an offset were read in {}", fallback_zone.name()));
+                    fallback_zone
+                }
+            }
+        }
+        None => {
+            report.assumptions.push(format!(
+                "the file names no time zone; times without an offset were read in {}",
+                fallback_zone.name()
+            ));
+            fallback_zone
+        }
+    };
+    let tracks: Vec<(String, Option<String>)> = conference
+        .map(|c| {
+            c.children()
+                .filter(|n| n.is_element() && n.tag_name().name() == "track")
+                .filter_map(|n| {
+                    let name = n
+                        .attribute("name")
+                        .map(str::to_owned)
+                        .or_else(|| n.text().map(|t| t.trim().to_owned()))?;
+                    (!name.is_empty()).then(|| (name, n.attribute("color").map(str::to_owned)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut sessions = Vec::new();
+    let mut missing_guids = 0;
+    let mut missing_durations = 0;
+    for day in root
+        .children()
+        .filter(|n| n.is_element() && n.tag_name().name() == "day")
+    {
+        let day_date = day
+            .attribute("date")
+            .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+        for room_node in day
+            .children()
+            .filter(|n| n.is_element() && n.tag_name().name() == "room")
+        {
+            let room_name = room_node
+                .attribute("name")
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty());
+            for node in room_node
+                .children()
+                .filter(|n| n.is_element() && n.tag_name().name() == "event")
+            {
+                let title = child_text(node, "title")
+                    .ok_or_else(|| refuse(&doc, node, "this <event> has no <title>"))?;
+                let starts_at = match child_text(node, "date").and_then(|d| parse_instant(&d, zone))
+                {
+                    Some(instant) => instant,
+                    None => {
+                        let start = child_text(node, "start").and_then(|s| {
+                            NaiveTime::parse_from_str(&s, "%H:%M")
+                                .or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S"))
+                                .ok()
+                        });
+                        match (day_date, start) {
+                            (Some(date), Some(time)) => local_to_utc(zone, date.and_time(time)),
+                            _ => return Err(refuse(
+                                &doc,
+                                node,
+                                format!(
+                                    "“{title}” has neither a <date> nor a day date with a <start>"
+                                ),
+                            )),
+                        }
+                    }
+                };
+                let length = match child_text(node, "duration").and_then(|d| parse_duration(&d)) {
+                    Some(length) if length > Duration::zero() => length,
+                    _ => {
+                        missing_durations += 1;
+                        Duration::minutes(30)
+                    }
+                };
+                let guid = match node
+                    .attribute("guid")
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                {
+                    Some(guid) => guid.to_owned(),
+                    None => {
+                        missing_guids += 1;
+                        let id = node
+                            .attribute("id")
+                            .or_else(|| node.attribute("code"))
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| format!("{}-{}", title, starts_at.timestamp()));
+                        format!("{acronym}:{id}")
+                    }
+                };
+                let abstract_text = child_text(node, "abstract").unwrap_or_default();
+                let description = child_text(node, "description").unwrap_or_default();
+                let abstract_text = match (
+                    abstract_text.is_empty(),
+                    description.is_empty() || description == abstract_text,
+                ) {
+                    (_, true) => abstract_text,
+                    (true, false) => description,
+                    (false, false) => format!("{abstract_text}\n\n{description}"),
+                };
+                let persons = child(node, "persons")
+                    .map(|p| {
+                        p.children()
+                            .filter(|n| n.is_element() && n.tag_name().name() == "person")
+                            .filter_map(|n| {
+                                n.text()
+                                    .map(|t| t.trim().to_owned())
+                                    .filter(|t| !t.is_empty())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                sessions.push(ParsedSession {
+                    guid,
+                    title,
+                    abstract_text,
+                    room: child_text(node, "room").or_else(|| room_name.clone()),
+                    track: child_text(node, "track"),
+                    starts_at,
+                    ends_at: starts_at + length,
+                    language: child_text(node, "language")
+                        .map(|l| l.to_lowercase())
+                        .filter(|l| l.len() <= 8)
+                        .unwrap_or_else(|| "en".to_owned()),
+                    persons,
+                });
+            }
+        }
+    }
+    if missing_guids > 0 {
+        report.assumptions.push(format!(
+            "{missing_guids} session(s) had no guid; they are matched by their id on re-import"
+        ));
+    }
+    if missing_durations > 0 {
+        report.assumptions.push(format!(
+            "{missing_durations} session(s) had no readable duration; 30 minutes was assumed"
+        ));
+    }
+    Ok((sessions, tracks))
+}
+
+/// Imports a frab schedule into `event` in one transaction. Re-importing the
+/// same file updates the sessions it created (matched by guid) instead of
+/// adding them again.
+pub async fn import(
+    db: &DatabaseConnection,
+    target: &event::Model,
+    xml: &str,
+) -> AppResult<ImportReport> {
+    let mut report = ImportReport::default();
+    let (parsed, file_tracks) = parse_file(xml, zone_of(target), &mut report)?;
+    if parsed.is_empty() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "file",
+            "the file contains no sessions (<event> elements inside <day><room>)",
+        )]));
+    }
+    let txn = db.begin().await?;
+    let mut rooms: HashMap<String, i32> = places::rooms(&txn, target.id)
+        .await?
+        .into_iter()
+        .map(|r| (r.name.to_lowercase(), r.id))
+        .collect();
+    let mut tracks: HashMap<String, i32> = places::tracks(&txn, target.id)
+        .await?
+        .into_iter()
+        .map(|t| (t.name.to_lowercase(), t.id))
+        .collect();
+    for (name, color) in &file_tracks {
+        ensure_track(
+            &txn,
+            target,
+            &mut tracks,
+            name,
+            color.as_deref(),
+            &mut report,
+        )
+        .await?;
+    }
+    widen_event_dates(&txn, target, &parsed, &mut report).await?;
+    for item in &parsed {
+        let room_id = match &item.room {
+            Some(name) => Some(ensure_room(&txn, target, &mut rooms, name, &mut report).await?),
+            None => None,
+        };
+        let track_id = match &item.track {
+            Some(name) => {
+                Some(ensure_track(&txn, target, &mut tracks, name, None, &mut report).await?)
+            }
+            None => None,
+        };
+        upsert_session(&txn, target, item, room_id, track_id, &mut report).await?;
+    }
+    bump_revision(&txn, target.id).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+async fn ensure_room(
+    txn: &DatabaseTransaction,
+    target: &event::Model,
+    rooms: &mut HashMap<String, i32>,
+    name: &str,
+    report: &mut ImportReport,
+) -> AppResult<i32> {
+    if let Some(id) = rooms.get(&name.to_lowercase()) {
+        return Ok(*id);
+    }
+    let created = room::ActiveModel {
+        event_id: Set(target.id),
+        name: Set(name.chars().take(100).collect()),
+        position: Set(rooms.len() as i32),
+        capacity: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    rooms.insert(name.to_lowercase(), created.id);
+    report.rooms_created += 1;
+    Ok(created.id)
+}
+
+async fn ensure_track(
+    txn: &DatabaseTransaction,
+    target: &event::Model,
+    tracks: &mut HashMap<String, i32>,
+    name: &str,
+    color: Option<&str>,
+    report: &mut ImportReport,
+) -> AppResult<i32> {
+    if let Some(id) = tracks.get(&name.to_lowercase()) {
+        return Ok(*id);
+    }
+    let color = color
+        .and_then(|c| crate::domain::input::parse_color(c).ok())
+        .unwrap_or_else(|| {
+            places::TRACK_PALETTE[tracks.len() % places::TRACK_PALETTE.len()].to_owned()
+        });
+    let created = track::ActiveModel {
+        event_id: Set(target.id),
+        name: Set(name.chars().take(100).collect()),
+        color: Set(color),
+        position: Set(tracks.len() as i32),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    tracks.insert(name.to_lowercase(), created.id);
+    report.tracks_created += 1;
+    Ok(created.id)
+}
+
+/// Sessions outside the event's days widen the event rather than being dropped.
+async fn widen_event_dates(
+    txn: &DatabaseTransaction,
+    target: &event::Model,
+    parsed: &[ParsedSession],
+    report: &mut ImportReport,
+) -> AppResult<()> {
+    let (first, last) = event_bounds(target);
+    let earliest = parsed
+        .iter()
+        .map(|s| s.starts_at)
+        .min()
+        .unwrap_or(target.starts_at);
+    let latest = parsed
+        .iter()
+        .map(|s| s.ends_at)
+        .max()
+        .unwrap_or(target.ends_at);
+    if earliest >= first && latest <= last {
+        return Ok(());
+    }
+    let mut model: event::ActiveModel = target.clone().into();
+    model.starts_at = Set(target.starts_at.min(earliest));
+    model.ends_at = Set(target.ends_at.max(latest));
+    model.updated_at = Set(now());
+    model.update(txn).await?;
+    let zone = zone_of(target);
+    report.assumptions.push(format!(
+        "the event's dates were widened to {} – {} to hold every session",
+        target
+            .starts_at
+            .min(earliest)
+            .with_timezone(&zone)
+            .format("%Y-%m-%d"),
+        target
+            .ends_at
+            .max(latest)
+            .with_timezone(&zone)
+            .format("%Y-%m-%d")
+    ));
+    Ok(())
+}
+
+async fn upsert_session(
+    txn: &DatabaseTransaction,
+    target: &event::Model,
+    item: &ParsedSession,
+    room_id: Option<i32>,
+    track_id: Option<i32>,
+    report: &mut ImportReport,
+) -> AppResult<()> {
+    let at = now();
+    let existing = session::Entity::find()
+        .filter(session::Column::EventId.eq(target.id))
+        .filter(session::Column::Guid.eq(item.guid.as_str()))
+        .one(txn)
+        .await?;
+    let speakers_now: Vec<String> = match &existing {
+        Some(found) => crate::domain::sessions::speakers_of(txn, found.id)
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect(),
+        None => Vec::new(),
+    };
+    let session_id = match existing {
+        Some(found) => {
+            let same = found.title == item.title
+                && found.r#abstract == item.abstract_text
+                && found.room_id == room_id
+                && found.track_id == track_id
+                && found.starts_at == item.starts_at
+                && found.ends_at == item.ends_at
+                && found.language == item.language
+                && found.status == SessionStatus::Published.as_str()
+                && speakers_now == item.persons;
+            if same {
+                report.unchanged += 1;
+                return Ok(());
+            }
+            let id = found.id;
+            let revision = found.revision + 1;
+            let mut model: session::ActiveModel = found.into();
+            model.title = Set(item.title.clone());
+            model.r#abstract = Set(item.abstract_text.clone());
+            model.room_id = Set(room_id);
+            model.track_id = Set(track_id);
+            model.starts_at = Set(item.starts_at);
+            model.ends_at = Set(item.ends_at);
+            model.language = Set(item.language.clone());
+            model.status = Set(SessionStatus::Published.as_str().to_owned());
+            model.revision = Set(revision);
+            model.updated_at = Set(at);
+            model.update(txn).await?;
+            report.updated += 1;
+            id
+        }
+        None => {
+            let created = session::ActiveModel {
+                event_id: Set(target.id),
+                guid: Set(item.guid.clone()),
+                title: Set(item.title.clone()),
+                r#abstract: Set(item.abstract_text.clone()),
+                track_id: Set(track_id),
+                room_id: Set(room_id),
+                starts_at: Set(item.starts_at),
+                ends_at: Set(item.ends_at),
+                capacity: Set(None),
+                status: Set(SessionStatus::Published.as_str().to_owned()),
+                language: Set(item.language.clone()),
+                tags: Set(String::new()),
+                revision: Set(1),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            report.created += 1;
+            created.id
+        }
+    };
+    session_speaker::Entity::delete_many()
+        .filter(session_speaker::Column::SessionId.eq(session_id))
+        .exec(txn)
+        .await?;
+    for (position, name) in item.persons.iter().enumerate() {
+        session_speaker::ActiveModel {
+            session_id: Set(session_id),
+            user_id: Set(None),
+            name: Set(name.chars().take(120).collect()),
+            position: Set(position as i32),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Reading what people type into forms and API bodies: times in an event's
+//! zone, optional numbers, tags, colours, URLs. Each function says what was
+//! wrong in words a person can act on.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::events::local_to_utc;
+
+/// A time as typed: `2027-06-07T10:15` (what `<input type="datetime-local">`
+/// sends; read in `zone`), with optional seconds, or RFC 3339 with an offset.
+pub fn parse_time(zone: Tz, text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("Enter a date and time.".into());
+    }
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Ok(instant.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(local_to_utc(zone, local));
+        }
+    }
+    Err("Use the form 2027-06-07T10:15.".into())
+}
+
+/// The value for a `datetime-local` input: the instant in `zone`.
+pub fn local_input_value(zone: Tz, instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&zone)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// An optional whole number within bounds; empty means none.
+pub fn parse_optional_count(text: &str, max: i32) -> Result<Option<i32>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(format!(
+            "Enter a whole number from 1 to {max}, or leave it empty."
+        )),
+    }
+}
+
+/// Tags as people write them (`#PatientEngagement, ai;  UX`) in one form:
+/// lower case, no `#`, no duplicates, joined by commas.
+pub fn normalize_tags(text: &str) -> String {
+    let mut tags: Vec<String> = Vec::new();
+    for raw in text.split([',', ';', '\n']) {
+        let tag: String = raw
+            .trim()
+            .trim_start_matches('#')
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(40)
+            .collect();
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags.join(",")
+}
+
+pub fn split_tags(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `#rrggbb`, lower case.
+pub fn parse_color(text: &str) -> Result<String, String> {
+    let text = text.trim().to_lowercase();
+    let hex = text.strip_prefix('#').unwrap_or(&text);
+    if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(format!("#{hex}"))
+    } else {
+        Err("Use a colour like #1971c2.".into())
+    }
+}
+
+/// An optional http(s) URL.
+pub fn parse_optional_url(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match url::Url::parse(text) {
+        Ok(parsed)
+            if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() =>
+        {
+            Ok(Some(parsed.to_string()))
+        }
+        _ => Err("Enter a full web address starting with https://.".into()),
+    }
+}
+
+/// Trimmed text that must be present and not too long.
+pub fn required_text(text: &str, what: &str, max_chars: usize) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(format!("Enter {what}."))
+    } else if text.chars().count() > max_chars {
+        Err(format!("Keep {what} under {max_chars} characters."))
+    } else if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        Err(format!(
+            "{} contains characters that cannot be shown.",
+            capitalize(what)
+        ))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// Optional text, empty meaning none.
+pub fn optional_text(text: &str, what: &str, max_chars: usize) -> Result<Option<String>, String> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        required_text(text, what, max_chars).map(Some)
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Lower-case ASCII words joined by hyphens, for URLs and export slugs.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in deunicode::deunicode(text)
+        .chars()
+        .flat_map(|c| c.to_lowercase())
+    {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-')
+        .chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_are_read_in_the_events_zone_and_offsets_are_respected() {
+        let ny = chrono_tz::America::New_York;
+        assert_eq!(
+            parse_time(ny, "2027-01-19T20:30").unwrap().to_rfc3339(),
+            "2027-01-20T01:30:00+00:00"
+        );
+        assert_eq!(
+            parse_time(ny, "2027-07-20T20:30").unwrap().to_rfc3339(),
+            "2027-07-21T00:30:00+00:00"
+        );
+        assert_eq!(
+            parse_time(ny, "2027-07-20T20:30:00+02:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2027-07-20T18:30:00+00:00"
+        );
+        assert!(parse_time(ny, "tomorrow").is_err());
+    }
+
+    #[test]
+    fn tags_are_normalised() {
+        assert_eq!(
+            normalize_tags("#PatientEngagement, ai;  UX,ai,,"),
+            "patientengagement,ai,ux"
+        );
+    }
+
+    #[test]
+    fn slugs_are_ascii_words() {
+        assert_eq!(
+            slugify("Patient stories: a case study!"),
+            "patient-stories-a-case-study"
+        );
+        assert_eq!(slugify("Ärzte & Pflege"), "arzte-pflege");
+        assert_eq!(slugify("日本語"), "ri-ben-yu");
+    }
+}

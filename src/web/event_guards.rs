@@ -1,0 +1,182 @@
+//! Guards that find the event named in the path and decide, once, whether
+//! this person may see it or manage it. A handler that takes one of these
+//! cannot forget the check.
+
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+
+use crate::db::entities::{event, user};
+use crate::domain::events::{self, TeamRole};
+use crate::web::guards::{ApiUser, MaybeUser};
+use crate::web::AppState;
+
+/// The path segment after `events`: `/events/<slug>/...` and `/api/events/<slug>/...`.
+fn slug_in_path<'r>(req: &'r Request<'_>) -> Option<&'r str> {
+    let mut segments = req.uri().path().segments();
+    segments.by_ref().find(|s| *s == "events")?;
+    segments.next()
+}
+
+async fn load_event(req: &Request<'_>) -> Result<event::Model, Status> {
+    let slug = slug_in_path(req).ok_or(Status::NotFound)?;
+    let state = req
+        .rocket()
+        .state::<AppState>()
+        .ok_or(Status::InternalServerError)?;
+    match events::find_by_slug(&state.db, slug).await {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(Status::NotFound),
+        Err(err) => {
+            tracing::error!(error = %err, "event lookup failed");
+            Err(Status::ServiceUnavailable)
+        }
+    }
+}
+
+async fn role_of(
+    req: &Request<'_>,
+    found: &event::Model,
+    viewer: Option<&user::Model>,
+) -> Result<Option<TeamRole>, Status> {
+    let Some(viewer) = viewer else {
+        return Ok(None);
+    };
+    let state = req
+        .rocket()
+        .state::<AppState>()
+        .ok_or(Status::InternalServerError)?;
+    events::effective_role(&state.db, found, viewer)
+        .await
+        .map_err(|_| Status::ServiceUnavailable)
+}
+
+/// An event this request may see: published, or the viewer is on its team.
+/// Unpublished events are 404 to everyone else: their existence is private.
+pub struct VisibleEvent {
+    pub event: event::Model,
+    pub viewer: Option<user::Model>,
+    pub role: Option<TeamRole>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for VisibleEvent {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let MaybeUser(viewer) = req
+            .guard::<MaybeUser>()
+            .await
+            .succeeded()
+            .unwrap_or(MaybeUser(None));
+        let found = match load_event(req).await {
+            Ok(found) => found,
+            Err(status) => return Outcome::Error((status, ())),
+        };
+        let role = match role_of(req, &found, viewer.as_ref()).await {
+            Ok(role) => role,
+            Err(status) => return Outcome::Error((status, ())),
+        };
+        if !found.is_published && role.is_none() {
+            return Outcome::Error((Status::NotFound, ()));
+        }
+        Outcome::Success(VisibleEvent {
+            event: found,
+            viewer,
+            role,
+        })
+    }
+}
+
+async fn organized(
+    req: &Request<'_>,
+    viewer: Option<user::Model>,
+    anonymous: Status,
+) -> Outcome<(event::Model, user::Model), ()> {
+    let found = match load_event(req).await {
+        Ok(found) => found,
+        Err(status) => return Outcome::Error((status, ())),
+    };
+    let Some(viewer) = viewer else {
+        return Outcome::Error((anonymous, ()));
+    };
+    match role_of(req, &found, Some(&viewer)).await {
+        Ok(Some(TeamRole::Organizer)) => Outcome::Success((found, viewer)),
+        Ok(Some(TeamRole::Staff)) => Outcome::Error((Status::Forbidden, ())),
+        // Outsiders learn nothing about unpublished events.
+        Ok(None) if !found.is_published => Outcome::Error((Status::NotFound, ())),
+        Ok(None) => Outcome::Error((Status::Forbidden, ())),
+        Err(status) => Outcome::Error((status, ())),
+    }
+}
+
+/// An event the logged-in person organizes (site admins organize every event).
+pub struct OrganizedEvent {
+    pub event: event::Model,
+    pub organizer: user::Model,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for OrganizedEvent {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let MaybeUser(viewer) = req
+            .guard::<MaybeUser>()
+            .await
+            .succeeded()
+            .unwrap_or(MaybeUser(None));
+        organized(req, viewer, Status::Unauthorized)
+            .await
+            .map(|(event, organizer)| OrganizedEvent { event, organizer })
+    }
+}
+
+/// The same for the API, authenticated by a bearer token.
+pub struct ApiOrganizedEvent {
+    pub event: event::Model,
+    pub organizer: user::Model,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ApiOrganizedEvent {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let viewer = match req.guard::<ApiUser>().await {
+            Outcome::Success(ApiUser(user)) => Some(user),
+            Outcome::Error((Status::Unauthorized, _)) => None,
+            Outcome::Error((status, _)) => return Outcome::Error((status, ())),
+            Outcome::Forward(status) => return Outcome::Forward(status),
+        };
+        organized(req, viewer, Status::Unauthorized)
+            .await
+            .map(|(event, organizer)| ApiOrganizedEvent { event, organizer })
+    }
+}
+
+/// An event the API may show this caller: published, or the bearer token's
+/// owner is on its team.
+pub struct ApiVisibleEvent {
+    pub event: event::Model,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ApiVisibleEvent {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let found = match load_event(req).await {
+            Ok(found) => found,
+            Err(status) => return Outcome::Error((status, ())),
+        };
+        if found.is_published {
+            return Outcome::Success(ApiVisibleEvent { event: found });
+        }
+        let viewer = req.guard::<ApiUser>().await.succeeded().map(|u| u.0);
+        match role_of(req, &found, viewer.as_ref()).await {
+            Ok(Some(_)) => Outcome::Success(ApiVisibleEvent { event: found }),
+            Ok(None) => Outcome::Error((Status::NotFound, ())),
+            Err(status) => Outcome::Error((status, ())),
+        }
+    }
+}
