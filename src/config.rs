@@ -18,10 +18,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(setting: &str, reason: impl Into<String>) -> Self {
-        ConfigError {
-            setting: setting.to_owned(),
-            reason: reason.into(),
-        }
+        ConfigError { setting: setting.to_owned(), reason: reason.into() }
     }
 }
 
@@ -93,10 +90,7 @@ impl Config {
         // Templates are found from any working directory unless placed explicitly.
         if figment.find_value("template_dir").is_err() {
             let dir = beside_binary_or_source("templates");
-            return figment.merge(Serialized::global(
-                "template_dir",
-                dir.to_string_lossy().into_owned(),
-            ));
+            return figment.merge(Serialized::global("template_dir", dir.to_string_lossy().into_owned()));
         }
         figment
     }
@@ -106,8 +100,7 @@ impl Config {
     pub fn figment_with(overrides: &[(&str, String)]) -> Figment {
         let mut figment = Self::figment();
         for (key, value) in overrides {
-            let parsed: rocket::figment::value::Value =
-                value.parse().unwrap_or_else(|_| value.as_str().into());
+            let parsed: rocket::figment::value::Value = value.parse().unwrap_or_else(|_| value.as_str().into());
             figment = figment.merge(Serialized::global(*key, parsed));
         }
         figment
@@ -115,45 +108,22 @@ impl Config {
 
     pub fn from_figment(figment: &Figment) -> Result<Config, ConfigError> {
         let raw: RawConfig = figment.extract().map_err(|e| {
-            let name = e
-                .path
-                .last()
-                .map(|k| format!("TRIBE_{}", k.to_uppercase()))
-                .unwrap_or_else(|| "TRIBE_*".into());
+            let name = e.path.last().map(|k| format!("TRIBE_{}", k.to_uppercase())).unwrap_or_else(|| "TRIBE_*".into());
             ConfigError::new(&name, e.kind.to_string())
         })?;
 
-        let database_url = raw
-            .database_url
-            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(ConfigError::new(
-                "TRIBE_DATABASE_URL",
-                "expected sqlite:PATH or postgres://...",
-            ));
+        let database_url = raw.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError::new("TRIBE_DATABASE_URL", "expected sqlite:PATH or postgres://..."));
         }
 
         let base = raw.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let parsed = Url::parse(&base).map_err(|e| {
-            ConfigError::new(
-                "TRIBE_BASE_URL",
-                format!("{e} (expected an absolute http(s) URL)"),
-            )
-        })?;
+        let parsed = Url::parse(&base).map_err(|e| ConfigError::new("TRIBE_BASE_URL", format!("{e} (expected an absolute http(s) URL)")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(ConfigError::new(
-                "TRIBE_BASE_URL",
-                "expected an absolute http(s) URL",
-            ));
+            return Err(ConfigError::new("TRIBE_BASE_URL", "expected an absolute http(s) URL"));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(ConfigError::new(
-                "TRIBE_BASE_URL",
-                "must not have a query or fragment",
-            ));
+            return Err(ConfigError::new("TRIBE_BASE_URL", "must not have a query or fragment"));
         }
 
         let mut login_throttle = LoginThrottle::default();
@@ -169,10 +139,7 @@ impl Config {
             None => beside_binary_or_source("public"),
         };
         if !public_dir.is_dir() {
-            return Err(ConfigError::new(
-                "TRIBE_PUBLIC_DIR",
-                format!("{} is not a directory", public_dir.display()),
-            ));
+            return Err(ConfigError::new("TRIBE_PUBLIC_DIR", format!("{} is not a directory", public_dir.display())));
         }
 
         Ok(Config {
@@ -190,20 +157,11 @@ impl Config {
     /// survive a restart or cross instances.
     pub fn check_rocket(figment: &Figment) -> Result<rocket::Config, ConfigError> {
         let rocket_config: rocket::Config = figment.extract().map_err(|e| {
-            let name = e
-                .path
-                .last()
-                .map(|k| format!("ROCKET_{}", k.to_uppercase()))
-                .unwrap_or_else(|| "ROCKET_*".into());
+            let name = e.path.last().map(|k| format!("ROCKET_{}", k.to_uppercase())).unwrap_or_else(|| "ROCKET_*".into());
             ConfigError::new(&name, e.kind.to_string())
         })?;
-        if figment.profile() == rocket::Config::RELEASE_PROFILE
-            && rocket_config.secret_key.is_zero()
-        {
-            return Err(ConfigError::new(
-                "ROCKET_SECRET_KEY",
-                "required in release: a 256-bit base64 key, e.g. from `openssl rand -base64 32`",
-            ));
+        if figment.profile() == rocket::Config::RELEASE_PROFILE && rocket_config.secret_key.is_zero() {
+            return Err(ConfigError::new("ROCKET_SECRET_KEY", "required in release: a 256-bit base64 key, e.g. from `openssl rand -base64 32`"));
         }
         Ok(rocket_config)
     }

@@ -22,10 +22,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        FieldError { field: field.to_owned(), message: message.into() }
     }
 }
 
@@ -56,9 +53,7 @@ impl From<DbErr> for AppError {
         // A unique constraint that a concurrent request won is a conflict
         // about the input, not a server fault.
         match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                AppError::Conflict("that already exists".into())
-            }
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict("that already exists".into()),
             _ => AppError::Database(err),
         }
     }
@@ -92,9 +87,7 @@ impl AppError {
     /// What the person is told; internals stay in the log.
     fn public_detail(&self) -> String {
         match self {
-            AppError::Database(_) | AppError::Internal(_) => {
-                "Something went wrong on our side. It has been logged.".into()
-            }
+            AppError::Database(_) | AppError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
             other => other.to_string(),
         }
     }
@@ -111,12 +104,7 @@ pub struct ErrorResponse {
 impl ErrorResponse {
     pub fn from_status(status: Status, detail: Option<String>) -> Self {
         let detail = detail.unwrap_or_else(|| default_detail(status).to_owned());
-        ErrorResponse {
-            status,
-            detail,
-            field_errors: Vec::new(),
-            retry_after_secs: None,
-        }
+        ErrorResponse { status, detail, field_errors: Vec::new(), retry_after_secs: None }
     }
 }
 
@@ -149,12 +137,7 @@ impl From<AppError> for ErrorResponse {
             AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
-        ErrorResponse {
-            status: err.status(),
-            detail: err.public_detail(),
-            field_errors,
-            retry_after_secs,
-        }
+        ErrorResponse { status: err.status(), detail: err.public_detail(), field_errors, retry_after_secs }
     }
 }
 
@@ -164,10 +147,7 @@ pub fn wants_json(req: &Request<'_>) -> bool {
     path.as_str().starts_with("/api/")
         || path == "/api"
         || path.as_str().starts_with("/webhooks/")
-        || req
-            .accept()
-            .map(|a| a.preferred().media_type().is_json())
-            .unwrap_or(false)
+        || req.accept().map(|a| a.preferred().media_type().is_json()).unwrap_or(false)
 }
 
 impl<'r> Responder<'r, 'static> for ErrorResponse {
@@ -184,10 +164,7 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
                 body["errors"] = json!(self.field_errors);
             }
             let text = body.to_string();
-            Response::build()
-                .header(ContentType::new("application", "problem+json"))
-                .sized_body(text.len(), Cursor::new(text))
-                .finalize()
+            Response::build().header(ContentType::new("application", "problem+json")).sized_body(text.len(), Cursor::new(text)).finalize()
         } else {
             let context = json!({
                 "title": self.status.reason().unwrap_or("Error"),

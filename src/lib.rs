@@ -34,11 +34,7 @@ pub enum StartupError {
 pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) -> Rocket<Build> {
     let public_dir = config.public_dir.clone();
     rocket::custom(figment)
-        .manage(AppState {
-            db,
-            config,
-            exports: Default::default(),
-        })
+        .manage(AppState { db, config, exports: Default::default() })
         .attach(Template::fairing())
         .attach(web::fairings::SessionLoader)
         .attach(web::fairings::SecurityHeaders)
@@ -61,12 +57,8 @@ pub async fn prepare(figment: Figment) -> Result<Rocket<Build>, StartupError> {
 
 /// Opens and migrates the configured database.
 pub async fn open_database(config: &Config) -> Result<DatabaseConnection, StartupError> {
-    let db = db::connect(&config.database_url)
-        .await
-        .map_err(|source| StartupError::Database {
-            url: redact_password(&config.database_url),
-            source,
-        })?;
+    let db =
+        db::connect(&config.database_url).await.map_err(|source| StartupError::Database { url: redact_password(&config.database_url), source })?;
     db::migrate(&db).await.map_err(StartupError::Migration)?;
     Ok(db)
 }

@@ -7,11 +7,7 @@ use clap::{Parser, Subcommand};
 use tribe::config::Config;
 
 #[derive(Parser)]
-#[command(
-    name = "tribe",
-    version,
-    about = "Tribe: conference and community events — register, build your agenda, find your tribe."
-)]
+#[command(name = "tribe", version, about = "Tribe: conference and community events — register, build your agenda, find your tribe.")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -29,10 +25,27 @@ enum Command {
     Migrate,
     /// Load the demo data set: conference `hitmc`, weekly chat `hcldr`, meetup `hcsm-boston`, 200 attendees. Idempotent.
     Demo,
+    /// Import a schedule into an existing event.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Site administration.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Read a frab schedule.xml (pretalx, frab, FOSDEM, CCC...) into an event. Re-importing updates, matching sessions by guid.
+    Frab {
+        /// The schedule.xml file.
+        file: std::path::PathBuf,
+        /// The event's address (slug).
+        #[arg(long)]
+        event: String,
     },
 }
 
@@ -54,11 +67,8 @@ enum AdminCommand {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("TRIBE_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket=warn,_=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
+    let filter = EnvFilter::try_from_env("TRIBE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,rocket=warn,_=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
     if std::env::var("TRIBE_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -86,83 +96,57 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Serve { demo } => {
             let rocket = tribe::prepare(figment).await.map_err(|e| e.to_string())?;
             if demo {
-                let state = rocket
-                    .state::<tribe::web::AppState>()
-                    .ok_or("state missing")?;
-                report_demo(
-                    tribe::domain::demo::load(&state.db)
-                        .await
-                        .map_err(|e| e.to_string())?,
-                );
+                let state = rocket.state::<tribe::web::AppState>().ok_or("state missing")?;
+                report_demo(tribe::domain::demo::load(&state.db).await.map_err(|e| e.to_string())?);
             }
             let ignited = rocket.ignite().await.map_err(describe_launch_error)?;
             tracing::info!(address = %ignited.config().address, port = ignited.config().port, base_url = %config.base_url, "Tribe is listening");
-            ignited
-                .launch()
-                .await
-                .map_err(|e| format!("server stopped: {e}"))?;
+            ignited.launch().await.map_err(|e| format!("server stopped: {e}"))?;
             Ok(())
         }
         Command::Migrate => {
-            tribe::open_database(&config)
-                .await
-                .map_err(|e| e.to_string())?;
+            tribe::open_database(&config).await.map_err(|e| e.to_string())?;
             println!("database is up to date");
             Ok(())
         }
         Command::Demo => {
-            let db = tribe::open_database(&config)
-                .await
-                .map_err(|e| e.to_string())?;
-            report_demo(
-                tribe::domain::demo::load(&db)
-                    .await
-                    .map_err(|e| e.to_string())?,
-            );
+            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            report_demo(tribe::domain::demo::load(&db).await.map_err(|e| e.to_string())?);
             Ok(())
         }
-        Command::Admin {
-            command:
-                AdminCommand::Create {
-                    email,
-                    name,
-                    password,
-                },
-        } => {
-            let db = tribe::open_database(&config)
+        Command::Import { command: ImportCommand::Frab { file, event } } => {
+            let xml = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            let target = tribe::domain::events::find_by_slug(&db, &event)
                 .await
-                .map_err(|e| e.to_string())?;
-            let existing = tribe::domain::accounts::find_by_email(&db, &email)
-                .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no event with the address {event}"))?;
+            let report = tribe::domain::frab::import::import(&db, &target, &xml).await.map_err(describe_app_error)?;
+            println!(
+                "imported {}: {} new, {} updated, {} unchanged sessions; {} new rooms, {} new tracks",
+                file.display(),
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.rooms_created,
+                report.tracks_created
+            );
+            for assumption in report.assumptions {
+                println!("assumed: {assumption}");
+            }
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { email, name, password } } => {
+            let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            let existing = tribe::domain::accounts::find_by_email(&db, &email).await.map_err(|e| e.to_string())?;
             let password = match (password, existing) {
                 (Some(p), _) => Some(p),
                 (None, Some(_)) => None,
-                (None, None) => Some(
-                    rpassword::prompt_password("Password for the new admin: ")
-                        .map_err(|e| format!("cannot read a password: {e}"))?,
-                ),
+                (None, None) => Some(rpassword::prompt_password("Password for the new admin: ").map_err(|e| format!("cannot read a password: {e}"))?),
             };
-            let (admin, created) = tribe::domain::accounts::create_or_promote_site_admin(
-                &db,
-                &email,
-                name.as_deref(),
-                password,
-            )
-            .await
-            .map_err(|e| match e {
-                tribe::error::AppError::Validation(errors) => errors
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.to_string(),
-            })?;
-            println!(
-                "{} {} is a site admin",
-                if created { "created" } else { "promoted" },
-                admin.email
-            );
+            let (admin, created) =
+                tribe::domain::accounts::create_or_promote_site_admin(&db, &email, name.as_deref(), password).await.map_err(describe_app_error)?;
+            println!("{} {} is a site admin", if created { "created" } else { "promoted" }, admin.email);
             Ok(())
         }
     }
@@ -187,16 +171,20 @@ fn report_demo(report: tribe::domain::demo::DemoReport) {
 fn describe_launch_error(error: rocket::Error) -> String {
     match error.kind() {
         rocket::error::ErrorKind::Collisions(collisions) => {
-            let routes: Vec<String> = collisions
-                .routes
-                .iter()
-                .map(|(a, b)| format!("{} {} ~ {} {}", a.method, a.uri, b.method, b.uri))
-                .collect();
+            let routes: Vec<String> = collisions.routes.iter().map(|(a, b)| format!("{} {} ~ {} {}", a.method, a.uri, b.method, b.uri)).collect();
             format!("cannot start: routes collide: {}", routes.join("; "))
         }
         rocket::error::ErrorKind::Bind(source) => {
             format!("cannot start: cannot listen ({source}); check ROCKET_ADDRESS and ROCKET_PORT")
         }
         _ => format!("cannot start: {error}"),
+    }
+}
+
+/// A domain error for the terminal: each field's message on one line.
+fn describe_app_error(error: tribe::error::AppError) -> String {
+    match error {
+        tribe::error::AppError::Validation(errors) => errors.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
     }
 }

@@ -37,10 +37,5 @@ pub(crate) fn fk<T: IntoIden + 'static, C: IntoIden, U: IntoIden + 'static, I: I
     to_id: I,
     on_delete: ForeignKeyAction,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from_col)
-        .to(to_table, to_id)
-        .on_delete(on_delete)
-        .on_update(ForeignKeyAction::Cascade)
-        .to_owned()
+    ForeignKey::create().from(from_table, from_col).to(to_table, to_id).on_delete(on_delete).on_update(ForeignKeyAction::Cascade).to_owned()
 }

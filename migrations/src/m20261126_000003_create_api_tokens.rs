@@ -30,21 +30,13 @@ impl MigrationTrait for Migration {
                     .col(string_uniq(ApiTokens::TokenHash))
                     .col(timestamp_with_time_zone(ApiTokens::CreatedAt))
                     .col(timestamp_with_time_zone_null(ApiTokens::LastUsedAt))
-                    .foreign_key(&mut crate::fk(
-                        ApiTokens::Table,
-                        ApiTokens::UserId,
-                        Users::Table,
-                        Users::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(ApiTokens::Table, ApiTokens::UserId, Users::Table, Users::Id, ForeignKeyAction::Cascade))
                     .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(ApiTokens::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(ApiTokens::Table).to_owned()).await
     }
 }

@@ -92,20 +92,8 @@ impl MigrationTrait for Migration {
                     .col(integer(EventMembers::UserId))
                     .col(string(EventMembers::Role))
                     .col(timestamp_with_time_zone(EventMembers::CreatedAt))
-                    .foreign_key(&mut crate::fk(
-                        EventMembers::Table,
-                        EventMembers::EventId,
-                        Events::Table,
-                        Events::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut crate::fk(
-                        EventMembers::Table,
-                        EventMembers::UserId,
-                        Users::Table,
-                        Users::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(EventMembers::Table, EventMembers::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut crate::fk(EventMembers::Table, EventMembers::UserId, Users::Table, Users::Id, ForeignKeyAction::Cascade))
                     .to_owned(),
             )
             .await?;
@@ -123,11 +111,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(EventMembers::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(Events::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(EventMembers::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(Events::Table).to_owned()).await
     }
 }

@@ -62,11 +62,7 @@ enum SessionSpeakers {
     Position,
 }
 
-fn unique_index(
-    name: &str,
-    table: impl IntoIden + 'static,
-    cols: [impl IntoIden + 'static; 2],
-) -> IndexCreateStatement {
+fn unique_index(name: &str, table: impl IntoIden + 'static, cols: [impl IntoIden + 'static; 2]) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table).unique();
     for col in cols {
@@ -87,23 +83,11 @@ impl MigrationTrait for Migration {
                     .col(string(Rooms::Name))
                     .col(integer(Rooms::Position).default(0))
                     .col(integer_null(Rooms::Capacity))
-                    .foreign_key(&mut crate::fk(
-                        Rooms::Table,
-                        Rooms::EventId,
-                        Events::Table,
-                        Events::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(Rooms::Table, Rooms::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(unique_index(
-                "idx_rooms_event_name",
-                Rooms::Table,
-                [Rooms::EventId, Rooms::Name],
-            ))
-            .await?;
+        manager.create_index(unique_index("idx_rooms_event_name", Rooms::Table, [Rooms::EventId, Rooms::Name])).await?;
         manager
             .create_table(
                 Table::create()
@@ -113,23 +97,11 @@ impl MigrationTrait for Migration {
                     .col(string(Tracks::Name))
                     .col(string(Tracks::Color))
                     .col(integer(Tracks::Position).default(0))
-                    .foreign_key(&mut crate::fk(
-                        Tracks::Table,
-                        Tracks::EventId,
-                        Events::Table,
-                        Events::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(Tracks::Table, Tracks::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(unique_index(
-                "idx_tracks_event_name",
-                Tracks::Table,
-                [Tracks::EventId, Tracks::Name],
-            ))
-            .await?;
+        manager.create_index(unique_index("idx_tracks_event_name", Tracks::Table, [Tracks::EventId, Tracks::Name])).await?;
         manager
             .create_table(
                 Table::create()
@@ -150,45 +122,16 @@ impl MigrationTrait for Migration {
                     .col(integer(Sessions::Revision).default(1))
                     .col(timestamp_with_time_zone(Sessions::CreatedAt))
                     .col(timestamp_with_time_zone(Sessions::UpdatedAt))
-                    .foreign_key(&mut crate::fk(
-                        Sessions::Table,
-                        Sessions::EventId,
-                        Events::Table,
-                        Events::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut crate::fk(
-                        Sessions::Table,
-                        Sessions::TrackId,
-                        Tracks::Table,
-                        Tracks::Id,
-                        ForeignKeyAction::SetNull,
-                    ))
-                    .foreign_key(&mut crate::fk(
-                        Sessions::Table,
-                        Sessions::RoomId,
-                        Rooms::Table,
-                        Rooms::Id,
-                        ForeignKeyAction::SetNull,
-                    ))
+                    .foreign_key(&mut crate::fk(Sessions::Table, Sessions::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut crate::fk(Sessions::Table, Sessions::TrackId, Tracks::Table, Tracks::Id, ForeignKeyAction::SetNull))
+                    .foreign_key(&mut crate::fk(Sessions::Table, Sessions::RoomId, Rooms::Table, Rooms::Id, ForeignKeyAction::SetNull))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(unique_index(
-                "idx_sessions_event_guid",
-                Sessions::Table,
-                [Sessions::EventId, Sessions::Guid],
-            ))
-            .await?;
+        manager.create_index(unique_index("idx_sessions_event_guid", Sessions::Table, [Sessions::EventId, Sessions::Guid])).await?;
         manager
             .create_index(
-                Index::create()
-                    .name("idx_sessions_event_start")
-                    .table(Sessions::Table)
-                    .col(Sessions::EventId)
-                    .col(Sessions::StartsAt)
-                    .to_owned(),
+                Index::create().name("idx_sessions_event_start").table(Sessions::Table).col(Sessions::EventId).col(Sessions::StartsAt).to_owned(),
             )
             .await?;
         manager
@@ -207,28 +150,15 @@ impl MigrationTrait for Migration {
                         Sessions::Id,
                         ForeignKeyAction::Cascade,
                     ))
-                    .foreign_key(&mut crate::fk(
-                        SessionSpeakers::Table,
-                        SessionSpeakers::UserId,
-                        Users::Table,
-                        Users::Id,
-                        ForeignKeyAction::SetNull,
-                    ))
+                    .foreign_key(&mut crate::fk(SessionSpeakers::Table, SessionSpeakers::UserId, Users::Table, Users::Id, ForeignKeyAction::SetNull))
                     .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            SessionSpeakers::Table.into_iden(),
-            Sessions::Table.into_iden(),
-            Tracks::Table.into_iden(),
-            Rooms::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+        for table in [SessionSpeakers::Table.into_iden(), Sessions::Table.into_iden(), Tracks::Table.into_iden(), Rooms::Table.into_iden()] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

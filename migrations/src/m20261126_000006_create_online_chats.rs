@@ -98,11 +98,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(ChatTopics::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(ChatOccurrences::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(ChatTopics::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(ChatOccurrences::Table).to_owned()).await
     }
 }

@@ -82,13 +82,7 @@ impl MigrationTrait for Migration {
                     .col(boolean(Profiles::MatchingEnabled).default(true))
                     .col(timestamp_with_time_zone(Profiles::CreatedAt))
                     .col(timestamp_with_time_zone(Profiles::UpdatedAt))
-                    .foreign_key(&mut crate::fk(
-                        Profiles::Table,
-                        Profiles::UserId,
-                        Users::Table,
-                        Users::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(Profiles::Table, Profiles::UserId, Users::Table, Users::Id, ForeignKeyAction::Cascade))
                     .to_owned(),
             )
             .await?;
@@ -101,13 +95,7 @@ impl MigrationTrait for Migration {
                     .col(string(EventRoles::Name))
                     .col(string(EventRoles::Color))
                     .col(integer(EventRoles::Position).default(0))
-                    .foreign_key(&mut crate::fk(
-                        EventRoles::Table,
-                        EventRoles::EventId,
-                        Events::Table,
-                        Events::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(EventRoles::Table, EventRoles::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
                     .to_owned(),
             )
             .await?;
@@ -133,20 +121,8 @@ impl MigrationTrait for Migration {
                     .col(string(Registrations::Status))
                     .col(timestamp_with_time_zone(Registrations::CreatedAt))
                     .col(timestamp_with_time_zone(Registrations::UpdatedAt))
-                    .foreign_key(&mut crate::fk(
-                        Registrations::Table,
-                        Registrations::EventId,
-                        Events::Table,
-                        Events::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut crate::fk(
-                        Registrations::Table,
-                        Registrations::UserId,
-                        Users::Table,
-                        Users::Id,
-                        ForeignKeyAction::Cascade,
-                    ))
+                    .foreign_key(&mut crate::fk(Registrations::Table, Registrations::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut crate::fk(Registrations::Table, Registrations::UserId, Users::Table, Users::Id, ForeignKeyAction::Cascade))
                     .foreign_key(&mut crate::fk(
                         Registrations::Table,
                         Registrations::RoleId,
@@ -170,14 +146,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Registrations::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(EventRoles::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(Profiles::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Registrations::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(EventRoles::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(Profiles::Table).to_owned()).await
     }
 }

@@ -28,11 +28,7 @@ pub fn validate_email(email: &str) -> Option<String> {
     }
     match email.split_once('@') {
         Some((local, domain))
-            if !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@') =>
+            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@') =>
         {
             None
         }
@@ -56,10 +52,7 @@ pub fn validate_display_name(name: &str) -> Option<String> {
 pub fn validate_password(password: &str) -> Option<String> {
     let length = password.chars().count();
     if length < passwords::MIN_LENGTH {
-        Some(format!(
-            "Use at least {} characters.",
-            passwords::MIN_LENGTH
-        ))
+        Some(format!("Use at least {} characters.", passwords::MIN_LENGTH))
     } else if password.len() > passwords::MAX_LENGTH {
         Some(format!("Use at most {} characters.", passwords::MAX_LENGTH))
     } else {
@@ -72,14 +65,8 @@ pub async fn find_by_email(db: &DatabaseConnection, email: &str) -> AppResult<Op
 }
 
 /// As `find_by_email`, inside a transaction or on any connection.
-pub async fn find_by_email_on(
-    db: &impl sea_orm::ConnectionTrait,
-    email: &str,
-) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(normalize_email(email)))
-        .one(db)
-        .await?)
+pub async fn find_by_email_on(db: &impl sea_orm::ConnectionTrait, email: &str) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find().filter(user::Column::Email.eq(normalize_email(email))).one(db).await?)
 }
 
 pub async fn find_by_id(db: &DatabaseConnection, id: i32) -> AppResult<Option<user::Model>> {
@@ -103,22 +90,14 @@ pub async fn sign_up(db: &DatabaseConnection, input: SignUp) -> AppResult<user::
     }
     let email = normalize_email(&input.email);
     if find_by_email(db, &email).await?.is_some() {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "email",
-            "An account with this email already exists. Log in instead?",
-        )]));
+        return Err(AppError::Validation(vec![FieldError::new("email", "An account with this email already exists. Log in instead?")]));
     }
     let password_hash = passwords::hash(input.password).await?;
-    insert_user(db, &email, input.display_name.trim(), password_hash, false)
-        .await
-        .map_err(|e| match e {
-            // Two sign-ups raced for the same address; the loser hears the same as above.
-            AppError::Conflict(_) => AppError::Validation(vec![FieldError::new(
-                "email",
-                "An account with this email already exists. Log in instead?",
-            )]),
-            other => other,
-        })
+    insert_user(db, &email, input.display_name.trim(), password_hash, false).await.map_err(|e| match e {
+        // Two sign-ups raced for the same address; the loser hears the same as above.
+        AppError::Conflict(_) => AppError::Validation(vec![FieldError::new("email", "An account with this email already exists. Log in instead?")]),
+        other => other,
+    })
 }
 
 pub async fn insert_user(
@@ -144,43 +123,24 @@ pub async fn insert_user(
 
 /// The account for these credentials, or `None`. Takes the same time whether
 /// or not the email exists.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    email: &str,
-    password: &str,
-) -> AppResult<Option<user::Model>> {
+pub async fn authenticate(db: &DatabaseConnection, email: &str, password: &str) -> AppResult<Option<user::Model>> {
     let found = find_by_email(db, email).await?;
-    let stored = found
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| passwords::decoy_hash().to_owned());
+    let stored = found.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| passwords::decoy_hash().to_owned());
     let matches = passwords::verify(password.to_owned(), stored).await;
     Ok(found.filter(|_| matches))
 }
 
 /// Changes the password and bumps the session epoch, which logs out every
 /// other session; the caller re-issues the current one.
-pub async fn change_password(
-    db: &DatabaseConnection,
-    account: &user::Model,
-    current: &str,
-    new: &str,
-    confirm: &str,
-) -> AppResult<user::Model> {
+pub async fn change_password(db: &DatabaseConnection, account: &user::Model, current: &str, new: &str, confirm: &str) -> AppResult<user::Model> {
     let mut errors = Vec::new();
     if !passwords::verify(current.to_owned(), account.password_hash.clone()).await {
-        errors.push(FieldError::new(
-            "current_password",
-            "That is not your current password.",
-        ));
+        errors.push(FieldError::new("current_password", "That is not your current password."));
     }
     if let Some(m) = validate_password(new) {
         errors.push(FieldError::new("new_password", m));
     } else if new != confirm {
-        errors.push(FieldError::new(
-            "confirm_password",
-            "The two new passwords differ.",
-        ));
+        errors.push(FieldError::new("confirm_password", "The two new passwords differ."));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -218,51 +178,27 @@ pub async fn create_or_promote_site_admin(
             Ok((model.update(db).await?, false))
         }
         None => {
-            let password = password
-                .ok_or_else(|| AppError::BadRequest("a new account needs a password".into()))?;
-            let name = display_name.map(str::to_owned).unwrap_or_else(|| {
-                normalize_email(email)
-                    .split('@')
-                    .next()
-                    .unwrap_or("admin")
-                    .to_owned()
-            });
+            let password = password.ok_or_else(|| AppError::BadRequest("a new account needs a password".into()))?;
+            let name = display_name.map(str::to_owned).unwrap_or_else(|| normalize_email(email).split('@').next().unwrap_or("admin").to_owned());
             if let Some(m) = validate_display_name(&name) {
                 return Err(AppError::Validation(vec![FieldError::new("name", m)]));
             }
             let hash = passwords::hash(password).await?;
-            Ok((
-                insert_user(db, &normalize_email(email), name.trim(), hash, true).await?,
-                true,
-            ))
+            Ok((insert_user(db, &normalize_email(email), name.trim(), hash, true).await?, true))
         }
     }
 }
 
 /// The zone a person chose in their profile, to show times in beside the event's.
-pub async fn time_zone_of(
-    db: &DatabaseConnection,
-    user_id: i32,
-) -> AppResult<Option<chrono_tz::Tz>> {
+pub async fn time_zone_of(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<chrono_tz::Tz>> {
     use crate::db::entities::profile;
-    Ok(profile::Entity::find()
-        .filter(profile::Column::UserId.eq(user_id))
-        .one(db)
-        .await?
-        .and_then(|p| p.time_zone)
-        .and_then(|z| z.parse().ok()))
+    Ok(profile::Entity::find().filter(profile::Column::UserId.eq(user_id)).one(db).await?.and_then(|p| p.time_zone).and_then(|z| z.parse().ok()))
 }
 
 /// The parts of a profile its owner made public, or `None` when they did not.
-pub async fn public_profile(
-    db: &DatabaseConnection,
-    user_id: i32,
-) -> AppResult<Option<serde_json::Value>> {
+pub async fn public_profile(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<serde_json::Value>> {
     use crate::db::entities::profile;
-    let found = profile::Entity::find()
-        .filter(profile::Column::UserId.eq(user_id))
-        .one(db)
-        .await?;
+    let found = profile::Entity::find().filter(profile::Column::UserId.eq(user_id)).one(db).await?;
     Ok(found.filter(|p| p.visibility == "public").map(|p| {
         serde_json::json!({
             "headline": p.headline,

@@ -3,9 +3,7 @@
 
 use base64::Engine;
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 
 use crate::db::entities::{api_token, user};
@@ -27,18 +25,11 @@ fn hash_token(token: &str) -> String {
 }
 
 /// Creates a token and returns it with its only plaintext copy.
-pub async fn create(
-    db: &DatabaseConnection,
-    user_id: i32,
-    name: &str,
-) -> AppResult<(api_token::Model, String)> {
+pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str) -> AppResult<(api_token::Model, String)> {
     let name = name.trim();
     let name = if name.is_empty() { "API token" } else { name };
     if name.chars().count() > 100 {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "name",
-            "Keep the token name under 100 characters.",
-        )]));
+        return Err(AppError::Validation(vec![FieldError::new("name", "Keep the token name under 100 characters.")]));
     }
     let plaintext = format!("{PREFIX}{}", random_token(32));
     let model = api_token::ActiveModel {
@@ -59,18 +50,11 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> AppResult<Opt
     if !token.starts_with(PREFIX) || token.len() > 200 {
         return Ok(None);
     }
-    let Some(found) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash_token(token)))
-        .one(db)
-        .await?
-    else {
+    let Some(found) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash_token(token))).one(db).await? else {
         return Ok(None);
     };
     // Recorded at most once a minute, so that reading the API is not a write per request.
-    if found
-        .last_used_at
-        .is_none_or(|t| now() - t > chrono::Duration::minutes(1))
-    {
+    if found.last_used_at.is_none_or(|t| now() - t > chrono::Duration::minutes(1)) {
         let mut touch: api_token::ActiveModel = found.clone().into();
         touch.last_used_at = Set(Some(now()));
         touch.update(db).await?;
@@ -78,24 +62,14 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> AppResult<Opt
     Ok(user::Entity::find_by_id(found.user_id).one(db).await?)
 }
 
-pub async fn list_for_user(
-    db: &DatabaseConnection,
-    user_id: i32,
-) -> AppResult<Vec<api_token::Model>> {
-    Ok(api_token::Entity::find()
-        .filter(api_token::Column::UserId.eq(user_id))
-        .order_by_desc(api_token::Column::CreatedAt)
-        .all(db)
-        .await?)
+pub async fn list_for_user(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<api_token::Model>> {
+    Ok(api_token::Entity::find().filter(api_token::Column::UserId.eq(user_id)).order_by_desc(api_token::Column::CreatedAt).all(db).await?)
 }
 
 /// Revokes one of the user's own tokens; another user's token is "not found".
 pub async fn revoke(db: &DatabaseConnection, user_id: i32, token_id: i32) -> AppResult<()> {
-    let result = api_token::Entity::delete_many()
-        .filter(api_token::Column::Id.eq(token_id))
-        .filter(api_token::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    let result =
+        api_token::Entity::delete_many().filter(api_token::Column::Id.eq(token_id)).filter(api_token::Column::UserId.eq(user_id)).exec(db).await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound);
     }

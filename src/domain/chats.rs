@@ -2,10 +2,7 @@
 //! skips, moves and topics organizers set on particular weeks.
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::Serialize;
 
 use crate::db::entities::{chat_occurrence, chat_topic, event};
@@ -86,21 +83,12 @@ fn length(event: &event::Model) -> Duration {
     Duration::minutes(i64::from(event.recurrence_minutes.unwrap_or(60)))
 }
 
-async fn overrides(
-    db: &DatabaseConnection,
-    event_id: i32,
-) -> AppResult<Vec<(chat_occurrence::Model, Vec<chat_topic::Model>)>> {
-    let rows = chat_occurrence::Entity::find()
-        .filter(chat_occurrence::Column::EventId.eq(event_id))
-        .all(db)
-        .await?;
+async fn overrides(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<(chat_occurrence::Model, Vec<chat_topic::Model>)>> {
+    let rows = chat_occurrence::Entity::find().filter(chat_occurrence::Column::EventId.eq(event_id)).all(db).await?;
     let mut result = Vec::with_capacity(rows.len());
     for row in rows {
-        let topics = chat_topic::Entity::find()
-            .filter(chat_topic::Column::OccurrenceId.eq(row.id))
-            .order_by_asc(chat_topic::Column::Position)
-            .all(db)
-            .await?;
+        let topics =
+            chat_topic::Entity::find().filter(chat_topic::Column::OccurrenceId.eq(row.id)).order_by_asc(chat_topic::Column::Position).all(db).await?;
         result.push((row, topics));
     }
     Ok(result)
@@ -119,49 +107,36 @@ fn to_topics(rows: &[chat_topic::Model]) -> Vec<Topic> {
 }
 
 /// Every occurrence of the series, with its overrides applied.
-pub async fn occurrences(
-    db: &DatabaseConnection,
-    event: &event::Model,
-) -> AppResult<Vec<Occurrence>> {
+pub async fn occurrences(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<Occurrence>> {
     let stored = overrides(db, event.id).await?;
     let mut result: Vec<Occurrence> = rule_starts(event)
         .into_iter()
-        .map(
-            |start| match stored.iter().find(|(o, _)| o.scheduled_start == start) {
-                Some((o, topics)) => Occurrence {
-                    scheduled_start: start,
-                    starts_at: o.starts_at,
-                    ends_at: o.ends_at,
-                    status: o.status.clone(),
-                    topics: to_topics(topics),
-                    revision: o.revision,
-                },
-                None => Occurrence {
-                    scheduled_start: start,
-                    starts_at: start,
-                    ends_at: start + length(event),
-                    status: "scheduled".into(),
-                    topics: Vec::new(),
-                    revision: 1,
-                },
+        .map(|start| match stored.iter().find(|(o, _)| o.scheduled_start == start) {
+            Some((o, topics)) => Occurrence {
+                scheduled_start: start,
+                starts_at: o.starts_at,
+                ends_at: o.ends_at,
+                status: o.status.clone(),
+                topics: to_topics(topics),
+                revision: o.revision,
             },
-        )
+            None => Occurrence {
+                scheduled_start: start,
+                starts_at: start,
+                ends_at: start + length(event),
+                status: "scheduled".into(),
+                topics: Vec::new(),
+                revision: 1,
+            },
+        })
         .collect();
     result.sort_by_key(|o| o.scheduled_start);
     Ok(result)
 }
 
 /// The next occurrence that is not skipped and has not ended.
-pub async fn next_occurrence(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    at: DateTime<Utc>,
-) -> AppResult<Option<Occurrence>> {
-    let mut upcoming: Vec<Occurrence> = occurrences(db, event)
-        .await?
-        .into_iter()
-        .filter(|o| o.status != "skipped" && o.ends_at > at)
-        .collect();
+pub async fn next_occurrence(db: &DatabaseConnection, event: &event::Model, at: DateTime<Utc>) -> AppResult<Option<Occurrence>> {
+    let mut upcoming: Vec<Occurrence> = occurrences(db, event).await?.into_iter().filter(|o| o.status != "skipped" && o.ends_at > at).collect();
     upcoming.sort_by_key(|o| o.starts_at);
     Ok(upcoming.into_iter().next())
 }
@@ -182,11 +157,7 @@ pub struct OccurrenceForm {
 
 /// Saves an occurrence's override; topics are posted 5 minutes in and then
 /// evenly through the hour unless the organizer says otherwise.
-pub async fn save_occurrence(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    form: &OccurrenceForm,
-) -> AppResult<Occurrence> {
+pub async fn save_occurrence(db: &DatabaseConnection, event: &event::Model, form: &OccurrenceForm) -> AppResult<Occurrence> {
     let zone = zone_of(event);
     let scheduled = DateTime::parse_from_rfc3339(form.scheduled_start.trim())
         .map(|d| d.with_timezone(&Utc))
@@ -198,30 +169,16 @@ pub async fn save_occurrence(
         "" | "scheduled" => "scheduled",
         "skipped" => "skipped",
         "moved" => "moved",
-        _ => {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "status",
-                "Choose scheduled, skipped or moved.",
-            )]))
-        }
+        _ => return Err(AppError::Validation(vec![FieldError::new("status", "Choose scheduled, skipped or moved.")])),
     };
     let starts_at = if status == "moved" {
-        input::parse_time(zone, &form.starts_at)
-            .map_err(|m| AppError::Validation(vec![FieldError::new("starts_at", m)]))?
+        input::parse_time(zone, &form.starts_at).map_err(|m| AppError::Validation(vec![FieldError::new("starts_at", m)]))?
     } else {
         scheduled
     };
-    let lines: Vec<&str> = form
-        .topics
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = form.topics.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     if lines.len() > 12 {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "topics",
-            "At most 12 topics per chat.",
-        )]));
+        return Err(AppError::Validation(vec![FieldError::new("topics", "At most 12 topics per chat.")]));
     }
     let minutes = i64::from(event.recurrence_minutes.unwrap_or(60));
     let txn = db.begin().await?;
@@ -258,18 +215,14 @@ pub async fn save_occurrence(
             .await?
         }
     };
-    chat_topic::Entity::delete_many()
-        .filter(chat_topic::Column::OccurrenceId.eq(row.id))
-        .exec(&txn)
-        .await?;
+    chat_topic::Entity::delete_many().filter(chat_topic::Column::OccurrenceId.eq(row.id)).exec(&txn).await?;
     let spacing = ((minutes - 10).max(lines.len() as i64) / lines.len().max(1) as i64).max(1);
     for (i, line) in lines.iter().enumerate() {
         let (title, question) = match line.split_once('|') {
             Some((title, question)) => (title.trim(), question.trim()),
             None => (*line, ""),
         };
-        let title = input::required_text(title, "the topic", 300)
-            .map_err(|m| AppError::Validation(vec![FieldError::new("topics", m)]))?;
+        let title = input::required_text(title, "the topic", 300).map_err(|m| AppError::Validation(vec![FieldError::new("topics", m)]))?;
         chat_topic::ActiveModel {
             occurrence_id: Set(row.id),
             position: Set(i as i32 + 1),
@@ -286,14 +239,6 @@ pub async fn save_occurrence(
     next_matching(db, event, scheduled).await
 }
 
-async fn next_matching(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    scheduled: DateTime<Utc>,
-) -> AppResult<Occurrence> {
-    occurrences(db, event)
-        .await?
-        .into_iter()
-        .find(|o| o.scheduled_start == scheduled)
-        .ok_or(AppError::NotFound)
+async fn next_matching(db: &DatabaseConnection, event: &event::Model, scheduled: DateTime<Utc>) -> AppResult<Occurrence> {
+    occurrences(db, event).await?.into_iter().find(|o| o.scheduled_start == scheduled).ok_or(AppError::NotFound)
 }

@@ -9,13 +9,11 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::db::entities::{
-    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, room,
-    session, session_speaker, track, user,
+    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, room, session, session_speaker, track, user,
 };
 use crate::domain::events::{local_to_utc, EventKind, TeamRole};
 use crate::domain::{accounts, now, passwords};
@@ -35,9 +33,8 @@ pub struct DemoReport {
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Imani", "Jonas", "Kavya",
-    "Liam", "Maya", "Nikhil", "Olu", "Priya", "Quinn", "Rosa", "Sam", "Tomasz", "Uma", "Victor",
-    "Wen", "Ximena", "Yusuf", "Zoe", "Amara", "Björn", "Chiara", "Dmitri",
+    "Ava", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Imani", "Jonas", "Kavya", "Liam", "Maya", "Nikhil", "Olu", "Priya", "Quinn",
+    "Rosa", "Sam", "Tomasz", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Amara", "Björn", "Chiara", "Dmitri",
 ];
 const LAST_NAMES: &[&str] = &[
     "Okafor",
@@ -136,16 +133,7 @@ const INTERESTS: &[&str] = &[
     "hitmc",
     "digitalhealth",
 ];
-const OFFERS: &[&str] = &[
-    "media training",
-    "seo audits",
-    "patient voice",
-    "data viz",
-    "mentoring",
-    "speaking",
-    "video production",
-    "survey design",
-];
+const OFFERS: &[&str] = &["media training", "seo audits", "patient voice", "data viz", "mentoring", "speaking", "video production", "survey design"];
 
 const TOPICS: &[&str] = &[
     "Patient stories that respect privacy",
@@ -178,10 +166,7 @@ fn conference_start(today: NaiveDate) -> NaiveDate {
 }
 
 fn at(zone: Tz, date: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<chrono::Utc> {
-    local_to_utc(
-        zone,
-        date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()),
-    )
+    local_to_utc(zone, date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()))
 }
 
 /// Loads the demo data set; returns what was created this time.
@@ -191,50 +176,24 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     let mut report = DemoReport::default();
     let mut rng = StdRng::seed_from_u64(2026);
 
-    let organizer = ensure_user(
-        &txn,
-        &mut report,
-        ORGANIZER_EMAIL,
-        "Olivia Organizer",
-        &password_hash,
-    )
-    .await?;
+    let organizer = ensure_user(&txn, &mut report, ORGANIZER_EMAIL, "Olivia Organizer", &password_hash).await?;
     let staff = ensure_user(&txn, &mut report, STAFF_EMAIL, "Sam Staff", &password_hash).await?;
     let mut attendees = Vec::with_capacity(ATTENDEE_COUNT);
     for i in 0..ATTENDEE_COUNT {
-        let name = format!(
-            "{} {}",
-            FIRST_NAMES[i % FIRST_NAMES.len()],
-            LAST_NAMES[(i * 7 + i / FIRST_NAMES.len()) % LAST_NAMES.len()]
-        );
-        let attendee = ensure_user(
-            &txn,
-            &mut report,
-            &format!("attendee{:03}@example.org", i + 1),
-            &name,
-            &password_hash,
-        )
-        .await?;
+        let name = format!("{} {}", FIRST_NAMES[i % FIRST_NAMES.len()], LAST_NAMES[(i * 7 + i / FIRST_NAMES.len()) % LAST_NAMES.len()]);
+        let attendee = ensure_user(&txn, &mut report, &format!("attendee{:03}@example.org", i + 1), &name, &password_hash).await?;
         ensure_profile(&txn, &attendee, i, &mut rng).await?;
         attendees.push(attendee);
     }
 
-    let today = now()
-        .with_timezone(&chrono_tz::America::New_York)
-        .date_naive();
-    if let Some(hitmc) =
-        create_event_if_missing(&txn, &mut report, hitmc_event(today), &organizer, &staff).await?
-    {
+    let today = now().with_timezone(&chrono_tz::America::New_York).date_naive();
+    if let Some(hitmc) = create_event_if_missing(&txn, &mut report, hitmc_event(today), &organizer, &staff).await? {
         seed_conference(&txn, &mut report, &hitmc, &attendees, &mut rng).await?;
     }
-    if let Some(hcldr) =
-        create_event_if_missing(&txn, &mut report, hcldr_event(today), &organizer, &staff).await?
-    {
+    if let Some(hcldr) = create_event_if_missing(&txn, &mut report, hcldr_event(today), &organizer, &staff).await? {
         seed_chat(&txn, &hcldr, &attendees, today).await?;
     }
-    if let Some(meetup) =
-        create_event_if_missing(&txn, &mut report, meetup_event(today), &organizer, &staff).await?
-    {
+    if let Some(meetup) = create_event_if_missing(&txn, &mut report, meetup_event(today), &organizer, &staff).await? {
         let roles = seed_roles(&txn, &meetup).await?;
         for (i, attendee) in attendees.iter().enumerate().filter(|(i, _)| i % 6 == 0) {
             register(&txn, &meetup, attendee, Some(roles[i % roles.len()].id)).await?;
@@ -244,36 +203,16 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     Ok(report)
 }
 
-async fn ensure_user(
-    txn: &DatabaseTransaction,
-    report: &mut DemoReport,
-    email: &str,
-    name: &str,
-    hash: &str,
-) -> AppResult<user::Model> {
-    if let Some(existing) = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(txn)
-        .await?
-    {
+async fn ensure_user(txn: &DatabaseTransaction, report: &mut DemoReport, email: &str, name: &str, hash: &str) -> AppResult<user::Model> {
+    if let Some(existing) = user::Entity::find().filter(user::Column::Email.eq(email)).one(txn).await? {
         return Ok(existing);
     }
     report.users_created += 1;
     accounts::insert_user(txn, email, name, hash.to_owned(), false).await
 }
 
-async fn ensure_profile(
-    txn: &DatabaseTransaction,
-    owner: &user::Model,
-    index: usize,
-    rng: &mut StdRng,
-) -> AppResult<()> {
-    if profile::Entity::find()
-        .filter(profile::Column::UserId.eq(owner.id))
-        .one(txn)
-        .await?
-        .is_some()
-    {
+async fn ensure_profile(txn: &DatabaseTransaction, owner: &user::Model, index: usize, rng: &mut StdRng) -> AppResult<()> {
+    if profile::Entity::find().filter(profile::Column::UserId.eq(owner.id)).one(txn).await?.is_some() {
         return Ok(());
     }
     let count = rng.gen_range(3..=6);
@@ -284,50 +223,23 @@ async fn ensure_profile(
         1..=6 => "public",
         _ => "attendees",
     };
-    let handle = owner
-        .display_name
-        .to_lowercase()
-        .replace(|c: char| !c.is_ascii_alphanumeric(), "");
+    let handle = owner.display_name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "");
     let at = now();
     profile::ActiveModel {
         user_id: Set(owner.id),
         pronouns: Set(["she/her", "he/him", "they/them", ""][index % 4].to_owned()),
         headline: Set(HEADLINES[index % HEADLINES.len()].to_owned()),
         organization: Set(ORGANIZATIONS[rng.gen_range(0..ORGANIZATIONS.len())].to_owned()),
-        bio: Set(format!(
-            "Working on **{}** and always happy to talk about #{}.",
-            HEADLINES[index % HEADLINES.len()].to_lowercase(),
-            interests[0]
-        )),
+        bio: Set(format!("Working on **{}** and always happy to talk about #{}.", HEADLINES[index % HEADLINES.len()].to_lowercase(), interests[0])),
         interests: Set(interests.join(",")),
         looking_for: Set(OFFERS[rng.gen_range(0..OFFERS.len())].to_owned()),
         can_offer: Set(OFFERS[rng.gen_range(0..OFFERS.len())].to_owned()),
-        handle_x: Set(if index % 3 == 0 {
-            format!("@{handle}{index}")
-        } else {
-            String::new()
-        }),
-        handle_mastodon: Set(if index % 5 == 0 {
-            format!("@{handle}@med-mastodon.example")
-        } else {
-            String::new()
-        }),
-        handle_bluesky: Set(if index % 4 == 1 {
-            format!("{handle}.bsky.social")
-        } else {
-            String::new()
-        }),
+        handle_x: Set(if index % 3 == 0 { format!("@{handle}{index}") } else { String::new() }),
+        handle_mastodon: Set(if index % 5 == 0 { format!("@{handle}@med-mastodon.example") } else { String::new() }),
+        handle_bluesky: Set(if index % 4 == 1 { format!("{handle}.bsky.social") } else { String::new() }),
         handle_linkedin: Set(String::new()),
         website: Set(String::new()),
-        time_zone: Set(Some(
-            [
-                "America/New_York",
-                "America/Chicago",
-                "America/Los_Angeles",
-                "Europe/London",
-            ][index % 4]
-                .to_owned(),
-        )),
+        time_zone: Set(Some(["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London"][index % 4].to_owned())),
         visibility: Set(visibility.to_owned()),
         matching_enabled: Set(index % 10 != 3),
         created_at: Set(at),
@@ -392,9 +304,7 @@ fn hitmc_event(today: NaiveDate) -> event::ActiveModel {
         .to_owned());
     model.venue_name = Set(Some("Lakeside Convention Center".to_owned()));
     model.venue_address = Set(Some("1 Convention Way, Orlando, FL 32830".to_owned()));
-    model.venue_map_url = Set(Some(
-        "https://www.openstreetmap.org/search?query=Orlando%20FL".to_owned(),
-    ));
+    model.venue_map_url = Set(Some("https://www.openstreetmap.org/search?query=Orlando%20FL".to_owned()));
     model.hashtag = Set(Some("#HITMC".to_owned()));
     model.capacity = Set(Some(400));
     model
@@ -433,17 +343,9 @@ fn meetup_event(today: NaiveDate) -> event::ActiveModel {
     while date.weekday() != Weekday::Thu {
         date += Duration::days(1);
     }
-    let mut model = base_event(
-        "hcsm-boston",
-        "#hcsm Boston meetup",
-        EventKind::Meetup,
-        "America/New_York",
-        at(zone, date, 18, 0),
-        at(zone, date, 20, 30),
-    );
-    model.description = Set(
-        "An evening for the #hcsm community in Boston: short talks, then conversation.".to_owned(),
-    );
+    let mut model =
+        base_event("hcsm-boston", "#hcsm Boston meetup", EventKind::Meetup, "America/New_York", at(zone, date, 18, 0), at(zone, date, 20, 30));
+    model.description = Set("An evening for the #hcsm community in Boston: short talks, then conversation.".to_owned());
     model.venue_name = Set(Some("Harborview Community Room".to_owned()));
     model.venue_address = Set(Some("100 Harbor St, Boston, MA 02110".to_owned()));
     model.hashtag = Set(Some("#hcsm".to_owned()));
@@ -459,12 +361,7 @@ async fn create_event_if_missing(
     staff: &user::Model,
 ) -> AppResult<Option<event::Model>> {
     let slug = model.slug.clone().unwrap();
-    if event::Entity::find()
-        .filter(event::Column::Slug.eq(slug.as_str()))
-        .one(txn)
-        .await?
-        .is_some()
-    {
+    if event::Entity::find().filter(event::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
         return Ok(None);
     }
     let created = model.insert(txn).await?;
@@ -483,10 +380,7 @@ async fn create_event_if_missing(
     Ok(Some(created))
 }
 
-async fn seed_roles(
-    txn: &DatabaseTransaction,
-    event: &event::Model,
-) -> AppResult<Vec<event_role::Model>> {
+async fn seed_roles(txn: &DatabaseTransaction, event: &event::Model) -> AppResult<Vec<event_role::Model>> {
     let mut roles = Vec::new();
     for (position, (name, color)) in ROLES.iter().enumerate() {
         roles.push(
@@ -504,12 +398,7 @@ async fn seed_roles(
     Ok(roles)
 }
 
-async fn register(
-    txn: &impl ConnectionTrait,
-    event: &event::Model,
-    attendee: &user::Model,
-    role_id: Option<i32>,
-) -> AppResult<()> {
+async fn register(txn: &impl ConnectionTrait, event: &event::Model, attendee: &user::Model, role_id: Option<i32>) -> AppResult<()> {
     let at = now();
     registration::ActiveModel {
         event_id: Set(event.id),
@@ -540,15 +429,7 @@ async fn seed_conference(
         register(txn, hitmc, attendee, Some(role.id)).await?;
     }
     let mut rooms = Vec::new();
-    for (position, (name, capacity)) in [
-        ("Grand Ballroom", 400),
-        ("Salon A", 80),
-        ("Salon B", 80),
-        ("Workshop Room", 30),
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (position, (name, capacity)) in [("Grand Ballroom", 400), ("Salon A", 80), ("Salon B", 80), ("Workshop Room", 30)].iter().enumerate() {
         rooms.push(
             room::ActiveModel {
                 event_id: Set(hitmc.id),
@@ -592,51 +473,18 @@ async fn seed_conference(
         let keynote = format!(
             "Day {} keynote: {}",
             day + 1,
-            [
-                "Finding your tribe in healthcare",
-                "Trust is the new reach",
-                "The patient is the channel"
-            ][day as usize]
+            ["Finding your tribe in healthcare", "Trust is the new reach", "The patient is the channel"][day as usize]
         );
-        insert_session(
-            txn,
-            report,
-            hitmc,
-            &keynote,
-            &rooms[0],
-            &tracks[4],
-            at(zone, date, 9, 0),
-            at(zone, date, 10, 0),
-            None,
-            attendees,
-            rng,
-        )
-        .await?;
+        insert_session(txn, report, hitmc, &keynote, &rooms[0], &tracks[4], at(zone, date, 9, 0), at(zone, date, 10, 0), None, attendees, rng)
+            .await?;
         for (hour, minute) in slots {
             for (room_index, room) in rooms.iter().enumerate() {
-                let title = format!(
-                    "{}: {}",
-                    TOPICS[title_index % TOPICS.len()],
-                    ANGLES[title_index / TOPICS.len() % ANGLES.len()]
-                );
+                let title = format!("{}: {}", TOPICS[title_index % TOPICS.len()], ANGLES[title_index / TOPICS.len() % ANGLES.len()]);
                 title_index += 1;
                 let track = &tracks[(title_index + room_index) % tracks.len()];
                 let start = at(zone, date, hour, minute);
                 let capacity = (room_index == 3).then_some(30);
-                insert_session(
-                    txn,
-                    report,
-                    hitmc,
-                    &title,
-                    room,
-                    track,
-                    start,
-                    start + Duration::minutes(45),
-                    capacity,
-                    attendees,
-                    rng,
-                )
-                .await?;
+                insert_session(txn, report, hitmc, &title, room, track, start, start + Duration::minutes(45), capacity, attendees, rng).await?;
             }
         }
     }
@@ -662,9 +510,7 @@ async fn insert_session(
         event_id: Set(hitmc.id),
         guid: Set(deterministic_guid(&hitmc.slug, report.sessions_created)),
         title: Set(title.to_owned()),
-        r#abstract: Set(format!(
-            "{title}. Practical ideas you can take home on Monday, with time for questions."
-        )),
+        r#abstract: Set(format!("{title}. Practical ideas you can take home on Monday, with time for questions.")),
         track_id: Set(Some(track.id)),
         room_id: Set(Some(room.id)),
         starts_at: Set(starts_at),
@@ -672,11 +518,7 @@ async fn insert_session(
         capacity: Set(capacity),
         status: Set("published".to_owned()),
         language: Set("en".to_owned()),
-        tags: Set(INTERESTS
-            .choose_multiple(rng, 2)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(",")),
+        tags: Set(INTERESTS.choose_multiple(rng, 2).copied().collect::<Vec<_>>().join(",")),
         revision: Set(1),
         created_at: Set(at),
         updated_at: Set(at),
@@ -708,14 +550,7 @@ fn deterministic_guid(slug: &str, index: usize) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("tribe-demo:{slug}:{index}").as_bytes());
     let h: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-5{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-5{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
 const CHAT_TOPICS: &[[&str; 4]] = &[
@@ -743,12 +578,7 @@ const CHAT_TOPICS: &[[&str; 4]] = &[
         "What keeps people in healthcare?",
         "Your advice to your first-year self.",
     ],
-    [
-        "Health equity beyond the strategy deck",
-        "Measuring equity honestly",
-        "Partnering with community groups",
-        "A small win worth sharing.",
-    ],
+    ["Health equity beyond the strategy deck", "Measuring equity honestly", "Partnering with community groups", "A small win worth sharing."],
     [
         "Telling your organization's story on social",
         "When should leaders post?",
@@ -757,12 +587,7 @@ const CHAT_TOPICS: &[[&str; 4]] = &[
     ],
 ];
 
-async fn seed_chat(
-    txn: &DatabaseTransaction,
-    hcldr: &event::Model,
-    attendees: &[user::Model],
-    today: NaiveDate,
-) -> AppResult<()> {
+async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &[user::Model], today: NaiveDate) -> AppResult<()> {
     let zone = chrono_tz::America::New_York;
     let roles = seed_roles(txn, hcldr).await?;
     for (i, attendee) in attendees.iter().enumerate().filter(|(i, _)| i % 5 != 4) {

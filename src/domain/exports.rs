@@ -31,19 +31,8 @@ pub struct Rendered {
 impl Rendered {
     pub fn new(body: String, last_modified: DateTime<Utc>) -> Rendered {
         let digest = Sha256::digest(body.as_bytes());
-        let etag = format!(
-            "\"{}\"",
-            digest
-                .iter()
-                .take(12)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
-        Rendered {
-            body,
-            etag,
-            last_modified,
-        }
+        let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+        Rendered { body, etag, last_modified }
     }
 }
 
@@ -55,13 +44,7 @@ pub struct ExportCache {
 }
 
 impl ExportCache {
-    pub async fn get_or_render(
-        &self,
-        db: &DatabaseConnection,
-        event: &event::Model,
-        kind: ExportKind,
-        base_url: &str,
-    ) -> AppResult<Arc<Rendered>> {
+    pub async fn get_or_render(&self, db: &DatabaseConnection, event: &event::Model, kind: ExportKind, base_url: &str) -> AppResult<Arc<Rendered>> {
         let key = (event.id, kind);
         if let Ok(entries) = self.entries.lock() {
             if let Some((revision, url, rendered)) = entries.get(&key) {

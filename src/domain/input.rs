@@ -17,12 +17,7 @@ pub fn parse_time(zone: Tz, text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
         return Ok(instant.with_timezone(&Utc));
     }
-    for format in [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-    ] {
+    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
         if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(local_to_utc(zone, local));
         }
@@ -32,10 +27,7 @@ pub fn parse_time(zone: Tz, text: &str) -> Result<DateTime<Utc>, String> {
 
 /// The value for a `datetime-local` input: the instant in `zone`.
 pub fn local_input_value(zone: Tz, instant: DateTime<Utc>) -> String {
-    instant
-        .with_timezone(&zone)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
+    instant.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// An optional whole number within bounds; empty means none.
@@ -46,9 +38,7 @@ pub fn parse_optional_count(text: &str, max: i32) -> Result<Option<i32>, String>
     }
     match text.parse::<i32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
-        _ => Err(format!(
-            "Enter a whole number from 1 to {max}, or leave it empty."
-        )),
+        _ => Err(format!("Enter a whole number from 1 to {max}, or leave it empty.")),
     }
 }
 
@@ -57,15 +47,7 @@ pub fn parse_optional_count(text: &str, max: i32) -> Result<Option<i32>, String>
 pub fn normalize_tags(text: &str) -> String {
     let mut tags: Vec<String> = Vec::new();
     for raw in text.split([',', ';', '\n']) {
-        let tag: String = raw
-            .trim()
-            .trim_start_matches('#')
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(40)
-            .collect();
+        let tag: String = raw.trim().trim_start_matches('#').trim().to_lowercase().chars().filter(|c| !c.is_control()).take(40).collect();
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
         }
@@ -74,11 +56,7 @@ pub fn normalize_tags(text: &str) -> String {
 }
 
 pub fn split_tags(stored: &str) -> Vec<String> {
-    stored
-        .split(',')
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    stored.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 /// `#rrggbb`, lower case.
@@ -99,11 +77,7 @@ pub fn parse_optional_url(text: &str) -> Result<Option<String>, String> {
         return Ok(None);
     }
     match url::Url::parse(text) {
-        Ok(parsed)
-            if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() =>
-        {
-            Ok(Some(parsed.to_string()))
-        }
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() => Ok(Some(parsed.to_string())),
         _ => Err("Enter a full web address starting with https://.".into()),
     }
 }
@@ -115,14 +89,8 @@ pub fn required_text(text: &str, what: &str, max_chars: usize) -> Result<String,
         Err(format!("Enter {what}."))
     } else if text.chars().count() > max_chars {
         Err(format!("Keep {what} under {max_chars} characters."))
-    } else if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        Err(format!(
-            "{} contains characters that cannot be shown.",
-            capitalize(what)
-        ))
+    } else if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        Err(format!("{} contains characters that cannot be shown.", capitalize(what)))
     } else {
         Ok(text.to_owned())
     }
@@ -148,22 +116,44 @@ fn capitalize(text: &str) -> String {
 /// Lower-case ASCII words joined by hyphens, for URLs and export slugs.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
-    for c in deunicode::deunicode(text)
-        .chars()
-        .flat_map(|c| c.to_lowercase())
-    {
+    for c in deunicode::deunicode(text).chars().flat_map(|c| c.to_lowercase()) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
         }
     }
-    slug.trim_end_matches('-')
-        .chars()
-        .take(60)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned()
+    slug.trim_end_matches('-').chars().take(60).collect::<String>().trim_end_matches('-').to_owned()
+}
+
+/// A text field that an API client may also send as a number or null.
+pub fn lenient_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    use serde::Deserialize;
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        other => return Err(serde::de::Error::custom(format!("expected text or a number, found {other}"))),
+    })
+}
+
+/// A multi-line field that an API client may also send as a list of strings.
+pub fn lenient_lines<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    use serde::Deserialize;
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                serde_json::Value::String(text) => Ok(text),
+                other => Err(serde::de::Error::custom(format!("expected a list of text, found {other}"))),
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n"),
+        other => return Err(serde::de::Error::custom(format!("expected text or a list of text, found {other}"))),
+    })
 }
 
 #[cfg(test)]
@@ -173,37 +163,20 @@ mod tests {
     #[test]
     fn local_times_are_read_in_the_events_zone_and_offsets_are_respected() {
         let ny = chrono_tz::America::New_York;
-        assert_eq!(
-            parse_time(ny, "2027-01-19T20:30").unwrap().to_rfc3339(),
-            "2027-01-20T01:30:00+00:00"
-        );
-        assert_eq!(
-            parse_time(ny, "2027-07-20T20:30").unwrap().to_rfc3339(),
-            "2027-07-21T00:30:00+00:00"
-        );
-        assert_eq!(
-            parse_time(ny, "2027-07-20T20:30:00+02:00")
-                .unwrap()
-                .to_rfc3339(),
-            "2027-07-20T18:30:00+00:00"
-        );
+        assert_eq!(parse_time(ny, "2027-01-19T20:30").unwrap().to_rfc3339(), "2027-01-20T01:30:00+00:00");
+        assert_eq!(parse_time(ny, "2027-07-20T20:30").unwrap().to_rfc3339(), "2027-07-21T00:30:00+00:00");
+        assert_eq!(parse_time(ny, "2027-07-20T20:30:00+02:00").unwrap().to_rfc3339(), "2027-07-20T18:30:00+00:00");
         assert!(parse_time(ny, "tomorrow").is_err());
     }
 
     #[test]
     fn tags_are_normalised() {
-        assert_eq!(
-            normalize_tags("#PatientEngagement, ai;  UX,ai,,"),
-            "patientengagement,ai,ux"
-        );
+        assert_eq!(normalize_tags("#PatientEngagement, ai;  UX,ai,,"), "patientengagement,ai,ux");
     }
 
     #[test]
     fn slugs_are_ascii_words() {
-        assert_eq!(
-            slugify("Patient stories: a case study!"),
-            "patient-stories-a-case-study"
-        );
+        assert_eq!(slugify("Patient stories: a case study!"), "patient-stories-a-case-study");
         assert_eq!(slugify("Ärzte & Pflege"), "arzte-pflege");
         assert_eq!(slugify("日本語"), "ri-ben-yu");
     }

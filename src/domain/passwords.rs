@@ -2,9 +2,7 @@
 //! 2 passes, 1 lane, as OWASP recommends). Hashing is deliberately slow, so it
 //! runs on the blocking pool, away from the request executor.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 use crate::error::{AppError, AppResult};
@@ -21,18 +19,14 @@ pub fn hash_blocking(password: &str) -> AppResult<String> {
 }
 
 pub async fn hash(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing task failed: {e}")))?
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| AppError::Internal(format!("hashing task failed: {e}")))?
 }
 
 /// Verifies against a stored PHC string. An unparseable stored hash simply
 /// does not match.
 pub async fn verify(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     })
     .await

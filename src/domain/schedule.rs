@@ -53,29 +53,18 @@ pub enum Scope {
     All,
 }
 
-pub async fn load(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    scope: Scope,
-) -> AppResult<Schedule> {
+pub async fn load(db: &DatabaseConnection, event: &event::Model, scope: Scope) -> AppResult<Schedule> {
     let rooms = places::rooms(db, event.id).await?;
     let tracks = places::tracks(db, event.id).await?;
     let mut query = session::Entity::find().filter(session::Column::EventId.eq(event.id));
     query = match scope {
-        Scope::Published => {
-            query.filter(session::Column::Status.eq(SessionStatus::Published.as_str()))
+        Scope::Published => query.filter(session::Column::Status.eq(SessionStatus::Published.as_str())),
+        Scope::PublishedAndCancelled => {
+            query.filter(session::Column::Status.is_in([SessionStatus::Published.as_str(), SessionStatus::Cancelled.as_str()]))
         }
-        Scope::PublishedAndCancelled => query.filter(session::Column::Status.is_in([
-            SessionStatus::Published.as_str(),
-            SessionStatus::Cancelled.as_str(),
-        ])),
         Scope::All => query,
     };
-    let found = query
-        .order_by_asc(session::Column::StartsAt)
-        .order_by_asc(session::Column::Id)
-        .all(db)
-        .await?;
+    let found = query.order_by_asc(session::Column::StartsAt).order_by_asc(session::Column::Id).all(db).await?;
     let mut speakers_by_session: HashMap<i32, Vec<session_speaker::Model>> = HashMap::new();
     // Chunked: PostgreSQL and SQLite both limit bound parameters per statement.
     for chunk in found.chunks(500) {
@@ -86,44 +75,22 @@ pub async fn load(
             .all(db)
             .await?;
         for speaker in speakers {
-            speakers_by_session
-                .entry(speaker.session_id)
-                .or_default()
-                .push(speaker);
+            speakers_by_session.entry(speaker.session_id).or_default().push(speaker);
         }
     }
-    let room_position: HashMap<i32, usize> =
-        rooms.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let room_position: HashMap<i32, usize> = rooms.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let mut sessions: Vec<ScheduledSession> = found
         .into_iter()
         .map(|s| ScheduledSession {
-            room: s
-                .room_id
-                .and_then(|id| rooms.iter().find(|r| r.id == id).cloned()),
-            track: s
-                .track_id
-                .and_then(|id| tracks.iter().find(|t| t.id == id).cloned()),
+            room: s.room_id.and_then(|id| rooms.iter().find(|r| r.id == id).cloned()),
+            track: s.track_id.and_then(|id| tracks.iter().find(|t| t.id == id).cloned()),
             speakers: speakers_by_session.remove(&s.id).unwrap_or_default(),
             session: s,
         })
         .collect();
-    sessions.sort_by_key(|s| {
-        (
-            s.session.starts_at,
-            s.session
-                .room_id
-                .and_then(|r| room_position.get(&r).copied())
-                .unwrap_or(usize::MAX),
-            s.session.id,
-        )
-    });
-    Ok(Schedule {
-        zone: zone_of(event),
-        event: event.clone(),
-        rooms,
-        tracks,
-        sessions,
-    })
+    sessions
+        .sort_by_key(|s| (s.session.starts_at, s.session.room_id.and_then(|r| room_position.get(&r).copied()).unwrap_or(usize::MAX), s.session.id));
+    Ok(Schedule { zone: zone_of(event), event: event.clone(), rooms, tracks, sessions })
 }
 
 /// One calendar day of the event in its own zone.
@@ -153,10 +120,7 @@ impl Schedule {
                 index: days.len() + 1,
                 date,
                 starts_at: local_to_utc(self.zone, date.and_time(NaiveTime::MIN)),
-                ends_at: local_to_utc(
-                    self.zone,
-                    (date + Duration::days(1)).and_time(NaiveTime::MIN),
-                ),
+                ends_at: local_to_utc(self.zone, (date + Duration::days(1)).and_time(NaiveTime::MIN)),
             });
             date += Duration::days(1);
         }
@@ -164,13 +128,8 @@ impl Schedule {
     }
 
     /// The sessions starting on a day.
-    pub fn sessions_on<'a>(
-        &'a self,
-        day: &'a Day,
-    ) -> impl Iterator<Item = &'a ScheduledSession> + 'a {
-        self.sessions.iter().filter(move |s| {
-            s.session.starts_at >= day.starts_at && s.session.starts_at < day.ends_at
-        })
+    pub fn sessions_on<'a>(&'a self, day: &'a Day) -> impl Iterator<Item = &'a ScheduledSession> + 'a {
+        self.sessions.iter().filter(move |s| s.session.starts_at >= day.starts_at && s.session.starts_at < day.ends_at)
     }
 
     pub fn local(&self, instant: DateTime<Utc>) -> DateTime<Tz> {
@@ -192,12 +151,7 @@ impl Schedule {
             let local = self.local(s.session.starts_at);
             let minute = i64::from(chrono::Timelike::minute(&local));
             step = gcd(step, minute);
-            step = gcd(
-                step,
-                (s.session.ends_at - s.session.starts_at)
-                    .num_minutes()
-                    .rem_euclid(60),
-            );
+            step = gcd(step, (s.session.ends_at - s.session.starts_at).num_minutes().rem_euclid(60));
         }
         step.clamp(5, 60)
     }

@@ -3,10 +3,7 @@
 //! inside the event's days, no room and no speaker in two places at once.
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::{event, room, session, session_speaker, track, user};
@@ -49,39 +46,30 @@ pub struct SessionForm {
     pub title: String,
     #[serde(rename = "abstract")]
     pub abstract_text: String,
+    #[serde(deserialize_with = "input::lenient_text")]
     pub track: String,
+    #[serde(deserialize_with = "input::lenient_text")]
     pub room: String,
     pub starts_at: String,
     pub ends_at: String,
+    #[serde(deserialize_with = "input::lenient_text")]
     pub capacity: String,
     pub status: String,
     pub language: String,
+    #[serde(deserialize_with = "input::lenient_lines")]
     pub tags: String,
     /// One speaker per line: an account's email links the account, anything
-    /// else is a name as printed.
+    /// else is a name as printed. The API may send a list.
+    #[serde(deserialize_with = "input::lenient_lines")]
     pub speakers: String,
 }
 
 impl SessionForm {
-    pub fn from_session(
-        event: &event::Model,
-        found: &session::Model,
-        speakers: &[session_speaker::Model],
-        emails: &[(i32, String)],
-    ) -> SessionForm {
+    pub fn from_session(event: &event::Model, found: &session::Model, speakers: &[session_speaker::Model], emails: &[(i32, String)]) -> SessionForm {
         let zone = zone_of(event);
         let speaker_lines: Vec<String> = speakers
             .iter()
-            .map(|s| {
-                s.user_id
-                    .and_then(|id| {
-                        emails
-                            .iter()
-                            .find(|(uid, _)| *uid == id)
-                            .map(|(_, e)| e.clone())
-                    })
-                    .unwrap_or_else(|| s.name.clone())
-            })
+            .map(|s| s.user_id.and_then(|id| emails.iter().find(|(uid, _)| *uid == id).map(|(_, e)| e.clone())).unwrap_or_else(|| s.name.clone()))
             .collect();
         SessionForm {
             title: found.title.clone(),
@@ -122,21 +110,9 @@ pub struct SessionInput {
     pub speakers: Vec<SpeakerInput>,
 }
 
-fn find_named<'a, T>(
-    items: &'a [T],
-    text: &str,
-    id: impl Fn(&T) -> i32,
-    name: impl Fn(&T) -> &str,
-) -> Option<&'a T> {
+fn find_named<'a, T>(items: &'a [T], text: &str, id: impl Fn(&T) -> i32, name: impl Fn(&T) -> &str) -> Option<&'a T> {
     let text = text.trim();
-    items
-        .iter()
-        .find(|item| text.parse::<i32>().ok() == Some(id(item)))
-        .or_else(|| {
-            items
-                .iter()
-                .find(|item| name(item).eq_ignore_ascii_case(text))
-        })
+    items.iter().find(|item| text.parse::<i32>().ok() == Some(id(item))).or_else(|| items.iter().find(|item| name(item).eq_ignore_ascii_case(text)))
 }
 
 /// The event's first local midnight and the midnight after its last day:
@@ -145,31 +121,16 @@ pub fn event_bounds(event: &event::Model) -> (DateTime<Utc>, DateTime<Utc>) {
     let zone = zone_of(event);
     let first_day = event.starts_at.with_timezone(&zone).date_naive();
     let last_day = event.ends_at.with_timezone(&zone).date_naive();
-    (
-        local_to_utc(zone, first_day.and_time(NaiveTime::MIN)),
-        local_to_utc(
-            zone,
-            (last_day + Duration::days(1)).and_time(NaiveTime::MIN),
-        ),
-    )
+    (local_to_utc(zone, first_day.and_time(NaiveTime::MIN)), local_to_utc(zone, (last_day + Duration::days(1)).and_time(NaiveTime::MIN)))
 }
 
 /// Checks the form against the event; clashes are checked when saving.
-pub async fn validate(
-    db: &impl ConnectionTrait,
-    event: &event::Model,
-    form: &SessionForm,
-) -> AppResult<SessionInput> {
+pub async fn validate(db: &impl ConnectionTrait, event: &event::Model, form: &SessionForm) -> AppResult<SessionInput> {
     let zone = zone_of(event);
     let mut errors = Vec::new();
-    let title = input::required_text(&form.title, "a title", 300)
-        .map_err(|m| errors.push(FieldError::new("title", m)))
-        .ok();
+    let title = input::required_text(&form.title, "a title", 300).map_err(|m| errors.push(FieldError::new("title", m))).ok();
     if form.abstract_text.chars().count() > 20_000 {
-        errors.push(FieldError::new(
-            "abstract",
-            "Keep the abstract under 20,000 characters.",
-        ));
+        errors.push(FieldError::new("abstract", "Keep the abstract under 20,000 characters."));
     }
     let rooms = places::rooms(db, event.id).await?;
     let tracks = places::tracks(db, event.id).await?;
@@ -193,88 +154,47 @@ pub async fn validate(
             }
         },
     };
-    let starts_at = input::parse_time(zone, &form.starts_at)
-        .map_err(|m| errors.push(FieldError::new("starts_at", m)))
-        .ok();
-    let ends_at = input::parse_time(zone, &form.ends_at)
-        .map_err(|m| errors.push(FieldError::new("ends_at", m)))
-        .ok();
+    let starts_at = input::parse_time(zone, &form.starts_at).map_err(|m| errors.push(FieldError::new("starts_at", m))).ok();
+    let ends_at = input::parse_time(zone, &form.ends_at).map_err(|m| errors.push(FieldError::new("ends_at", m))).ok();
     if let (Some(start), Some(end)) = (starts_at, ends_at) {
         let (first, last) = event_bounds(event);
         if end <= start {
-            errors.push(FieldError::new(
-                "ends_at",
-                "The end must be after the start.",
-            ));
+            errors.push(FieldError::new("ends_at", "The end must be after the start."));
         } else if start < first || end > last {
             let days = format!(
                 "{} to {}",
                 event.starts_at.with_timezone(&zone).format("%a %b %-d"),
                 event.ends_at.with_timezone(&zone).format("%a %b %-d, %Y")
             );
-            errors.push(FieldError::new(
-                "starts_at",
-                format!("The session must fall within the event's days ({days})."),
-            ));
+            errors.push(FieldError::new("starts_at", format!("The session must fall within the event's days ({days}).")));
         }
     }
-    let capacity = input::parse_optional_count(&form.capacity, 100_000)
-        .map_err(|m| errors.push(FieldError::new("capacity", m)))
-        .ok()
-        .flatten();
+    let capacity = input::parse_optional_count(&form.capacity, 100_000).map_err(|m| errors.push(FieldError::new("capacity", m))).ok().flatten();
     let status = match form.status.trim() {
         "" => Some(SessionStatus::Draft),
         text => SessionStatus::parse(text).or_else(|| {
-            errors.push(FieldError::new(
-                "status",
-                "Choose draft, published or cancelled.",
-            ));
+            errors.push(FieldError::new("status", "Choose draft, published or cancelled."));
             None
         }),
     };
     let language = match form.language.trim().to_lowercase() {
         text if text.is_empty() => "en".to_owned(),
-        text if (2..=8).contains(&text.len())
-            && text.chars().all(|c| c.is_ascii_alphabetic() || c == '-') =>
-        {
-            text
-        }
+        text if (2..=8).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphabetic() || c == '-') => text,
         _ => {
-            errors.push(FieldError::new(
-                "language",
-                "Use a language code such as en or es.",
-            ));
+            errors.push(FieldError::new("language", "Use a language code such as en or es."));
             String::new()
         }
     };
     let mut speakers = Vec::new();
-    for line in form
-        .speakers
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
+    for line in form.speakers.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if line.chars().count() > 120 {
-            errors.push(FieldError::new(
-                "speakers",
-                "Keep each speaker's name under 120 characters.",
-            ));
+            errors.push(FieldError::new("speakers", "Keep each speaker's name under 120 characters."));
             continue;
         }
-        let linked = if line.contains('@') {
-            accounts::find_by_email_on(db, line).await?
-        } else {
-            None
-        };
+        let linked = if line.contains('@') { accounts::find_by_email_on(db, line).await? } else { None };
         let speaker = match linked {
-            Some(account) => SpeakerInput {
-                user_id: Some(account.id),
-                name: account.display_name,
-            },
-            None => SpeakerInput {
-                user_id: None,
-                name: line.to_owned(),
-            },
+            Some(account) => SpeakerInput { user_id: Some(account.id), name: account.display_name },
+            None => SpeakerInput { user_id: None, name: line.to_owned() },
         };
         if !speakers.contains(&speaker) {
             speakers.push(speaker);
@@ -299,20 +219,11 @@ pub async fn validate(
 }
 
 fn time_range(zone: chrono_tz::Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
-    format!(
-        "{}–{}",
-        start.with_timezone(&zone).format("%a %H:%M"),
-        end.with_timezone(&zone).format("%H:%M")
-    )
+    format!("{}–{}", start.with_timezone(&zone).format("%a %H:%M"), end.with_timezone(&zone).format("%H:%M"))
 }
 
 /// Refuses a room or speaker double-booking, naming the session in the way.
-async fn check_clashes(
-    db: &impl ConnectionTrait,
-    event: &event::Model,
-    input: &SessionInput,
-    editing: Option<i32>,
-) -> AppResult<()> {
+async fn check_clashes(db: &impl ConnectionTrait, event: &event::Model, input: &SessionInput, editing: Option<i32>) -> AppResult<()> {
     if input.status == SessionStatus::Cancelled {
         return Ok(());
     }
@@ -325,50 +236,29 @@ async fn check_clashes(
     if let Some(id) = editing {
         overlapping = overlapping.filter(session::Column::Id.ne(id));
     }
-    let overlapping = overlapping
-        .order_by_asc(session::Column::StartsAt)
-        .all(db)
-        .await?;
+    let overlapping = overlapping.order_by_asc(session::Column::StartsAt).all(db).await?;
     let mut errors = Vec::new();
     if let Some(room_id) = input.room_id {
         if let Some(other) = overlapping.iter().find(|s| s.room_id == Some(room_id)) {
-            let room_name = room::Entity::find_by_id(room_id)
-                .one(db)
-                .await?
-                .map(|r| r.name)
-                .unwrap_or_default();
+            let room_name = room::Entity::find_by_id(room_id).one(db).await?.map(|r| r.name).unwrap_or_default();
             errors.push(FieldError::new(
                 "room",
-                format!(
-                    "{room_name} is already booked for “{}” ({}).",
-                    other.title,
-                    time_range(zone, other.starts_at, other.ends_at)
-                ),
+                format!("{room_name} is already booked for “{}” ({}).", other.title, time_range(zone, other.starts_at, other.ends_at)),
             ));
         }
     }
     if !input.speakers.is_empty() && !overlapping.is_empty() {
         let ids: Vec<i32> = overlapping.iter().map(|s| s.id).collect();
-        let booked = session_speaker::Entity::find()
-            .filter(session_speaker::Column::SessionId.is_in(ids))
-            .all(db)
-            .await?;
+        let booked = session_speaker::Entity::find().filter(session_speaker::Column::SessionId.is_in(ids)).all(db).await?;
         for speaker in &input.speakers {
             let clash = booked.iter().find(|b| match speaker.user_id {
                 Some(id) => b.user_id == Some(id),
                 None => b.user_id.is_none() && b.name.eq_ignore_ascii_case(&speaker.name),
             });
-            if let Some(other) =
-                clash.and_then(|b| overlapping.iter().find(|s| s.id == b.session_id))
-            {
+            if let Some(other) = clash.and_then(|b| overlapping.iter().find(|s| s.id == b.session_id)) {
                 errors.push(FieldError::new(
                     "speakers",
-                    format!(
-                        "{} is already speaking in “{}” ({}).",
-                        speaker.name,
-                        other.title,
-                        time_range(zone, other.starts_at, other.ends_at)
-                    ),
+                    format!("{} is already speaking in “{}” ({}).", speaker.name, other.title, time_range(zone, other.starts_at, other.ends_at)),
                 ));
             }
         }
@@ -380,15 +270,8 @@ async fn check_clashes(
     }
 }
 
-async fn save_speakers(
-    db: &impl ConnectionTrait,
-    session_id: i32,
-    speakers: &[SpeakerInput],
-) -> AppResult<()> {
-    session_speaker::Entity::delete_many()
-        .filter(session_speaker::Column::SessionId.eq(session_id))
-        .exec(db)
-        .await?;
+async fn save_speakers(db: &impl ConnectionTrait, session_id: i32, speakers: &[SpeakerInput]) -> AppResult<()> {
+    session_speaker::Entity::delete_many().filter(session_speaker::Column::SessionId.eq(session_id)).exec(db).await?;
     for (position, speaker) in speakers.iter().enumerate() {
         session_speaker::ActiveModel {
             session_id: Set(session_id),
@@ -408,22 +291,10 @@ pub fn new_guid() -> String {
     let bytes: [u8; 16] = rand::random();
     let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     // RFC 4122 version 4, variant 1.
-    format!(
-        "{}-{}-4{}-{:x}{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        8 | (bytes[8] & 0x3),
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-4{}-{:x}{}-{}", &h[0..8], &h[8..12], &h[13..16], 8 | (bytes[8] & 0x3), &h[17..20], &h[20..32])
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    form: &SessionForm,
-) -> AppResult<session::Model> {
+pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &SessionForm) -> AppResult<session::Model> {
     let txn = db.begin().await?;
     let input = validate(&txn, event, form).await?;
     check_clashes(&txn, event, &input, None).await?;
@@ -456,12 +327,7 @@ pub async fn create(
 
 /// Saves an edit. Every saved change raises the session's revision, which
 /// calendar files carry as SEQUENCE so subscribed calendars take the update.
-pub async fn update(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    existing: &session::Model,
-    form: &SessionForm,
-) -> AppResult<session::Model> {
+pub async fn update(db: &DatabaseConnection, event: &event::Model, existing: &session::Model, form: &SessionForm) -> AppResult<session::Model> {
     let txn = db.begin().await?;
     let input = validate(&txn, event, form).await?;
     check_clashes(&txn, event, &input, Some(existing.id)).await?;
@@ -485,37 +351,20 @@ pub async fn update(
     Ok(updated)
 }
 
-pub async fn delete(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    existing: &session::Model,
-) -> AppResult<()> {
+pub async fn delete(db: &DatabaseConnection, event: &event::Model, existing: &session::Model) -> AppResult<()> {
     let txn = db.begin().await?;
-    session::Entity::delete_by_id(existing.id)
-        .exec(&txn)
-        .await?;
+    session::Entity::delete_by_id(existing.id).exec(&txn).await?;
     bump_revision(&txn, event.id).await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// One session of this event (any status: callers decide who may see drafts).
-pub async fn find(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    session_id: i32,
-) -> AppResult<session::Model> {
-    session::Entity::find_by_id(session_id)
-        .filter(session::Column::EventId.eq(event.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+pub async fn find(db: &DatabaseConnection, event: &event::Model, session_id: i32) -> AppResult<session::Model> {
+    session::Entity::find_by_id(session_id).filter(session::Column::EventId.eq(event.id)).one(db).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn speakers_of(
-    db: &impl ConnectionTrait,
-    session_id: i32,
-) -> AppResult<Vec<session_speaker::Model>> {
+pub async fn speakers_of(db: &impl ConnectionTrait, session_id: i32) -> AppResult<Vec<session_speaker::Model>> {
     Ok(session_speaker::Entity::find()
         .filter(session_speaker::Column::SessionId.eq(session_id))
         .order_by_asc(session_speaker::Column::Position)
@@ -524,19 +373,10 @@ pub async fn speakers_of(
 }
 
 /// Emails of linked speakers, to show them in the edit form.
-pub async fn speaker_emails(
-    db: &DatabaseConnection,
-    speakers: &[session_speaker::Model],
-) -> AppResult<Vec<(i32, String)>> {
+pub async fn speaker_emails(db: &DatabaseConnection, speakers: &[session_speaker::Model]) -> AppResult<Vec<(i32, String)>> {
     let ids: Vec<i32> = speakers.iter().filter_map(|s| s.user_id).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.email))
-        .collect())
+    Ok(user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect())
 }

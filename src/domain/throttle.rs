@@ -4,10 +4,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::config::LoginThrottle;
 use crate::db::entities::login_attempt;
@@ -22,10 +19,7 @@ fn ip_key(ip: Option<std::net::IpAddr>) -> String {
 }
 
 fn account_key(email: &str) -> String {
-    format!(
-        "account:{}",
-        crate::domain::accounts::normalize_email(email)
-    )
+    format!("account:{}", crate::domain::accounts::normalize_email(email))
 }
 
 fn since(window: Duration) -> chrono::DateTime<Utc> {
@@ -33,21 +27,14 @@ fn since(window: Duration) -> chrono::DateTime<Utc> {
 }
 
 /// Refuses with 429 when this IP or this account has had too many tries.
-pub async fn check(
-    db: &DatabaseConnection,
-    limits: &LoginThrottle,
-    ip: Option<std::net::IpAddr>,
-    email: &str,
-) -> AppResult<()> {
+pub async fn check(db: &DatabaseConnection, limits: &LoginThrottle, ip: Option<std::net::IpAddr>, email: &str) -> AppResult<()> {
     let from_ip = login_attempt::Entity::find()
         .filter(login_attempt::Column::ThrottleKey.eq(ip_key(ip)))
         .filter(login_attempt::Column::AttemptedAt.gt(since(limits.ip_window)))
         .count(db)
         .await?;
     if from_ip >= u64::from(limits.max_per_ip) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: limits.ip_window.as_secs(),
-        });
+        return Err(AppError::RateLimited { retry_after_secs: limits.ip_window.as_secs() });
     }
     let failures = login_attempt::Entity::find()
         .filter(login_attempt::Column::ThrottleKey.eq(account_key(email)))
@@ -56,44 +43,25 @@ pub async fn check(
         .count(db)
         .await?;
     if failures >= u64::from(limits.max_failures_per_account) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: limits.account_window.as_secs(),
-        });
+        return Err(AppError::RateLimited { retry_after_secs: limits.account_window.as_secs() });
     }
     Ok(())
 }
 
 /// Records an attempt under both keys. A success clears the account's failures,
 /// so that a person who finally remembers their password is not locked out later.
-pub async fn record(
-    db: &DatabaseConnection,
-    limits: &LoginThrottle,
-    ip: Option<std::net::IpAddr>,
-    email: &str,
-    succeeded: bool,
-) -> AppResult<()> {
+pub async fn record(db: &DatabaseConnection, limits: &LoginThrottle, ip: Option<std::net::IpAddr>, email: &str, succeeded: bool) -> AppResult<()> {
     let at = now();
     for key in [ip_key(ip), account_key(email)] {
-        login_attempt::ActiveModel {
-            throttle_key: Set(key),
-            attempted_at: Set(at),
-            succeeded: Set(succeeded),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        login_attempt::ActiveModel { throttle_key: Set(key), attempted_at: Set(at), succeeded: Set(succeeded), ..Default::default() }
+            .insert(db)
+            .await?;
     }
     if succeeded {
-        login_attempt::Entity::delete_many()
-            .filter(login_attempt::Column::ThrottleKey.eq(account_key(email)))
-            .exec(db)
-            .await?;
+        login_attempt::Entity::delete_many().filter(login_attempt::Column::ThrottleKey.eq(account_key(email))).exec(db).await?;
     }
     // Old rows are useless; dropping them here keeps the table small without a job.
     let horizon = since(limits.ip_window.max(limits.account_window));
-    login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::AttemptedAt.lt(horizon))
-        .exec(db)
-        .await?;
+    login_attempt::Entity::delete_many().filter(login_attempt::Column::AttemptedAt.lt(horizon)).exec(db).await?;
     Ok(())
 }

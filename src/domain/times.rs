@@ -25,16 +25,10 @@ pub fn show(instant: DateTime<Utc>, event_zone: Tz, viewer_zone: Option<Tz>) -> 
     let viewer = viewer_zone.filter(|v| *v != event_zone).and_then(|v| {
         let theirs = instant.with_timezone(&v);
         // Zones that differ in name may still agree on the time (e.g. Detroit and New York).
-        if theirs.format("%Y-%m-%d %H:%M %Z").to_string()
-            == local.format("%Y-%m-%d %H:%M %Z").to_string()
-        {
+        if theirs.format("%Y-%m-%d %H:%M %Z").to_string() == local.format("%Y-%m-%d %H:%M %Z").to_string() {
             return None;
         }
-        Some(if theirs.date_naive() == local.date_naive() {
-            theirs.format("%H:%M %Z").to_string()
-        } else {
-            theirs.format("%a %H:%M %Z").to_string()
-        })
+        Some(if theirs.date_naive() == local.date_naive() { theirs.format("%H:%M %Z").to_string() } else { theirs.format("%a %H:%M %Z").to_string() })
     });
     ShownTime {
         iso: instant.to_rfc3339(),
@@ -54,21 +48,9 @@ mod tests {
         let instant = "2027-01-20T01:30:00Z".parse::<DateTime<Utc>>().unwrap();
         let ny = chrono_tz::America::New_York;
         let shown = show(instant, ny, Some(chrono_tz::America::Los_Angeles));
-        assert_eq!(
-            (
-                shown.date.as_str(),
-                shown.time.as_str(),
-                shown.zone.as_str()
-            ),
-            ("Tue Jan 19", "20:30", "EST")
-        );
+        assert_eq!((shown.date.as_str(), shown.time.as_str(), shown.zone.as_str()), ("Tue Jan 19", "20:30", "EST"));
         assert_eq!(shown.viewer.as_deref(), Some("17:30 PST"));
-        assert_eq!(
-            show(instant, ny, Some(chrono_tz::Europe::London))
-                .viewer
-                .as_deref(),
-            Some("Wed 01:30 GMT")
-        );
+        assert_eq!(show(instant, ny, Some(chrono_tz::Europe::London)).viewer.as_deref(), Some("Wed 01:30 GMT"));
         assert_eq!(show(instant, ny, Some(ny)).viewer, None);
         assert_eq!(show(instant, ny, None).viewer, None);
     }

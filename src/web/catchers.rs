@@ -11,31 +11,18 @@ use crate::error::{wants_json, ErrorResponse};
 struct StashedDetail(std::sync::Mutex<Option<String>>);
 
 pub fn stash_detail(req: &Request<'_>, detail: String) {
-    if let Ok(mut slot) = req
-        .local_cache(|| StashedDetail(std::sync::Mutex::new(None)))
-        .0
-        .lock()
-    {
+    if let Ok(mut slot) = req.local_cache(|| StashedDetail(std::sync::Mutex::new(None))).0.lock() {
         *slot = Some(detail);
     }
 }
 
 fn stashed_detail(req: &Request<'_>) -> Option<String> {
-    req.local_cache(|| StashedDetail(std::sync::Mutex::new(None)))
-        .0
-        .lock()
-        .ok()
-        .and_then(|s| s.clone())
+    req.local_cache(|| StashedDetail(std::sync::Mutex::new(None))).0.lock().ok().and_then(|s| s.clone())
 }
 
 /// A path a browser may be sent back to after log-in: ours, never another site.
 pub fn safe_next(path: &str) -> Option<&str> {
-    (path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.contains("\r")
-        && !path.contains('\n'))
-    .then_some(path)
+    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("\r") && !path.contains('\n')).then_some(path)
 }
 
 pub enum CaughtResponse {
@@ -67,8 +54,5 @@ pub fn default_catcher(status: Status, req: &Request<'_>) -> CaughtResponse {
         let encoded = url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
         return CaughtResponse::LogIn(Redirect::to(format!("/login?next={encoded}")));
     }
-    CaughtResponse::Error(
-        ErrorResponse::from_status(status, stashed_detail(req)),
-        status == Status::Unauthorized,
-    )
+    CaughtResponse::Error(ErrorResponse::from_status(status, stashed_detail(req)), status == Status::Unauthorized)
 }

@@ -26,10 +26,7 @@ fn http_date(instant: chrono::DateTime<chrono::Utc>) -> String {
 fn not_modified(req: &Request<'_>, rendered: &Rendered) -> bool {
     if let Some(tags) = req.headers().get_one("If-None-Match") {
         // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); weak comparison.
-        return tags
-            .split(',')
-            .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == "*" || t == rendered.etag);
+        return tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == rendered.etag);
     }
     if let Some(since) = req.headers().get_one("If-Modified-Since") {
         if let Ok(since) = chrono::DateTime::parse_from_rfc2822(since) {
@@ -51,10 +48,7 @@ impl<'r> Responder<'r, 'static> for Conditional {
         }
         builder.header(self.content_type);
         if let Some(name) = &self.filename {
-            builder.header(Header::new(
-                "Content-Disposition",
-                format!("inline; filename=\"{name}\""),
-            ));
+            builder.header(Header::new("Content-Disposition", format!("inline; filename=\"{name}\"")));
         }
         let body = self.rendered.body.clone();
         builder.sized_body(body.len(), Cursor::new(body)).ok()

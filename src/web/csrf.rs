@@ -23,12 +23,7 @@ impl CsrfToken {
     pub fn issue_new(req: &Request<'_>) -> String {
         let token = crate::domain::api_tokens::random_token(32);
         if let Some(state) = req.rocket().state::<AppState>() {
-            req.cookies()
-                .add_private(crate::web::guards::session_cookie_base(
-                    &state.config,
-                    CSRF_COOKIE,
-                    token.clone(),
-                ));
+            req.cookies().add_private(crate::web::guards::session_cookie_base(&state.config, CSRF_COOKIE, token.clone()));
         }
         token
     }
@@ -72,10 +67,7 @@ impl<'r, T: DeserializeOwned + Send + 'static> FromData<'r> for CsrfForm<T> {
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
         if req.content_type().is_none_or(|ct| !ct.is_form()) {
-            stash(
-                req,
-                "Forms must be sent as application/x-www-form-urlencoded.",
-            );
+            stash(req, "Forms must be sent as application/x-www-form-urlencoded.");
             return Outcome::Error((Status::UnsupportedMediaType, ()));
         }
         let limit = req.limits().get("form").unwrap_or(64.kibibytes());
@@ -84,14 +76,8 @@ impl<'r, T: DeserializeOwned + Send + 'static> FromData<'r> for CsrfForm<T> {
             Ok(_) => return Outcome::Error((Status::PayloadTooLarge, ())),
             Err(_) => return Outcome::Error((Status::BadRequest, ())),
         };
-        let submitted = Form::<CsrfField>::parse_encoded(RawStr::new(&body))
-            .map(|f| f.token)
-            .unwrap_or_default();
-        let expected = req
-            .cookies()
-            .get_private(CSRF_COOKIE)
-            .map(|c| c.value().to_owned())
-            .unwrap_or_default();
+        let submitted = Form::<CsrfField>::parse_encoded(RawStr::new(&body)).map(|f| f.token).unwrap_or_default();
+        let expected = req.cookies().get_private(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
         if expected.is_empty() || submitted.as_bytes().ct_eq(expected.as_bytes()).unwrap_u8() != 1 {
             stash(req, "This form has expired or did not come from this site. Reload the page and try again; nothing was changed.");
             return Outcome::Error((Status::Forbidden, ()));
@@ -108,9 +94,6 @@ impl<'r, T: DeserializeOwned + Send + 'static> FromData<'r> for CsrfForm<T> {
 
 /// Checks a token that arrived some other way (a multipart upload's field).
 pub fn token_matches(req_cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> bool {
-    let expected = req_cookies
-        .get_private(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let expected = req_cookies.get_private(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     !expected.is_empty() && submitted.as_bytes().ct_eq(expected.as_bytes()).unwrap_u8() == 1
 }

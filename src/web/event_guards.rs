@@ -19,10 +19,7 @@ fn slug_in_path<'r>(req: &'r Request<'_>) -> Option<&'r str> {
 
 async fn load_event(req: &Request<'_>) -> Result<event::Model, Status> {
     let slug = slug_in_path(req).ok_or(Status::NotFound)?;
-    let state = req
-        .rocket()
-        .state::<AppState>()
-        .ok_or(Status::InternalServerError)?;
+    let state = req.rocket().state::<AppState>().ok_or(Status::InternalServerError)?;
     match events::find_by_slug(&state.db, slug).await {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(Status::NotFound),
@@ -33,21 +30,12 @@ async fn load_event(req: &Request<'_>) -> Result<event::Model, Status> {
     }
 }
 
-async fn role_of(
-    req: &Request<'_>,
-    found: &event::Model,
-    viewer: Option<&user::Model>,
-) -> Result<Option<TeamRole>, Status> {
+async fn role_of(req: &Request<'_>, found: &event::Model, viewer: Option<&user::Model>) -> Result<Option<TeamRole>, Status> {
     let Some(viewer) = viewer else {
         return Ok(None);
     };
-    let state = req
-        .rocket()
-        .state::<AppState>()
-        .ok_or(Status::InternalServerError)?;
-    events::effective_role(&state.db, found, viewer)
-        .await
-        .map_err(|_| Status::ServiceUnavailable)
+    let state = req.rocket().state::<AppState>().ok_or(Status::InternalServerError)?;
+    events::effective_role(&state.db, found, viewer).await.map_err(|_| Status::ServiceUnavailable)
 }
 
 /// An event this request may see: published, or the viewer is on its team.
@@ -63,11 +51,7 @@ impl<'r> FromRequest<'r> for VisibleEvent {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let MaybeUser(viewer) = req
-            .guard::<MaybeUser>()
-            .await
-            .succeeded()
-            .unwrap_or(MaybeUser(None));
+        let MaybeUser(viewer) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
         let found = match load_event(req).await {
             Ok(found) => found,
             Err(status) => return Outcome::Error((status, ())),
@@ -79,19 +63,11 @@ impl<'r> FromRequest<'r> for VisibleEvent {
         if !found.is_published && role.is_none() {
             return Outcome::Error((Status::NotFound, ()));
         }
-        Outcome::Success(VisibleEvent {
-            event: found,
-            viewer,
-            role,
-        })
+        Outcome::Success(VisibleEvent { event: found, viewer, role })
     }
 }
 
-async fn organized(
-    req: &Request<'_>,
-    viewer: Option<user::Model>,
-    anonymous: Status,
-) -> Outcome<(event::Model, user::Model), ()> {
+async fn organized(req: &Request<'_>, viewer: Option<user::Model>, anonymous: Status) -> Outcome<(event::Model, user::Model), ()> {
     let found = match load_event(req).await {
         Ok(found) => found,
         Err(status) => return Outcome::Error((status, ())),
@@ -120,14 +96,8 @@ impl<'r> FromRequest<'r> for OrganizedEvent {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let MaybeUser(viewer) = req
-            .guard::<MaybeUser>()
-            .await
-            .succeeded()
-            .unwrap_or(MaybeUser(None));
-        organized(req, viewer, Status::Unauthorized)
-            .await
-            .map(|(event, organizer)| OrganizedEvent { event, organizer })
+        let MaybeUser(viewer) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
+        organized(req, viewer, Status::Unauthorized).await.map(|(event, organizer)| OrganizedEvent { event, organizer })
     }
 }
 
@@ -148,9 +118,7 @@ impl<'r> FromRequest<'r> for ApiOrganizedEvent {
             Outcome::Error((status, _)) => return Outcome::Error((status, ())),
             Outcome::Forward(status) => return Outcome::Forward(status),
         };
-        organized(req, viewer, Status::Unauthorized)
-            .await
-            .map(|(event, organizer)| ApiOrganizedEvent { event, organizer })
+        organized(req, viewer, Status::Unauthorized).await.map(|(event, organizer)| ApiOrganizedEvent { event, organizer })
     }
 }
 

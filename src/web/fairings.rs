@@ -16,27 +16,15 @@ pub struct SecurityHeaders;
 #[rocket::async_trait]
 impl Fairing for SecurityHeaders {
     fn info(&self) -> Info {
-        Info {
-            name: "Security headers",
-            kind: Kind::Response,
-        }
+        Info { name: "Security headers", kind: Kind::Response }
     }
 
     async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
-        res.set_header(Header::new(
-            "Content-Security-Policy",
-            CONTENT_SECURITY_POLICY,
-        ));
+        res.set_header(Header::new("Content-Security-Policy", CONTENT_SECURITY_POLICY));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        res.set_header(Header::new(
-            "Referrer-Policy",
-            "strict-origin-when-cross-origin",
-        ));
+        res.set_header(Header::new("Referrer-Policy", "strict-origin-when-cross-origin"));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
-        res.set_header(Header::new(
-            "Permissions-Policy",
-            "camera=(self), microphone=(), geolocation=()",
-        ));
+        res.set_header(Header::new("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"));
         res.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
     }
 }
@@ -57,10 +45,7 @@ fn loggable_path(path: &str) -> String {
 #[rocket::async_trait]
 impl Fairing for RequestLog {
     fn info(&self) -> Info {
-        Info {
-            name: "Request log",
-            kind: Kind::Request | Kind::Response,
-        }
+        Info { name: "Request log", kind: Kind::Request | Kind::Response }
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _data: &mut Data<'_>) {
@@ -87,21 +72,11 @@ pub struct SessionLoader;
 #[rocket::async_trait]
 impl Fairing for SessionLoader {
     fn info(&self) -> Info {
-        Info {
-            name: "Session loader",
-            kind: Kind::Request,
-        }
+        Info { name: "Session loader", kind: Kind::Request }
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _data: &mut Data<'_>) {
-        if req
-            .cookies()
-            .get_pending(crate::web::guards::SESSION_COOKIE)
-            .is_some()
-            || req
-                .cookies()
-                .get(crate::web::guards::SESSION_COOKIE)
-                .is_some()
+        if req.cookies().get_pending(crate::web::guards::SESSION_COOKIE).is_some() || req.cookies().get(crate::web::guards::SESSION_COOKIE).is_some()
         {
             crate::web::guards::resolve_session_user(req).await;
         }

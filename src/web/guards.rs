@@ -26,25 +26,12 @@ struct SessionClaims {
 }
 
 pub fn session_cookie_base(config: &Config, name: &'static str, value: String) -> Cookie<'static> {
-    Cookie::build((name, value))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(config.secure_cookies)
-        .build()
+    Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(config.secure_cookies).build()
 }
 
 pub fn start_session(cookies: &CookieJar<'_>, config: &Config, account: &user::Model) {
-    let claims = SessionClaims {
-        uid: account.id,
-        epoch: account.session_epoch,
-        iat: chrono::Utc::now().timestamp(),
-    };
-    let mut cookie = session_cookie_base(
-        config,
-        SESSION_COOKIE,
-        serde_json::to_string(&claims).unwrap_or_default(),
-    );
+    let claims = SessionClaims { uid: account.id, epoch: account.session_epoch, iat: chrono::Utc::now().timestamp() };
+    let mut cookie = session_cookie_base(config, SESSION_COOKIE, serde_json::to_string(&claims).unwrap_or_default());
     cookie.set_max_age(rocket::time::Duration::days(SESSION_DAYS));
     cookies.add_private(cookie);
 }
@@ -64,18 +51,14 @@ async fn load_session_user(req: &Request<'_>) -> Option<user::Model> {
         return None;
     }
     let state = req.rocket().state::<AppState>()?;
-    let account = accounts::find_by_id(&state.db, claims.uid)
-        .await
-        .ok()
-        .flatten()?;
+    let account = accounts::find_by_id(&state.db, claims.uid).await.ok().flatten()?;
     (account.session_epoch == claims.epoch).then_some(account)
 }
 
 /// Resolves the session user (called by a fairing before routing, so that
 /// catchers, which cannot wait on the database, can show who is logged in).
 pub async fn resolve_session_user(req: &Request<'_>) {
-    req.local_cache_async(async { SessionUser(load_session_user(req).await) })
-        .await;
+    req.local_cache_async(async { SessionUser(load_session_user(req).await) }).await;
 }
 
 /// The session user if one was resolved for this request.
@@ -105,8 +88,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let MaybeUser(found) =
-            try_outcome!(req.guard::<MaybeUser>().await.map_error(|(s, _)| (s, ())));
+        let MaybeUser(found) = try_outcome!(req.guard::<MaybeUser>().await.map_error(|(s, _)| (s, ())));
         found.map(CurrentUser).or_error((Status::Unauthorized, ()))
     }
 }
@@ -127,10 +109,7 @@ impl<'r> FromRequest<'r> for ApiUser {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
             _ => return Outcome::Error((Status::Unauthorized, ())),
         };
-        let state = try_outcome!(req
-            .guard::<&State<AppState>>()
-            .await
-            .map_error(|(s, _)| (s, ())));
+        let state = try_outcome!(req.guard::<&State<AppState>>().await.map_error(|(s, _)| (s, ())));
         match api_tokens::authenticate(&state.db, token).await {
             Ok(Some(account)) => Outcome::Success(ApiUser(account)),
             Ok(None) => Outcome::Error((Status::Unauthorized, ())),

@@ -20,16 +20,10 @@ fn healthz() -> Json<Value> {
 #[get("/readyz")]
 async fn readyz(state: &State<AppState>) -> (Status, Json<Value>) {
     match crate::db::ping(&state.db).await {
-        Ok(()) => (
-            Status::Ok,
-            Json(json!({"status": "ready", "database": "ok"})),
-        ),
+        Ok(()) => (Status::Ok, Json(json!({"status": "ready", "database": "ok"}))),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            (
-                Status::ServiceUnavailable,
-                Json(json!({"status": "unavailable", "database": "unreachable"})),
-            )
+            (Status::ServiceUnavailable, Json(json!({"status": "unavailable", "database": "unreachable"})))
         }
     }
 }

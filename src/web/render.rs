@@ -24,23 +24,9 @@ impl<'r> FromRequest<'r> for Page {
     type Error = std::convert::Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let MaybeUser(user) = req
-            .guard::<MaybeUser>()
-            .await
-            .succeeded()
-            .unwrap_or(MaybeUser(None));
-        let csrf = req
-            .guard::<CsrfToken>()
-            .await
-            .succeeded()
-            .map(|t| t.0)
-            .unwrap_or_default();
-        let flash = req
-            .guard::<Option<FlashMessage<'_>>>()
-            .await
-            .succeeded()
-            .flatten()
-            .map(|f| (f.kind().to_owned(), f.message().to_owned()));
+        let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
+        let csrf = req.guard::<CsrfToken>().await.succeeded().map(|t| t.0).unwrap_or_default();
+        let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| (f.kind().to_owned(), f.message().to_owned()));
         Outcome::Success(Page { user, csrf, flash })
     }
 }
@@ -65,7 +51,10 @@ impl Page {
         context.insert("csrf".into(), json!(self.csrf));
         context.insert(
             "user".into(),
-            self.user.as_ref().map(|u| json!({"id": u.id, "display_name": u.display_name, "email": u.email, "is_site_admin": u.is_site_admin})).unwrap_or(Value::Null),
+            self.user
+                .as_ref()
+                .map(|u| json!({"id": u.id, "display_name": u.display_name, "email": u.email, "is_site_admin": u.is_site_admin}))
+                .unwrap_or(Value::Null),
         );
         if let Some((kind, message)) = &self.flash {
             context.insert("flash".into(), json!({"kind": kind, "message": message}));
@@ -78,14 +67,7 @@ impl Page {
     }
 
     /// A form shown again with what was typed and what needs fixing.
-    pub fn invalid(
-        &self,
-        status: Status,
-        template: &'static str,
-        title: &str,
-        mut data: Value,
-        errors: &[FieldError],
-    ) -> Html {
+    pub fn invalid(&self, status: Status, template: &'static str, title: &str, mut data: Value, errors: &[FieldError]) -> Html {
         if let Value::Object(map) = &mut data {
             map.insert("errors".into(), field_errors(errors));
         }
@@ -98,8 +80,7 @@ impl Page {
 pub fn field_errors(errors: &[FieldError]) -> Value {
     let mut map = Map::new();
     for error in errors {
-        map.entry(error.field.clone())
-            .or_insert_with(|| json!(error.message));
+        map.entry(error.field.clone()).or_insert_with(|| json!(error.message));
     }
     map.insert("_list".into(), json!(errors));
     Value::Object(map)

@@ -5,38 +5,17 @@ use crate::support::*;
 #[rocket::async_test]
 async fn a_new_person_signs_up_and_is_logged_in() {
     let app = TestApp::new().await;
-    let response = post_form(
-        &app.client,
-        "/signup",
-        &[
-            ("email", "Ana@Example.org "),
-            ("display_name", "Ana Alvarez"),
-            ("password", "correct horse"),
-        ],
-    )
-    .await;
+    let response =
+        post_form(&app.client, "/signup", &[("email", "Ana@Example.org "), ("display_name", "Ana Alvarez"), ("password", "correct horse")]).await;
     assert_eq!(response.status(), Status::SeeOther);
     assert_eq!(response.headers().get_one("Location"), Some("/"));
     let set_cookie: Vec<_> = response.headers().get("Set-Cookie").collect();
-    let session = set_cookie
-        .iter()
-        .find(|c| c.starts_with("tribe_session="))
-        .expect("a session cookie");
+    let session = set_cookie.iter().find(|c| c.starts_with("tribe_session=")).expect("a session cookie");
     assert!(session.contains("HttpOnly"), "{session}");
     assert!(session.contains("SameSite=Lax"), "{session}");
 
-    let home = app
-        .client
-        .get("/")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap();
-    assert!(
-        home.contains("Welcome to Tribe, Ana Alvarez!"),
-        "flash shown once after sign-up"
-    );
+    let home = app.client.get("/").dispatch().await.into_string().await.unwrap();
+    assert!(home.contains("Welcome to Tribe, Ana Alvarez!"), "flash shown once after sign-up");
     let account = app.client.get("/account").dispatch().await;
     assert_eq!(account.status(), Status::Ok);
     let page = account.into_string().await.unwrap();
@@ -51,17 +30,11 @@ async fn log_out_ends_the_session_and_log_in_restores_it() {
     assert_eq!(response.status(), Status::SeeOther);
     let account = app.client.get("/account").dispatch().await;
     assert_eq!(account.status(), Status::SeeOther);
-    assert_eq!(
-        account.headers().get_one("Location"),
-        Some("/login?next=%2Faccount")
-    );
+    assert_eq!(account.headers().get_one("Location"), Some("/login?next=%2Faccount"));
 
     let response = log_in(&app.client, "BEN@example.org", "a long password").await;
     assert_eq!(response.status(), Status::SeeOther);
-    assert_eq!(
-        app.client.get("/account").dispatch().await.status(),
-        Status::Ok
-    );
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::Ok);
 }
 
 #[rocket::async_test]
@@ -69,28 +42,11 @@ async fn log_in_returns_to_the_page_that_asked_but_never_to_another_site() {
     let app = TestApp::new().await;
     sign_up(&app.client, "cy@example.org", "Cy", "a long password").await;
     post_form(&app.client, "/logout", &[]).await;
-    let response = post_form(
-        &app.client,
-        "/login",
-        &[
-            ("email", "cy@example.org"),
-            ("password", "a long password"),
-            ("next", "/account"),
-        ],
-    )
-    .await;
+    let response = post_form(&app.client, "/login", &[("email", "cy@example.org"), ("password", "a long password"), ("next", "/account")]).await;
     assert_eq!(response.headers().get_one("Location"), Some("/account"));
     post_form(&app.client, "/logout", &[]).await;
-    let response = post_form(
-        &app.client,
-        "/login",
-        &[
-            ("email", "cy@example.org"),
-            ("password", "a long password"),
-            ("next", "//evil.example/"),
-        ],
-    )
-    .await;
+    let response =
+        post_form(&app.client, "/login", &[("email", "cy@example.org"), ("password", "a long password"), ("next", "//evil.example/")]).await;
     assert_eq!(response.headers().get_one("Location"), Some("/"));
 }
 
@@ -108,15 +64,8 @@ async fn a_wrong_password_is_refused_without_saying_whether_the_email_exists() {
     let unknown_page = unknown.into_string().await.unwrap();
     let message = "That email and password do not match an account.";
     assert!(wrong_page.contains(message) && unknown_page.contains(message));
-    assert!(
-        wrong_page.contains(r#"value="dee@example.org""#),
-        "the email typed is kept"
-    );
-    assert_eq!(
-        app.client.get("/account").dispatch().await.status(),
-        Status::SeeOther,
-        "still logged out"
-    );
+    assert!(wrong_page.contains(r#"value="dee@example.org""#), "the email typed is kept");
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::SeeOther, "still logged out");
 }
 
 #[rocket::async_test]
@@ -124,42 +73,18 @@ async fn a_second_account_with_the_same_email_is_refused_and_the_form_keeps_what
     let app = TestApp::new().await;
     sign_up(&app.client, "eve@example.org", "Eve", "a long password").await;
     let other = app.another_instance().await;
-    let response = post_form(
-        &other,
-        "/signup",
-        &[
-            ("email", "EVE@example.org"),
-            ("display_name", "Eve Two"),
-            ("password", "another password"),
-        ],
-    )
-    .await;
+    let response = post_form(&other, "/signup", &[("email", "EVE@example.org"), ("display_name", "Eve Two"), ("password", "another password")]).await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().await.unwrap();
     assert!(page.contains("An account with this email already exists"));
-    assert!(
-        page.contains(r#"value="Eve Two""#),
-        "the name typed is kept"
-    );
-    assert!(
-        !page.contains("another password"),
-        "passwords are never echoed"
-    );
+    assert!(page.contains(r#"value="Eve Two""#), "the name typed is kept");
+    assert!(!page.contains("another password"), "passwords are never echoed");
 }
 
 #[rocket::async_test]
 async fn sign_up_explains_every_field_that_needs_attention() {
     let app = TestApp::new().await;
-    let response = post_form(
-        &app.client,
-        "/signup",
-        &[
-            ("email", "not-an-email"),
-            ("display_name", ""),
-            ("password", "short"),
-        ],
-    )
-    .await;
+    let response = post_form(&app.client, "/signup", &[("email", "not-an-email"), ("display_name", ""), ("password", "short")]).await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().await.unwrap();
     assert!(page.contains("That does not look like an email address."));
@@ -172,84 +97,40 @@ async fn changing_the_password_logs_out_other_sessions_but_not_this_one() {
     let app = TestApp::new().await;
     sign_up(&app.client, "fay@example.org", "Fay", "first password").await;
     let laptop = app.another_instance().await;
-    assert_eq!(
-        log_in(&laptop, "fay@example.org", "first password")
-            .await
-            .status(),
-        Status::SeeOther
-    );
+    assert_eq!(log_in(&laptop, "fay@example.org", "first password").await.status(), Status::SeeOther);
     assert_eq!(laptop.get("/account").dispatch().await.status(), Status::Ok);
 
     let wrong = post_form(
         &app.client,
         "/account/password",
-        &[
-            ("current_password", "nope"),
-            ("new_password", "second password"),
-            ("confirm_password", "second password"),
-        ],
+        &[("current_password", "nope"), ("new_password", "second password"), ("confirm_password", "second password")],
     )
     .await;
     assert_eq!(wrong.status(), Status::UnprocessableEntity);
-    assert!(wrong
-        .into_string()
-        .await
-        .unwrap()
-        .contains("That is not your current password."));
+    assert!(wrong.into_string().await.unwrap().contains("That is not your current password."));
 
     let response = post_form(
         &app.client,
         "/account/password",
-        &[
-            ("current_password", "first password"),
-            ("new_password", "second password"),
-            ("confirm_password", "second password"),
-        ],
+        &[("current_password", "first password"), ("new_password", "second password"), ("confirm_password", "second password")],
     )
     .await;
     assert_eq!(response.status(), Status::SeeOther);
-    assert_eq!(
-        app.client.get("/account").dispatch().await.status(),
-        Status::Ok,
-        "this session carries on"
-    );
-    assert_eq!(
-        laptop.get("/account").dispatch().await.status(),
-        Status::SeeOther,
-        "the other session is over"
-    );
-    assert_eq!(
-        log_in(&laptop, "fay@example.org", "first password")
-            .await
-            .status(),
-        Status::Unauthorized
-    );
-    assert_eq!(
-        log_in(&laptop, "fay@example.org", "second password")
-            .await
-            .status(),
-        Status::SeeOther
-    );
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::Ok, "this session carries on");
+    assert_eq!(laptop.get("/account").dispatch().await.status(), Status::SeeOther, "the other session is over");
+    assert_eq!(log_in(&laptop, "fay@example.org", "first password").await.status(), Status::Unauthorized);
+    assert_eq!(log_in(&laptop, "fay@example.org", "second password").await.status(), Status::SeeOther);
 }
 
 #[rocket::async_test]
 async fn a_session_works_on_any_instance_sharing_the_secret_key() {
     let app = TestApp::new().await;
     sign_up(&app.client, "gus@example.org", "Gus", "a long password").await;
-    let cookie = app
-        .client
-        .cookies()
-        .get("tribe_session")
-        .expect("session cookie")
-        .clone();
+    let cookie = app.client.cookies().get("tribe_session").expect("session cookie").clone();
     let other = app.another_instance().await;
     let response = other.get("/account").cookie(cookie).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
-    assert!(response
-        .into_string()
-        .await
-        .unwrap()
-        .contains("gus@example.org"));
+    assert!(response.into_string().await.unwrap().contains("gus@example.org"));
 }
 
 #[rocket::async_test]
@@ -257,15 +138,8 @@ async fn passwords_are_stored_as_argon2id_hashes() {
     use sea_orm::EntityTrait;
     let app = TestApp::new().await;
     sign_up(&app.client, "hal@example.org", "Hal", "a long password").await;
-    let users = tribe::db::entities::user::Entity::find()
-        .all(app.db())
-        .await
-        .unwrap();
+    let users = tribe::db::entities::user::Entity::find().all(app.db()).await.unwrap();
     assert_eq!(users.len(), 1);
-    assert!(
-        users[0].password_hash.starts_with("$argon2id$"),
-        "{}",
-        users[0].password_hash
-    );
+    assert!(users[0].password_hash.starts_with("$argon2id$"), "{}", users[0].password_hash);
     assert!(!users[0].password_hash.contains("a long password"));
 }

@@ -24,17 +24,10 @@ impl Drop for Storage {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs outside async context: a small runtime of its own.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 runtime.block_on(async {
                     if let Ok(db) = Database::connect(&admin_url).await {
-                        let _ = db
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
-                            .await;
+                        let _ = db.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
                         let _ = db.close().await;
                     }
                 });
@@ -55,19 +48,9 @@ pub struct TestApp {
 async fn fresh_database() -> (String, Storage) {
     match std::env::var("TRIBE_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!(
-                "tribe_test_{}_{}_{}",
-                std::process::id(),
-                DATABASE_COUNTER.fetch_add(1, Ordering::SeqCst),
-                rand::random::<u32>()
-            );
-            let admin = Database::connect(&admin_url)
-                .await
-                .expect("connect to TRIBE_TEST_POSTGRES_URL");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("create test database");
+            let name = format!("tribe_test_{}_{}_{}", std::process::id(), DATABASE_COUNTER.fetch_add(1, Ordering::SeqCst), rand::random::<u32>());
+            let admin = Database::connect(&admin_url).await.expect("connect to TRIBE_TEST_POSTGRES_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
             admin.close().await.ok();
             let mut url = url::Url::parse(&admin_url).expect("TRIBE_TEST_POSTGRES_URL is a URL");
             url.set_path(&format!("/{name}"));
@@ -94,20 +77,10 @@ impl TestApp {
         let secret_key = base64::engine::general_purpose::STANDARD.encode(key);
         let overrides = extra.to_vec();
         let client = Self::client_for(&database_url, &secret_key, &overrides).await;
-        TestApp {
-            client,
-            database_url,
-            secret_key,
-            overrides,
-            _storage: storage,
-        }
+        TestApp { client, database_url, secret_key, overrides, _storage: storage }
     }
 
-    async fn client_for(
-        database_url: &str,
-        secret_key: &str,
-        extra: &[(&'static str, String)],
-    ) -> Client {
+    async fn client_for(database_url: &str, secret_key: &str, extra: &[(&'static str, String)]) -> Client {
         let mut overrides = vec![
             ("database_url", database_url.to_owned()),
             ("secret_key", secret_key.to_owned()),
@@ -115,9 +88,7 @@ impl TestApp {
             ("base_url", "http://127.0.0.1:8000".to_owned()),
         ];
         overrides.extend(extra.iter().cloned());
-        let rocket = tribe::prepare(Config::figment_with(&overrides))
-            .await
-            .expect("the app starts");
+        let rocket = tribe::prepare(Config::figment_with(&overrides)).await.expect("the app starts");
         Client::tracked(rocket).await.expect("a valid rocket")
     }
 
@@ -128,97 +99,44 @@ impl TestApp {
     }
 
     pub fn db(&self) -> &DatabaseConnection {
-        &self
-            .client
-            .rocket()
-            .state::<tribe::web::AppState>()
-            .expect("state")
-            .db
+        &self.client.rocket().state::<tribe::web::AppState>().expect("state").db
     }
 }
 
 /// The CSRF token from a page's form.
 pub fn csrf_in(html: &str) -> String {
     let re = regex::Regex::new(r#"name="_csrf" value="([^"]+)""#).expect("regex");
-    re.captures(html)
-        .map(|c| c[1].to_owned())
-        .expect("the page has a CSRF token")
+    re.captures(html).map(|c| c[1].to_owned()).expect("the page has a CSRF token")
 }
 
 pub async fn csrf(client: &Client) -> String {
-    let page = client
-        .get("/login")
-        .dispatch()
-        .await
-        .into_string()
-        .await
-        .unwrap_or_default();
-    if let Some(found) = regex::Regex::new(r#"name="_csrf" value="([^"]+)""#)
-        .unwrap()
-        .captures(&page)
-    {
+    let page = client.get("/login").dispatch().await.into_string().await.unwrap_or_default();
+    if let Some(found) = regex::Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap().captures(&page) {
         return found[1].to_owned();
     }
     // Logged in: /login redirects, so read the token from the account page.
-    csrf_in(
-        &client
-            .get("/account")
-            .dispatch()
-            .await
-            .into_string()
-            .await
-            .unwrap_or_default(),
-    )
+    csrf_in(&client.get("/account").dispatch().await.into_string().await.unwrap_or_default())
 }
 
 pub fn form_body(fields: &[(&str, &str)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish()
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish()
 }
 
 /// Posts a form with this browser's CSRF token added.
-pub async fn post_form<'c>(
-    client: &'c Client,
-    path: &'c str,
-    fields: &[(&str, &str)],
-) -> LocalResponse<'c> {
+pub async fn post_form<'c>(client: &'c Client, path: &'c str, fields: &[(&str, &str)]) -> LocalResponse<'c> {
     let token = csrf(client).await;
     let mut all = vec![("_csrf", token.as_str())];
     all.extend_from_slice(fields);
-    client
-        .post(path)
-        .header(ContentType::Form)
-        .body(form_body(&all))
-        .dispatch()
-        .await
+    client.post(path).header(ContentType::Form).body(form_body(&all)).dispatch().await
 }
 
 pub async fn sign_up(client: &Client, email: &str, name: &str, password: &str) {
-    let response = post_form(
-        client,
-        "/signup",
-        &[
-            ("email", email),
-            ("display_name", name),
-            ("password", password),
-        ],
-    )
-    .await;
+    let response = post_form(client, "/signup", &[("email", email), ("display_name", name), ("password", password)]).await;
     assert_eq!(response.status(), Status::SeeOther, "sign-up succeeds");
 }
 
-pub async fn log_in<'c>(
-    client: &'c Client,
-    email: &'c str,
-    password: &'c str,
-) -> LocalResponse<'c> {
-    post_form(
-        client,
-        "/login",
-        &[("email", email), ("password", password)],
-    )
-    .await
+pub async fn log_in<'c>(client: &'c Client, email: &'c str, password: &'c str) -> LocalResponse<'c> {
+    post_form(client, "/login", &[("email", email), ("password", password)]).await
 }
 
 pub fn bearer(token: &str) -> Header<'static> {

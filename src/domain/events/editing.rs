@@ -54,10 +54,7 @@ impl EventForm {
             online_url: event.online_url.clone().unwrap_or_default(),
             hashtag: event.hashtag.clone().unwrap_or_default(),
             capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
-            recurrence_minutes: event
-                .recurrence_minutes
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
+            recurrence_minutes: event.recurrence_minutes.map(|c| c.to_string()).unwrap_or_default(),
             host_name: event.host_name.clone().unwrap_or_default(),
         }
     }
@@ -68,16 +65,10 @@ const RESERVED_SLUGS: &[&str] = &["new", "import", "api", "static", "manage"];
 
 pub fn validate_slug(slug: &str) -> Result<String, String> {
     let slug = slug.trim().to_lowercase();
-    let valid_chars = slug
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let valid_chars = slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if slug.len() < 3 || slug.len() > 50 {
         Err("Use 3 to 50 characters: lower-case letters, digits and hyphens.".into())
-    } else if !valid_chars
-        || !slug.starts_with(|c: char| c.is_ascii_alphanumeric())
-        || slug.ends_with('-')
-        || slug.contains("--")
-    {
+    } else if !valid_chars || !slug.starts_with(|c: char| c.is_ascii_alphanumeric()) || slug.ends_with('-') || slug.contains("--") {
         Err("Use lower-case letters, digits and single hyphens (like hitmc-2027).".into())
     } else if RESERVED_SLUGS.contains(&slug.as_str()) {
         Err("That address is reserved; pick another.".into())
@@ -87,9 +78,7 @@ pub fn validate_slug(slug: &str) -> Result<String, String> {
 }
 
 pub fn validate_time_zone(name: &str) -> Result<Tz, String> {
-    name.trim().parse::<Tz>().map_err(|_| {
-        "Pick a time zone from the list (an IANA name such as America/New_York).".into()
-    })
+    name.trim().parse::<Tz>().map_err(|_| "Pick a time zone from the list (an IANA name such as America/New_York).".into())
 }
 
 fn weekday_code(day: Weekday) -> &'static str {
@@ -121,103 +110,55 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
     } else {
         Ok(form.description.trim().to_owned())
     };
-    check(
-        "description",
-        description.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    let kind = EventKind::parse(form.kind.trim())
-        .ok_or_else(|| "Choose conference, meetup or online chat.".to_string());
+    check("description", description.as_ref().map(|_| ()).map_err(Clone::clone));
+    let kind = EventKind::parse(form.kind.trim()).ok_or_else(|| "Choose conference, meetup or online chat.".to_string());
     check("kind", kind.as_ref().map(|_| ()).map_err(Clone::clone));
     let zone = validate_time_zone(&form.time_zone);
     check("time_zone", zone.as_ref().map(|_| ()).map_err(Clone::clone));
     let zone_or_utc = zone.clone().unwrap_or(Tz::UTC);
     let starts_at = input::parse_time(zone_or_utc, &form.starts_at);
-    check(
-        "starts_at",
-        starts_at.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("starts_at", starts_at.as_ref().map(|_| ()).map_err(Clone::clone));
     let ends_at = input::parse_time(zone_or_utc, &form.ends_at);
-    check(
-        "ends_at",
-        ends_at.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("ends_at", ends_at.as_ref().map(|_| ()).map_err(Clone::clone));
     if let (Ok(start), Ok(end)) = (&starts_at, &ends_at) {
         if end <= start {
             check("ends_at", Err("The end must be after the start.".into()));
         }
     }
     let venue_name = input::optional_text(&form.venue_name, "the venue's name", 200);
-    check(
-        "venue_name",
-        venue_name.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("venue_name", venue_name.as_ref().map(|_| ()).map_err(Clone::clone));
     let venue_address = input::optional_text(&form.venue_address, "the address", 500);
-    check(
-        "venue_address",
-        venue_address.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("venue_address", venue_address.as_ref().map(|_| ()).map_err(Clone::clone));
     let venue_map_url = input::parse_optional_url(&form.venue_map_url);
-    check(
-        "venue_map_url",
-        venue_map_url.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("venue_map_url", venue_map_url.as_ref().map(|_| ()).map_err(Clone::clone));
     let online_url = input::parse_optional_url(&form.online_url);
-    check(
-        "online_url",
-        online_url.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("online_url", online_url.as_ref().map(|_| ()).map_err(Clone::clone));
     let hashtag = match form.hashtag.trim().trim_start_matches('#') {
         "" => Ok(None),
-        tag if tag.chars().all(|c| c.is_alphanumeric() || c == '_')
-            && tag.chars().count() <= 50 =>
-        {
-            Ok(Some(format!("#{tag}")))
-        }
+        tag if tag.chars().all(|c| c.is_alphanumeric() || c == '_') && tag.chars().count() <= 50 => Ok(Some(format!("#{tag}"))),
         _ => Err("A hashtag is one word of letters, digits and underscores.".to_string()),
     };
-    check(
-        "hashtag",
-        hashtag.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("hashtag", hashtag.as_ref().map(|_| ()).map_err(Clone::clone));
     let capacity = input::parse_optional_count(&form.capacity, 1_000_000);
-    check(
-        "capacity",
-        capacity.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("capacity", capacity.as_ref().map(|_| ()).map_err(Clone::clone));
     let minutes = match (kind.as_ref().ok(), form.recurrence_minutes.trim()) {
         (Some(EventKind::OnlineChat), "") => Ok(Some(60)),
         (Some(EventKind::OnlineChat), text) => input::parse_optional_count(text, 24 * 60),
         _ => Ok(None),
     };
-    check(
-        "recurrence_minutes",
-        minutes.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("recurrence_minutes", minutes.as_ref().map(|_| ()).map_err(Clone::clone));
     let host_name = input::optional_text(&form.host_name, "the host's name", 120);
-    check(
-        "host_name",
-        host_name.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check("host_name", host_name.as_ref().map(|_| ()).map_err(Clone::clone));
     if !errors.is_empty() {
         return Err(errors);
     }
 
-    let (kind, zone, starts_at, ends_at) = (
-        kind.unwrap_or(EventKind::Conference),
-        zone.unwrap_or(Tz::UTC),
-        starts_at.unwrap_or_default(),
-        ends_at.unwrap_or_default(),
-    );
+    let (kind, zone, starts_at, ends_at) =
+        (kind.unwrap_or(EventKind::Conference), zone.unwrap_or(Tz::UTC), starts_at.unwrap_or_default(), ends_at.unwrap_or_default());
     // A weekly chat repeats on the weekday and at the local time of its first occurrence.
     let (rule, local_time) = if kind == EventKind::OnlineChat {
         let first = starts_at.with_timezone(&zone);
-        (
-            Some(format!(
-                "FREQ=WEEKLY;BYDAY={}",
-                weekday_code(first.weekday())
-            )),
-            Some(first.format("%H:%M").to_string()),
-        )
+        (Some(format!("FREQ=WEEKLY;BYDAY={}", weekday_code(first.weekday()))), Some(first.format("%H:%M").to_string()))
     } else {
         (None, None)
     };
@@ -244,18 +185,11 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
 }
 
 fn slug_taken() -> AppError {
-    AppError::Validation(vec![FieldError::new(
-        "slug",
-        "Another event already uses this address.",
-    )])
+    AppError::Validation(vec![FieldError::new("slug", "Another event already uses this address.")])
 }
 
 /// Creates an unpublished event with `creator` as its organizer.
-pub async fn create(
-    db: &DatabaseConnection,
-    creator: &user::Model,
-    form: &EventForm,
-) -> AppResult<event::Model> {
+pub async fn create(db: &DatabaseConnection, creator: &user::Model, form: &EventForm) -> AppResult<event::Model> {
     let mut model = validate(form).map_err(AppError::Validation)?;
     if find_by_slug(db, model.slug.as_ref()).await?.is_some() {
         return Err(slug_taken());
@@ -266,13 +200,10 @@ pub async fn create(
     model.created_at = Set(at);
     model.updated_at = Set(at);
     let txn = db.begin().await?;
-    let created = model
-        .insert(&txn)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => slug_taken(),
-            other => other,
-        })?;
+    let created = model.insert(&txn).await.map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => slug_taken(),
+        other => other,
+    })?;
     event_member::ActiveModel {
         event_id: Set(created.id),
         user_id: Set(creator.id),
@@ -288,11 +219,7 @@ pub async fn create(
 
 /// Saves an edited event and bumps its revision. The slug can change; old
 /// links then 404, which the form warns about.
-pub async fn update(
-    db: &DatabaseConnection,
-    existing: &event::Model,
-    form: &EventForm,
-) -> AppResult<event::Model> {
+pub async fn update(db: &DatabaseConnection, existing: &event::Model, form: &EventForm) -> AppResult<event::Model> {
     let mut model = validate(form).map_err(AppError::Validation)?;
     let new_slug: String = model.slug.clone().unwrap();
     if new_slug != existing.slug && find_by_slug(db, &new_slug).await?.is_some() {
@@ -307,11 +234,7 @@ pub async fn update(
     })
 }
 
-pub async fn set_published(
-    db: &DatabaseConnection,
-    existing: &event::Model,
-    published: bool,
-) -> AppResult<event::Model> {
+pub async fn set_published(db: &DatabaseConnection, existing: &event::Model, published: bool) -> AppResult<event::Model> {
     let mut model: event::ActiveModel = existing.clone().into();
     model.is_published = Set(published);
     model.revision = Set(existing.revision + 1);

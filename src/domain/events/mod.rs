@@ -7,10 +7,7 @@ pub mod team;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::db::entities::{event, event_member};
@@ -107,9 +104,7 @@ pub fn summarize(event: &event::Model) -> EventSummary {
         (EventKind::OnlineChat, Some(rule), Some(time)) => {
             format!("{} at {} {}", describe_rule(rule), time, event.time_zone)
         }
-        _ if start.date_naive() == end.date_naive() => {
-            start.format("%a %b %-d, %Y · %H:%M").to_string() + &end.format("–%H:%M").to_string()
-        }
+        _ if start.date_naive() == end.date_naive() => start.format("%a %b %-d, %Y · %H:%M").to_string() + &end.format("–%H:%M").to_string(),
         _ if start.format("%Y-%m").to_string() == end.format("%Y-%m").to_string() => {
             format!("{}–{}", start.format("%b %-d"), end.format("%-d, %Y"))
         }
@@ -152,51 +147,25 @@ pub fn describe_rule(rule: &str) -> String {
     };
     match (freq, days.as_slice()) {
         (Some("WEEKLY"), [day]) => format!("Every {}", day_name(day)),
-        (Some("WEEKLY"), days) if !days.is_empty() => format!(
-            "Every {}",
-            days.iter()
-                .map(|d| day_name(d))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        (Some("WEEKLY"), days) if !days.is_empty() => format!("Every {}", days.iter().map(|d| day_name(d)).collect::<Vec<_>>().join(", ")),
         _ => rule.to_owned(),
     }
 }
 
 /// Published events, those still running or upcoming first, then past ones.
 pub async fn list_published(db: &DatabaseConnection) -> AppResult<Vec<event::Model>> {
-    let mut events = event::Entity::find()
-        .filter(event::Column::IsPublished.eq(true))
-        .order_by_asc(event::Column::StartsAt)
-        .all(db)
-        .await?;
+    let mut events = event::Entity::find().filter(event::Column::IsPublished.eq(true)).order_by_asc(event::Column::StartsAt).all(db).await?;
     let now = crate::domain::now();
-    events.sort_by_key(|e| {
-        (
-            e.ends_at < now,
-            if e.ends_at < now {
-                -e.starts_at.timestamp()
-            } else {
-                e.starts_at.timestamp()
-            },
-        )
-    });
+    events.sort_by_key(|e| (e.ends_at < now, if e.ends_at < now { -e.starts_at.timestamp() } else { e.starts_at.timestamp() }));
     Ok(events)
 }
 
 pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<event::Model>> {
-    Ok(event::Entity::find()
-        .filter(event::Column::Slug.eq(slug))
-        .one(db)
-        .await?)
+    Ok(event::Entity::find().filter(event::Column::Slug.eq(slug)).one(db).await?)
 }
 
 /// The person's team role for the event, if any.
-pub async fn team_role(
-    db: &DatabaseConnection,
-    event_id: i32,
-    user_id: i32,
-) -> AppResult<Option<TeamRole>> {
+pub async fn team_role(db: &DatabaseConnection, event_id: i32, user_id: i32) -> AppResult<Option<TeamRole>> {
     Ok(event_member::Entity::find()
         .filter(event_member::Column::EventId.eq(event_id))
         .filter(event_member::Column::UserId.eq(user_id))
@@ -214,10 +183,7 @@ pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
         Some(t) => t.with_timezone(&Utc),
         None => {
             let later = local + chrono::Duration::hours(1);
-            zone.from_local_datetime(&later)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+            zone.from_local_datetime(&later).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&local))
         }
     }
 }
@@ -226,14 +192,8 @@ pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
 /// files are cached per revision, so every schedule change calls this.
 pub async fn bump_revision(db: &impl ConnectionTrait, event_id: i32) -> AppResult<()> {
     event::Entity::update_many()
-        .col_expr(
-            event::Column::Revision,
-            sea_orm::sea_query::Expr::col(event::Column::Revision).add(1),
-        )
-        .col_expr(
-            event::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(crate::domain::now()),
-        )
+        .col_expr(event::Column::Revision, sea_orm::sea_query::Expr::col(event::Column::Revision).add(1))
+        .col_expr(event::Column::UpdatedAt, sea_orm::sea_query::Expr::value(crate::domain::now()))
         .filter(event::Column::Id.eq(event_id))
         .exec(db)
         .await?;
@@ -241,11 +201,7 @@ pub async fn bump_revision(db: &impl ConnectionTrait, event_id: i32) -> AppResul
 }
 
 /// Who may see an event that is not published: its team and site admins.
-pub async fn can_see(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    viewer: Option<&crate::db::entities::user::Model>,
-) -> AppResult<bool> {
+pub async fn can_see(db: &DatabaseConnection, event: &event::Model, viewer: Option<&crate::db::entities::user::Model>) -> AppResult<bool> {
     if event.is_published {
         return Ok(true);
     }
@@ -258,11 +214,7 @@ pub async fn can_see(
 
 /// The team role that lets this person manage the event: site admins act as
 /// organizers everywhere.
-pub async fn effective_role(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    user: &crate::db::entities::user::Model,
-) -> AppResult<Option<TeamRole>> {
+pub async fn effective_role(db: &DatabaseConnection, event: &event::Model, user: &crate::db::entities::user::Model) -> AppResult<Option<TeamRole>> {
     if user.is_site_admin {
         return Ok(Some(TeamRole::Organizer));
     }

@@ -1,9 +1,6 @@
 //! Rooms (where sessions happen) and tracks (what they are about).
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 use crate::db::entities::{event, room, session, track};
 use crate::domain::events::bump_revision;
@@ -11,9 +8,7 @@ use crate::domain::input;
 use crate::error::{AppError, AppResult, FieldError};
 
 /// A palette for tracks created without a colour (imports, quick adds).
-pub const TRACK_PALETTE: &[&str] = &[
-    "#1971c2", "#2f9e44", "#d9480f", "#5f3dc4", "#c2255c", "#0c8599", "#e67700", "#495057",
-];
+pub const TRACK_PALETTE: &[&str] = &["#1971c2", "#2f9e44", "#d9480f", "#5f3dc4", "#c2255c", "#0c8599", "#e67700", "#495057"];
 
 pub async fn rooms(db: &impl ConnectionTrait, event_id: i32) -> AppResult<Vec<room::Model>> {
     Ok(room::Entity::find()
@@ -33,22 +28,12 @@ pub async fn tracks(db: &impl ConnectionTrait, event_id: i32) -> AppResult<Vec<t
         .await?)
 }
 
-pub async fn add_room(
-    db: &impl ConnectionTrait,
-    event: &event::Model,
-    name: &str,
-    capacity: &str,
-) -> AppResult<room::Model> {
-    let name = input::required_text(name, "the room's name", 100)
-        .map_err(|m| AppError::Validation(vec![FieldError::new("room_name", m)]))?;
-    let capacity = input::parse_optional_count(capacity, 100_000)
-        .map_err(|m| AppError::Validation(vec![FieldError::new("room_capacity", m)]))?;
+pub async fn add_room(db: &impl ConnectionTrait, event: &event::Model, name: &str, capacity: &str) -> AppResult<room::Model> {
+    let name = input::required_text(name, "the room's name", 100).map_err(|m| AppError::Validation(vec![FieldError::new("room_name", m)]))?;
+    let capacity = input::parse_optional_count(capacity, 100_000).map_err(|m| AppError::Validation(vec![FieldError::new("room_capacity", m)]))?;
     let existing = rooms(db, event.id).await?;
     if existing.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "room_name",
-            "This event already has a room with that name.",
-        )]));
+        return Err(AppError::Validation(vec![FieldError::new("room_name", "This event already has a room with that name.")]));
     }
     let created = room::ActiveModel {
         event_id: Set(event.id),
@@ -64,42 +49,24 @@ pub async fn add_room(
 }
 
 /// Removes a room; its sessions keep their times and lose their room.
-pub async fn delete_room(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    room_id: i32,
-) -> AppResult<()> {
-    let result = room::Entity::delete_many()
-        .filter(room::Column::Id.eq(room_id))
-        .filter(room::Column::EventId.eq(event.id))
-        .exec(db)
-        .await?;
+pub async fn delete_room(db: &DatabaseConnection, event: &event::Model, room_id: i32) -> AppResult<()> {
+    let result = room::Entity::delete_many().filter(room::Column::Id.eq(room_id)).filter(room::Column::EventId.eq(event.id)).exec(db).await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
     bump_revision(db, event.id).await
 }
 
-pub async fn add_track(
-    db: &impl ConnectionTrait,
-    event: &event::Model,
-    name: &str,
-    color: &str,
-) -> AppResult<track::Model> {
-    let name = input::required_text(name, "the track's name", 100)
-        .map_err(|m| AppError::Validation(vec![FieldError::new("track_name", m)]))?;
+pub async fn add_track(db: &impl ConnectionTrait, event: &event::Model, name: &str, color: &str) -> AppResult<track::Model> {
+    let name = input::required_text(name, "the track's name", 100).map_err(|m| AppError::Validation(vec![FieldError::new("track_name", m)]))?;
     let existing = tracks(db, event.id).await?;
     let color = if color.trim().is_empty() {
         TRACK_PALETTE[existing.len() % TRACK_PALETTE.len()].to_owned()
     } else {
-        input::parse_color(color)
-            .map_err(|m| AppError::Validation(vec![FieldError::new("track_color", m)]))?
+        input::parse_color(color).map_err(|m| AppError::Validation(vec![FieldError::new("track_color", m)]))?
     };
     if existing.iter().any(|t| t.name.eq_ignore_ascii_case(&name)) {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "track_name",
-            "This event already has a track with that name.",
-        )]));
+        return Err(AppError::Validation(vec![FieldError::new("track_name", "This event already has a track with that name.")]));
     }
     let created = track::ActiveModel {
         event_id: Set(event.id),
@@ -114,16 +81,8 @@ pub async fn add_track(
     Ok(created)
 }
 
-pub async fn delete_track(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    track_id: i32,
-) -> AppResult<()> {
-    let result = track::Entity::delete_many()
-        .filter(track::Column::Id.eq(track_id))
-        .filter(track::Column::EventId.eq(event.id))
-        .exec(db)
-        .await?;
+pub async fn delete_track(db: &DatabaseConnection, event: &event::Model, track_id: i32) -> AppResult<()> {
+    let result = track::Entity::delete_many().filter(track::Column::Id.eq(track_id)).filter(track::Column::EventId.eq(event.id)).exec(db).await?;
     if result.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
@@ -132,8 +91,5 @@ pub async fn delete_track(
 
 /// How many sessions use each room, for the organizer's overview.
 pub async fn sessions_in_room(db: &DatabaseConnection, room_id: i32) -> AppResult<u64> {
-    Ok(session::Entity::find()
-        .filter(session::Column::RoomId.eq(room_id))
-        .count(db)
-        .await?)
+    Ok(session::Entity::find().filter(session::Column::RoomId.eq(room_id)).count(db).await?)
 }

@@ -1,9 +1,7 @@
 //! An event's team: organizers (everything) and staff (check-in and the
 //! attendee list). An event always keeps at least one organizer.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::db::entities::{event, event_member, user};
@@ -21,40 +19,22 @@ pub struct TeamMember {
 }
 
 pub async fn list(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<TeamMember>> {
-    let members = event_member::Entity::find()
-        .filter(event_member::Column::EventId.eq(event.id))
-        .order_by_asc(event_member::Column::CreatedAt)
-        .all(db)
-        .await?;
+    let members =
+        event_member::Entity::find().filter(event_member::Column::EventId.eq(event.id)).order_by_asc(event_member::Column::CreatedAt).all(db).await?;
     let mut team = Vec::with_capacity(members.len());
     for member in members {
         if let Some(account) = user::Entity::find_by_id(member.user_id).one(db).await? {
-            team.push(TeamMember {
-                user_id: account.id,
-                display_name: account.display_name,
-                email: account.email,
-                role: member.role,
-            });
+            team.push(TeamMember { user_id: account.id, display_name: account.display_name, email: account.email, role: member.role });
         }
     }
     Ok(team)
 }
 
 /// Adds a person by their account's email, or changes their role.
-pub async fn add(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    email: &str,
-    role: &str,
-) -> AppResult<TeamMember> {
-    let role = TeamRole::parse(role.trim()).ok_or_else(|| {
-        AppError::Validation(vec![FieldError::new("role", "Choose organizer or staff.")])
-    })?;
+pub async fn add(db: &DatabaseConnection, event: &event::Model, email: &str, role: &str) -> AppResult<TeamMember> {
+    let role = TeamRole::parse(role.trim()).ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Choose organizer or staff.")]))?;
     let account = accounts::find_by_email(db, email).await?.ok_or_else(|| {
-        AppError::Validation(vec![FieldError::new(
-            "email",
-            "Nobody has an account with that email yet; ask them to sign up first.",
-        )])
+        AppError::Validation(vec![FieldError::new("email", "Nobody has an account with that email yet; ask them to sign up first.")])
     })?;
     let existing = event_member::Entity::find()
         .filter(event_member::Column::EventId.eq(event.id))
@@ -83,19 +63,10 @@ pub async fn add(
             .await?;
         }
     }
-    Ok(TeamMember {
-        user_id: account.id,
-        display_name: account.display_name,
-        email: account.email,
-        role: role.as_str().to_owned(),
-    })
+    Ok(TeamMember { user_id: account.id, display_name: account.display_name, email: account.email, role: role.as_str().to_owned() })
 }
 
-async fn ensure_another_organizer(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    leaving_user_id: i32,
-) -> AppResult<()> {
+async fn ensure_another_organizer(db: &DatabaseConnection, event: &event::Model, leaving_user_id: i32) -> AppResult<()> {
     let others = event_member::Entity::find()
         .filter(event_member::Column::EventId.eq(event.id))
         .filter(event_member::Column::Role.eq(TeamRole::Organizer.as_str()))
@@ -103,9 +74,7 @@ async fn ensure_another_organizer(
         .all(db)
         .await?;
     if others.is_empty() {
-        return Err(AppError::Conflict(
-            "An event needs at least one organizer: add another before this one steps down.".into(),
-        ));
+        return Err(AppError::Conflict("An event needs at least one organizer: add another before this one steps down.".into()));
     }
     Ok(())
 }
@@ -120,21 +89,13 @@ pub async fn remove(db: &DatabaseConnection, event: &event::Model, user_id: i32)
     if member.role == TeamRole::Organizer.as_str() {
         ensure_another_organizer(db, event, user_id).await?;
     }
-    event_member::Entity::delete_by_id(member.id)
-        .exec(db)
-        .await?;
+    event_member::Entity::delete_by_id(member.id).exec(db).await?;
     Ok(())
 }
 
 /// Events this person is on the team of, for their dashboard.
-pub async fn events_of(
-    db: &DatabaseConnection,
-    user_id: i32,
-) -> AppResult<Vec<(event::Model, String)>> {
-    let members = event_member::Entity::find()
-        .filter(event_member::Column::UserId.eq(user_id))
-        .all(db)
-        .await?;
+pub async fn events_of(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<(event::Model, String)>> {
+    let members = event_member::Entity::find().filter(event_member::Column::UserId.eq(user_id)).all(db).await?;
     let mut events = Vec::new();
     for member in members {
         if let Some(found) = event::Entity::find_by_id(member.event_id).one(db).await? {

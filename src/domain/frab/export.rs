@@ -13,34 +13,20 @@ use crate::domain::schedule::{Schedule, ScheduledSession};
 const GENERATOR: &str = "tribe";
 
 fn offset_time(schedule: &Schedule, instant: DateTime<Utc>) -> String {
-    schedule
-        .local(instant)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    schedule.local(instant).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 /// `hh:mm`, as frab writes durations (hours capped to the schema's two digits).
 fn duration(s: &ScheduledSession) -> String {
-    let minutes = (s.session.ends_at - s.session.starts_at)
-        .num_minutes()
-        .clamp(0, 99 * 60 + 59);
+    let minutes = (s.session.ends_at - s.session.starts_at).num_minutes().clamp(0, 99 * 60 + 59);
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// `acronym-id-title`, which matches both schemas' slug patterns.
 fn session_slug(schedule: &Schedule, s: &ScheduledSession) -> String {
     let title = slugify(&s.session.title);
-    let title = if title.len() < 4 {
-        "session".to_owned()
-    } else {
-        title
-    };
-    format!(
-        "{}-{}-{}",
-        acronym(&schedule.event.slug),
-        s.session.id,
-        title
-    )
+    let title = if title.len() < 4 { "session".to_owned() } else { title };
+    format!("{}-{}-{}", acronym(&schedule.event.slug), s.session.id, title)
 }
 
 fn session_type(s: &ScheduledSession) -> &'static str {
@@ -56,10 +42,7 @@ pub fn session_url(base_url: &str, event_slug: &str, session_id: i32) -> String 
 }
 
 fn room_name(s: &ScheduledSession) -> String {
-    s.room
-        .as_ref()
-        .map(|r| r.name.clone())
-        .unwrap_or_else(|| UNASSIGNED_ROOM.to_owned())
+    s.room.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| UNASSIGNED_ROOM.to_owned())
 }
 
 /// Where sessions without a room are listed: frab requires a room.
@@ -69,17 +52,10 @@ fn room_guid(schedule: &Schedule, name: &str) -> String {
     uuid_for(&format!("room:{}:{}", schedule.event.slug, name))
 }
 
-fn person_guid(
-    schedule: &Schedule,
-    speaker: &crate::db::entities::session_speaker::Model,
-) -> String {
+fn person_guid(schedule: &Schedule, speaker: &crate::db::entities::session_speaker::Model) -> String {
     match speaker.user_id {
         Some(id) => uuid_for(&format!("person:user:{id}")),
-        None => uuid_for(&format!(
-            "person:{}:{}",
-            schedule.event.slug,
-            speaker.name.to_lowercase()
-        )),
+        None => uuid_for(&format!("person:{}:{}", schedule.event.slug, speaker.name.to_lowercase())),
     }
 }
 
@@ -129,64 +105,27 @@ pub fn to_xml(schedule: &Schedule, base_url: &str) -> String {
     let days = schedule.days();
     let mut out = String::with_capacity(1024 + schedule.sessions.len() * 900);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n");
-    let _ = writeln!(
-        out,
-        "  <generator name=\"{GENERATOR}\" version=\"{}\"/>",
-        env!("CARGO_PKG_VERSION")
-    );
-    element(
-        &mut out,
-        "  ",
-        "url",
-        &format!("{base_url}/events/{}/schedule.xml", event.slug),
-    );
+    let _ = writeln!(out, "  <generator name=\"{GENERATOR}\" version=\"{}\"/>", env!("CARGO_PKG_VERSION"));
+    element(&mut out, "  ", "url", &format!("{base_url}/events/{}/schedule.xml", event.slug));
     element(&mut out, "  ", "version", &event.revision.to_string());
     out.push_str("  <conference>\n");
     element(&mut out, "    ", "acronym", &acronym(&event.slug));
     element(&mut out, "    ", "title", &event.title);
     if let (Some(first), Some(last)) = (days.first(), days.last()) {
-        element(
-            &mut out,
-            "    ",
-            "start",
-            &first.date.format("%Y-%m-%d").to_string(),
-        );
-        element(
-            &mut out,
-            "    ",
-            "end",
-            &last.date.format("%Y-%m-%d").to_string(),
-        );
+        element(&mut out, "    ", "start", &first.date.format("%Y-%m-%d").to_string());
+        element(&mut out, "    ", "end", &last.date.format("%Y-%m-%d").to_string());
     }
     element(&mut out, "    ", "days", &days.len().to_string());
     let slot = schedule.timeslot_minutes();
-    element(
-        &mut out,
-        "    ",
-        "timeslot_duration",
-        &format!("{:02}:{:02}", slot / 60, slot % 60),
-    );
+    element(&mut out, "    ", "timeslot_duration", &format!("{:02}:{:02}", slot / 60, slot % 60));
     element(&mut out, "    ", "base_url", &format!("{base_url}/"));
-    element(
-        &mut out,
-        "    ",
-        "url",
-        &format!("{base_url}/events/{}", event.slug),
-    );
+    element(&mut out, "    ", "url", &format!("{base_url}/events/{}", event.slug));
     element(&mut out, "    ", "time_zone_name", &event.time_zone);
     for track in &schedule.tracks {
         let slug = slugify(&track.name);
-        let slug_attr = if slug.len() >= 2 && slug.starts_with(|c: char| c.is_ascii_lowercase()) {
-            format!(" slug=\"{slug}\"")
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "    <track name=\"{}\" color=\"{}\"{slug_attr}/>",
-            escape(&track.name),
-            escape(&track.color)
-        );
+        let slug_attr =
+            if slug.len() >= 2 && slug.starts_with(|c: char| c.is_ascii_lowercase()) { format!(" slug=\"{slug}\"") } else { String::new() };
+        let _ = writeln!(out, "    <track name=\"{}\" color=\"{}\"{slug_attr}/>", escape(&track.name), escape(&track.color));
     }
     out.push_str("  </conference>\n");
     let rooms = room_names(schedule);
@@ -200,12 +139,7 @@ pub fn to_xml(schedule: &Schedule, base_url: &str) -> String {
             offset_time(schedule, day.ends_at)
         );
         for room in &rooms {
-            let _ = writeln!(
-                out,
-                "    <room name=\"{}\" guid=\"{}\">",
-                escape(room),
-                room_guid(schedule, room)
-            );
+            let _ = writeln!(out, "    <room name=\"{}\" guid=\"{}\">", escape(room), room_guid(schedule, room));
             for s in schedule.sessions_on(day).filter(|s| &room_name(s) == room) {
                 write_event(&mut out, schedule, s, base_url);
             }
@@ -219,59 +153,26 @@ pub fn to_xml(schedule: &Schedule, base_url: &str) -> String {
 
 fn write_event(out: &mut String, schedule: &Schedule, s: &ScheduledSession, base_url: &str) {
     let i = "        ";
-    let _ = writeln!(
-        out,
-        "      <event guid=\"{}\" id=\"{}\">",
-        uuid_for(&s.session.guid),
-        s.session.id
-    );
+    let _ = writeln!(out, "      <event guid=\"{}\" id=\"{}\">", uuid_for(&s.session.guid), s.session.id);
     element(out, i, "room", &room_name(s));
     element(out, i, "title", &s.session.title);
     element(out, i, "subtitle", "");
     element(out, i, "type", session_type(s));
     element(out, i, "date", &offset_time(schedule, s.session.starts_at));
-    element(
-        out,
-        i,
-        "start",
-        &schedule
-            .local(s.session.starts_at)
-            .format("%H:%M")
-            .to_string(),
-    );
+    element(out, i, "start", &schedule.local(s.session.starts_at).format("%H:%M").to_string());
     element(out, i, "duration", &duration(s));
     element(out, i, "abstract", &plain_abstract(s));
     element(out, i, "slug", &session_slug(schedule, s));
-    element(
-        out,
-        i,
-        "track",
-        s.track.as_ref().map(|t| t.name.as_str()).unwrap_or(""),
-    );
+    element(out, i, "track", s.track.as_ref().map(|t| t.name.as_str()).unwrap_or(""));
     element(out, i, "language", &s.session.language);
-    element(
-        out,
-        i,
-        "description",
-        &markdown::to_safe_html(&s.session.r#abstract),
-    );
-    element(
-        out,
-        i,
-        "url",
-        &session_url(base_url, &schedule.event.slug, s.session.id),
-    );
+    element(out, i, "description", &markdown::to_safe_html(&s.session.r#abstract));
+    element(out, i, "url", &session_url(base_url, &schedule.event.slug, s.session.id));
     if s.speakers.is_empty() {
         let _ = writeln!(out, "{i}<persons/>");
     } else {
         let _ = writeln!(out, "{i}<persons>");
         for speaker in &s.speakers {
-            let _ = writeln!(
-                out,
-                "{i}  <person guid=\"{}\">{}</person>",
-                person_guid(schedule, speaker),
-                escape(&speaker.name)
-            );
+            let _ = writeln!(out, "{i}  <person guid=\"{}\">{}</person>", person_guid(schedule, speaker), escape(&speaker.name));
         }
         let _ = writeln!(out, "{i}</persons>");
     }
@@ -280,11 +181,7 @@ fn write_event(out: &mut String, schedule: &Schedule, s: &ScheduledSession, base
 }
 
 fn event_json(schedule: &Schedule, s: &ScheduledSession, base_url: &str) -> Value {
-    let persons: Vec<Value> = s
-        .speakers
-        .iter()
-        .map(|p| json!({"name": p.name, "guid": person_guid(schedule, p)}))
-        .collect();
+    let persons: Vec<Value> = s.speakers.iter().map(|p| json!({"name": p.name, "guid": person_guid(schedule, p)})).collect();
     json!({
         "guid": uuid_for(&s.session.guid),
         "id": s.session.id,
@@ -317,11 +214,8 @@ pub fn to_json(schedule: &Schedule, base_url: &str) -> String {
         .map(|day| {
             let mut by_room = Map::new();
             for room in &rooms {
-                let events: Vec<Value> = schedule
-                    .sessions_on(day)
-                    .filter(|s| &room_name(s) == room)
-                    .map(|s| event_json(schedule, s, base_url))
-                    .collect();
+                let events: Vec<Value> =
+                    schedule.sessions_on(day).filter(|s| &room_name(s) == room).map(|s| event_json(schedule, s, base_url)).collect();
                 by_room.insert(room.clone(), Value::Array(events));
             }
             json!({
@@ -348,11 +242,7 @@ pub fn to_json(schedule: &Schedule, base_url: &str) -> String {
     let rooms_json: Vec<Value> = rooms
         .iter()
         .map(|name| {
-            let capacity = schedule
-                .rooms
-                .iter()
-                .find(|r| &r.name == name)
-                .and_then(|r| r.capacity);
+            let capacity = schedule.rooms.iter().find(|r| &r.name == name).and_then(|r| r.capacity);
             json!({"name": name, "guid": room_guid(schedule, name), "capacity": capacity})
         })
         .collect();
@@ -391,9 +281,7 @@ fn json_zone_name_fits(name: &str) -> bool {
     fn word(text: &str) -> usize {
         let mut chars = text.chars();
         match chars.next() {
-            Some(c) if c.is_ascii_uppercase() => {
-                1 + chars.take_while(|c| c.is_ascii_lowercase()).count()
-            }
+            Some(c) if c.is_ascii_uppercase() => 1 + chars.take_while(|c| c.is_ascii_lowercase()).count(),
             _ => 0,
         }
     }

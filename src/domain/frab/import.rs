@@ -9,10 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use roxmltree::{Document, Node};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde::Serialize;
 
 use crate::db::entities::{event, room, session, session_speaker, track};
@@ -48,35 +45,23 @@ struct ParsedSession {
 
 fn refuse(doc: &Document, node: Node, reason: impl Into<String>) -> AppError {
     let pos = doc.text_pos_at(node.range().start);
-    AppError::Validation(vec![FieldError::new(
-        "file",
-        format!("line {}: {}", pos.row, reason.into()),
-    )])
+    AppError::Validation(vec![FieldError::new("file", format!("line {}: {}", pos.row, reason.into()))])
 }
 
 fn child<'a>(node: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
-    node.children()
-        .find(|c| c.is_element() && c.tag_name().name() == name)
+    node.children().find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 fn child_text(node: Node, name: &str) -> Option<String> {
-    child(node, name)
-        .map(|c| c.text().unwrap_or("").trim().to_owned())
-        .filter(|t| !t.is_empty())
+    child(node, name).map(|c| c.text().unwrap_or("").trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 /// `hh:mm`, `hh:mm:ss`, or `d:hh:mm` (seen in older frab output).
 fn parse_duration(text: &str) -> Option<Duration> {
-    let parts: Vec<i64> = text
-        .trim()
-        .split(':')
-        .map(|p| p.trim().parse::<i64>().ok())
-        .collect::<Option<Vec<_>>>()?;
+    let parts: Vec<i64> = text.trim().split(':').map(|p| p.trim().parse::<i64>().ok()).collect::<Option<Vec<_>>>()?;
     match parts.as_slice() {
         [h, m] => Some(Duration::hours(*h) + Duration::minutes(*m)),
-        [h, m, s] if text.len() <= 8 && *h < 100 => {
-            Some(Duration::hours(*h) + Duration::minutes(*m) + Duration::seconds(*s))
-        }
+        [h, m, s] if text.len() <= 8 && *h < 100 => Some(Duration::hours(*h) + Duration::minutes(*m) + Duration::seconds(*s)),
         [d, h, m] => Some(Duration::days(*d) + Duration::hours(*h) + Duration::minutes(*m)),
         _ => None,
     }
@@ -89,12 +74,7 @@ fn parse_instant(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
     if let Ok(exact) = DateTime::parse_from_rfc3339(text) {
         return Some(exact.with_timezone(&Utc));
     }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
         if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
             return Some(local_to_utc(zone, local));
         }
@@ -102,51 +82,27 @@ fn parse_instant(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
     None
 }
 
-fn parse_file(
-    xml: &str,
-    fallback_zone: Tz,
-    report: &mut ImportReport,
-) -> AppResult<(Vec<ParsedSession>, Vec<(String, Option<String>)>)> {
+fn parse_file(xml: &str, fallback_zone: Tz, report: &mut ImportReport) -> AppResult<(Vec<ParsedSession>, Vec<(String, Option<String>)>)> {
     let doc = Document::parse(xml).map_err(|e| {
         let pos = e.pos();
-        AppError::Validation(vec![FieldError::new(
-            "file",
-            format!(
-                "line {}, column {}: this is not well-formed XML ({e})",
-                pos.row, pos.col
-            ),
-        )])
+        AppError::Validation(vec![FieldError::new("file", format!("line {}, column {}: this is not well-formed XML ({e})", pos.row, pos.col))])
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "schedule" {
-        return Err(refuse(
-            &doc,
-            root,
-            format!(
-                "expected a frab <schedule>, found <{}>",
-                root.tag_name().name()
-            ),
-        ));
+        return Err(refuse(&doc, root, format!("expected a frab <schedule>, found <{}>", root.tag_name().name())));
     }
     let conference = child(root, "conference");
-    let acronym = conference
-        .and_then(|c| child_text(c, "acronym"))
-        .unwrap_or_else(|| "schedule".to_owned());
+    let acronym = conference.and_then(|c| child_text(c, "acronym")).unwrap_or_else(|| "schedule".to_owned());
     let zone = match conference.and_then(|c| child_text(c, "time_zone_name")) {
-        Some(name) => {
-            match name.parse::<Tz>() {
-                Ok(zone) => zone,
-                Err(_) => {
-                    report.assumptions.push(format!("the time zone “{name}” is unknown; times without an offset were read in {}", fallback_zone.name()));
-                    fallback_zone
-                }
+        Some(name) => match name.parse::<Tz>() {
+            Ok(zone) => zone,
+            Err(_) => {
+                report.assumptions.push(format!("the time zone “{name}” is unknown; times without an offset were read in {}", fallback_zone.name()));
+                fallback_zone
             }
-        }
+        },
         None => {
-            report.assumptions.push(format!(
-                "the file names no time zone; times without an offset were read in {}",
-                fallback_zone.name()
-            ));
+            report.assumptions.push(format!("the file names no time zone; times without an offset were read in {}", fallback_zone.name()));
             fallback_zone
         }
     };
@@ -155,10 +111,7 @@ fn parse_file(
             c.children()
                 .filter(|n| n.is_element() && n.tag_name().name() == "track")
                 .filter_map(|n| {
-                    let name = n
-                        .attribute("name")
-                        .map(str::to_owned)
-                        .or_else(|| n.text().map(|t| t.trim().to_owned()))?;
+                    let name = n.attribute("name").map(str::to_owned).or_else(|| n.text().map(|t| t.trim().to_owned()))?;
                     (!name.is_empty()).then(|| (name, n.attribute("color").map(str::to_owned)))
                 })
                 .collect()
@@ -168,45 +121,20 @@ fn parse_file(
     let mut sessions = Vec::new();
     let mut missing_guids = 0;
     let mut missing_durations = 0;
-    for day in root
-        .children()
-        .filter(|n| n.is_element() && n.tag_name().name() == "day")
-    {
-        let day_date = day
-            .attribute("date")
-            .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
-        for room_node in day
-            .children()
-            .filter(|n| n.is_element() && n.tag_name().name() == "room")
-        {
-            let room_name = room_node
-                .attribute("name")
-                .map(|n| n.trim().to_owned())
-                .filter(|n| !n.is_empty());
-            for node in room_node
-                .children()
-                .filter(|n| n.is_element() && n.tag_name().name() == "event")
-            {
-                let title = child_text(node, "title")
-                    .ok_or_else(|| refuse(&doc, node, "this <event> has no <title>"))?;
-                let starts_at = match child_text(node, "date").and_then(|d| parse_instant(&d, zone))
-                {
+    for day in root.children().filter(|n| n.is_element() && n.tag_name().name() == "day") {
+        let day_date = day.attribute("date").and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+        for room_node in day.children().filter(|n| n.is_element() && n.tag_name().name() == "room") {
+            let room_name = room_node.attribute("name").map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+            for node in room_node.children().filter(|n| n.is_element() && n.tag_name().name() == "event") {
+                let title = child_text(node, "title").ok_or_else(|| refuse(&doc, node, "this <event> has no <title>"))?;
+                let starts_at = match child_text(node, "date").and_then(|d| parse_instant(&d, zone)) {
                     Some(instant) => instant,
                     None => {
-                        let start = child_text(node, "start").and_then(|s| {
-                            NaiveTime::parse_from_str(&s, "%H:%M")
-                                .or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S"))
-                                .ok()
-                        });
+                        let start = child_text(node, "start")
+                            .and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S")).ok());
                         match (day_date, start) {
                             (Some(date), Some(time)) => local_to_utc(zone, date.and_time(time)),
-                            _ => return Err(refuse(
-                                &doc,
-                                node,
-                                format!(
-                                    "“{title}” has neither a <date> nor a day date with a <start>"
-                                ),
-                            )),
+                            _ => return Err(refuse(&doc, node, format!("“{title}” has neither a <date> nor a day date with a <start>"))),
                         }
                     }
                 };
@@ -217,11 +145,7 @@ fn parse_file(
                         Duration::minutes(30)
                     }
                 };
-                let guid = match node
-                    .attribute("guid")
-                    .map(str::trim)
-                    .filter(|g| !g.is_empty())
-                {
+                let guid = match node.attribute("guid").map(str::trim).filter(|g| !g.is_empty()) {
                     Some(guid) => guid.to_owned(),
                     None => {
                         missing_guids += 1;
@@ -235,10 +159,7 @@ fn parse_file(
                 };
                 let abstract_text = child_text(node, "abstract").unwrap_or_default();
                 let description = child_text(node, "description").unwrap_or_default();
-                let abstract_text = match (
-                    abstract_text.is_empty(),
-                    description.is_empty() || description == abstract_text,
-                ) {
+                let abstract_text = match (abstract_text.is_empty(), description.is_empty() || description == abstract_text) {
                     (_, true) => abstract_text,
                     (true, false) => description,
                     (false, false) => format!("{abstract_text}\n\n{description}"),
@@ -247,11 +168,7 @@ fn parse_file(
                     .map(|p| {
                         p.children()
                             .filter(|n| n.is_element() && n.tag_name().name() == "person")
-                            .filter_map(|n| {
-                                n.text()
-                                    .map(|t| t.trim().to_owned())
-                                    .filter(|t| !t.is_empty())
-                            })
+                            .filter_map(|n| n.text().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -263,24 +180,17 @@ fn parse_file(
                     track: child_text(node, "track"),
                     starts_at,
                     ends_at: starts_at + length,
-                    language: child_text(node, "language")
-                        .map(|l| l.to_lowercase())
-                        .filter(|l| l.len() <= 8)
-                        .unwrap_or_else(|| "en".to_owned()),
+                    language: child_text(node, "language").map(|l| l.to_lowercase()).filter(|l| l.len() <= 8).unwrap_or_else(|| "en".to_owned()),
                     persons,
                 });
             }
         }
     }
     if missing_guids > 0 {
-        report.assumptions.push(format!(
-            "{missing_guids} session(s) had no guid; they are matched by their id on re-import"
-        ));
+        report.assumptions.push(format!("{missing_guids} session(s) had no guid; they are matched by their id on re-import"));
     }
     if missing_durations > 0 {
-        report.assumptions.push(format!(
-            "{missing_durations} session(s) had no readable duration; 30 minutes was assumed"
-        ));
+        report.assumptions.push(format!("{missing_durations} session(s) had no readable duration; 30 minutes was assumed"));
     }
     Ok((sessions, tracks))
 }
@@ -288,40 +198,17 @@ fn parse_file(
 /// Imports a frab schedule into `event` in one transaction. Re-importing the
 /// same file updates the sessions it created (matched by guid) instead of
 /// adding them again.
-pub async fn import(
-    db: &DatabaseConnection,
-    target: &event::Model,
-    xml: &str,
-) -> AppResult<ImportReport> {
+pub async fn import(db: &DatabaseConnection, target: &event::Model, xml: &str) -> AppResult<ImportReport> {
     let mut report = ImportReport::default();
     let (parsed, file_tracks) = parse_file(xml, zone_of(target), &mut report)?;
     if parsed.is_empty() {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "file",
-            "the file contains no sessions (<event> elements inside <day><room>)",
-        )]));
+        return Err(AppError::Validation(vec![FieldError::new("file", "the file contains no sessions (<event> elements inside <day><room>)")]));
     }
     let txn = db.begin().await?;
-    let mut rooms: HashMap<String, i32> = places::rooms(&txn, target.id)
-        .await?
-        .into_iter()
-        .map(|r| (r.name.to_lowercase(), r.id))
-        .collect();
-    let mut tracks: HashMap<String, i32> = places::tracks(&txn, target.id)
-        .await?
-        .into_iter()
-        .map(|t| (t.name.to_lowercase(), t.id))
-        .collect();
+    let mut rooms: HashMap<String, i32> = places::rooms(&txn, target.id).await?.into_iter().map(|r| (r.name.to_lowercase(), r.id)).collect();
+    let mut tracks: HashMap<String, i32> = places::tracks(&txn, target.id).await?.into_iter().map(|t| (t.name.to_lowercase(), t.id)).collect();
     for (name, color) in &file_tracks {
-        ensure_track(
-            &txn,
-            target,
-            &mut tracks,
-            name,
-            color.as_deref(),
-            &mut report,
-        )
-        .await?;
+        ensure_track(&txn, target, &mut tracks, name, color.as_deref(), &mut report).await?;
     }
     widen_event_dates(&txn, target, &parsed, &mut report).await?;
     for item in &parsed {
@@ -330,9 +217,7 @@ pub async fn import(
             None => None,
         };
         let track_id = match &item.track {
-            Some(name) => {
-                Some(ensure_track(&txn, target, &mut tracks, name, None, &mut report).await?)
-            }
+            Some(name) => Some(ensure_track(&txn, target, &mut tracks, name, None, &mut report).await?),
             None => None,
         };
         upsert_session(&txn, target, item, room_id, track_id, &mut report).await?;
@@ -379,9 +264,7 @@ async fn ensure_track(
     }
     let color = color
         .and_then(|c| crate::domain::input::parse_color(c).ok())
-        .unwrap_or_else(|| {
-            places::TRACK_PALETTE[tracks.len() % places::TRACK_PALETTE.len()].to_owned()
-        });
+        .unwrap_or_else(|| places::TRACK_PALETTE[tracks.len() % places::TRACK_PALETTE.len()].to_owned());
     let created = track::ActiveModel {
         event_id: Set(target.id),
         name: Set(name.chars().take(100).collect()),
@@ -397,23 +280,10 @@ async fn ensure_track(
 }
 
 /// Sessions outside the event's days widen the event rather than being dropped.
-async fn widen_event_dates(
-    txn: &DatabaseTransaction,
-    target: &event::Model,
-    parsed: &[ParsedSession],
-    report: &mut ImportReport,
-) -> AppResult<()> {
+async fn widen_event_dates(txn: &DatabaseTransaction, target: &event::Model, parsed: &[ParsedSession], report: &mut ImportReport) -> AppResult<()> {
     let (first, last) = event_bounds(target);
-    let earliest = parsed
-        .iter()
-        .map(|s| s.starts_at)
-        .min()
-        .unwrap_or(target.starts_at);
-    let latest = parsed
-        .iter()
-        .map(|s| s.ends_at)
-        .max()
-        .unwrap_or(target.ends_at);
+    let earliest = parsed.iter().map(|s| s.starts_at).min().unwrap_or(target.starts_at);
+    let latest = parsed.iter().map(|s| s.ends_at).max().unwrap_or(target.ends_at);
     if earliest >= first && latest <= last {
         return Ok(());
     }
@@ -425,16 +295,8 @@ async fn widen_event_dates(
     let zone = zone_of(target);
     report.assumptions.push(format!(
         "the event's dates were widened to {} – {} to hold every session",
-        target
-            .starts_at
-            .min(earliest)
-            .with_timezone(&zone)
-            .format("%Y-%m-%d"),
-        target
-            .ends_at
-            .max(latest)
-            .with_timezone(&zone)
-            .format("%Y-%m-%d")
+        target.starts_at.min(earliest).with_timezone(&zone).format("%Y-%m-%d"),
+        target.ends_at.max(latest).with_timezone(&zone).format("%Y-%m-%d")
     ));
     Ok(())
 }
@@ -448,17 +310,10 @@ async fn upsert_session(
     report: &mut ImportReport,
 ) -> AppResult<()> {
     let at = now();
-    let existing = session::Entity::find()
-        .filter(session::Column::EventId.eq(target.id))
-        .filter(session::Column::Guid.eq(item.guid.as_str()))
-        .one(txn)
-        .await?;
+    let existing =
+        session::Entity::find().filter(session::Column::EventId.eq(target.id)).filter(session::Column::Guid.eq(item.guid.as_str())).one(txn).await?;
     let speakers_now: Vec<String> = match &existing {
-        Some(found) => crate::domain::sessions::speakers_of(txn, found.id)
-            .await?
-            .into_iter()
-            .map(|s| s.name)
-            .collect(),
+        Some(found) => crate::domain::sessions::speakers_of(txn, found.id).await?.into_iter().map(|s| s.name).collect(),
         None => Vec::new(),
     };
     let session_id = match existing {
@@ -518,10 +373,7 @@ async fn upsert_session(
             created.id
         }
     };
-    session_speaker::Entity::delete_many()
-        .filter(session_speaker::Column::SessionId.eq(session_id))
-        .exec(txn)
-        .await?;
+    session_speaker::Entity::delete_many().filter(session_speaker::Column::SessionId.eq(session_id)).exec(txn).await?;
     for (position, name) in item.persons.iter().enumerate() {
         session_speaker::ActiveModel {
             session_id: Set(session_id),

@@ -19,39 +19,18 @@ pub fn uuid_for(name: &str) -> String {
     let digest = Sha256::digest(format!("tribe:{name}").as_bytes());
     let h: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     // Version 5-style (name-based) and RFC 4122 variant bits.
-    format!(
-        "{}-{}-5{}-{:x}{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        8 | (digest[8] & 0x3),
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-5{}-{:x}{}-{}", &h[0..8], &h[8..12], &h[13..16], 8 | (digest[8] & 0x3), &h[17..20], &h[20..32])
 }
 
 pub fn is_uuid(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
-    parts.len() == 5
-        && [8, 4, 4, 4, 12]
-            .iter()
-            .zip(&parts)
-            .all(|(len, part)| part.len() == *len && part.chars().all(|c| c.is_ascii_hexdigit()))
+    parts.len() == 5 && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(len, part)| part.len() == *len && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// frab's conference acronym: `[a-z0-9_-]{4,}` in the XML schema and
 /// `^[a-z0-9_-][a-z0-9_]{3,}…$` in the JSON one, so hyphens become underscores.
 pub fn acronym(slug: &str) -> String {
-    let mut acronym: String = slug
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut acronym: String = slug.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     while acronym.len() < 4 {
         acronym.push('_');
     }
@@ -64,10 +43,7 @@ mod tests {
 
     #[test]
     fn uuids_are_kept_and_other_ids_become_stable_uuids() {
-        assert_eq!(
-            uuid_for("6C4F1A52-8A85-4F4B-9D57-2D6B1A2D3E4F"),
-            "6c4f1a52-8a85-4f4b-9d57-2d6b1a2d3e4f"
-        );
+        assert_eq!(uuid_for("6C4F1A52-8A85-4F4B-9D57-2D6B1A2D3E4F"), "6c4f1a52-8a85-4f4b-9d57-2d6b1a2d3e4f");
         let from_base64 = uuid_for("bG9yZW0gaXBzdW0=");
         assert!(is_uuid(&from_base64));
         assert_eq!(from_base64, uuid_for("bG9yZW0gaXBzdW0="));

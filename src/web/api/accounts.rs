@@ -28,11 +28,7 @@ struct TokenRequest {
 /// Exchanges email and password for a personal API token, shown only in
 /// this answer. Throttled like the log-in form.
 #[post("/tokens", data = "<body>")]
-async fn create_token(
-    body: ApiJson<TokenRequest>,
-    ip: ClientIp,
-    state: &State<AppState>,
-) -> AppResult<Custom<Json<Value>>> {
+async fn create_token(body: ApiJson<TokenRequest>, ip: ClientIp, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
     let ApiJson(request) = body;
     let limits = &state.config.login_throttle;
     throttle::check(&state.db, limits, ip.0, &request.email).await?;

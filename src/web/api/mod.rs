@@ -40,15 +40,8 @@ impl<'r, T: DeserializeOwned + Send> FromData<'r> for ApiJson<T> {
         match serde_json::from_str::<T>(&body) {
             Ok(value) => Outcome::Success(ApiJson(value)),
             Err(err) => {
-                let status = if err.is_syntax() || err.is_eof() {
-                    Status::BadRequest
-                } else {
-                    Status::UnprocessableEntity
-                };
-                crate::web::catchers::stash_detail(
-                    req,
-                    format!("The JSON body could not be read: {err}"),
-                );
+                let status = if err.is_syntax() || err.is_eof() { Status::BadRequest } else { Status::UnprocessableEntity };
+                crate::web::catchers::stash_detail(req, format!("The JSON body could not be read: {err}"));
                 Outcome::Error((status, ()))
             }
         }

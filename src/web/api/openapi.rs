@@ -33,6 +33,14 @@ fn with_problems(mut ok: Value, codes: &[u16]) -> Value {
     ok
 }
 
+fn slug_parameter() -> Value {
+    json!({"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
+fn id_parameter() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}})
+}
+
 pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
@@ -77,6 +85,46 @@ pub fn document() -> Value {
                     "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "display_name": {"type": "string"},
                         "is_site_admin": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"}}
                 },
+                "Session": {
+                    "type": "object",
+                    "required": ["id", "guid", "title", "abstract", "starts_at", "ends_at", "status", "language", "tags", "speakers", "revision", "url"],
+                    "properties": {
+                        "id": {"type": "integer"}, "guid": {"type": "string"}, "title": {"type": "string"}, "abstract": {"type": "string"},
+                        "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+                        "room": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                        "track": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                        "speakers": {"type": "array", "items": {"type": "string"}},
+                        "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+                        "language": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+                        "capacity": {"type": ["integer", "null"]}, "revision": {"type": "integer"}, "url": {"type": "string"}
+                    }
+                },
+                "SessionInput": {
+                    "type": "object",
+                    "description": "Times are local to the event's zone (2027-06-07T10:15) unless they carry an offset. room and track are ids or names.",
+                    "required": ["title", "starts_at", "ends_at"],
+                    "properties": {
+                        "title": {"type": "string"}, "abstract": {"type": "string"},
+                        "starts_at": {"type": "string"}, "ends_at": {"type": "string"},
+                        "room": {"type": ["string", "integer", "null"]}, "track": {"type": ["string", "integer", "null"]},
+                        "capacity": {"type": ["string", "integer", "null"]},
+                        "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+                        "language": {"type": "string"},
+                        "tags": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                        "speakers": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}], "description": "Names, or emails of Tribe accounts to link."}
+                    }
+                },
+                "EventDetail": {
+                    "type": "object",
+                    "required": ["event", "description", "rooms", "tracks", "is_published", "revision"],
+                    "properties": {
+                        "event": {"$ref": "#/components/schemas/EventSummary"},
+                        "description": {"type": "string"}, "description_html": {"type": "string"},
+                        "venue_address": {"type": ["string", "null"]}, "online_url": {"type": ["string", "null"]},
+                        "recurrence_rule": {"type": ["string", "null"]}, "is_published": {"type": "boolean"}, "revision": {"type": "integer"},
+                        "rooms": {"type": "array", "items": {"type": "object"}}, "tracks": {"type": "array", "items": {"type": "object"}}
+                    }
+                },
                 "EventSummary": {
                     "type": "object",
                     "required": ["slug", "title", "kind", "time_zone", "starts_at", "ends_at", "when"],
@@ -116,6 +164,53 @@ pub fn document() -> Value {
                     "summary": "Published events",
                     "operationId": "listEvents",
                     "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/EventSummary"}}}}}}
+                }
+            },
+            "/api/events/{slug}": {
+                "get": {
+                    "summary": "One event with its rooms and tracks",
+                    "operationId": "getEvent",
+                    "parameters": [slug_parameter()],
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventDetail"}}}}}), &[404])
+                }
+            },
+            "/api/events/{slug}/sessions": {
+                "get": {
+                    "summary": "The event's published sessions",
+                    "operationId": "listSessions",
+                    "parameters": [slug_parameter()],
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}}}}}}), &[404])
+                },
+                "post": {
+                    "summary": "Create a session (organizers)",
+                    "operationId": "createSession",
+                    "security": [{"bearer": []}],
+                    "parameters": [slug_parameter()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionInput"}}}},
+                    "responses": with_problems(json!({"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}}), &[400, 401, 403, 404, 409, 415, 422])
+                }
+            },
+            "/api/events/{slug}/sessions/{id}": {
+                "get": {
+                    "summary": "One session",
+                    "operationId": "getSession",
+                    "parameters": [slug_parameter(), id_parameter()],
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}}), &[404])
+                },
+                "put": {
+                    "summary": "Change a session (organizers); bumps its revision",
+                    "operationId": "updateSession",
+                    "security": [{"bearer": []}],
+                    "parameters": [slug_parameter(), id_parameter()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionInput"}}}},
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}}}), &[400, 401, 403, 404, 409, 415, 422])
+                },
+                "delete": {
+                    "summary": "Delete a session (organizers)",
+                    "operationId": "deleteSession",
+                    "security": [{"bearer": []}],
+                    "parameters": [slug_parameter(), id_parameter()],
+                    "responses": with_problems(json!({"204": {"description": "Deleted"}}), &[401, 403, 404])
                 }
             },
             "/api/openapi.json": {

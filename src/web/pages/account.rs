@@ -15,17 +15,7 @@ use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![
-        signup_page,
-        signup,
-        login_page,
-        login,
-        logout,
-        account_page,
-        change_password,
-        create_token,
-        revoke_token
-    ]
+    routes![signup_page, signup, login_page, login, logout, account_page, change_password, create_token, revoke_token]
 }
 
 #[derive(Default, Deserialize)]
@@ -46,10 +36,7 @@ struct LogInForm {
 }
 
 fn next_or_home(next: &str) -> String {
-    safe_next(next)
-        .filter(|n| !n.starts_with("/login") && !n.starts_with("/signup"))
-        .unwrap_or("/")
-        .to_owned()
+    safe_next(next).filter(|n| !n.starts_with("/login") && !n.starts_with("/signup")).unwrap_or("/").to_owned()
 }
 
 #[get("/signup?<next>")]
@@ -57,43 +44,21 @@ fn signup_page(page: Page, next: Option<&str>) -> Html {
     if page.user.is_some() {
         return Html::Redirect(Redirect::to("/account"));
     }
-    page.ok(
-        "account/signup",
-        "Sign up",
-        json!({"form": {"next": next.and_then(safe_next)}}),
-    )
+    page.ok("account/signup", "Sign up", json!({"form": {"next": next.and_then(safe_next)}}))
 }
 
 #[post("/signup", data = "<form>")]
-async fn signup(
-    page: Page,
-    form: CsrfForm<SignUpForm>,
-    state: &State<AppState>,
-    cookies: &CookieJar<'_>,
-) -> AppResult<Html> {
+async fn signup(page: Page, form: CsrfForm<SignUpForm>, state: &State<AppState>, cookies: &CookieJar<'_>) -> AppResult<Html> {
     let CsrfForm(form) = form;
-    let input = accounts::SignUp {
-        email: form.email.clone(),
-        display_name: form.display_name.clone(),
-        password: form.password,
-    };
+    let input = accounts::SignUp { email: form.email.clone(), display_name: form.display_name.clone(), password: form.password };
     match accounts::sign_up(&state.db, input).await {
         Ok(account) => {
             start_session(cookies, &state.config, &account);
-            Ok(Html::Flash(Flash::success(
-                Redirect::to(next_or_home(&form.next)),
-                format!("Welcome to Tribe, {}!", account.display_name),
-            )))
+            Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome to Tribe, {}!", account.display_name))))
         }
         Err(AppError::Validation(errors)) => {
             let typed = json!({"form": {"email": form.email, "display_name": form.display_name, "next": safe_next(&form.next)}});
-            Ok(page.invalid(
-                Status::UnprocessableEntity,
-                "account/signup",
-                "Sign up",
-                typed,
-                &errors,
-            ))
+            Ok(page.invalid(Status::UnprocessableEntity, "account/signup", "Sign up", typed, &errors))
         }
         Err(other) => Err(other),
     }
@@ -104,39 +69,18 @@ fn login_page(page: Page, next: Option<&str>) -> Html {
     if page.user.is_some() {
         return Html::Redirect(Redirect::to(next_or_home(next.unwrap_or("/"))));
     }
-    page.ok(
-        "account/login",
-        "Log in",
-        json!({"form": {"next": next.and_then(safe_next)}}),
-    )
+    page.ok("account/login", "Log in", json!({"form": {"next": next.and_then(safe_next)}}))
 }
 
 #[post("/login", data = "<form>")]
-async fn login(
-    page: Page,
-    form: CsrfForm<LogInForm>,
-    ip: ClientIp,
-    state: &State<AppState>,
-    cookies: &CookieJar<'_>,
-) -> AppResult<Html> {
+async fn login(page: Page, form: CsrfForm<LogInForm>, ip: ClientIp, state: &State<AppState>, cookies: &CookieJar<'_>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     let typed = json!({"form": {"email": form.email, "next": safe_next(&form.next)}});
     let limits = &state.config.login_throttle;
-    if let Err(AppError::RateLimited { retry_after_secs }) =
-        throttle::check(&state.db, limits, ip.0, &form.email).await
-    {
+    if let Err(AppError::RateLimited { retry_after_secs }) = throttle::check(&state.db, limits, ip.0, &form.email).await {
         let minutes = retry_after_secs.div_ceil(60);
-        let errors = [FieldError::new(
-            "email",
-            format!("Too many log-in attempts. Please wait {minutes} minutes and try again."),
-        )];
-        return Ok(page.invalid(
-            Status::TooManyRequests,
-            "account/login",
-            "Log in",
-            typed,
-            &errors,
-        ));
+        let errors = [FieldError::new("email", format!("Too many log-in attempts. Please wait {minutes} minutes and try again."))];
+        return Ok(page.invalid(Status::TooManyRequests, "account/login", "Log in", typed, &errors));
     }
     let account = accounts::authenticate(&state.db, &form.email, &form.password).await?;
     throttle::record(&state.db, limits, ip.0, &form.email, account.is_some()).await?;
@@ -145,24 +89,12 @@ async fn login(
             start_session(cookies, &state.config, &account);
             // A fresh CSRF token per login: a token seen before log-in is worthless after.
             cookies.remove_private(crate::web::csrf::CSRF_COOKIE);
-            Ok(Html::Flash(Flash::success(
-                Redirect::to(next_or_home(&form.next)),
-                format!("Welcome back, {}.", account.display_name),
-            )))
+            Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome back, {}.", account.display_name))))
         }
         None => {
             // The same words whether the email exists or not.
-            let errors = [FieldError::new(
-                "email",
-                "That email and password do not match an account.",
-            )];
-            Ok(page.invalid(
-                Status::Unauthorized,
-                "account/login",
-                "Log in",
-                typed,
-                &errors,
-            ))
+            let errors = [FieldError::new("email", "That email and password do not match an account.")];
+            Ok(page.invalid(Status::Unauthorized, "account/login", "Log in", typed, &errors))
         }
     }
 }
@@ -173,11 +105,7 @@ fn logout(_form: CsrfForm<CsrfOnly>, cookies: &CookieJar<'_>) -> Flash<Redirect>
     Flash::success(Redirect::to("/"), "You are logged out.")
 }
 
-async fn account_context(
-    state: &AppState,
-    user: &crate::db::entities::user::Model,
-    extra: Value,
-) -> AppResult<Value> {
+async fn account_context(state: &AppState, user: &crate::db::entities::user::Model, extra: Value) -> AppResult<Value> {
     let tokens: Vec<Value> = api_tokens::list_for_user(&state.db, user.id)
         .await?
         .into_iter()
@@ -220,32 +148,15 @@ async fn change_password(
     cookies: &CookieJar<'_>,
 ) -> AppResult<Html> {
     let CsrfForm(form) = form;
-    match accounts::change_password(
-        &state.db,
-        &user.0,
-        &form.current_password,
-        &form.new_password,
-        &form.confirm_password,
-    )
-    .await
-    {
+    match accounts::change_password(&state.db, &user.0, &form.current_password, &form.new_password, &form.confirm_password).await {
         Ok(updated) => {
             // Other sessions end with the old epoch; this one carries on.
             start_session(cookies, &state.config, &updated);
-            Ok(Html::Flash(Flash::success(
-                Redirect::to("/account"),
-                "Your password is changed. Other sessions have been logged out.",
-            )))
+            Ok(Html::Flash(Flash::success(Redirect::to("/account"), "Your password is changed. Other sessions have been logged out.")))
         }
         Err(AppError::Validation(errors)) => {
             let context = account_context(state, &user.0, json!({})).await?;
-            Ok(page.invalid(
-                Status::UnprocessableEntity,
-                "account/show",
-                "Your account",
-                context,
-                &errors,
-            ))
+            Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),
     }
@@ -258,49 +169,22 @@ struct TokenForm {
 }
 
 #[post("/account/tokens", data = "<form>")]
-async fn create_token(
-    page: Page,
-    user: CurrentUser,
-    form: CsrfForm<TokenForm>,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn create_token(page: Page, user: CurrentUser, form: CsrfForm<TokenForm>, state: &State<AppState>) -> AppResult<Html> {
     match api_tokens::create(&state.db, user.0.id, &form.0.name).await {
         Ok((token, plaintext)) => {
-            let context = account_context(
-                state,
-                &user.0,
-                json!({"new_token": {"name": token.name, "value": plaintext}}),
-            )
-            .await?;
-            Ok(Html::WithStatus(rocket::response::status::Custom(
-                Status::Created,
-                page.render("account/show", "Your account", context),
-            )))
+            let context = account_context(state, &user.0, json!({"new_token": {"name": token.name, "value": plaintext}})).await?;
+            Ok(Html::WithStatus(rocket::response::status::Custom(Status::Created, page.render("account/show", "Your account", context))))
         }
         Err(AppError::Validation(errors)) => {
             let context = account_context(state, &user.0, json!({})).await?;
-            Ok(page.invalid(
-                Status::UnprocessableEntity,
-                "account/show",
-                "Your account",
-                context,
-                &errors,
-            ))
+            Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),
     }
 }
 
 #[post("/account/tokens/<id>/revoke", data = "<_form>")]
-async fn revoke_token(
-    user: CurrentUser,
-    id: i32,
-    _form: CsrfForm<CsrfOnly>,
-    state: &State<AppState>,
-) -> AppResult<Flash<Redirect>> {
+async fn revoke_token(user: CurrentUser, id: i32, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     api_tokens::revoke(&state.db, user.0.id, id).await?;
-    Ok(Flash::success(
-        Redirect::to("/account"),
-        "The token is revoked.",
-    ))
+    Ok(Flash::success(Redirect::to("/account"), "The token is revoked."))
 }

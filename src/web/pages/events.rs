@@ -11,21 +11,12 @@ use crate::domain::{accounts, chats, events, markdown, now, times};
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::event_guards::VisibleEvent;
-use crate::web::pages::schedule_view::{
-    days_list, grid, now_and_next, session_card, speaker_matches,
-};
+use crate::web::pages::schedule_view::{days_list, grid, now_and_next, session_card, speaker_matches};
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![
-        event_home,
-        schedule_page,
-        session_page,
-        speaker_page,
-        schedule_xml,
-        schedule_json
-    ]
+    routes![event_home, schedule_page, session_page, speaker_page, schedule_xml, schedule_json]
 }
 
 async fn viewer_zone(state: &AppState, visible: &VisibleEvent) -> AppResult<Option<chrono_tz::Tz>> {
@@ -55,12 +46,7 @@ fn event_frame(visible: &VisibleEvent) -> Value {
 }
 
 #[get("/events/<_slug>", rank = 2)]
-async fn event_home(
-    _slug: &str,
-    visible: VisibleEvent,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &visible.event;
     let zone = events::zone_of(event);
     let viewer = viewer_zone(state, &visible).await?;
@@ -109,13 +95,8 @@ async fn schedule_page(
 ) -> AppResult<Html> {
     let viewer = viewer_zone(state, &visible).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
-    let tag = tag
-        .map(|t| t.trim().trim_start_matches('#').to_lowercase())
-        .filter(|t| !t.is_empty());
-    let keep = |s: &ScheduledSession| {
-        track.is_none_or(|t| s.session.track_id == Some(t))
-            && tag.as_ref().is_none_or(|t| s.tags().contains(t))
-    };
+    let tag = tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty());
+    let keep = |s: &ScheduledSession| track.is_none_or(|t| s.session.track_id == Some(t)) && tag.as_ref().is_none_or(|t| s.tags().contains(t));
     let as_grid = view == Some("grid");
     let mut context = event_frame(&visible);
     let mut all_tags: Vec<String> = loaded.sessions.iter().flat_map(|s| s.tags()).collect();
@@ -128,47 +109,20 @@ async fn schedule_page(
         "active": track.is_some() || tag.is_some(),
     });
     if as_grid {
-        context["grids"] = json!(loaded
-            .days()
-            .iter()
-            .filter_map(|day| grid(&loaded, day, &keep, viewer))
-            .collect::<Vec<_>>());
+        context["grids"] = json!(loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, viewer)).collect::<Vec<_>>());
     } else {
         context["days"] = json!(days_list(&loaded, &keep, viewer));
     }
     context["now_and_next"] = json!(now_and_next(&loaded, now(), viewer));
     context["query"] = json!({"track": track, "tag": tag});
-    Ok(page.ok(
-        "events/schedule",
-        &format!("Schedule · {}", visible.event.title),
-        context,
-    ))
+    Ok(page.ok("events/schedule", &format!("Schedule · {}", visible.event.title), context))
 }
 
 #[get("/events/<_slug>/sessions/<id>", rank = 2)]
-async fn session_page(
-    _slug: &str,
-    id: i32,
-    visible: VisibleEvent,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let viewer = viewer_zone(state, &visible).await?;
-    let loaded = schedule::load(
-        &state.db,
-        &visible.event,
-        if visible.role.is_some() {
-            Scope::All
-        } else {
-            Scope::PublishedAndCancelled
-        },
-    )
-    .await?;
-    let found = loaded
-        .sessions
-        .iter()
-        .find(|s| s.session.id == id)
-        .ok_or(AppError::NotFound)?;
+    let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
+    let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let mut context = event_frame(&visible);
     context["session"] = session_card(&loaded, found, viewer);
     context["abstract_html"] = json!(markdown::to_safe_html(&found.session.r#abstract));
@@ -177,24 +131,11 @@ async fn session_page(
 }
 
 #[get("/events/<_slug>/speakers/<key>")]
-async fn speaker_page(
-    _slug: &str,
-    key: &str,
-    visible: VisibleEvent,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let viewer = viewer_zone(state, &visible).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
-    let theirs: Vec<&ScheduledSession> = loaded
-        .sessions
-        .iter()
-        .filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key)))
-        .collect();
-    let speaker = theirs
-        .first()
-        .and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key)))
-        .ok_or(AppError::NotFound)?;
+    let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();
+    let speaker = theirs.first().and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key))).ok_or(AppError::NotFound)?;
     // A speaker's name is public with the schedule; the rest of their
     // profile only when they made it public.
     let profile = match speaker.user_id {
@@ -203,55 +144,30 @@ async fn speaker_page(
     };
     let mut context = event_frame(&visible);
     context["speaker"] = json!({"name": speaker.name, "profile": profile});
-    context["sessions"] = json!(theirs
-        .iter()
-        .map(|s| session_card(&loaded, s, viewer))
-        .collect::<Vec<_>>());
+    context["sessions"] = json!(theirs.iter().map(|s| session_card(&loaded, s, viewer)).collect::<Vec<_>>());
     Ok(page.ok("events/speaker", &speaker.name, context))
 }
 
-async fn export(
-    visible: VisibleEvent,
-    state: &AppState,
-    kind: ExportKind,
-) -> AppResult<Conditional> {
-    let rendered = state
-        .exports
-        .get_or_render(&state.db, &visible.event, kind, &state.config.base_url)
-        .await?;
+async fn export(visible: VisibleEvent, state: &AppState, kind: ExportKind) -> AppResult<Conditional> {
+    let rendered = state.exports.get_or_render(&state.db, &visible.event, kind, &state.config.base_url).await?;
     let (content_type, extension) = match kind {
-        ExportKind::FrabXml => (
-            ContentType::new("application", "xml").with_params(("charset", "utf-8")),
-            "xml",
-        ),
+        ExportKind::FrabXml => (ContentType::new("application", "xml").with_params(("charset", "utf-8")), "xml"),
         ExportKind::FrabJson => (ContentType::JSON, "json"),
     };
     Ok(Conditional {
         rendered,
         content_type,
         filename: Some(format!("{}-schedule.{extension}", visible.event.slug)),
-        cache_control: if visible.event.is_published {
-            "public"
-        } else {
-            "private"
-        },
+        cache_control: if visible.event.is_published { "public" } else { "private" },
     })
 }
 
 #[get("/events/<_slug>/schedule.xml")]
-async fn schedule_xml(
-    _slug: &str,
-    visible: VisibleEvent,
-    state: &State<AppState>,
-) -> AppResult<Conditional> {
+async fn schedule_xml(_slug: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Conditional> {
     export(visible, state, ExportKind::FrabXml).await
 }
 
 #[get("/events/<_slug>/schedule.json")]
-async fn schedule_json(
-    _slug: &str,
-    visible: VisibleEvent,
-    state: &State<AppState>,
-) -> AppResult<Conditional> {
+async fn schedule_json(_slug: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Conditional> {
     export(visible, state, ExportKind::FrabJson).await
 }

@@ -12,10 +12,6 @@ pub fn routes() -> Vec<Route> {
 
 #[get("/")]
 async fn home(page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let listed: Vec<_> = events::list_published(&state.db)
-        .await?
-        .iter()
-        .map(events::summarize)
-        .collect();
+    let listed: Vec<_> = events::list_published(&state.db).await?.iter().map(events::summarize).collect();
     Ok(page.ok("home/index", "Events", json!({ "events": listed })))
 }

@@ -107,49 +107,27 @@ fn event_form_context(form: &EventForm) -> Value {
 
 #[get("/events/new")]
 fn new_event_page(page: Page, _user: CurrentUser) -> Html {
-    let form = EventForm {
-        kind: "conference".into(),
-        time_zone: "America/New_York".into(),
-        ..Default::default()
-    };
-    page.ok(
-        "organize/new_event",
-        "Create an event",
-        event_form_context(&form),
-    )
+    let form = EventForm { kind: "conference".into(), time_zone: "America/New_York".into(), ..Default::default() };
+    page.ok("organize/new_event", "Create an event", event_form_context(&form))
 }
 
 #[post("/events", data = "<form>")]
-async fn create_event(
-    page: Page,
-    user: CurrentUser,
-    form: CsrfForm<EventForm>,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn create_event(page: Page, user: CurrentUser, form: CsrfForm<EventForm>, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match editing::create(&state.db, &user.0, &form).await {
         Ok(created) => Ok(Html::Flash(Flash::success(
             Redirect::to(manage_url(&created)),
             "Your event is created. Add rooms, tracks and sessions, then publish it.",
         ))),
-        Err(AppError::Validation(errors)) => Ok(page.invalid(
-            Status::UnprocessableEntity,
-            "organize/new_event",
-            "Create an event",
-            event_form_context(&form),
-            &errors,
-        )),
+        Err(AppError::Validation(errors)) => {
+            Ok(page.invalid(Status::UnprocessableEntity, "organize/new_event", "Create an event", event_form_context(&form), &errors))
+        }
         Err(other) => Err(other),
     }
 }
 
 /// Everything on the organizer's dashboard, with `extra` merged in.
-async fn dashboard_context(
-    state: &AppState,
-    event: &event::Model,
-    form: Option<&EventForm>,
-    extra: Value,
-) -> AppResult<Value> {
+async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<&EventForm>, extra: Value) -> AppResult<Value> {
     let zone = events::zone_of(event);
     let loaded = schedule::load(&state.db, event, Scope::All).await?;
     let default_form = EventForm::from_event(event);
@@ -159,11 +137,7 @@ async fn dashboard_context(
     context["rooms"] = json!(loaded.rooms);
     context["tracks"] = json!(loaded.tracks);
     context["team"] = json!(team::list(&state.db, event).await?);
-    context["sessions"] = json!(loaded
-        .sessions
-        .iter()
-        .map(|s| session_card(&loaded, s, None))
-        .collect::<Vec<_>>());
+    context["sessions"] = json!(loaded.sessions.iter().map(|s| session_card(&loaded, s, None)).collect::<Vec<_>>());
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
         let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
             .await?
@@ -192,18 +166,9 @@ async fn dashboard_context(
 }
 
 #[get("/events/<_slug>/manage")]
-async fn dashboard(
-    _slug: &str,
-    organized: OrganizedEvent,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn dashboard(_slug: &str, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let context = dashboard_context(state, &organized.event, None, json!({})).await?;
-    Ok(page.ok(
-        "organize/dashboard",
-        &format!("Manage · {}", organized.event.title),
-        context,
-    ))
+    Ok(page.ok("organize/dashboard", &format!("Manage · {}", organized.event.title), context))
 }
 
 /// Re-renders the dashboard with what needs fixing.
@@ -215,63 +180,26 @@ async fn dashboard_with_errors(
     errors: &[FieldError],
 ) -> AppResult<Html> {
     let context = dashboard_context(state, event, form, json!({})).await?;
-    Ok(page.invalid(
-        Status::UnprocessableEntity,
-        "organize/dashboard",
-        &format!("Manage · {}", event.title),
-        context,
-        errors,
-    ))
+    Ok(page.invalid(Status::UnprocessableEntity, "organize/dashboard", &format!("Manage · {}", event.title), context, errors))
 }
 
 /// Runs a dashboard action: success redirects back with a message; a
 /// validation problem shows the dashboard again with it.
-async fn dashboard_action<T>(
-    page: &Page,
-    state: &AppState,
-    event: &event::Model,
-    result: AppResult<T>,
-    message: &str,
-) -> AppResult<Html> {
+async fn dashboard_action<T>(page: &Page, state: &AppState, event: &event::Model, result: AppResult<T>, message: &str) -> AppResult<Html> {
     match result {
-        Ok(_) => Ok(Html::Flash(Flash::success(
-            Redirect::to(manage_url(event)),
-            message.to_owned(),
-        ))),
-        Err(AppError::Validation(errors)) => {
-            dashboard_with_errors(page, state, event, None, &errors).await
-        }
-        Err(AppError::Conflict(message)) => {
-            dashboard_with_errors(
-                page,
-                state,
-                event,
-                None,
-                &[FieldError::new("team", message)],
-            )
-            .await
-        }
+        Ok(_) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(event)), message.to_owned()))),
+        Err(AppError::Validation(errors)) => dashboard_with_errors(page, state, event, None, &errors).await,
+        Err(AppError::Conflict(message)) => dashboard_with_errors(page, state, event, None, &[FieldError::new("team", message)]).await,
         Err(other) => Err(other),
     }
 }
 
 #[post("/events/<_slug>/manage", data = "<form>")]
-async fn update_event(
-    _slug: &str,
-    organized: OrganizedEvent,
-    form: CsrfForm<EventForm>,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn update_event(_slug: &str, organized: OrganizedEvent, form: CsrfForm<EventForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match editing::update(&state.db, &organized.event, &form).await {
-        Ok(updated) => Ok(Html::Flash(Flash::success(
-            Redirect::to(manage_url(&updated)),
-            "The event is saved.",
-        ))),
-        Err(AppError::Validation(errors)) => {
-            dashboard_with_errors(&page, state, &organized.event, Some(&form), &errors).await
-        }
+        Ok(updated) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(&updated)), "The event is saved."))),
+        Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, &organized.event, Some(&form), &errors).await,
         Err(other) => Err(other),
     }
 }
@@ -283,19 +211,10 @@ struct PublishForm {
 }
 
 #[post("/events/<_slug>/manage/publish", data = "<form>")]
-async fn publish(
-    _slug: &str,
-    organized: OrganizedEvent,
-    form: CsrfForm<PublishForm>,
-    state: &State<AppState>,
-) -> AppResult<Flash<Redirect>> {
+async fn publish(_slug: &str, organized: OrganizedEvent, form: CsrfForm<PublishForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let published = form.0.published == "true";
     let updated = editing::set_published(&state.db, &organized.event, published).await?;
-    let message = if published {
-        "The event is published: everyone can see it now."
-    } else {
-        "The event is unpublished: only its team can see it."
-    };
+    let message = if published { "The event is published: everyone can see it now." } else { "The event is unpublished: only its team can see it." };
     Ok(Flash::success(Redirect::to(manage_url(&updated)), message))
 }
 
@@ -307,20 +226,8 @@ struct RoomForm {
 }
 
 #[post("/events/<_slug>/manage/rooms", data = "<form>")]
-async fn add_room(
-    _slug: &str,
-    organized: OrganizedEvent,
-    form: CsrfForm<RoomForm>,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
-    let result = places::add_room(
-        &state.db,
-        &organized.event,
-        &form.0.room_name,
-        &form.0.room_capacity,
-    )
-    .await;
+async fn add_room(_slug: &str, organized: OrganizedEvent, form: CsrfForm<RoomForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let result = places::add_room(&state.db, &organized.event, &form.0.room_name, &form.0.room_capacity).await;
     dashboard_action(&page, state, &organized.event, result, "The room is added.").await
 }
 
@@ -333,10 +240,7 @@ async fn delete_room(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     places::delete_room(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(
-        Redirect::to(manage_url(&organized.event)),
-        "The room is removed; its sessions kept their times.",
-    ))
+    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The room is removed; its sessions kept their times."))
 }
 
 #[derive(Default, Deserialize)]
@@ -347,28 +251,9 @@ struct TrackForm {
 }
 
 #[post("/events/<_slug>/manage/tracks", data = "<form>")]
-async fn add_track(
-    _slug: &str,
-    organized: OrganizedEvent,
-    form: CsrfForm<TrackForm>,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
-    let result = places::add_track(
-        &state.db,
-        &organized.event,
-        &form.0.track_name,
-        &form.0.track_color,
-    )
-    .await;
-    dashboard_action(
-        &page,
-        state,
-        &organized.event,
-        result,
-        "The track is added.",
-    )
-    .await
+async fn add_track(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TrackForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let result = places::add_track(&state.db, &organized.event, &form.0.track_name, &form.0.track_color).await;
+    dashboard_action(&page, state, &organized.event, result, "The track is added.").await
 }
 
 #[post("/events/<_slug>/manage/tracks/<id>/delete", data = "<_form>")]
@@ -380,10 +265,7 @@ async fn delete_track(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     places::delete_track(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(
-        Redirect::to(manage_url(&organized.event)),
-        "The track is removed.",
-    ))
+    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The track is removed."))
 }
 
 #[derive(Default, Deserialize)]
@@ -394,22 +276,9 @@ struct TeamForm {
 }
 
 #[post("/events/<_slug>/manage/team", data = "<form>")]
-async fn add_team_member(
-    _slug: &str,
-    organized: OrganizedEvent,
-    form: CsrfForm<TeamForm>,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn add_team_member(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TeamForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let result = team::add(&state.db, &organized.event, &form.0.email, &form.0.role).await;
-    dashboard_action(
-        &page,
-        state,
-        &organized.event,
-        result,
-        "The team is updated.",
-    )
-    .await
+    dashboard_action(&page, state, &organized.event, result, "The team is updated.").await
 }
 
 #[post("/events/<_slug>/manage/team/<user_id>/delete", data = "<_form>")]
@@ -422,31 +291,14 @@ async fn remove_team_member(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = team::remove(&state.db, &organized.event, user_id).await;
-    dashboard_action(
-        &page,
-        state,
-        &organized.event,
-        result,
-        "The team is updated.",
-    )
-    .await
+    dashboard_action(&page, state, &organized.event, result, "The team is updated.").await
 }
 
-async fn session_form_context(
-    state: &AppState,
-    event: &event::Model,
-    form: &SessionForm,
-    session_id: Option<i32>,
-) -> AppResult<Value> {
+async fn session_form_context(state: &AppState, event: &event::Model, form: &SessionForm, session_id: Option<i32>) -> AppResult<Value> {
     let rooms = places::rooms(&state.db, event.id).await?;
     let tracks = places::tracks(&state.db, event.id).await?;
-    let selected = |text: &str, id: i32, name: &str| {
-        text.trim() == id.to_string() || text.trim().eq_ignore_ascii_case(name)
-    };
-    let statuses: Vec<Value> = ["draft", "published", "cancelled"]
-        .iter()
-        .map(|s| json!({"value": s, "selected": form.status == *s}))
-        .collect();
+    let selected = |text: &str, id: i32, name: &str| text.trim() == id.to_string() || text.trim().eq_ignore_ascii_case(name);
+    let statuses: Vec<Value> = ["draft", "published", "cancelled"].iter().map(|s| json!({"value": s, "selected": form.status == *s})).collect();
     Ok(json!({
         "event": events::summarize(event),
         "form": form,
@@ -458,71 +310,35 @@ async fn session_form_context(
 }
 
 #[get("/events/<_slug>/manage/sessions/new")]
-async fn new_session_page(
-    _slug: &str,
-    organized: OrganizedEvent,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn new_session_page(_slug: &str, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let zone = events::zone_of(&organized.event);
     let start = crate::domain::input::local_input_value(zone, organized.event.starts_at);
-    let form = SessionForm {
-        status: "draft".into(),
-        language: "en".into(),
-        starts_at: start.clone(),
-        ends_at: start,
-        ..Default::default()
-    };
+    let form = SessionForm { status: "draft".into(), language: "en".into(), starts_at: start.clone(), ends_at: start, ..Default::default() };
     let context = session_form_context(state, &organized.event, &form, None).await?;
     Ok(page.ok("organize/session_form", "New session", context))
 }
 
 #[post("/events/<_slug>/manage/sessions", data = "<form>")]
-async fn create_session(
-    _slug: &str,
-    organized: OrganizedEvent,
-    form: CsrfForm<SessionForm>,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn create_session(_slug: &str, organized: OrganizedEvent, form: CsrfForm<SessionForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match sessions::create(&state.db, &organized.event, &form).await {
-        Ok(created) => Ok(Html::Flash(Flash::success(
-            Redirect::to(manage_url(&organized.event)),
-            format!("“{}” is saved.", created.title),
-        ))),
+        Ok(created) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(&organized.event)), format!("“{}” is saved.", created.title)))),
         Err(AppError::Validation(errors)) => {
             let context = session_form_context(state, &organized.event, &form, None).await?;
-            Ok(page.invalid(
-                Status::UnprocessableEntity,
-                "organize/session_form",
-                "New session",
-                context,
-                &errors,
-            ))
+            Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", "New session", context, &errors))
         }
         Err(other) => Err(other),
     }
 }
 
 #[get("/events/<_slug>/manage/sessions/<id>", rank = 2)]
-async fn edit_session_page(
-    _slug: &str,
-    id: i32,
-    organized: OrganizedEvent,
-    page: Page,
-    state: &State<AppState>,
-) -> AppResult<Html> {
+async fn edit_session_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let found = sessions::find(&state.db, &organized.event, id).await?;
     let speakers = sessions::speakers_of(&state.db, found.id).await?;
     let emails = sessions::speaker_emails(&state.db, &speakers).await?;
     let form = SessionForm::from_session(&organized.event, &found, &speakers, &emails);
     let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
-    Ok(page.ok(
-        "organize/session_form",
-        &format!("Edit · {}", found.title),
-        context,
-    ))
+    Ok(page.ok("organize/session_form", &format!("Edit · {}", found.title), context))
 }
 
 #[post("/events/<_slug>/manage/sessions/<id>", data = "<form>")]
@@ -537,19 +353,10 @@ async fn update_session(
     let CsrfForm(form) = form;
     let found = sessions::find(&state.db, &organized.event, id).await?;
     match sessions::update(&state.db, &organized.event, &found, &form).await {
-        Ok(updated) => Ok(Html::Flash(Flash::success(
-            Redirect::to(manage_url(&organized.event)),
-            format!("“{}” is saved.", updated.title),
-        ))),
+        Ok(updated) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(&organized.event)), format!("“{}” is saved.", updated.title)))),
         Err(AppError::Validation(errors)) => {
             let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
-            Ok(page.invalid(
-                Status::UnprocessableEntity,
-                "organize/session_form",
-                &format!("Edit · {}", found.title),
-                context,
-                &errors,
-            ))
+            Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", &format!("Edit · {}", found.title), context, &errors))
         }
         Err(other) => Err(other),
     }
@@ -565,10 +372,7 @@ async fn delete_session(
 ) -> AppResult<Flash<Redirect>> {
     let found = sessions::find(&state.db, &organized.event, id).await?;
     sessions::delete(&state.db, &organized.event, &found).await?;
-    Ok(Flash::success(
-        Redirect::to(manage_url(&organized.event)),
-        format!("“{}” is deleted.", found.title),
-    ))
+    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), format!("“{}” is deleted.", found.title)))
 }
 
 #[derive(FromForm)]
@@ -591,53 +395,25 @@ async fn import_frab(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     if !token_matches(cookies, &upload.csrf) {
-        return Err(AppError::Forbidden("This form has expired or did not come from this site. Reload the page and try again; nothing was changed.".into()));
+        return Err(AppError::Forbidden(
+            "This form has expired or did not come from this site. Reload the page and try again; nothing was changed.".into(),
+        ));
     }
     let event = &organized.event;
     if upload.file.len() > MAX_IMPORT_BYTES {
-        return dashboard_with_errors(
-            &page,
-            state,
-            event,
-            None,
-            &[FieldError::new("file", "The file is larger than 20 MiB.")],
-        )
-        .await;
+        return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", "The file is larger than 20 MiB.")]).await;
     }
     let xml = match read_upload(&upload.file).await {
         Ok(xml) => xml,
-        Err(message) => {
-            return dashboard_with_errors(
-                &page,
-                state,
-                event,
-                None,
-                &[FieldError::new("file", message)],
-            )
-            .await
-        }
+        Err(message) => return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", message)]).await,
     };
     match import::import(&state.db, event, &xml).await {
         Ok(report) => {
-            let refreshed = events::find_by_slug(&state.db, &event.slug)
-                .await?
-                .unwrap_or_else(|| event.clone());
-            let context = dashboard_context(
-                state,
-                &refreshed,
-                None,
-                json!({"import_report": report_summary(&report)}),
-            )
-            .await?;
-            Ok(page.ok(
-                "organize/dashboard",
-                &format!("Manage · {}", event.title),
-                context,
-            ))
+            let refreshed = events::find_by_slug(&state.db, &event.slug).await?.unwrap_or_else(|| event.clone());
+            let context = dashboard_context(state, &refreshed, None, json!({"import_report": report_summary(&report)})).await?;
+            Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), context))
         }
-        Err(AppError::Validation(errors)) => {
-            dashboard_with_errors(&page, state, event, None, &errors).await
-        }
+        Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, event, None, &errors).await,
         Err(other) => Err(other),
     }
 }
@@ -645,9 +421,7 @@ async fn import_frab(
 async fn read_upload(file: &TempFile<'_>) -> Result<String, String> {
     let bytes = match file {
         TempFile::File { .. } => match file.path() {
-            Some(path) => tokio::fs::read(path)
-                .await
-                .map_err(|_| "The upload could not be read; please try again.".to_string())?,
+            Some(path) => tokio::fs::read(path).await.map_err(|_| "The upload could not be read; please try again.".to_string())?,
             None => return Err("Choose a schedule.xml file to import.".into()),
         },
         TempFile::Buffered { content } => content.to_vec(),
@@ -655,12 +429,7 @@ async fn read_upload(file: &TempFile<'_>) -> Result<String, String> {
     if bytes.is_empty() {
         return Err("Choose a schedule.xml file to import.".into());
     }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "The file is not UTF-8 text (byte {}).",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    String::from_utf8(bytes).map_err(|e| format!("The file is not UTF-8 text (byte {}).", e.utf8_error().valid_up_to()))
 }
 
 fn report_summary(report: &ImportReport) -> Value {
@@ -683,12 +452,5 @@ async fn save_occurrence(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = chats::save_occurrence(&state.db, &organized.event, &form.0).await;
-    dashboard_action(
-        &page,
-        state,
-        &organized.event,
-        result,
-        "The chat is updated.",
-    )
-    .await
+    dashboard_action(&page, state, &organized.event, result, "The chat is updated.").await
 }

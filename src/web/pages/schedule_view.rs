@@ -16,14 +16,7 @@ pub fn speaker_key(speaker: &session_speaker::Model) -> String {
         Some(id) => format!("u{id}"),
         None => {
             let slug = slugify(&speaker.name);
-            format!(
-                "n-{}",
-                if slug.is_empty() {
-                    "speaker".to_owned()
-                } else {
-                    slug
-                }
-            )
+            format!("n-{}", if slug.is_empty() { "speaker".to_owned() } else { slug })
         }
     }
 }
@@ -56,8 +49,7 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer_zone: Opti
 /// Content-Security-Policy forbids inline styles): the nearest palette entry.
 pub fn color_class(color: &str) -> String {
     let hex = color.trim_start_matches('#');
-    let channel =
-        |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128) as i32;
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128) as i32;
     let (r, g, b) = (channel(0), channel(2), channel(4));
     let palette = [
         ("blue", (25, 113, 194)),
@@ -72,11 +64,8 @@ pub fn color_class(color: &str) -> String {
         ("grape", (156, 54, 181)),
         ("red", (179, 38, 30)),
     ];
-    let nearest = palette
-        .iter()
-        .min_by_key(|(_, (pr, pg, pb))| (pr - r).pow(2) + (pg - g).pow(2) + (pb - b).pow(2))
-        .map(|(name, _)| *name)
-        .unwrap_or("gray");
+    let nearest =
+        palette.iter().min_by_key(|(_, (pr, pg, pb))| (pr - r).pow(2) + (pg - g).pow(2) + (pb - b).pow(2)).map(|(name, _)| *name).unwrap_or("gray");
     format!("track-{nearest}")
 }
 
@@ -85,11 +74,7 @@ fn day_label(day: &Day) -> String {
 }
 
 /// The day-by-day list.
-pub fn days_list(
-    schedule: &Schedule,
-    keep: &dyn Fn(&ScheduledSession) -> bool,
-    viewer_zone: Option<Tz>,
-) -> Vec<Value> {
+pub fn days_list(schedule: &Schedule, keep: &dyn Fn(&ScheduledSession) -> bool, viewer_zone: Option<Tz>) -> Vec<Value> {
     schedule
         .days()
         .iter()
@@ -109,59 +94,29 @@ fn floor_to(instant: DateTime<Utc>, zone: Tz, step: i64) -> DateTime<Utc> {
 
 /// The room × time table for one day: one row per time step, one column per
 /// room; a session spans the rows it covers (`rowspan`).
-pub fn grid(
-    schedule: &Schedule,
-    day: &Day,
-    keep: &dyn Fn(&ScheduledSession) -> bool,
-    viewer_zone: Option<Tz>,
-) -> Option<Value> {
+pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> bool, viewer_zone: Option<Tz>) -> Option<Value> {
     let sessions: Vec<&ScheduledSession> = schedule.sessions_on(day).filter(|s| keep(s)).collect();
     if sessions.is_empty() {
         return None;
     }
     let step = schedule.timeslot_minutes();
-    let mut columns: Vec<(Option<i32>, String)> = schedule
-        .rooms
-        .iter()
-        .map(|r| (Some(r.id), r.name.clone()))
-        .collect();
+    let mut columns: Vec<(Option<i32>, String)> = schedule.rooms.iter().map(|r| (Some(r.id), r.name.clone())).collect();
     if sessions.iter().any(|s| s.room.is_none()) {
-        columns.push((
-            None,
-            crate::domain::frab::export::UNASSIGNED_ROOM.to_owned(),
-        ));
+        columns.push((None, crate::domain::frab::export::UNASSIGNED_ROOM.to_owned()));
     }
-    let first = floor_to(
-        sessions
-            .iter()
-            .map(|s| s.session.starts_at)
-            .min()
-            .unwrap_or(day.starts_at),
-        schedule.zone,
-        step,
-    );
-    let last = sessions
-        .iter()
-        .map(|s| s.session.ends_at)
-        .max()
-        .unwrap_or(day.ends_at);
-    let row_count =
-        (((last - first).num_minutes() + step - 1) / step).clamp(1, 24 * 60 / 5) as usize;
-    let row_of = |instant: DateTime<Utc>| {
-        (((instant - first).num_minutes()) / step).clamp(0, row_count as i64) as usize
-    };
+    let first = floor_to(sessions.iter().map(|s| s.session.starts_at).min().unwrap_or(day.starts_at), schedule.zone, step);
+    let last = sessions.iter().map(|s| s.session.ends_at).max().unwrap_or(day.ends_at);
+    let row_count = (((last - first).num_minutes() + step - 1) / step).clamp(1, 24 * 60 / 5) as usize;
+    let row_of = |instant: DateTime<Utc>| (((instant - first).num_minutes()) / step).clamp(0, row_count as i64) as usize;
     // cells[row][column]: Some(list) starts a cell, None is covered by a cell above.
-    let mut cells: Vec<Vec<Option<(usize, Vec<Value>)>>> = (0..row_count)
-        .map(|_| columns.iter().map(|_| Some((1, Vec::new()))).collect())
-        .collect();
+    let mut cells: Vec<Vec<Option<(usize, Vec<Value>)>>> = (0..row_count).map(|_| columns.iter().map(|_| Some((1, Vec::new()))).collect()).collect();
     let mut covered_by: Vec<Vec<Option<usize>>> = vec![vec![None; columns.len()]; row_count];
     for s in sessions {
         let Some(column) = columns.iter().position(|(id, _)| *id == s.session.room_id) else {
             continue;
         };
         let start = row_of(s.session.starts_at).min(row_count - 1);
-        let end =
-            row_of(s.session.ends_at + Duration::minutes(step - 1)).clamp(start + 1, row_count);
+        let end = row_of(s.session.ends_at + Duration::minutes(step - 1)).clamp(start + 1, row_count);
         let anchor = covered_by[start][column].unwrap_or(start);
         if let Some(Some((span, list))) = cells.get_mut(anchor).map(|r| &mut r[column]) {
             list.push(session_card(schedule, s, viewer_zone));
@@ -181,11 +136,8 @@ pub fn grid(
         .enumerate()
         .map(|(i, row)| {
             let at = first + Duration::minutes(step * i as i64);
-            let cells: Vec<Value> = row
-                .into_iter()
-                .flatten()
-                .map(|(span, list)| json!({"rowspan": span, "sessions": list, "empty": list.is_empty()}))
-                .collect();
+            let cells: Vec<Value> =
+                row.into_iter().flatten().map(|(span, list)| json!({"rowspan": span, "sessions": list, "empty": list.is_empty()})).collect();
             json!({"time": at.with_timezone(&schedule.zone).format("%H:%M").to_string(), "cells": cells})
         })
         .collect();
@@ -197,11 +149,7 @@ pub fn grid(
 }
 
 /// Sessions running now, and the next ones to start, while the event is on.
-pub fn now_and_next(
-    schedule: &Schedule,
-    at: DateTime<Utc>,
-    viewer_zone: Option<Tz>,
-) -> Option<Value> {
+pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer_zone: Option<Tz>) -> Option<Value> {
     if at < schedule.event.starts_at - Duration::hours(1) || at > schedule.event.ends_at {
         return None;
     }
@@ -211,19 +159,9 @@ pub fn now_and_next(
         .filter(|s| s.session.starts_at <= at && s.session.ends_at > at)
         .map(|s| session_card(schedule, s, viewer_zone))
         .collect();
-    let next_start = schedule
-        .sessions
-        .iter()
-        .map(|s| s.session.starts_at)
-        .filter(|t| *t > at)
-        .min();
+    let next_start = schedule.sessions.iter().map(|s| s.session.starts_at).filter(|t| *t > at).min();
     let next: Vec<Value> = match next_start {
-        Some(start) => schedule
-            .sessions
-            .iter()
-            .filter(|s| s.session.starts_at == start)
-            .map(|s| session_card(schedule, s, viewer_zone))
-            .collect(),
+        Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(|s| session_card(schedule, s, viewer_zone)).collect(),
         None => Vec::new(),
     };
     (!now.is_empty() || !next.is_empty()).then(|| json!({"now": now, "next": next}))
