@@ -101,7 +101,7 @@ fn mounted_api_routes(client: &rocket::local::asynchronous::Client) -> std::coll
         .filter(|r| r.uri.path().starts_with("/api/"))
         .map(|r| {
             let path = r.uri.path().to_string();
-            let path = regex::Regex::new(r"<([a-z_]+)(\.\.)?>").unwrap().replace_all(&path, "{$1}").into_owned();
+            let path = regex::Regex::new(r"<_?([a-z][a-z_]*)(\.\.)?>").unwrap().replace_all(&path, "{$1}").into_owned();
             (r.method.as_str().to_lowercase(), path)
         })
         .collect()

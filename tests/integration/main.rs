@@ -7,4 +7,5 @@ mod support;
 mod accounts;
 mod api;
 mod operations;
+mod schedules;
 mod security;

@@ -154,3 +154,43 @@ pub async fn api_token(client: &Client, email: &str, password: &str) -> String {
     let body: serde_json::Value = response.into_json().await.expect("json");
     body["token"].as_str().expect("token").to_owned()
 }
+
+/// Signs up `email` in this browser and creates an event through the form;
+/// returns the event's slug.
+pub async fn organizer_with_event(client: &Client, email: &str, slug: &str, kind: &str) -> String {
+    sign_up(client, email, "Org Anizer", "a long password").await;
+    let response = post_form(
+        client,
+        "/events",
+        &[
+            ("title", "Test Conference"),
+            ("slug", slug),
+            ("kind", kind),
+            ("time_zone", "America/New_York"),
+            ("starts_at", "2027-03-13T09:00"),
+            ("ends_at", "2027-03-15T18:00"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), Status::SeeOther, "{:?}", response.into_string().await);
+    slug.to_owned()
+}
+
+/// Adds a room through the organizer's form.
+pub async fn add_room(client: &Client, slug: &str, name: &str) {
+    let path = format!("/events/{slug}/manage/rooms");
+    let response = post_form(client, &path, &[("room_name", name), ("room_capacity", "50")]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+}
+
+/// Creates a session through the organizer's form; returns the response status and page.
+pub async fn add_session(client: &Client, slug: &str, fields: &[(&str, &str)]) -> (Status, String) {
+    let path = format!("/events/{slug}/manage/sessions");
+    let response = post_form(client, &path, fields).await;
+    let status = response.status();
+    (status, response.into_string().await.unwrap_or_default())
+}
+
+pub fn db_session_id(title: &str, sessions: &[tribe::db::entities::session::Model]) -> i32 {
+    sessions.iter().find(|s| s.title == title).map(|s| s.id).unwrap_or_else(|| panic!("no session {title}"))
+}

@@ -1,0 +1,637 @@
+use rocket::http::{ContentType, Header, Status};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+use tribe::db::entities::{event, session};
+
+use crate::support::*;
+
+async fn sessions_of(app: &TestApp, slug: &str) -> Vec<session::Model> {
+    let found = event::Entity::find().filter(event::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap();
+    session::Entity::find().filter(session::Column::EventId.eq(found.id)).all(app.db()).await.unwrap()
+}
+
+async fn event_row(app: &TestApp, slug: &str) -> event::Model {
+    event::Entity::find().filter(event::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap()
+}
+
+fn session_fields<'a>(title: &'a str, start: &'a str, end: &'a str, room: &'a str, speakers: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("title", title), ("starts_at", start), ("ends_at", end), ("room", room), ("speakers", speakers), ("status", "published")]
+}
+
+#[rocket::async_test]
+async fn an_organizer_creates_an_event_that_stays_private_until_published() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "spring-summit", "conference").await;
+    let manage = app.client.get("/events/spring-summit/manage").dispatch().await;
+    assert_eq!(manage.status(), Status::Ok);
+
+    let outsider = app.another_instance().await;
+    assert_eq!(outsider.get("/events/spring-summit").dispatch().await.status(), Status::NotFound);
+    assert_eq!(outsider.get("/events/spring-summit/schedule.json").dispatch().await.status(), Status::NotFound);
+    assert!(!outsider.get("/").dispatch().await.into_string().await.unwrap().contains("Test Conference"));
+
+    assert_eq!(post_form(&app.client, "/events/spring-summit/manage/publish", &[("published", "true")]).await.status(), Status::SeeOther);
+    assert_eq!(outsider.get("/events/spring-summit").dispatch().await.status(), Status::Ok);
+    assert!(outsider.get("/").dispatch().await.into_string().await.unwrap().contains("Test Conference"));
+}
+
+#[rocket::async_test]
+async fn the_event_form_explains_bad_slugs_zones_and_dates_and_keeps_the_input() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "org@example.org", "Org", "a long password").await;
+    let response = post_form(
+        &app.client,
+        "/events",
+        &[("title", "My <b>Event</b>"), ("slug", "Bad Slug!"), ("kind", "conference"), ("time_zone", "Mars/Olympus"), ("starts_at", "2027-03-15T09:00"), ("ends_at", "2027-03-13T09:00")],
+    )
+    .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let page = response.into_string().await.unwrap();
+    assert!(page.contains("Use lower-case letters, digits and single hyphens"));
+    assert!(page.contains("Pick a time zone from the list"));
+    assert!(page.contains("value=\"My &lt;b&gt;Event&lt;/b&gt;\""), "the title typed is kept, escaped");
+
+    organizer_with_event(&app.another_instance().await, "other@example.org", "taken", "meetup").await;
+    let response = post_form(
+        &app.client,
+        "/events",
+        &[("title", "Mine"), ("slug", "taken"), ("kind", "meetup"), ("time_zone", "UTC"), ("starts_at", "2027-03-13T09:00"), ("ends_at", "2027-03-13T18:00")],
+    )
+    .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("Another event already uses this address."));
+}
+
+#[rocket::async_test]
+async fn organizers_of_one_event_cannot_touch_another() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "a@example.org", "event-a", "conference").await;
+    post_form(&app.client, "/events/event-a/manage/publish", &[("published", "true")]).await;
+    let other = app.another_instance().await;
+    organizer_with_event(&other, "b@example.org", "event-b", "conference").await;
+
+    assert_eq!(other.get("/events/event-a/manage").dispatch().await.status(), Status::Forbidden);
+    assert_eq!(post_form(&other, "/events/event-a/manage/rooms", &[("room_name", "Hijack")]).await.status(), Status::Forbidden);
+    assert_eq!(post_form(&other, "/events/event-a/manage/publish", &[("published", "false")]).await.status(), Status::Forbidden);
+    // An unpublished event does not even admit it exists.
+    assert_eq!(app.client.get("/events/event-b/manage").dispatch().await.status(), Status::NotFound);
+    assert!(event_row(&app, "event-a").await.is_published);
+
+    // Staff may not manage either.
+    post_form(&app.client, "/events/event-a/manage/team", &[("email", "b@example.org"), ("role", "staff")]).await;
+    assert_eq!(other.get("/events/event-a/manage").dispatch().await.status(), Status::Forbidden);
+    // Anonymous visitors are sent to log in.
+    let anonymous = app.another_instance().await;
+    let response = anonymous.get("/events/event-a/manage").dispatch().await;
+    assert_eq!(response.status(), Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn the_last_organizer_cannot_leave_the_team() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "a@example.org", "solo", "conference").await;
+    let me = tribe::domain::accounts::find_by_email(app.db(), "a@example.org").await.unwrap().unwrap();
+    let path = format!("/events/solo/manage/team/{}/delete", me.id);
+    let response = post_form(&app.client, &path, &[]).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("at least one organizer"));
+    let response = post_form(&app.client, "/events/solo/manage/team", &[("email", "nobody@example.org"), ("role", "staff")]).await;
+    assert!(response.into_string().await.unwrap().contains("Nobody has an account with that email"));
+}
+
+#[rocket::async_test]
+async fn sessions_must_end_after_they_start_and_fall_within_the_event() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "rules", "conference").await;
+    let (status, page) = add_session(&app.client, "rules", &session_fields("Backwards", "2027-03-13T10:00", "2027-03-13T09:00", "", "")).await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("The end must be after the start."));
+    assert!(page.contains("value=\"Backwards\""));
+    let (status, page) = add_session(&app.client, "rules", &session_fields("Too late", "2027-03-16T10:00", "2027-03-16T11:00", "", "")).await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("must fall within the event&#x27;s days") || page.contains("must fall within the event's days"), "{page}");
+    let (status, _) = add_session(&app.client, "rules", &session_fields("Fine", "2027-03-15T17:00", "2027-03-15T18:00", "", "")).await;
+    assert_eq!(status, Status::SeeOther);
+    assert_eq!(sessions_of(&app, "rules").await.len(), 1);
+}
+
+#[rocket::async_test]
+async fn a_room_or_a_speaker_in_two_places_at_once_is_refused_naming_the_other_session() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "clashes", "conference").await;
+    sign_up(&app.another_instance().await, "speaker@example.org", "Sam Speaker", "a long password").await;
+    add_room(&app.client, "clashes", "Salon A").await;
+    add_room(&app.client, "clashes", "Salon B").await;
+    let (status, _) = add_session(&app.client, "clashes", &session_fields("Opening", "2027-03-13T10:00", "2027-03-13T11:00", "Salon A", "speaker@example.org\nDr. Free Text")).await;
+    assert_eq!(status, Status::SeeOther);
+
+    let (status, page) = add_session(&app.client, "clashes", &session_fields("Overlap", "2027-03-13T10:30", "2027-03-13T11:30", "Salon A", "")).await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("Salon A is already booked for “Opening”"), "{page}");
+
+    let (status, page) = add_session(&app.client, "clashes", &session_fields("Elsewhere", "2027-03-13T10:45", "2027-03-13T11:15", "Salon B", "Speaker@Example.org")).await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("Sam Speaker is already speaking in “Opening”"), "{page}");
+    let (status, page) = add_session(&app.client, "clashes", &session_fields("Elsewhere", "2027-03-13T10:45", "2027-03-13T11:15", "Salon B", "dr. free text")).await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(page.contains("is already speaking in “Opening”"));
+
+    // Back to back is fine; so is a clash with a cancelled session.
+    let (status, _) = add_session(&app.client, "clashes", &session_fields("Next", "2027-03-13T11:00", "2027-03-13T12:00", "Salon A", "speaker@example.org")).await;
+    assert_eq!(status, Status::SeeOther);
+    let mut cancelled = session_fields("Cancelled one", "2027-03-13T13:00", "2027-03-13T14:00", "Salon B", "");
+    cancelled[5] = ("status", "cancelled");
+    add_session(&app.client, "clashes", &cancelled).await;
+    let (status, _) = add_session(&app.client, "clashes", &session_fields("Replacement", "2027-03-13T13:00", "2027-03-13T14:00", "Salon B", "")).await;
+    assert_eq!(status, Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn editing_a_session_bumps_its_revision_and_the_exports_follow() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "revisions", "conference").await;
+    post_form(&app.client, "/events/revisions/manage/publish", &[("published", "true")]).await;
+    add_session(&app.client, "revisions", &session_fields("Talk", "2027-03-13T10:00", "2027-03-13T11:00", "", "")).await;
+    let id = db_session_id("Talk", &sessions_of(&app, "revisions").await);
+
+    let first = app.client.get("/events/revisions/schedule.json").dispatch().await;
+    assert_eq!(first.status(), Status::Ok);
+    let etag = first.headers().get_one("ETag").unwrap().to_owned();
+    let last_modified = first.headers().get_one("Last-Modified").unwrap().to_owned();
+    let again = app.client.get("/events/revisions/schedule.json").header(Header::new("If-None-Match", etag.clone())).dispatch().await;
+    assert_eq!(again.status(), Status::NotModified);
+    assert!(again.into_string().await.unwrap_or_default().is_empty());
+    let since = app.client.get("/events/revisions/schedule.json").header(Header::new("If-Modified-Since", last_modified)).dispatch().await;
+    assert_eq!(since.status(), Status::NotModified);
+
+    let revision_before = event_row(&app, "revisions").await.revision;
+    let path = format!("/events/revisions/manage/sessions/{id}");
+    let response = post_form(&app.client, &path, &session_fields("Talk, renamed", "2027-03-13T10:00", "2027-03-13T11:00", "", "")).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let edited = session::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(edited.revision, 2);
+    assert!(event_row(&app, "revisions").await.revision > revision_before);
+
+    let changed = app.client.get("/events/revisions/schedule.json").header(Header::new("If-None-Match", etag.clone())).dispatch().await;
+    assert_eq!(changed.status(), Status::Ok);
+    assert_ne!(changed.headers().get_one("ETag").unwrap(), etag);
+    assert!(changed.into_string().await.unwrap().contains("Talk, renamed"));
+}
+
+fn validate_json_export(body: &str) {
+    let schema: Value = serde_json::from_str(include_str!("../fixtures/frab/schedule.schema.json")).unwrap();
+    let document: Value = serde_json::from_str(body).unwrap();
+    let validator = jsonschema::draft6::options().should_validate_formats(true).build(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&document).map(|e| format!("{} at {}", e, e.instance_path())).take(10).collect();
+    assert!(errors.is_empty(), "schedule.json does not validate: {errors:#?}");
+}
+
+fn validate_xml_export(body: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schedule.xml");
+    std::fs::write(&file, body).unwrap();
+    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/frab/schedule.xml.xsd");
+    let output = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", xsd])
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (Debian package libxml2-utils; .ci/run installs it)");
+    assert!(output.status.success(), "schedule.xml does not validate: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[rocket::async_test]
+async fn the_frab_exports_validate_against_the_published_schemas() {
+    let app = TestApp::new().await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    for slug in ["hitmc", "hcsm-boston", "hcldr"] {
+        let json = app.client.get(format!("/events/{slug}/schedule.json")).dispatch().await;
+        assert_eq!(json.status(), Status::Ok);
+        assert_eq!(json.content_type(), Some(ContentType::JSON));
+        validate_json_export(&json.into_string().await.unwrap());
+        let xml = app.client.get(format!("/events/{slug}/schedule.xml")).dispatch().await;
+        assert_eq!(xml.status(), Status::Ok);
+        assert!(xml.content_type().unwrap().to_string().starts_with("application/xml"));
+        validate_xml_export(&xml.into_string().await.unwrap());
+    }
+    let xml = app.client.get("/events/hitmc/schedule.xml").dispatch().await.into_string().await.unwrap();
+    assert_eq!(xml.matches("<event guid=").count(), 63);
+    assert!(xml.contains("<time_zone_name>America/New_York</time_zone_name>"));
+}
+
+#[rocket::async_test]
+async fn hostile_titles_survive_the_exports_escaped_and_valid() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "hostile", "conference").await;
+    post_form(&app.client, "/events/hostile/manage/publish", &[("published", "true")]).await;
+    let title = "<script>alert(1)</script> & \"quotes\" ' \u{1F600} — Ünïcödé";
+    let (status, _) = add_session(&app.client, "hostile", &session_fields(title, "2027-03-13T10:00", "2027-03-13T11:00", "", "<b>Evil</b> & Co")).await;
+    assert_eq!(status, Status::SeeOther);
+    let xml = app.client.get("/events/hostile/schedule.xml").dispatch().await.into_string().await.unwrap();
+    validate_xml_export(&xml);
+    assert!(xml.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &apos; \u{1F600}"));
+    let json = app.client.get("/events/hostile/schedule.json").dispatch().await.into_string().await.unwrap();
+    validate_json_export(&json);
+    let page = app.client.get("/events/hostile/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("<script>alert(1)"));
+}
+
+#[rocket::async_test]
+async fn a_frab_export_imported_into_a_new_event_exports_the_same_schedule() {
+    let app = TestApp::new().await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    let original = app.client.get("/events/hitmc/schedule.xml").dispatch().await.into_string().await.unwrap();
+
+    organizer_with_event(&app.client, "copier@example.org", "hitmc-copy", "conference").await;
+    let target = event_row(&app, "hitmc-copy").await;
+    let report = tribe::domain::frab::import::import(app.db(), &target, &original).await.unwrap();
+    assert_eq!(report.created, 63);
+    assert_eq!(report.rooms_created, 4);
+    let again = tribe::domain::frab::import::import(app.db(), &event_row(&app, "hitmc-copy").await, &original).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 63), "re-import updates, never duplicates");
+    assert_eq!(sessions_of(&app, "hitmc-copy").await.len(), 63);
+
+    post_form(&app.client, "/events/hitmc-copy/manage/publish", &[("published", "true")]).await;
+    let copy = app.client.get("/events/hitmc-copy/schedule.json").dispatch().await.into_string().await.unwrap();
+    let source = app.client.get("/events/hitmc/schedule.json").dispatch().await.into_string().await.unwrap();
+    let summarize = |doc: &str| -> Vec<(String, String, String, String, Vec<String>)> {
+        let doc: Value = serde_json::from_str(doc).unwrap();
+        let mut all = Vec::new();
+        for day in doc["schedule"]["conference"]["days"].as_array().unwrap() {
+            for (room, events) in day["rooms"].as_object().unwrap() {
+                for e in events.as_array().unwrap() {
+                    let persons = e["persons"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
+                    all.push((e["guid"].as_str().unwrap().to_owned(), e["title"].as_str().unwrap().to_owned(), room.clone(), e["date"].as_str().unwrap().to_owned(), persons));
+                }
+            }
+        }
+        all.sort();
+        all
+    };
+    assert_eq!(summarize(&copy), summarize(&source));
+}
+
+const LIBERAL_FRAB: &str = r##"<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <version>Sunset 1.2</version>
+  <conference>
+    <acronym>fosdem-ish</acronym>
+    <title>Something Like FOSDEM</title>
+    <start>2027-03-13</start>
+    <end>2027-03-14</end>
+    <days>2</days>
+    <day_change>09:00</day_change>
+    <timeslot_duration>00:05</timeslot_duration>
+    <track name="Rust" color="#ff0000"/>
+  </conference>
+  <day index="1" date="2027-03-13" start="2027-03-13T09:00:00" end="2027-03-13T19:00:00">
+    <room name="Janson">
+      <event id="1001" guid="ZGVjYWZiYWQ=">
+        <date>2027-03-13T09:30:00</date>
+        <start>09:30</start>
+        <duration>00:25</duration>
+        <room>Janson</room>
+        <slug>Odd_Slug!!</slug>
+        <title>Welcome &amp; opening</title>
+        <subtitle/>
+        <track>Rust</track>
+        <type>keynote</type>
+        <language>EN</language>
+        <abstract>Hello</abstract>
+        <description>&lt;p&gt;Longer text&lt;/p&gt;</description>
+        <feedback_url>https://example.org/feedback</feedback_url>
+        <video_cut>true</video_cut>
+        <persons><person id="7">Ada Lovelace</person><person id="8">Grace Hopper</person></persons>
+        <links><link href="https://example.org">site</link></links>
+      </event>
+      <event id="1002">
+        <start>11:00</start>
+        <duration>0:50:00</duration>
+        <title>No guid, no date, no room element</title>
+        <track>Databases</track>
+      </event>
+    </room>
+    <room name="K.1.105">
+      <event guid="1c2ea5d9-3c5a-4f59-9b4e-6d6d0c8a7a11" id="1003">
+        <date>2027-03-13T10:00:00+01:00</date>
+        <duration>bogus</duration>
+        <title>Offset given, duration unreadable</title>
+      </event>
+    </room>
+  </day>
+</schedule>
+"##;
+
+#[rocket::async_test]
+async fn the_importer_reads_what_real_software_writes_and_says_what_it_assumed() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "liberal", "conference").await;
+    let report = tribe::domain::frab::import::import(app.db(), &event_row(&app, "liberal").await, LIBERAL_FRAB).await.unwrap();
+    assert_eq!(report.created, 3);
+    assert_eq!(report.rooms_created, 2);
+    assert_eq!(report.tracks_created, 2);
+    let assumed = report.assumptions.join("\n");
+    assert!(assumed.contains("names no time zone") && assumed.contains("America/New_York"), "{assumed}");
+    assert!(assumed.contains("1 session(s) had no guid"), "{assumed}");
+    assert!(assumed.contains("30 minutes was assumed"), "{assumed}");
+
+    let sessions = sessions_of(&app, "liberal").await;
+    let welcome = sessions.iter().find(|s| s.title == "Welcome & opening").unwrap();
+    assert_eq!(welcome.guid, "ZGVjYWZiYWQ=");
+    assert_eq!(welcome.starts_at.to_rfc3339(), "2027-03-13T14:30:00+00:00", "09:30 read in the event's zone (EST)");
+    assert_eq!((welcome.ends_at - welcome.starts_at).num_minutes(), 25);
+    assert_eq!(welcome.language, "en");
+    let speakers = tribe::domain::sessions::speakers_of(app.db(), welcome.id).await.unwrap();
+    assert_eq!(speakers.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Ada Lovelace", "Grace Hopper"]);
+    let dateless = sessions.iter().find(|s| s.title.starts_with("No guid")).unwrap();
+    assert_eq!(dateless.starts_at.to_rfc3339(), "2027-03-13T16:00:00+00:00");
+    assert_eq!((dateless.ends_at - dateless.starts_at).num_minutes(), 50);
+    let offset = sessions.iter().find(|s| s.title.starts_with("Offset")).unwrap();
+    assert_eq!(offset.starts_at.to_rfc3339(), "2027-03-13T09:00:00+00:00");
+
+    // The export of what was imported is strict again.
+    post_form(&app.client, "/events/liberal/manage/publish", &[("published", "true")]).await;
+    validate_xml_export(&app.client.get("/events/liberal/schedule.xml").dispatch().await.into_string().await.unwrap());
+    validate_json_export(&app.client.get("/events/liberal/schedule.json").dispatch().await.into_string().await.unwrap());
+
+    let again = tribe::domain::frab::import::import(app.db(), &event_row(&app, "liberal").await, LIBERAL_FRAB).await.unwrap();
+    assert_eq!(again.unchanged, 3);
+}
+
+#[rocket::async_test]
+async fn a_malformed_file_is_refused_with_its_line_and_nothing_is_half_imported() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "strict", "conference").await;
+    let broken = LIBERAL_FRAB.replace("<title>No guid, no date, no room element</title>", "<title>Unclosed");
+    let error = tribe::domain::frab::import::import(app.db(), &event_row(&app, "strict").await, &broken).await.unwrap_err();
+    let message = format!("{:?}", error);
+    assert!(message.contains("line "), "{message}");
+    let untitled = LIBERAL_FRAB.replace("<title>Offset given, duration unreadable</title>", "");
+    let error = tribe::domain::frab::import::import(app.db(), &event_row(&app, "strict").await, &untitled).await.unwrap_err();
+    assert!(format!("{error:?}").contains("line 42: this <event> has no <title>"), "{error:?}");
+    assert_eq!(sessions_of(&app, "strict").await.len(), 0, "the good sessions before the bad one were not kept");
+    let rooms = tribe::domain::events::places::rooms(app.db(), event_row(&app, "strict").await.id).await.unwrap();
+    assert!(rooms.is_empty());
+
+    // The upload form says the same, with the CSRF token required.
+    let token = csrf(&app.client).await;
+    let boundary = "XBOUNDARYX";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.xml\"\r\nContent-Type: application/xml\r\n\r\n{broken}\r\n--{boundary}--\r\n"
+    );
+    let response = app
+        .client
+        .post("/events/strict/manage/import")
+        .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
+        .body(body.clone())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("line "));
+    let forged = body.replace(&token, "forged");
+    let response = app.client.post("/events/strict/manage/import").header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary))).body(forged).dispatch().await;
+    assert_eq!(response.status(), Status::Forbidden);
+}
+
+#[rocket::async_test]
+async fn the_upload_form_imports_a_file_and_reports_it() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "upload", "conference").await;
+    let token = csrf(&app.client).await;
+    let boundary = "XBOUNDARYX";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.xml\"\r\nContent-Type: application/xml\r\n\r\n{LIBERAL_FRAB}\r\n--{boundary}--\r\n"
+    );
+    let response = app.client.post("/events/upload/manage/import").header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary))).body(body).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let page = response.into_string().await.unwrap();
+    assert!(page.contains("Imported: 3 new"), "{page}");
+    assert!(page.contains("the file names no time zone"));
+}
+
+#[rocket::async_test]
+async fn times_are_right_on_both_sides_of_a_daylight_saving_change() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "dst", "conference").await;
+    post_form(&app.client, "/events/dst/manage/publish", &[("published", "true")]).await;
+    // US clocks go forward on Sunday 2027-03-14 at 02:00.
+    add_session(&app.client, "dst", &session_fields("Saturday", "2027-03-13T10:00", "2027-03-13T11:00", "", "")).await;
+    add_session(&app.client, "dst", &session_fields("Monday", "2027-03-15T10:00", "2027-03-15T11:00", "", "")).await;
+    let sessions = sessions_of(&app, "dst").await;
+    let saturday = sessions.iter().find(|s| s.title == "Saturday").unwrap();
+    let monday = sessions.iter().find(|s| s.title == "Monday").unwrap();
+    assert_eq!(saturday.starts_at.to_rfc3339(), "2027-03-13T15:00:00+00:00");
+    assert_eq!(monday.starts_at.to_rfc3339(), "2027-03-15T14:00:00+00:00");
+
+    let json: Value = serde_json::from_str(&app.client.get("/events/dst/schedule.json").dispatch().await.into_string().await.unwrap()).unwrap();
+    let dates: Vec<String> = json["schedule"]["conference"]["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["rooms"].as_object().unwrap().values().flat_map(|r| r.as_array().unwrap().iter().map(|e| e["date"].as_str().unwrap().to_owned())).collect::<Vec<_>>())
+        .collect();
+    assert_eq!(dates, ["2027-03-13T10:00:00-05:00", "2027-03-15T10:00:00-04:00"]);
+
+    let page = app.client.get(format!("/events/dst/sessions/{}", monday.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("10:00 EDT"), "{page}");
+    let page = app.client.get(format!("/events/dst/sessions/{}", saturday.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("10:00 EST"));
+}
+
+#[rocket::async_test]
+async fn a_weekly_chat_shows_its_next_occurrence_topics_and_skipped_weeks_at_the_same_local_time_across_dst() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "host@example.org", "Host", "a long password").await;
+    let response = post_form(
+        &app.client,
+        "/events",
+        &[
+            ("title", "#hcldr chat"),
+            ("slug", "weekly"),
+            ("kind", "online_chat"),
+            ("time_zone", "America/New_York"),
+            ("starts_at", "2027-03-02T20:30"),
+            ("ends_at", "2027-04-30T21:30"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let chat = event_row(&app, "weekly").await;
+    assert_eq!(chat.recurrence_rule.as_deref(), Some("FREQ=WEEKLY;BYDAY=TU"));
+    let starts = tribe::domain::chats::rule_starts(&chat);
+    let utc: Vec<String> = starts.iter().take(3).map(|s| s.to_rfc3339()).collect();
+    assert_eq!(utc, ["2027-03-03T01:30:00+00:00", "2027-03-10T01:30:00+00:00", "2027-03-17T00:30:00+00:00"], "20:30 Eastern before and after the change");
+    assert_eq!(starts.len(), 9);
+
+    let week2 = starts[1].to_rfc3339();
+    let response = post_form(&app.client, "/events/weekly/manage/occurrences", &[("scheduled_start", &week2), ("status", "skipped"), ("topics", "")]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let week3 = starts[2].to_rfc3339();
+    let topics = "Leading through change | How do you lead through change?\nBurnout\nMentors\nWins";
+    let response = post_form(&app.client, "/events/weekly/manage/occurrences", &[("scheduled_start", &week3), ("status", "scheduled"), ("topics", topics)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+
+    let occurrences = tribe::domain::chats::occurrences(app.db(), &event_row(&app, "weekly").await).await.unwrap();
+    assert_eq!(occurrences[1].status, "skipped");
+    assert_eq!(occurrences[2].topics.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["T1", "T2", "T3", "T4"]);
+    assert_eq!(occurrences[2].topics[0].question, "How do you lead through change?");
+
+    post_form(&app.client, "/events/weekly/manage/publish", &[("published", "true")]).await;
+    let page = app.client.get("/events/weekly").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Every Tuesday at 20:30 America/New_York"));
+    assert!(page.contains("no chat this week") || page.contains("Next chat"));
+}
+
+#[rocket::async_test]
+async fn the_schedule_filters_by_track_and_tag_and_shows_a_room_grid() {
+    let app = TestApp::new().await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    let hitmc = event_row(&app, "hitmc").await;
+    let tracks = tribe::domain::events::places::tracks(app.db(), hitmc.id).await.unwrap();
+    let leadership = tracks.iter().find(|t| t.name == "Leadership").unwrap();
+    let all = app.client.get("/events/hitmc/schedule").dispatch().await.into_string().await.unwrap();
+    let filtered = app.client.get(format!("/events/hitmc/schedule?track={}", leadership.id)).dispatch().await.into_string().await.unwrap();
+    let count = |page: &str| page.matches("class=\"session-card").count();
+    assert_eq!(count(&all), 63);
+    let expected = sessions_of(&app, "hitmc").await.iter().filter(|s| s.track_id == Some(leadership.id)).count();
+    assert_eq!(count(&filtered), expected);
+    assert!(expected > 0 && expected < 63);
+
+    let tagged = sessions_of(&app, "hitmc").await.iter().filter(|s| s.tags.split(',').any(|t| t == "ai")).count();
+    let by_tag = app.client.get("/events/hitmc/schedule?tag=%23AI").dispatch().await.into_string().await.unwrap();
+    assert_eq!(count(&by_tag), tagged);
+
+    let grid = app.client.get("/events/hitmc/schedule?view=grid").dispatch().await.into_string().await.unwrap();
+    assert_eq!(grid.matches("<table class=\"schedule-grid\">").count(), 3, "one grid per day");
+    assert!(grid.contains("<th scope=\"col\">Workshop Room</th>"));
+    assert!(grid.contains("rowspan=\"3\""), "45-minute sessions span three 15-minute rows");
+    assert_eq!(count(&grid), 63);
+}
+
+#[rocket::async_test]
+async fn logged_in_viewers_see_times_in_their_own_zone_too() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::new().await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    sign_up(&app.client, "west@example.org", "West Coast", "a long password").await;
+    let me = tribe::domain::accounts::find_by_email(app.db(), "west@example.org").await.unwrap().unwrap();
+    let at = tribe::domain::now();
+    tribe::db::entities::profile::ActiveModel {
+        user_id: Set(me.id),
+        time_zone: Set(Some("America/Los_Angeles".into())),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(app.db())
+    .await
+    .unwrap();
+    let keynote = sessions_of(&app, "hitmc").await.into_iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap();
+    let page = app.client.get(format!("/events/hitmc/sessions/{}", keynote.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("09:00 ES") && page.contains("06:00 PS") && page.contains("your time"), "{page}");
+    let anonymous = app.another_instance().await;
+    let page = anonymous.get(format!("/events/hitmc/sessions/{}", keynote.id)).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("your time"), "without a profile zone the browser's script adds it");
+    assert!(page.contains("/static/js/localtime.js"));
+}
+
+#[rocket::async_test]
+async fn speaker_pages_list_their_sessions_and_show_only_what_the_speaker_made_public() {
+    let app = TestApp::new().await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    let hitmc = event_row(&app, "hitmc").await;
+    let speakers = tribe::db::entities::session_speaker::Entity::find().all(app.db()).await.unwrap();
+    let profiles = tribe::db::entities::profile::Entity::find().all(app.db()).await.unwrap();
+    let in_event: Vec<i32> = sessions_of(&app, "hitmc").await.iter().map(|s| s.id).collect();
+    let hidden = speakers
+        .iter()
+        .filter(|s| in_event.contains(&s.session_id))
+        .find(|s| profiles.iter().any(|p| Some(p.user_id) == s.user_id && p.visibility == "hidden"))
+        .expect("the demo has a hidden speaker");
+    let hidden_profile = profiles.iter().find(|p| Some(p.user_id) == hidden.user_id).unwrap();
+    let page = app.client.get(format!("/events/{}/speakers/u{}", hitmc.slug, hidden.user_id.unwrap())).dispatch().await;
+    assert_eq!(page.status(), Status::Ok);
+    let page = page.into_string().await.unwrap();
+    assert!(page.contains(&hidden.name));
+    assert!(!page.contains(&hidden_profile.organization), "a hidden profile's organization never shows");
+    assert_eq!(app.client.get("/events/hitmc/speakers/u999999").dispatch().await.status(), Status::NotFound);
+}
+
+#[rocket::async_test]
+async fn organizers_manage_sessions_through_the_api_and_others_cannot() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "api-event", "conference").await;
+    add_room(&app.client, "api-event", "Main").await;
+    post_form(&app.client, "/events/api-event/manage/publish", &[("published", "true")]).await;
+    let token = api_token(&app.client, "org@example.org", "a long password").await;
+    let other = app.another_instance().await;
+    sign_up(&other, "nosy@example.org", "Nosy", "a long password").await;
+    let nosy = api_token(&other, "nosy@example.org", "a long password").await;
+
+    let body = serde_json::json!({"title": "API talk", "starts_at": "2027-03-13T10:00", "ends_at": "2027-03-13T11:00", "room": "Main", "speakers": ["Ada"], "tags": ["#AI", "ux"], "status": "published", "capacity": 30});
+    let response = app.client.post("/api/events/api-event/sessions").header(ContentType::JSON).body(body.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::Unauthorized);
+    let response = app.client.post("/api/events/api-event/sessions").header(bearer(&nosy)).header(ContentType::JSON).body(body.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::Forbidden);
+    let response = app.client.post("/api/events/api-event/sessions").header(bearer(&token)).header(ContentType::JSON).body(body.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::Created);
+    let created: Value = response.into_json().await.unwrap();
+    assert_eq!(created["room"]["name"], "Main");
+    assert_eq!(created["tags"], serde_json::json!(["ai", "ux"]));
+    assert_eq!(created["starts_at"], "2027-03-13T15:00:00Z");
+    let id = created["id"].as_i64().unwrap();
+
+    let clash = serde_json::json!({"title": "Clash", "starts_at": "2027-03-13T10:30:00-05:00", "ends_at": "2027-03-13T11:30:00-05:00", "room": "Main", "status": "published"});
+    let response = app.client.post("/api/events/api-event/sessions").header(bearer(&token)).header(ContentType::JSON).body(clash.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let problem: Value = serde_json::from_str(&response.into_string().await.unwrap()).unwrap();
+    assert_eq!(problem["errors"][0]["field"], "room");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("API talk"));
+
+    let listed: Value = other.get("/api/events/api-event/sessions").dispatch().await.into_json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let update = serde_json::json!({"title": "API talk v2", "starts_at": "2027-03-13T10:00", "ends_at": "2027-03-13T11:00", "status": "published"});
+    let path = format!("/api/events/api-event/sessions/{id}");
+    let response = app.client.put(path.clone()).header(bearer(&nosy)).header(ContentType::JSON).body(update.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::Forbidden);
+    let response = app.client.put(path.clone()).header(bearer(&token)).header(ContentType::JSON).body(update.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let updated: Value = response.into_json().await.unwrap();
+    assert_eq!(updated["revision"], 2);
+    assert_eq!(app.client.delete(path.clone()).header(bearer(&nosy)).dispatch().await.status(), Status::Forbidden);
+    assert_eq!(app.client.delete(path.clone()).header(bearer(&token)).dispatch().await.status(), Status::NoContent);
+    assert_eq!(app.client.get(path).dispatch().await.status(), Status::NotFound);
+    let count = session::Entity::find().count(app.db()).await.unwrap();
+    assert_eq!(count, 0);
+}
+
+#[rocket::async_test]
+async fn the_import_command_reads_a_file_into_an_event() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "cli-import", "conference").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schedule.xml");
+    std::fs::write(&file, LIBERAL_FRAB).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tribe"))
+        .args(["import", "frab"])
+        .arg(&file)
+        .args(["--event", "cli-import"])
+        .env("TRIBE_DATABASE_URL", &app.database_url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("3 new") && stdout.contains("assumed:"), "{stdout}");
+    let broken = dir.path().join("broken.xml");
+    std::fs::write(&broken, "<schedule><day>").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tribe"))
+        .args(["import", "frab"])
+        .arg(&broken)
+        .args(["--event", "cli-import"])
+        .env("TRIBE_DATABASE_URL", &app.database_url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 1"));
+}
