@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -19,20 +20,29 @@ pub enum ExportKind {
     FrabJson,
 }
 
-/// A rendered document with what conditional requests need.
+/// A rendered document with what conditional requests need, and a gzip
+/// copy made once (schedules compress about tenfold, and every client that
+/// polls them accepts gzip).
 #[derive(Debug)]
 pub struct Rendered {
     pub body: String,
-    /// A strong validator: a hash of the body.
+    pub gzipped: Vec<u8>,
+    /// A strong validator of the (uncompressed) body: a hash of it.
     pub etag: String,
     pub last_modified: DateTime<Utc>,
 }
 
 impl Rendered {
     pub fn new(body: String, last_modified: DateTime<Utc>) -> Rendered {
+        use std::io::Write;
         let digest = Sha256::digest(body.as_bytes());
         let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
-        Rendered { body, etag, last_modified }
+        let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 8), flate2::Compression::default());
+        let gzipped = match encoder.write_all(body.as_bytes()).and_then(|_| encoder.finish()) {
+            Ok(bytes) => bytes,
+            Err(_) => Vec::new(),
+        };
+        Rendered { body, gzipped, etag, last_modified }
     }
 }
 
@@ -41,9 +51,42 @@ impl Rendered {
 #[derive(Default)]
 pub struct ExportCache {
     entries: Mutex<HashMap<(i32, ExportKind), (i32, String, Arc<Rendered>)>>,
+    published: Mutex<HashMap<String, (Instant, u64, event::Model)>>,
 }
 
+/// How long a published event's row is reused for export requests before
+/// it is read again. Apps poll exports many times a second at a big event;
+/// a change made through another instance (or an unpublish there) reaches
+/// them at most this much later; changes made through this one at once.
+pub const PUBLISHED_EVENT_TTL: Duration = Duration::from_secs(1);
+
 impl ExportCache {
+    /// The published event with this slug, read at most once per
+    /// `PUBLISHED_EVENT_TTL`. `None` when there is no such published event
+    /// (callers then check the slower way whether the viewer may see a draft).
+    pub async fn published_event(&self, db: &DatabaseConnection, slug: &str) -> AppResult<Option<event::Model>> {
+        if let Ok(cached) = self.published.lock() {
+            if let Some((at, changes, found)) = cached.get(slug) {
+                if at.elapsed() < PUBLISHED_EVENT_TTL && *changes == crate::domain::events::local_changes() {
+                    return Ok(Some(found.clone()));
+                }
+            }
+        }
+        let changes = crate::domain::events::local_changes();
+        let found = crate::domain::events::find_by_slug(db, slug).await?.filter(|e| e.is_published);
+        if let Ok(mut cached) = self.published.lock() {
+            match &found {
+                Some(event) => {
+                    cached.insert(slug.to_owned(), (Instant::now(), changes, event.clone()));
+                }
+                None => {
+                    cached.remove(slug);
+                }
+            }
+        }
+        Ok(found)
+    }
+
     pub async fn get_or_render(&self, db: &DatabaseConnection, event: &event::Model, kind: ExportKind, base_url: &str) -> AppResult<Arc<Rendered>> {
         let key = (event.id, kind);
         if let Ok(entries) = self.entries.lock() {

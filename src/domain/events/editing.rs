@@ -227,6 +227,7 @@ pub async fn update(db: &DatabaseConnection, existing: &event::Model, form: &Eve
     }
     model.id = Set(existing.id);
     model.revision = Set(existing.revision + 1);
+    super::note_local_change();
     model.updated_at = Set(now());
     model.update(db).await.map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => slug_taken(),
@@ -238,6 +239,7 @@ pub async fn set_published(db: &DatabaseConnection, existing: &event::Model, pub
     let mut model: event::ActiveModel = existing.clone().into();
     model.is_published = Set(published);
     model.revision = Set(existing.revision + 1);
+    super::note_local_change();
     model.updated_at = Set(now());
     Ok(model.update(db).await?)
 }

@@ -188,9 +188,23 @@ pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// Counts changes to events made by this process, so that caches of event
+/// rows (see `exports::ExportCache::published_event`) never serve this
+/// process's own writes stale.
+static LOCAL_CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn note_local_change() {
+    LOCAL_CHANGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+pub fn local_changes() -> u64 {
+    LOCAL_CHANGES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Marks the event's published content as changed: exports and calendar
 /// files are cached per revision, so every schedule change calls this.
 pub async fn bump_revision(db: &impl ConnectionTrait, event_id: i32) -> AppResult<()> {
+    note_local_change();
     event::Entity::update_many()
         .col_expr(event::Column::Revision, sea_orm::sea_query::Expr::col(event::Column::Revision).add(1))
         .col_expr(event::Column::UpdatedAt, sea_orm::sea_query::Expr::value(crate::domain::now()))

@@ -11,6 +11,7 @@ use crate::domain::{accounts, chats, events, markdown, now, times};
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::event_guards::VisibleEvent;
+use crate::web::guards::MaybeUser;
 use crate::web::pages::schedule_view::{days_list, grid, now_and_next, session_card, speaker_matches};
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
@@ -148,8 +149,20 @@ async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page,
     Ok(page.ok("events/speaker", &speaker.name, context))
 }
 
-async fn export(visible: VisibleEvent, state: &AppState, kind: ExportKind) -> AppResult<Conditional> {
-    let rendered = state.exports.get_or_render(&state.db, &visible.event, kind, &state.config.base_url).await?;
+/// Exports are polled hard by apps: a published event's row comes from a
+/// short-lived cache; drafts go the careful way (team members only).
+async fn export(slug: &str, viewer: MaybeUser, state: &AppState, kind: ExportKind) -> AppResult<Conditional> {
+    let event = match state.exports.published_event(&state.db, slug).await? {
+        Some(found) => found,
+        None => {
+            let found = events::find_by_slug(&state.db, slug).await?.ok_or(AppError::NotFound)?;
+            if !events::can_see(&state.db, &found, viewer.0.as_ref()).await? {
+                return Err(AppError::NotFound);
+            }
+            found
+        }
+    };
+    let rendered = state.exports.get_or_render(&state.db, &event, kind, &state.config.base_url).await?;
     let (content_type, extension) = match kind {
         ExportKind::FrabXml => (ContentType::new("application", "xml").with_params(("charset", "utf-8")), "xml"),
         ExportKind::FrabJson => (ContentType::JSON, "json"),
@@ -157,17 +170,17 @@ async fn export(visible: VisibleEvent, state: &AppState, kind: ExportKind) -> Ap
     Ok(Conditional {
         rendered,
         content_type,
-        filename: Some(format!("{}-schedule.{extension}", visible.event.slug)),
-        cache_control: if visible.event.is_published { "public" } else { "private" },
+        filename: Some(format!("{}-schedule.{extension}", event.slug)),
+        cache_control: if event.is_published { "public" } else { "private" },
     })
 }
 
-#[get("/events/<_slug>/schedule.xml")]
-async fn schedule_xml(_slug: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Conditional> {
-    export(visible, state, ExportKind::FrabXml).await
+#[get("/events/<slug>/schedule.xml")]
+async fn schedule_xml(slug: &str, viewer: MaybeUser, state: &State<AppState>) -> AppResult<Conditional> {
+    export(slug, viewer, state, ExportKind::FrabXml).await
 }
 
-#[get("/events/<_slug>/schedule.json")]
-async fn schedule_json(_slug: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Conditional> {
-    export(visible, state, ExportKind::FrabJson).await
+#[get("/events/<slug>/schedule.json")]
+async fn schedule_json(slug: &str, viewer: MaybeUser, state: &State<AppState>) -> AppResult<Conditional> {
+    export(slug, viewer, state, ExportKind::FrabJson).await
 }
