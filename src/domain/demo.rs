@@ -630,7 +630,7 @@ async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &
                 occurrence_id: Set(occurrence.id),
                 position: Set(i as i32 + 1),
                 title: Set((*title).to_owned()),
-                question: Set(format!("T{}: {}", i + 1, title)),
+                question: Set(String::new()),
                 offset_minutes: Set(5 + 13 * i as i32),
                 ..Default::default()
             }

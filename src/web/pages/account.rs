@@ -118,7 +118,12 @@ async fn account_context(state: &AppState, user: &crate::db::entities::user::Mod
             })
         })
         .collect();
-    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "tokens": tokens });
+    let team_events: Vec<Value> = crate::domain::events::team::events_of(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|(event, role)| json!({"slug": event.slug, "title": event.title, "role": role, "is_published": event.is_published, "is_organizer": role == "organizer"}))
+        .collect();
+    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "tokens": tokens, "team_events": team_events });
     if let (Value::Object(base), Value::Object(more)) = (&mut context, extra) {
         base.extend(more);
     }
