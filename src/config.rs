@@ -34,6 +34,16 @@ pub struct Config {
     pub login_throttle: LoginThrottle,
     /// Stylesheets, scripts and icons served under `/static`.
     pub public_dir: std::path::PathBuf,
+    /// Stripe, when paid tickets are sold; without it only free tickets are.
+    pub stripe: Option<StripeConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    pub webhook_secret: String,
+    /// Stripe's API, or a test double on loopback.
+    pub api_base: String,
 }
 
 /// How many login attempts are tolerated before answers become 429.
@@ -67,6 +77,9 @@ struct RawConfig {
     login_max_per_ip: Option<u32>,
     login_max_failures_per_account: Option<u32>,
     public_dir: Option<String>,
+    stripe_secret_key: Option<String>,
+    stripe_webhook_secret: Option<String>,
+    stripe_api_base: Option<String>,
 }
 
 /// `name` in the working directory if it is there, else in the source tree
@@ -142,7 +155,21 @@ impl Config {
             return Err(ConfigError::new("TRIBE_PUBLIC_DIR", format!("{} is not a directory", public_dir.display())));
         }
 
+        let stripe = match (raw.stripe_secret_key.filter(|k| !k.is_empty()), raw.stripe_webhook_secret.filter(|k| !k.is_empty())) {
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::new("TRIBE_STRIPE_WEBHOOK_SECRET", "required with TRIBE_STRIPE_SECRET_KEY (payments are confirmed by webhooks)")),
+            (None, Some(_)) => return Err(ConfigError::new("TRIBE_STRIPE_SECRET_KEY", "required with TRIBE_STRIPE_WEBHOOK_SECRET")),
+            (Some(secret_key), Some(webhook_secret)) => {
+                let api_base = raw.stripe_api_base.unwrap_or_else(|| "https://api.stripe.com".to_owned());
+                if Url::parse(&api_base).map(|u| !matches!(u.scheme(), "http" | "https")).unwrap_or(true) {
+                    return Err(ConfigError::new("TRIBE_STRIPE_API_BASE", "expected an http(s) URL"));
+                }
+                Some(StripeConfig { secret_key, webhook_secret, api_base: api_base.trim_end_matches('/').to_owned() })
+            }
+        };
+
         Ok(Config {
+            stripe,
             public_dir,
             database_url,
             base_url: base.trim_end_matches('/').to_owned(),

@@ -10,7 +10,8 @@ mod m20261126_000003_create_api_tokens;
 mod m20261126_000004_create_events;
 mod m20261126_000005_create_schedule;
 mod m20261126_000006_create_online_chats;
-mod m20261126_000007_create_profiles_and_registrations;
+mod m20261126_000007_create_profiles_and_roles;
+mod m20261126_000008_create_tickets_and_registrations;
 
 pub struct Migrator;
 
@@ -24,7 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_events::Migration),
             Box::new(m20261126_000005_create_schedule::Migration),
             Box::new(m20261126_000006_create_online_chats::Migration),
-            Box::new(m20261126_000007_create_profiles_and_registrations::Migration),
+            Box::new(m20261126_000007_create_profiles_and_roles::Migration),
+            Box::new(m20261126_000008_create_tickets_and_registrations::Migration),
         ]
     }
 }

@@ -13,7 +13,8 @@ use sea_orm::{
 };
 
 use crate::db::entities::{
-    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, room, session, session_speaker, track, user,
+    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, registration_change, room, session, session_speaker, ticket_type, track,
+    user,
 };
 use crate::domain::events::{local_to_utc, EventKind, TeamRole};
 use crate::domain::{accounts, now, passwords};
@@ -195,9 +196,8 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     }
     if let Some(meetup) = create_event_if_missing(&txn, &mut report, meetup_event(today), &organizer, &staff).await? {
         let roles = seed_roles(&txn, &meetup).await?;
-        for (i, attendee) in attendees.iter().enumerate().filter(|(i, _)| i % 6 == 0) {
-            register(&txn, &meetup, attendee, Some(roles[i % roles.len()].id)).await?;
-        }
+        let going: Vec<(&user::Model, Option<i32>)> = attendees.iter().enumerate().filter(|(i, _)| i % 6 == 0).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).take(30).collect();
+        register_all(&txn, &meetup, Some(40), &going).await?;
     }
     txn.commit().await?;
     Ok(report)
@@ -398,19 +398,69 @@ async fn seed_roles(txn: &DatabaseTransaction, event: &event::Model) -> AppResul
     Ok(roles)
 }
 
-async fn register(txn: &impl ConnectionTrait, event: &event::Model, attendee: &user::Model, role_id: Option<i32>) -> AppResult<()> {
+/// The event's free general-admission ticket type.
+async fn free_ticket(txn: &impl ConnectionTrait, event: &event::Model, capacity: Option<i32>) -> AppResult<ticket_type::Model> {
     let at = now();
-    registration::ActiveModel {
+    Ok(ticket_type::ActiveModel {
         event_id: Set(event.id),
-        user_id: Set(attendee.id),
-        role_id: Set(role_id),
-        status: Set("confirmed".to_owned()),
+        name: Set("General admission".to_owned()),
+        description: Set("Everything: sessions, meetups and the tribe tables.".to_owned()),
+        price_minor: Set(0),
+        currency: Set("USD".to_owned()),
+        capacity: Set(capacity),
+        taken: Set(0),
+        sales_start: Set(None),
+        sales_end: Set(None),
+        is_visible: Set(true),
+        max_per_person: Set(1),
+        position: Set(0),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
     }
     .insert(txn)
-    .await?;
+    .await?)
+}
+
+/// Registers demo attendees for the event's free ticket, counting their seats.
+async fn register_all(txn: &impl ConnectionTrait, event: &event::Model, capacity: Option<i32>, attendees: &[(&user::Model, Option<i32>)]) -> AppResult<()> {
+    let ticket = free_ticket(txn, event, capacity).await?;
+    let at = now();
+    for (attendee, role_id) in attendees {
+        let created = registration::ActiveModel {
+            event_id: Set(event.id),
+            user_id: Set(attendee.id),
+            ticket_type_id: Set(ticket.id),
+            role_id: Set(*role_id),
+            quantity: Set(1),
+            status: Set("confirmed".to_owned()),
+            amount_minor: Set(0),
+            currency: Set("USD".to_owned()),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        registration_change::ActiveModel {
+            registration_id: Set(created.id),
+            from_status: Set(None),
+            to_status: Set("confirmed".to_owned()),
+            actor_user_id: Set(Some(attendee.id)),
+            reason: Set("demo data".to_owned()),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    let count = attendees.len() as i32;
+    let mut seats: ticket_type::ActiveModel = ticket.into();
+    seats.taken = Set(count);
+    seats.update(txn).await?;
+    let mut counted: event::ActiveModel = event.clone().into();
+    counted.seats_taken = Set(count);
+    counted.update(txn).await?;
     Ok(())
 }
 
@@ -423,11 +473,10 @@ async fn seed_conference(
 ) -> AppResult<()> {
     let zone = chrono_tz::America::New_York;
     let roles = seed_roles(txn, hitmc).await?;
-    for (i, attendee) in attendees.iter().enumerate() {
-        // Roles are uneven on purpose, as at a real conference: more marketers than designers.
-        let role = &roles[[0, 0, 0, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9][i % 15]];
-        register(txn, hitmc, attendee, Some(role.id)).await?;
-    }
+    // Roles are uneven on purpose, as at a real conference: more marketers than designers.
+    let going: Vec<(&user::Model, Option<i32>)> =
+        attendees.iter().enumerate().map(|(i, a)| (a, Some(roles[[0, 0, 0, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9][i % 15]].id))).collect();
+    register_all(txn, hitmc, Some(400), &going).await?;
     let mut rooms = Vec::new();
     for (position, (name, capacity)) in [("Grand Ballroom", 400), ("Salon A", 80), ("Salon B", 80), ("Workshop Room", 30)].iter().enumerate() {
         rooms.push(
@@ -590,9 +639,8 @@ const CHAT_TOPICS: &[[&str; 4]] = &[
 async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &[user::Model], today: NaiveDate) -> AppResult<()> {
     let zone = chrono_tz::America::New_York;
     let roles = seed_roles(txn, hcldr).await?;
-    for (i, attendee) in attendees.iter().enumerate().filter(|(i, _)| i % 5 != 4) {
-        register(txn, hcldr, attendee, Some(roles[i % roles.len()].id)).await?;
-    }
+    let going: Vec<(&user::Model, Option<i32>)> = attendees.iter().enumerate().filter(|(i, _)| i % 5 != 4).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).collect();
+    register_all(txn, hcldr, None, &going).await?;
     // Two past chats and the next four carry topics; the fifth upcoming week
     // is skipped (a holiday) and the sixth moved an hour earlier.
     let mut tuesday = today - Duration::weeks(2);

@@ -11,9 +11,11 @@ pub mod frab;
 pub mod input;
 pub mod markdown;
 pub mod passwords;
+pub mod registration;
 pub mod schedule;
 pub mod sessions;
 pub mod throttle;
+pub mod tickets;
 pub mod times;
 
 use chrono::{DateTime, SubsecRound, Utc};

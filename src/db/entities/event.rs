@@ -29,6 +29,8 @@ pub struct Model {
     pub revision: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub seats_taken: i32,
+    pub cancel_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

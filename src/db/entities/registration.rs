@@ -7,8 +7,17 @@ pub struct Model {
     pub id: i32,
     pub event_id: i32,
     pub user_id: i32,
+    pub ticket_type_id: i32,
     pub role_id: Option<i32>,
+    pub quantity: i32,
+    /// `held`, `confirmed`, `cancelled` or `expired`.
     pub status: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub hold_expires_at: Option<DateTimeUtc>,
+    pub stripe_checkout_session_id: Option<String>,
+    pub stripe_payment_intent_id: Option<String>,
+    pub cancelled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -34,6 +34,8 @@ pub struct EventForm {
     /// Online chats: minutes per occurrence (default 60).
     pub recurrence_minutes: String,
     pub host_name: String,
+    /// Local time until which attendees may cancel themselves (empty: until the start).
+    pub cancel_until: String,
 }
 
 impl EventForm {
@@ -56,6 +58,7 @@ impl EventForm {
             capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
             recurrence_minutes: event.recurrence_minutes.map(|c| c.to_string()).unwrap_or_default(),
             host_name: event.host_name.clone().unwrap_or_default(),
+            cancel_until: event.cancel_until.map(|t| local_input_value(zone, t)).unwrap_or_default(),
         }
     }
 }
@@ -149,6 +152,8 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
     check("recurrence_minutes", minutes.as_ref().map(|_| ()).map_err(Clone::clone));
     let host_name = input::optional_text(&form.host_name, "the host's name", 120);
     check("host_name", host_name.as_ref().map(|_| ()).map_err(Clone::clone));
+    let cancel_until = if form.cancel_until.trim().is_empty() { Ok(None) } else { input::parse_time(zone_or_utc, &form.cancel_until).map(Some) };
+    check("cancel_until", cancel_until.as_ref().map(|_| ()).map_err(Clone::clone));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -180,6 +185,7 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
         recurrence_local_time: Set(local_time),
         recurrence_minutes: Set(minutes.unwrap_or_default()),
         host_name: Set(host_name.unwrap_or_default()),
+        cancel_until: Set(cancel_until.unwrap_or_default()),
         ..Default::default()
     })
 }

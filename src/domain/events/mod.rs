@@ -160,6 +160,10 @@ pub async fn list_published(db: &DatabaseConnection) -> AppResult<Vec<event::Mod
     Ok(events)
 }
 
+pub async fn find_by_id(db: &DatabaseConnection, id: i32) -> AppResult<Option<event::Model>> {
+    Ok(event::Entity::find_by_id(id).one(db).await?)
+}
+
 pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<event::Model>> {
     Ok(event::Entity::find().filter(event::Column::Slug.eq(slug)).one(db).await?)
 }

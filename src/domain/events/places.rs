@@ -1,8 +1,8 @@
 //! Rooms (where sessions happen) and tracks (what they are about).
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::db::entities::{event, room, session, track};
+use crate::db::entities::{event, event_role, room, track};
 use crate::domain::events::bump_revision;
 use crate::domain::input;
 use crate::error::{AppError, AppResult, FieldError};
@@ -89,7 +89,7 @@ pub async fn delete_track(db: &DatabaseConnection, event: &event::Model, track_i
     bump_revision(db, event.id).await
 }
 
-/// How many sessions use each room, for the organizer's overview.
-pub async fn sessions_in_room(db: &DatabaseConnection, room_id: i32) -> AppResult<u64> {
-    Ok(session::Entity::find().filter(session::Column::RoomId.eq(room_id)).count(db).await?)
+/// The roles the event's attendees pick from (Marketing, Clinician, ...).
+pub async fn roles(db: &impl ConnectionTrait, event_id: i32) -> AppResult<Vec<event_role::Model>> {
+    Ok(event_role::Entity::find().filter(event_role::Column::EventId.eq(event_id)).order_by_asc(event_role::Column::Position).all(db).await?)
 }

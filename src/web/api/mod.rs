@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod events;
 pub mod openapi;
+pub mod registrations;
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::http::Status;
@@ -15,6 +16,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = accounts::routes();
     routes.extend(events::routes());
     routes.extend(openapi::routes());
+    routes.extend(registrations::routes());
     routes
 }
 

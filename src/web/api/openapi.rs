@@ -125,6 +125,42 @@ pub fn document() -> Value {
                         "rooms": {"type": "array", "items": {"type": "object"}}, "tracks": {"type": "array", "items": {"type": "object"}}
                     }
                 },
+                "TicketType": {
+                    "type": "object",
+                    "required": ["id", "name", "price_minor", "currency", "availability", "max_per_person"],
+                    "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string"},
+                        "price_minor": {"type": "integer"}, "currency": {"type": "string"},
+                        "capacity": {"type": ["integer", "null"]}, "available": {"type": ["integer", "null"]},
+                        "sales_start": {"type": ["string", "null"], "format": "date-time"}, "sales_end": {"type": ["string", "null"], "format": "date-time"},
+                        "max_per_person": {"type": "integer"},
+                        "availability": {"type": "string", "enum": ["on_sale", "not_yet", "ended", "sold_out", "payments_unavailable"]},
+                        "availability_message": {"type": "string"}
+                    }
+                },
+                "RegistrationInput": {
+                    "type": "object",
+                    "required": ["ticket_type_id"],
+                    "properties": {
+                        "ticket_type_id": {"type": ["integer", "string"]},
+                        "quantity": {"type": ["integer", "string"]},
+                        "role": {"type": ["integer", "string"], "description": "A role id or name of the event's roles."}
+                    }
+                },
+                "Registration": {
+                    "type": "object",
+                    "required": ["id", "event", "ticket_type", "quantity", "status", "amount_minor", "currency", "created_at"],
+                    "properties": {
+                        "id": {"type": "integer"}, "event": {"type": "string"},
+                        "ticket_type": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                        "quantity": {"type": "integer"},
+                        "status": {"type": "string", "enum": ["held", "confirmed", "cancelled", "expired"]},
+                        "amount_minor": {"type": "integer"}, "currency": {"type": "string"},
+                        "role_id": {"type": ["integer", "null"]},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "cancelled_at": {"type": ["string", "null"], "format": "date-time"}
+                    }
+                },
                 "EventSummary": {
                     "type": "object",
                     "required": ["slug", "title", "kind", "time_zone", "starts_at", "ends_at", "when"],
@@ -211,6 +247,41 @@ pub fn document() -> Value {
                     "security": [{"bearer": []}],
                     "parameters": [slug_parameter(), id_parameter()],
                     "responses": with_problems(json!({"204": {"description": "Deleted"}}), &[401, 403, 404])
+                }
+            },
+            "/api/events/{slug}/ticket-types": {
+                "get": {
+                    "summary": "The event's listed ticket types and whether each is on sale",
+                    "operationId": "listTicketTypes",
+                    "parameters": [slug_parameter()],
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TicketType"}}}}}}), &[404])
+                }
+            },
+            "/api/events/{slug}/registrations": {
+                "post": {
+                    "summary": "Register for a free ticket (409 when sold out or already registered)",
+                    "operationId": "register",
+                    "security": [{"bearer": []}],
+                    "parameters": [slug_parameter()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegistrationInput"}}}},
+                    "responses": with_problems(json!({"201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}}}), &[400, 401, 404, 409, 415, 422])
+                }
+            },
+            "/api/me/registrations": {
+                "get": {
+                    "summary": "Your registrations, newest first",
+                    "operationId": "listMyRegistrations",
+                    "security": [{"bearer": []}],
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"}}}}}}), &[401])
+                }
+            },
+            "/api/registrations/{id}": {
+                "delete": {
+                    "summary": "Cancel a registration: your own (until the organizer's cut-off), or any of an event you organize",
+                    "operationId": "cancelRegistration",
+                    "security": [{"bearer": []}],
+                    "parameters": [id_parameter()],
+                    "responses": with_problems(json!({"200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}}}), &[401, 404, 409])
                 }
             },
             "/api/openapi.json": {

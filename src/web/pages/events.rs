@@ -57,6 +57,7 @@ async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &Stat
     context["venue_map_url"] = json!(event.venue_map_url);
     context["online_url"] = json!(event.online_url);
     context["host_name"] = json!(event.host_name);
+    context["registration"] = crate::web::pages::registration::panel(state, event, visible.viewer.as_ref()).await?;
     context["starts"] = json!(times::show(event.starts_at, zone, viewer));
     context["ends"] = json!(times::show(event.ends_at, zone, viewer));
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {

@@ -4,6 +4,7 @@ pub mod account;
 pub mod events;
 pub mod home;
 pub mod organize;
+pub mod registration;
 pub mod schedule_view;
 
 use rocket::Route;
@@ -13,5 +14,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(account::routes());
     routes.extend(events::routes());
     routes.extend(organize::routes());
+    routes.extend(registration::routes());
     routes
 }

@@ -18,6 +18,7 @@ use crate::domain::events::{self, places, team};
 use crate::domain::frab::import::{self, ImportReport};
 use crate::domain::schedule::{self, Scope};
 use crate::domain::sessions::{self, SessionForm};
+use crate::domain::tickets::{self, TicketTypeForm};
 use crate::domain::{now, times};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::{token_matches, CsrfForm, CsrfOnly};
@@ -47,6 +48,9 @@ pub fn routes() -> Vec<Route> {
         delete_session,
         import_frab,
         save_occurrence,
+        add_ticket_type,
+        set_ticket_visibility,
+        delete_ticket_type,
     ]
 }
 
@@ -137,6 +141,17 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
     context["rooms"] = json!(loaded.rooms);
     context["tracks"] = json!(loaded.tracks);
     context["team"] = json!(team::list(&state.db, event).await?);
+    let payments = state.config.stripe.is_some();
+    context["ticket_types"] = json!(tickets::list(&state.db, event.id)
+        .await?
+        .iter()
+        .map(|t| json!({
+            "id": t.id, "name": t.name, "price": tickets::format_price(t.price_minor, &t.currency), "taken": t.taken, "capacity": t.capacity,
+            "is_visible": t.is_visible, "availability": tickets::availability(t, now(), payments).message(),
+        }))
+        .collect::<Vec<_>>());
+    context["seats_taken"] = json!(event.seats_taken);
+    context["payments_configured"] = json!(payments);
     context["sessions"] = json!(loaded.sessions.iter().map(|s| session_card(&loaded, s, None)).collect::<Vec<_>>());
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
         let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
@@ -453,4 +468,26 @@ async fn save_occurrence(
 ) -> AppResult<Html> {
     let result = chats::save_occurrence(&state.db, &organized.event, &form.0).await;
     dashboard_action(&page, state, &organized.event, result, "The chat is updated.").await
+}
+
+#[post("/events/<_slug>/manage/tickets", data = "<form>")]
+async fn add_ticket_type(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TicketTypeForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let result = tickets::create(&state.db, &organized.event, &form.0).await;
+    dashboard_action(&page, state, &organized.event, result, "The ticket type is added.").await
+}
+
+#[post("/events/<_slug>/manage/tickets/<id>/visibility", data = "<form>")]
+async fn set_ticket_visibility(_slug: &str, id: i32, organized: OrganizedEvent, form: CsrfForm<PublishForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let visible = form.0.published == "true";
+    tickets::set_visible(&state.db, &organized.event, id, visible).await?;
+    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), if visible { "The ticket is listed." } else { "The ticket is hidden." }))
+}
+
+#[post("/events/<_slug>/manage/tickets/<id>/delete", data = "<_form>")]
+async fn delete_ticket_type(_slug: &str, id: i32, organized: OrganizedEvent, _form: CsrfForm<CsrfOnly>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let result = tickets::delete(&state.db, &organized.event, id).await;
+    match result {
+        Err(AppError::Conflict(message)) => dashboard_with_errors(&page, state, &organized.event, None, &[FieldError::new("ticket_name", message)]).await,
+        other => dashboard_action(&page, state, &organized.event, other, "The ticket type is deleted.").await,
+    }
 }

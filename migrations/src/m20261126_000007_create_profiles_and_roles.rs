@@ -34,26 +34,13 @@ enum Profiles {
 
 /// The roles an organizer defines for an event (Marketing, Clinician, ...).
 #[derive(DeriveIden)]
-enum EventRoles {
+pub enum EventRoles {
     Table,
     Id,
     EventId,
     Name,
     Color,
     Position,
-}
-
-#[derive(DeriveIden)]
-enum Registrations {
-    Table,
-    Id,
-    EventId,
-    UserId,
-    RoleId,
-    /// `confirmed`, `pending`, `cancelled`, ...
-    Status,
-    CreatedAt,
-    UpdatedAt,
 }
 
 #[async_trait::async_trait]
@@ -110,43 +97,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(Registrations::Table)
-                    .col(pk_auto(Registrations::Id))
-                    .col(integer(Registrations::EventId))
-                    .col(integer(Registrations::UserId))
-                    .col(integer_null(Registrations::RoleId))
-                    .col(string(Registrations::Status))
-                    .col(timestamp_with_time_zone(Registrations::CreatedAt))
-                    .col(timestamp_with_time_zone(Registrations::UpdatedAt))
-                    .foreign_key(&mut crate::fk(Registrations::Table, Registrations::EventId, Events::Table, Events::Id, ForeignKeyAction::Cascade))
-                    .foreign_key(&mut crate::fk(Registrations::Table, Registrations::UserId, Users::Table, Users::Id, ForeignKeyAction::Cascade))
-                    .foreign_key(&mut crate::fk(
-                        Registrations::Table,
-                        Registrations::RoleId,
-                        EventRoles::Table,
-                        EventRoles::Id,
-                        ForeignKeyAction::SetNull,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_registrations_event_user")
-                    .table(Registrations::Table)
-                    .col(Registrations::EventId)
-                    .col(Registrations::UserId)
-                    .to_owned(),
-            )
-            .await
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Registrations::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(EventRoles::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(Profiles::Table).to_owned()).await
     }

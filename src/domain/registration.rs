@@ -1,0 +1,279 @@
+//! Registration: a person takes seats of a ticket type. The capacity check
+//! and the seat-taking are one conditional UPDATE inside the transaction
+//! that records the registration, on the ticket type and on the event, so
+//! no interleaving of buyers (threads, processes, instances) can oversell.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::db::entities::{event, event_role, registration, registration_change, ticket_type, user};
+use crate::domain::tickets::{self, Availability};
+use crate::domain::{input, now};
+use crate::error::{AppError, AppResult, FieldError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    /// A paid registration whose seat is held while the buyer pays.
+    Held,
+    Confirmed,
+    Cancelled,
+    /// A hold that ran out before payment.
+    Expired,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Held => "held",
+            RegistrationStatus::Confirmed => "confirmed",
+            RegistrationStatus::Cancelled => "cancelled",
+            RegistrationStatus::Expired => "expired",
+        }
+    }
+
+    /// Statuses that occupy seats.
+    pub const LIVE: [&'static str; 2] = ["held", "confirmed"];
+}
+
+/// What a person asks for, from the form or the API.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    #[serde(deserialize_with = "input::lenient_text")]
+    pub ticket_type_id: String,
+    #[serde(deserialize_with = "input::lenient_text")]
+    pub quantity: String,
+    /// A role id or name of the event's roles.
+    #[serde(deserialize_with = "input::lenient_text")]
+    pub role: String,
+}
+
+/// Why nothing was taken: sold out, or already registered. Both are 409s.
+pub fn sold_out(name: &str) -> AppError {
+    AppError::Conflict(format!("“{name}” is sold out."))
+}
+
+pub fn already_registered() -> AppError {
+    AppError::Conflict("You are already registered for this event.".into())
+}
+
+async fn record_change(db: &impl ConnectionTrait, registration_id: i32, from: Option<&str>, to: &str, actor: Option<i32>, reason: &str) -> AppResult<()> {
+    registration_change::ActiveModel {
+        registration_id: Set(registration_id),
+        from_status: Set(from.map(str::to_owned)),
+        to_status: Set(to.to_owned()),
+        actor_user_id: Set(actor),
+        reason: Set(reason.to_owned()),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes `quantity` seats of the ticket type and of the event, or none.
+/// Each UPDATE checks the capacity in its own WHERE clause; zero rows
+/// changed means there was no room.
+async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
+    let taken = ticket_type::Entity::update_many()
+        .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).add(quantity))
+        .filter(ticket_type::Column::Id.eq(ticket.id))
+        .filter(Expr::col(ticket_type::Column::Capacity).is_null().or(Expr::col(ticket_type::Column::Taken).add(quantity).lte(Expr::col(ticket_type::Column::Capacity))))
+        .exec(txn)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Err(sold_out(&ticket.name));
+    }
+    let event_taken = event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).add(quantity))
+        .filter(event::Column::Id.eq(event.id))
+        .filter(Expr::col(event::Column::Capacity).is_null().or(Expr::col(event::Column::SeatsTaken).add(quantity).lte(Expr::col(event::Column::Capacity))))
+        .exec(txn)
+        .await?;
+    if event_taken.rows_affected == 0 {
+        return Err(AppError::Conflict(format!("{} is full.", event.title)));
+    }
+    Ok(())
+}
+
+/// Gives seats back (cancellation, expired hold).
+async fn release_seats(txn: &DatabaseTransaction, found: &registration::Model) -> AppResult<()> {
+    ticket_type::Entity::update_many()
+        .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).sub(found.quantity))
+        .filter(ticket_type::Column::Id.eq(found.ticket_type_id))
+        .exec(txn)
+        .await?;
+    event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).sub(found.quantity))
+        .filter(event::Column::Id.eq(found.event_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// What was asked, checked against the event: ticket, quantity, role.
+pub struct CheckedRequest {
+    pub ticket: ticket_type::Model,
+    pub quantity: i32,
+    pub role_id: Option<i32>,
+}
+
+pub async fn check_request(db: &DatabaseConnection, event: &event::Model, form: &RegistrationForm, payments_configured: bool) -> AppResult<CheckedRequest> {
+    let ticket_id = form.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose a ticket.")]))?;
+    let ticket = tickets::find(db, event.id, ticket_id)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose one of this event's tickets.")]))?;
+    let quantity = match form.quantity.trim() {
+        "" => 1,
+        text => text.parse::<i32>().ok().filter(|q| (1..=ticket.max_per_person).contains(q)).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new("quantity", format!("Choose from 1 to {} seats.", ticket.max_per_person))])
+        })?,
+    };
+    match tickets::availability(&ticket, now(), payments_configured) {
+        Availability::OnSale => {}
+        Availability::SoldOut => return Err(sold_out(&ticket.name)),
+        other => return Err(AppError::Validation(vec![FieldError::new("ticket_type_id", other.message())])),
+    }
+    let role_id = match form.role.trim() {
+        "" => None,
+        text => {
+            let roles = event_role::Entity::find().filter(event_role::Column::EventId.eq(event.id)).all(db).await?;
+            let found = roles.iter().find(|r| text.parse::<i32>().ok() == Some(r.id) || r.name.eq_ignore_ascii_case(text));
+            Some(found.ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Choose one of this event's roles.")]))?.id)
+        }
+    };
+    Ok(CheckedRequest { ticket, quantity, role_id })
+}
+
+/// Registers for a free ticket: confirmed at once, or refused with 409.
+pub async fn register_free(db: &DatabaseConnection, event: &event::Model, attendee: &user::Model, request: &CheckedRequest, actor: Option<i32>) -> AppResult<registration::Model> {
+    if request.ticket.price_minor != 0 {
+        return Err(AppError::BadRequest("this ticket is paid; it goes through checkout".into()));
+    }
+    if !event.is_published && actor.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let txn = db.begin().await?;
+    // The write comes first: on SQLite it takes the write lock at once, so
+    // concurrent buyers queue on the busy timeout instead of failing.
+    take_seats(&txn, &request.ticket, event, request.quantity).await?;
+    let existing = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event.id))
+        .filter(registration::Column::UserId.eq(attendee.id))
+        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
+        .one(&txn)
+        .await?;
+    if existing.is_some() {
+        return Err(already_registered());
+    }
+    let at = now();
+    let created = registration::ActiveModel {
+        event_id: Set(event.id),
+        user_id: Set(attendee.id),
+        ticket_type_id: Set(request.ticket.id),
+        role_id: Set(request.role_id),
+        quantity: Set(request.quantity),
+        status: Set(RegistrationStatus::Confirmed.as_str().to_owned()),
+        amount_minor: Set(0),
+        currency: Set(request.ticket.currency.clone()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => already_registered(),
+        other => other,
+    })?;
+    let reason = if actor.is_some_and(|a| a != attendee.id) { "registered by an organizer" } else { "registered" };
+    record_change(&txn, created.id, None, RegistrationStatus::Confirmed.as_str(), actor.or(Some(attendee.id)), reason).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Who is cancelling, which decides the rules that apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelledBy {
+    Attendee(i32),
+    Organizer(i32),
+    System,
+}
+
+/// The last moment an attendee may cancel themselves.
+pub fn attendee_cancel_deadline(event: &event::Model) -> DateTime<Utc> {
+    event.cancel_until.unwrap_or(event.starts_at)
+}
+
+/// Cancels a live registration and gives its seats back. Cancelling twice
+/// changes nothing the second time (and releases nothing twice).
+pub async fn cancel(db: &DatabaseConnection, event: &event::Model, found: &registration::Model, by: CancelledBy, reason: &str) -> AppResult<registration::Model> {
+    if let CancelledBy::Attendee(user_id) = by {
+        if user_id != found.user_id {
+            return Err(AppError::NotFound);
+        }
+        if now() >= attendee_cancel_deadline(event) {
+            return Err(AppError::Conflict("The organizer no longer accepts cancellations for this event; please contact them.".into()));
+        }
+    }
+    let txn = db.begin().await?;
+    let changed = registration::Entity::update_many()
+        .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Cancelled.as_str()))
+        .col_expr(registration::Column::CancelledAt, Expr::value(now()))
+        .col_expr(registration::Column::UpdatedAt, Expr::value(now()))
+        .filter(registration::Column::Id.eq(found.id))
+        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        txn.rollback().await?;
+        return registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound);
+    }
+    release_seats(&txn, found).await?;
+    let actor = match by {
+        CancelledBy::Attendee(id) | CancelledBy::Organizer(id) => Some(id),
+        CancelledBy::System => None,
+    };
+    let reason = if reason.trim().is_empty() { "cancelled" } else { reason.trim() };
+    record_change(&txn, found.id, Some(&found.status), RegistrationStatus::Cancelled.as_str(), actor, reason).await?;
+    txn.commit().await?;
+    registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// The person's live registration for the event, if any.
+pub async fn live_registration(db: &DatabaseConnection, event_id: i32, user_id: i32) -> AppResult<Option<registration::Model>> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::UserId.eq(user_id))
+        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
+        .one(db)
+        .await?)
+}
+
+pub async fn is_registered(db: &DatabaseConnection, event_id: i32, user_id: i32) -> AppResult<bool> {
+    Ok(live_registration(db, event_id, user_id).await?.is_some_and(|r| r.status == RegistrationStatus::Confirmed.as_str()))
+}
+
+pub async fn find(db: &DatabaseConnection, id: i32) -> AppResult<registration::Model> {
+    registration::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// A person's registrations, newest first.
+pub async fn of_user(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<registration::Model>> {
+    Ok(registration::Entity::find().filter(registration::Column::UserId.eq(user_id)).order_by_desc(registration::Column::CreatedAt).all(db).await?)
+}
+
+pub async fn changes(db: &DatabaseConnection, registration_id: i32) -> AppResult<Vec<registration_change::Model>> {
+    Ok(registration_change::Entity::find()
+        .filter(registration_change::Column::RegistrationId.eq(registration_id))
+        .order_by_asc(registration_change::Column::Id)
+        .all(db)
+        .await?)
+}

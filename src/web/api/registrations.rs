@@ -1,0 +1,92 @@
+//! Tickets and registrations over the API.
+
+use rocket::http::Status;
+use rocket::response::status::Custom;
+use rocket::serde::json::Json;
+use rocket::{delete, get, post, routes, Route, State};
+use serde_json::{json, Value};
+
+use crate::db::entities::registration as registration_row;
+use crate::domain::events::{self, TeamRole};
+use crate::domain::registration::{self, CancelledBy, RegistrationForm};
+use crate::domain::{now, tickets};
+use crate::error::{AppError, AppResult};
+use crate::web::api::ApiJson;
+use crate::web::event_guards::ApiVisibleEvent;
+use crate::web::guards::ApiUser;
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![ticket_types, register, my_registrations, cancel_registration]
+}
+
+#[get("/events/<_slug>/ticket-types")]
+async fn ticket_types(_slug: &str, visible: ApiVisibleEvent, state: &State<AppState>) -> AppResult<Json<Vec<Value>>> {
+    let payments = state.config.stripe.is_some();
+    let listed = tickets::list(&state.db, visible.event.id).await?;
+    Ok(Json(
+        listed
+            .iter()
+            .filter(|t| t.is_visible)
+            .map(|t| {
+                let availability = tickets::availability(t, now(), payments);
+                json!({
+                    "id": t.id, "name": t.name, "description": t.description,
+                    "price_minor": t.price_minor, "currency": t.currency,
+                    "capacity": t.capacity, "available": t.capacity.map(|c| (c - t.taken).max(0)),
+                    "sales_start": t.sales_start, "sales_end": t.sales_end, "max_per_person": t.max_per_person,
+                    "availability": availability, "availability_message": availability.message(),
+                })
+            })
+            .collect(),
+    ))
+}
+
+pub async fn registration_json(state: &AppState, found: &registration_row::Model) -> AppResult<Value> {
+    let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
+    let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
+    Ok(json!({
+        "id": found.id,
+        "event": event.slug,
+        "ticket_type": {"id": ticket.id, "name": ticket.name},
+        "quantity": found.quantity,
+        "status": found.status,
+        "amount_minor": found.amount_minor,
+        "currency": found.currency,
+        "role_id": found.role_id,
+        "created_at": found.created_at,
+        "cancelled_at": found.cancelled_at,
+    }))
+}
+
+#[post("/events/<_slug>/registrations", data = "<body>")]
+async fn register(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, body: ApiJson<RegistrationForm>, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
+    let request = registration::check_request(&state.db, &visible.event, &body.0, state.config.stripe.is_some()).await?;
+    let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
+    Ok(Custom(Status::Created, Json(registration_json(state, &created).await?)))
+}
+
+#[get("/me/registrations")]
+async fn my_registrations(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<Value>>> {
+    let mut listed = Vec::new();
+    for found in registration::of_user(&state.db, user.0.id).await? {
+        listed.push(registration_json(state, &found).await?);
+    }
+    Ok(Json(listed))
+}
+
+/// The attendee cancels their own; an organizer of the event cancels anyone's.
+#[delete("/registrations/<id>")]
+async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
+    let found = registration::find(&state.db, id).await?;
+    let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
+    let by = if found.user_id == user.0.id {
+        CancelledBy::Attendee(user.0.id)
+    } else if events::effective_role(&state.db, &event, &user.0).await? == Some(TeamRole::Organizer) {
+        CancelledBy::Organizer(user.0.id)
+    } else {
+        return Err(AppError::NotFound);
+    };
+    let cancelled = registration::cancel(&state.db, &event, &found, by, "cancelled through the API").await?;
+    Ok(Json(registration_json(state, &cancelled).await?))
+}
