@@ -7,5 +7,6 @@ mod support;
 mod accounts;
 mod api;
 mod operations;
+mod registrations;
 mod schedules;
 mod security;

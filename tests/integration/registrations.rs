@@ -1,0 +1,246 @@
+use std::sync::Arc;
+
+use rocket::http::{ContentType, Status};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{json, Value};
+use tribe::db::entities::{event, registration, ticket_type};
+
+use crate::support::*;
+
+async fn event_row(app: &TestApp, slug: &str) -> event::Model {
+    event::Entity::find().filter(event::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap()
+}
+
+/// A published event with one free ticket type of `capacity` seats; returns the ticket's id.
+async fn event_with_ticket(app: &TestApp, slug: &str, capacity: &str) -> i32 {
+    organizer_with_event(&app.client, &format!("org-{slug}@example.org"), slug, "conference").await;
+    let path = format!("/events/{slug}/manage/tickets");
+    let response = post_form(&app.client, &path, &[("name", "General admission"), ("price", "0"), ("capacity", capacity)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    post_form(&app.client, &format!("/events/{slug}/manage/publish"), &[("published", "true")]).await;
+    let found = event_row(app, slug).await;
+    ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(found.id)).one(app.db()).await.unwrap().unwrap().id
+}
+
+/// `count` accounts with API tokens, made directly (hashing 200 passwords would dominate the test).
+async fn attendees_with_tokens(app: &TestApp, count: usize) -> Vec<String> {
+    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let mut tokens = Vec::with_capacity(count);
+    for i in 0..count {
+        let account = tribe::domain::accounts::insert_user(app.db(), &format!("buyer{i}@example.org"), &format!("Buyer {i}"), hash.clone(), false).await.unwrap();
+        tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "test").await.unwrap().1);
+    }
+    tokens
+}
+
+async fn live_count(app: &TestApp, ticket_id: i32) -> u64 {
+    registration::Entity::find()
+        .filter(registration::Column::TicketTypeId.eq(ticket_id))
+        .filter(registration::Column::Status.eq("confirmed"))
+        .count(app.db())
+        .await
+        .unwrap()
+}
+
+#[rocket::async_test]
+async fn two_hundred_simultaneous_buyers_for_the_last_ten_seats_get_ten_seats_and_190_clean_409s() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "last-seats", "10").await;
+    let tokens = attendees_with_tokens(&app, 200).await;
+    let client = Arc::new(app.another_instance().await);
+    let mut tasks = Vec::new();
+    for token in tokens {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post("/api/events/last-seats/registrations")
+                .header(bearer(&token))
+                .header(ContentType::JSON)
+                .body(json!({"ticket_type_id": ticket_id}).to_string())
+                .dispatch()
+                .await;
+            let status = response.status();
+            let body = response.into_string().await.unwrap_or_default();
+            (status, body)
+        }));
+    }
+    let mut created = 0;
+    let mut conflicts = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status.code {
+            201 => created += 1,
+            409 => {
+                conflicts += 1;
+                let problem: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(problem["status"], 409);
+                assert!(problem["detail"].as_str().unwrap().contains("sold out"), "{body}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((created, conflicts), (10, 190));
+    assert_eq!(live_count(&app, ticket_id).await, 10);
+    let ticket = ticket_type::Entity::find_by_id(ticket_id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(ticket.taken, 10);
+    assert_eq!(event_row(&app, "last-seats").await.seats_taken, 10);
+}
+
+#[rocket::async_test]
+async fn a_person_registers_from_the_event_page_and_sees_it_everywhere() {
+    let app = TestApp::new().await;
+    event_with_ticket(&app, "page-reg", "5").await;
+    let attendee = app.another_instance().await;
+    sign_up(&attendee, "ana@example.org", "Ana", "a long password").await;
+    let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
+    let ticket_id = regex::Regex::new(r#"<option value="(\d+)">General admission"#).unwrap().captures(&page).expect("the ticket is offered")[1].to_owned();
+    let response = post_form(&attendee, "/events/page-reg/register", &[("ticket_type_id", &ticket_id)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("You are registered for Test Conference"), "flash");
+    assert!(page.contains("You are registered: General admission"));
+    let account = attendee.get("/account").dispatch().await.into_string().await.unwrap();
+    assert!(account.contains("Test Conference") && account.contains("confirmed"));
+
+    // Twice is refused, and says so on the page; nothing more is taken.
+    let response = post_form(&attendee, "/events/page-reg/register", &[("ticket_type_id", &ticket_id)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("already registered"), "{page}");
+    assert_eq!(event_row(&app, "page-reg").await.seats_taken, 1);
+
+    // Anonymous visitors are asked to log in instead of seeing a form.
+    let anonymous = app.another_instance().await;
+    let page = anonymous.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Log in to register"));
+}
+
+#[rocket::async_test]
+async fn cancelling_gives_the_seat_back_once_and_is_recorded() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "cancels", "1").await;
+    let tokens = attendees_with_tokens(&app, 2).await;
+    let register = |token: String| {
+        let client = &app.client;
+        async move {
+            client
+                .post("/api/events/cancels/registrations")
+                .header(bearer(&token))
+                .header(ContentType::JSON)
+                .body(json!({"ticket_type_id": ticket_id.to_string()}).to_string())
+                .dispatch()
+                .await
+        }
+    };
+    let first = register(tokens[0].clone()).await;
+    assert_eq!(first.status(), Status::Created);
+    let id = first.into_json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    assert_eq!(register(tokens[1].clone()).await.status(), Status::Conflict, "sold out");
+
+    // Someone else cannot cancel it.
+    assert_eq!(app.client.delete(format!("/api/registrations/{id}")).header(bearer(&tokens[1])).dispatch().await.status(), Status::NotFound);
+    let cancelled = app.client.delete(format!("/api/registrations/{id}")).header(bearer(&tokens[0])).dispatch().await;
+    assert_eq!(cancelled.status(), Status::Ok);
+    assert_eq!(cancelled.into_json::<Value>().await.unwrap()["status"], "cancelled");
+    let again = app.client.delete(format!("/api/registrations/{id}")).header(bearer(&tokens[0])).dispatch().await;
+    assert_eq!(again.status(), Status::Ok);
+    let ticket = ticket_type::Entity::find_by_id(ticket_id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(ticket.taken, 0, "released once, not twice");
+
+    assert_eq!(register(tokens[1].clone()).await.status(), Status::Created, "the freed seat can be taken");
+    let changes = tribe::domain::registration::changes(app.db(), id as i32).await.unwrap();
+    let story: Vec<(Option<String>, String)> = changes.iter().map(|c| (c.from_status.clone(), c.to_status.clone())).collect();
+    assert_eq!(story, [(None, "confirmed".to_owned()), (Some("confirmed".to_owned()), "cancelled".to_owned())]);
+    assert!(changes.iter().all(|c| c.actor_user_id.is_some()));
+    assert_eq!(changes[1].reason, "cancelled through the API");
+}
+
+#[rocket::async_test]
+async fn after_the_cut_off_attendees_cannot_cancel_but_organizers_can() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::new().await;
+    event_with_ticket(&app, "cutoff", "").await;
+    let mut past: event::ActiveModel = event_row(&app, "cutoff").await.into();
+    past.cancel_until = Set(Some(tribe::domain::now() - chrono::Duration::hours(1)));
+    past.update(app.db()).await.unwrap();
+    let attendee = app.another_instance().await;
+    sign_up(&attendee, "late@example.org", "Late", "a long password").await;
+    let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
+    post_form(&attendee, "/events/cutoff/register", &[("ticket_type_id", &ticket.id.to_string())]).await;
+    let page = attendee.get("/events/cutoff").dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("Cancel my registration"), "no cancel button after the cut-off");
+    let response = post_form(&attendee, "/events/cutoff/registration/cancel", &[]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let page = attendee.get("/events/cutoff").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("no longer accepts cancellations"));
+
+    let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let organizer_token = api_token(&app.client, "org-cutoff@example.org", "a long password").await;
+    let response = app.client.delete(format!("/api/registrations/{}", found.id)).header(bearer(&organizer_token)).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let changes = tribe::domain::registration::changes(app.db(), found.id).await.unwrap();
+    let organizer = tribe::domain::accounts::find_by_email(app.db(), "org-cutoff@example.org").await.unwrap().unwrap();
+    assert_eq!(changes.last().unwrap().actor_user_id, Some(organizer.id));
+}
+
+#[rocket::async_test]
+async fn the_event_wide_capacity_holds_across_ticket_types() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "small-room", "meetup").await;
+    let mut form = tribe::domain::events::editing::EventForm::from_event(&event_row(&app, "small-room").await);
+    form.capacity = "2".into();
+    tribe::domain::events::editing::update(app.db(), &event_row(&app, "small-room").await, &form).await.unwrap();
+    for name in ["Early", "Regular"] {
+        post_form(&app.client, "/events/small-room/manage/tickets", &[("name", name), ("price", "0")]).await;
+    }
+    post_form(&app.client, "/events/small-room/manage/publish", &[("published", "true")]).await;
+    let tickets: Vec<Value> = app.client.get("/api/events/small-room/ticket-types").dispatch().await.into_json().await.unwrap();
+    assert_eq!(tickets.len(), 2);
+    let tokens = attendees_with_tokens(&app, 3).await;
+    let mut statuses = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let body = json!({"ticket_type_id": tickets[i % 2]["id"]}).to_string();
+        statuses.push(app.client.post("/api/events/small-room/registrations").header(bearer(token)).header(ContentType::JSON).body(body).dispatch().await.status());
+    }
+    assert_eq!(statuses, [Status::Created, Status::Created, Status::Conflict]);
+}
+
+#[rocket::async_test]
+async fn tickets_off_sale_paid_without_payments_or_of_a_hidden_event_are_refused_clearly() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "rules-reg", "conference").await;
+    post_form(&app.client, "/events/rules-reg/manage/tickets", &[("name", "Later"), ("price", "0"), ("sales_start", "2099-01-01T09:00")]).await;
+    post_form(&app.client, "/events/rules-reg/manage/tickets", &[("name", "VIP"), ("price", "250"), ("currency", "usd")]).await;
+    let response = post_form(&app.client, "/events/rules-reg/manage/tickets", &[("name", ""), ("price", "twelve")]).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let page = response.into_string().await.unwrap();
+    assert!(page.contains("Enter a price like 25"));
+    let token = api_token(&app.client, "org@example.org", "a long password").await;
+    let other = app.another_instance().await;
+    let attendee = attendees_with_tokens(&app, 1).await.remove(0);
+    // Not published yet: the event does not exist for outsiders.
+    assert_eq!(other.get("/api/events/rules-reg/ticket-types").dispatch().await.status(), Status::NotFound);
+    let listed: Vec<Value> = other.get("/api/events/rules-reg/ticket-types").header(bearer(&token)).dispatch().await.into_json().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    post_form(&app.client, "/events/rules-reg/manage/publish", &[("published", "true")]).await;
+    let listed: Vec<Value> = other.get("/api/events/rules-reg/ticket-types").dispatch().await.into_json().await.unwrap();
+    assert_eq!(listed[0]["availability"], "not_yet");
+    assert_eq!(listed[1]["availability"], "payments_unavailable");
+    assert_eq!(listed[1]["price_minor"], 25000);
+    assert_eq!(listed[1]["currency"], "USD");
+    for ticket in &listed {
+        let response = other
+            .post("/api/events/rules-reg/registrations")
+            .header(bearer(&attendee))
+            .header(ContentType::JSON)
+            .body(json!({"ticket_type_id": ticket["id"]}).to_string())
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+        let problem: Value = serde_json::from_str(&response.into_string().await.unwrap()).unwrap();
+        assert_eq!(problem["errors"][0]["field"], "ticket_type_id");
+    }
+    let page = other.get("/events/rules-reg").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Not on sale yet") && page.contains("no payment provider configured"));
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 0);
+}
