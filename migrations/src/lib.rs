@@ -12,6 +12,7 @@ mod m20261126_000005_create_schedule;
 mod m20261126_000006_create_online_chats;
 mod m20261126_000007_create_profiles_and_roles;
 mod m20261126_000008_create_tickets_and_registrations;
+mod m20261126_000009_create_agendas;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_create_online_chats::Migration),
             Box::new(m20261126_000007_create_profiles_and_roles::Migration),
             Box::new(m20261126_000008_create_tickets_and_registrations::Migration),
+            Box::new(m20261126_000009_create_agendas::Migration),
         ]
     }
 }

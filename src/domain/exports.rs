@@ -18,6 +18,8 @@ use crate::error::AppResult;
 pub enum ExportKind {
     FrabXml,
     FrabJson,
+    /// The whole schedule (or a chat's series) as iCalendar.
+    Calendar,
 }
 
 /// A rendered document with what conditional requests need, and a gzip
@@ -52,7 +54,13 @@ impl Rendered {
 pub struct ExportCache {
     entries: Mutex<HashMap<(i32, ExportKind), (i32, String, Arc<Rendered>)>>,
     published: Mutex<HashMap<String, (Instant, u64, event::Model)>>,
+    feeds: Mutex<HashMap<String, (Instant, u64, Arc<Rendered>)>>,
 }
+
+/// How long a rendered personal feed is reused. Calendar apps poll feeds
+/// every few minutes at most; changes made through this instance show at
+/// once, through another within this time.
+pub const FEED_TTL: Duration = Duration::from_secs(5);
 
 /// How long a published event's row is reused for export requests before
 /// it is read again. Apps poll exports many times a second at a big event;
@@ -96,15 +104,51 @@ impl ExportCache {
                 }
             }
         }
-        let loaded = schedule::load(db, event, Scope::Published).await?;
         let body = match kind {
-            ExportKind::FrabXml => frab::export::to_xml(&loaded, base_url),
-            ExportKind::FrabJson => frab::export::to_json(&loaded, base_url),
+            ExportKind::FrabXml => frab::export::to_xml(&schedule::load(db, event, Scope::Published).await?, base_url),
+            ExportKind::FrabJson => frab::export::to_json(&schedule::load(db, event, Scope::Published).await?, base_url),
+            ExportKind::Calendar => {
+                let loaded = schedule::load(db, event, Scope::PublishedAndCancelled).await?;
+                let sessions: Vec<(&event::Model, &schedule::ScheduledSession)> = loaded.sessions.iter().map(|s| (event, s)).collect();
+                let chats = if event.kind == "online_chat" { vec![(event, crate::domain::chats::occurrences(db, event).await?)] } else { Vec::new() };
+                crate::domain::calendar::feed_calendar(&event.title, &sessions, &chats, base_url)
+            }
         };
         let rendered = Arc::new(Rendered::new(body, event.updated_at));
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(key, (event.revision, base_url.to_owned(), rendered.clone()));
         }
         Ok(rendered)
+    }
+}
+
+impl ExportCache {
+    /// A personal feed by its token, rendered at most once per `FEED_TTL`;
+    /// `None` for an unknown (or replaced) token.
+    pub async fn feed(&self, db: &DatabaseConnection, token: &str, base_url: &str) -> AppResult<Option<Arc<Rendered>>> {
+        let changes = crate::domain::events::local_changes();
+        if let Ok(cached) = self.feeds.lock() {
+            if let Some((at, seen, rendered)) = cached.get(token) {
+                if at.elapsed() < FEED_TTL && *seen == changes {
+                    return Ok(Some(rendered.clone()));
+                }
+            }
+        }
+        let Some(owner) = crate::domain::agenda::feed_owner(db, token).await? else {
+            if let Ok(mut cached) = self.feeds.lock() {
+                cached.remove(token);
+            }
+            return Ok(None);
+        };
+        let body = crate::domain::agenda::render_feed(db, &owner, base_url).await?;
+        let rendered = Arc::new(Rendered::new(body, crate::domain::now()));
+        if let Ok(mut cached) = self.feeds.lock() {
+            // A bound on memory: feeds of people who stopped polling drop out.
+            if cached.len() > 10_000 {
+                cached.retain(|_, (at, _, _)| at.elapsed() < FEED_TTL);
+            }
+            cached.insert(token.to_owned(), (Instant::now(), changes, rendered.clone()));
+        }
+        Ok(Some(rendered))
     }
 }

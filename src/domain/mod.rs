@@ -2,7 +2,9 @@
 //! one concept and the rules that keep it consistent.
 
 pub mod accounts;
+pub mod agenda;
 pub mod api_tokens;
+pub mod calendar;
 pub mod chats;
 pub mod demo;
 pub mod events;

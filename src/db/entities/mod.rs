@@ -1,12 +1,14 @@
 //! SeaORM entities, one file per table, free of behaviour: the domain modules
 //! own what the rows mean.
 
+pub mod agenda_item;
 pub mod api_token;
 pub mod chat_occurrence;
 pub mod chat_topic;
 pub mod event;
 pub mod event_member;
 pub mod event_role;
+pub mod feed_token;
 pub mod login_attempt;
 pub mod profile;
 pub mod registration;

@@ -23,6 +23,7 @@ pub struct Model {
     pub revision: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub seats_taken: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! every error, documented in `/api/openapi.json`.
 
 pub mod accounts;
+pub mod agenda;
 pub mod events;
 pub mod openapi;
 pub mod registrations;
@@ -15,6 +16,7 @@ use serde::de::DeserializeOwned;
 pub fn routes() -> Vec<Route> {
     let mut routes = accounts::routes();
     routes.extend(events::routes());
+    routes.extend(agenda::routes());
     routes.extend(openapi::routes());
     routes.extend(registrations::routes());
     routes

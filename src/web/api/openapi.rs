@@ -161,6 +161,21 @@ pub fn document() -> Value {
                         "cancelled_at": {"type": ["string", "null"], "format": "date-time"}
                     }
                 },
+                "AgendaEntry": {
+                    "type": "object",
+                    "required": ["session_id", "event", "title", "starts_at", "ends_at", "time_zone", "status", "clashes_with"],
+                    "properties": {
+                        "session_id": {"type": "integer"}, "event": {"type": "string"}, "title": {"type": "string"},
+                        "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+                        "time_zone": {"type": "string"}, "room": {"type": ["string", "null"]}, "status": {"type": "string"},
+                        "clashes_with": {"type": "array", "items": {"type": "string"}}
+                    }
+                },
+                "AgendaChange": {
+                    "type": "object",
+                    "required": ["session_id", "clashes"],
+                    "properties": {"session_id": {"type": "integer"}, "clashes": {"type": "array", "items": {"type": "object", "properties": {"session_id": {"type": "integer"}, "title": {"type": "string"}}}}}
+                },
                 "EventSummary": {
                     "type": "object",
                     "required": ["slug", "title", "kind", "time_zone", "starts_at", "ends_at", "when"],
@@ -282,6 +297,33 @@ pub fn document() -> Value {
                     "security": [{"bearer": []}],
                     "parameters": [id_parameter()],
                     "responses": with_problems(json!({"200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registration"}}}}}), &[401, 404, 409])
+                }
+            },
+            "/api/me/agenda": {
+                "get": {
+                    "summary": "Your agenda across events, in time order, with clashes",
+                    "operationId": "getMyAgenda",
+                    "security": [{"bearer": []}],
+                    "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/AgendaEntry"}}}}}}), &[401])
+                }
+            },
+            "/api/me/agenda/{session_id}": {
+                "put": {
+                    "summary": "Add a session (you must be registered; sessions with a capacity take a seat or answer 409 when full)",
+                    "operationId": "addToAgenda",
+                    "security": [{"bearer": []}],
+                    "parameters": [{"name": "session_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                    "responses": with_problems(json!({
+                        "201": {"description": "Added", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgendaChange"}}}},
+                        "200": {"description": "Already there", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgendaChange"}}}}
+                    }), &[401, 403, 404, 409])
+                },
+                "delete": {
+                    "summary": "Remove a session from your agenda",
+                    "operationId": "removeFromAgenda",
+                    "security": [{"bearer": []}],
+                    "parameters": [{"name": "session_id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                    "responses": with_problems(json!({"204": {"description": "Removed"}}), &[401, 404])
                 }
             },
             "/api/openapi.json": {

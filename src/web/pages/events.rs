@@ -12,19 +12,21 @@ use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::MaybeUser;
-use crate::web::pages::schedule_view::{days_list, grid, now_and_next, session_card, speaker_matches};
+use crate::web::pages::schedule_view::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![event_home, schedule_page, session_page, speaker_page, schedule_xml, schedule_json]
+    routes![event_home, schedule_page, session_page, speaker_page, schedule_xml, schedule_json, schedule_ics, session_ics]
 }
 
-async fn viewer_zone(state: &AppState, visible: &VisibleEvent) -> AppResult<Option<chrono_tz::Tz>> {
-    match &visible.viewer {
-        Some(user) => accounts::time_zone_of(&state.db, user.id).await,
-        None => Ok(None),
-    }
+async fn viewer_of(state: &AppState, visible: &VisibleEvent) -> AppResult<Viewer> {
+    let Some(user) = &visible.viewer else { return Ok(Viewer::default()) };
+    Ok(Viewer {
+        zone: accounts::time_zone_of(&state.db, user.id).await?,
+        registered: crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?,
+        agenda: crate::domain::agenda::session_ids(&state.db, user.id).await?.into_iter().collect(),
+    })
 }
 
 /// The team sees drafts in place; everyone else the published schedule.
@@ -50,7 +52,7 @@ fn event_frame(visible: &VisibleEvent) -> Value {
 async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &visible.event;
     let zone = events::zone_of(event);
-    let viewer = viewer_zone(state, &visible).await?;
+    let viewer = viewer_of(state, &visible).await?;
     let mut context = event_frame(&visible);
     context["description_html"] = json!(markdown::to_safe_html(&event.description));
     context["venue_address"] = json!(event.venue_address);
@@ -58,13 +60,13 @@ async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &Stat
     context["online_url"] = json!(event.online_url);
     context["host_name"] = json!(event.host_name);
     context["registration"] = crate::web::pages::registration::panel(state, event, visible.viewer.as_ref()).await?;
-    context["starts"] = json!(times::show(event.starts_at, zone, viewer));
-    context["ends"] = json!(times::show(event.ends_at, zone, viewer));
+    context["starts"] = json!(times::show(event.starts_at, zone, viewer.zone));
+    context["ends"] = json!(times::show(event.ends_at, zone, viewer.zone));
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
         if let Some(next) = chats::next_occurrence(&state.db, event, now()).await? {
             context["next_occurrence"] = json!({
-                "start": times::show(next.starts_at, zone, viewer),
-                "end": times::show(next.ends_at, zone, viewer),
+                "start": times::show(next.starts_at, zone, viewer.zone),
+                "end": times::show(next.ends_at, zone, viewer.zone),
                 "moved": next.status == "moved",
                 "topics": next.topics,
             });
@@ -74,13 +76,13 @@ async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &Stat
             .into_iter()
             .filter(|o| o.ends_at > now())
             .take(6)
-            .map(|o| json!({"start": times::show(o.starts_at, zone, viewer), "status": o.status, "skipped": o.status == "skipped", "moved": o.status == "moved", "topic_count": o.topics.len()}))
+            .map(|o| json!({"start": times::show(o.starts_at, zone, viewer.zone), "status": o.status, "skipped": o.status == "skipped", "moved": o.status == "moved", "topic_count": o.topics.len()}))
             .collect();
         context["upcoming"] = json!(upcoming);
     } else {
         let loaded = schedule::load(&state.db, event, Scope::Published).await?;
         context["session_count"] = json!(loaded.sessions.len());
-        context["now_and_next"] = json!(now_and_next(&loaded, now(), viewer));
+        context["now_and_next"] = json!(now_and_next(&loaded, now(), &viewer));
     }
     Ok(page.ok("events/show", &event.title, context))
 }
@@ -95,7 +97,7 @@ async fn schedule_page(
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let viewer = viewer_zone(state, &visible).await?;
+    let viewer = viewer_of(state, &visible).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let tag = tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty());
     let keep = |s: &ScheduledSession| track.is_none_or(|t| s.session.track_id == Some(t)) && tag.as_ref().is_none_or(|t| s.tags().contains(t));
@@ -111,30 +113,32 @@ async fn schedule_page(
         "active": track.is_some() || tag.is_some(),
     });
     if as_grid {
-        context["grids"] = json!(loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, viewer)).collect::<Vec<_>>());
+        context["grids"] = json!(loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect::<Vec<_>>());
     } else {
-        context["days"] = json!(days_list(&loaded, &keep, viewer));
+        context["days"] = json!(days_list(&loaded, &keep, &viewer));
     }
-    context["now_and_next"] = json!(now_and_next(&loaded, now(), viewer));
+    context["now_and_next"] = json!(now_and_next(&loaded, now(), &viewer));
     context["query"] = json!({"track": track, "tag": tag});
+    context["back"] = json!(format!("/events/{}/schedule{}", visible.event.slug, if as_grid { "?view=grid" } else { "" }));
     Ok(page.ok("events/schedule", &format!("Schedule · {}", visible.event.title), context))
 }
 
 #[get("/events/<_slug>/sessions/<id>", rank = 2)]
 async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let viewer = viewer_zone(state, &visible).await?;
+    let viewer = viewer_of(state, &visible).await?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let mut context = event_frame(&visible);
-    context["session"] = session_card(&loaded, found, viewer);
+    context["session"] = session_card(&loaded, found, &viewer);
     context["abstract_html"] = json!(markdown::to_safe_html(&found.session.r#abstract));
+    context["back"] = json!(format!("/events/{}/sessions/{}", visible.event.slug, found.session.id));
     context["language"] = json!(found.session.language);
     Ok(page.ok("events/session", &found.session.title, context))
 }
 
 #[get("/events/<_slug>/speakers/<key>")]
 async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let viewer = viewer_zone(state, &visible).await?;
+    let viewer = viewer_of(state, &visible).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();
     let speaker = theirs.first().and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key))).ok_or(AppError::NotFound)?;
@@ -146,7 +150,7 @@ async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page,
     };
     let mut context = event_frame(&visible);
     context["speaker"] = json!({"name": speaker.name, "profile": profile});
-    context["sessions"] = json!(theirs.iter().map(|s| session_card(&loaded, s, viewer)).collect::<Vec<_>>());
+    context["sessions"] = json!(theirs.iter().map(|s| session_card(&loaded, s, &viewer)).collect::<Vec<_>>());
     Ok(page.ok("events/speaker", &speaker.name, context))
 }
 
@@ -167,6 +171,7 @@ async fn export(slug: &str, viewer: MaybeUser, state: &AppState, kind: ExportKin
     let (content_type, extension) = match kind {
         ExportKind::FrabXml => (ContentType::new("application", "xml").with_params(("charset", "utf-8")), "xml"),
         ExportKind::FrabJson => (ContentType::JSON, "json"),
+        ExportKind::Calendar => (calendar_content_type(), "ics"),
     };
     Ok(Conditional {
         rendered,
@@ -184,4 +189,29 @@ async fn schedule_xml(slug: &str, viewer: MaybeUser, state: &State<AppState>) ->
 #[get("/events/<slug>/schedule.json")]
 async fn schedule_json(slug: &str, viewer: MaybeUser, state: &State<AppState>) -> AppResult<Conditional> {
     export(slug, viewer, state, ExportKind::FrabJson).await
+}
+
+pub fn calendar_content_type() -> ContentType {
+    ContentType::new("text", "calendar").with_params(("charset", "utf-8"))
+}
+
+#[get("/events/<slug>/schedule.ics")]
+async fn schedule_ics(slug: &str, viewer: MaybeUser, state: &State<AppState>) -> AppResult<Conditional> {
+    export(slug, viewer, state, ExportKind::Calendar).await
+}
+
+/// `/events/<slug>/sessions/<id>.ics`: one session (cancelled ones too, so
+/// that a calendar holding it learns of the cancellation).
+#[get("/events/<_slug>/sessions/<file>", rank = 3)]
+async fn session_ics(_slug: &str, file: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Conditional> {
+    let id: i32 = file.strip_suffix(".ics").and_then(|id| id.parse().ok()).ok_or(AppError::NotFound)?;
+    let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
+    let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
+    let body = crate::domain::calendar::sessions_calendar(&found.session.title, &[(&visible.event, found)], &state.config.base_url);
+    Ok(Conditional {
+        rendered: std::sync::Arc::new(crate::domain::exports::Rendered::new(body, found.session.updated_at)),
+        content_type: calendar_content_type(),
+        filename: Some(crate::domain::calendar::file_name(&found.session.title)),
+        cache_control: if visible.event.is_published { "public" } else { "private" },
+    })
 }

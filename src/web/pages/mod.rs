@@ -1,6 +1,7 @@
 //! HTML pages, one module per area, each with its routes.
 
 pub mod account;
+pub mod agenda;
 pub mod events;
 pub mod home;
 pub mod organize;
@@ -13,6 +14,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = home::routes();
     routes.extend(account::routes());
     routes.extend(events::routes());
+    routes.extend(agenda::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());
     routes

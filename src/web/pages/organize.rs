@@ -152,7 +152,7 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
         .collect::<Vec<_>>());
     context["seats_taken"] = json!(event.seats_taken);
     context["payments_configured"] = json!(payments);
-    context["sessions"] = json!(loaded.sessions.iter().map(|s| session_card(&loaded, s, None)).collect::<Vec<_>>());
+    context["sessions"] = json!(loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect::<Vec<_>>());
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
         let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
             .await?

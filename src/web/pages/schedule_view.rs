@@ -10,6 +10,14 @@ use crate::domain::input::slugify;
 use crate::domain::schedule::{Day, Schedule, ScheduledSession};
 use crate::domain::times;
 
+/// Who is looking: their zone, and their agenda if they are registered.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub zone: Option<Tz>,
+    pub registered: bool,
+    pub agenda: std::collections::HashSet<i32>,
+}
+
 /// The key in a speaker page's URL: an account id, or the printed name.
 pub fn speaker_key(speaker: &session_speaker::Model) -> String {
     match speaker.user_id {
@@ -25,9 +33,14 @@ pub fn speaker_matches(speaker: &session_speaker::Model, key: &str) -> bool {
     speaker_key(speaker) == key
 }
 
-pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer_zone: Option<Tz>) -> Value {
+pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) -> Value {
     let slug = &schedule.event.slug;
+    let viewer_zone = viewer.zone;
+    let in_agenda = viewer.agenda.contains(&s.session.id);
     json!({
+        "in_agenda": in_agenda,
+        "can_add": viewer.registered && !in_agenda && s.session.status == "published",
+        "seats_left": s.session.capacity.map(|c| (c - s.session.seats_taken).max(0)),
         "id": s.session.id,
         "title": s.session.title,
         "url": format!("/events/{slug}/sessions/{}", s.session.id),
@@ -74,12 +87,12 @@ fn day_label(day: &Day) -> String {
 }
 
 /// The day-by-day list.
-pub fn days_list(schedule: &Schedule, keep: &dyn Fn(&ScheduledSession) -> bool, viewer_zone: Option<Tz>) -> Vec<Value> {
+pub fn days_list(schedule: &Schedule, keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Vec<Value> {
     schedule
         .days()
         .iter()
         .map(|day| {
-            let sessions: Vec<Value> = schedule.sessions_on(day).filter(|s| keep(s)).map(|s| session_card(schedule, s, viewer_zone)).collect();
+            let sessions: Vec<Value> = schedule.sessions_on(day).filter(|s| keep(s)).map(|s| session_card(schedule, s, viewer)).collect();
             json!({"index": day.index, "label": day_label(day), "date": day.date.to_string(), "sessions": sessions})
         })
         .filter(|d| d["sessions"].as_array().is_some_and(|a| !a.is_empty()))
@@ -94,7 +107,7 @@ fn floor_to(instant: DateTime<Utc>, zone: Tz, step: i64) -> DateTime<Utc> {
 
 /// The room × time table for one day: one row per time step, one column per
 /// room; a session spans the rows it covers (`rowspan`).
-pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> bool, viewer_zone: Option<Tz>) -> Option<Value> {
+pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Option<Value> {
     let sessions: Vec<&ScheduledSession> = schedule.sessions_on(day).filter(|s| keep(s)).collect();
     if sessions.is_empty() {
         return None;
@@ -119,7 +132,7 @@ pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> 
         let end = row_of(s.session.ends_at + Duration::minutes(step - 1)).clamp(start + 1, row_count);
         let anchor = covered_by[start][column].unwrap_or(start);
         if let Some(Some((span, list))) = cells.get_mut(anchor).map(|r| &mut r[column]) {
-            list.push(session_card(schedule, s, viewer_zone));
+            list.push(session_card(schedule, s, viewer));
             *span = (*span).max(end - anchor);
         }
         let span = match &cells[anchor][column] {
@@ -149,7 +162,7 @@ pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> 
 }
 
 /// Sessions running now, and the next ones to start, while the event is on.
-pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer_zone: Option<Tz>) -> Option<Value> {
+pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer: &Viewer) -> Option<Value> {
     if at < schedule.event.starts_at - Duration::hours(1) || at > schedule.event.ends_at {
         return None;
     }
@@ -157,11 +170,11 @@ pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer_zone: Option<
         .sessions
         .iter()
         .filter(|s| s.session.starts_at <= at && s.session.ends_at > at)
-        .map(|s| session_card(schedule, s, viewer_zone))
+        .map(|s| session_card(schedule, s, viewer))
         .collect();
     let next_start = schedule.sessions.iter().map(|s| s.session.starts_at).filter(|t| *t > at).min();
     let next: Vec<Value> = match next_start {
-        Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(|s| session_card(schedule, s, viewer_zone)).collect(),
+        Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(|s| session_card(schedule, s, viewer)).collect(),
         None => Vec::new(),
     };
     (!now.is_empty() || !next.is_empty()).then(|| json!({"now": now, "next": next}))

@@ -1,0 +1,103 @@
+//! "My agenda": adding and removing sessions with a plain button, the
+//! agenda by day with clashes, and the secret calendar feed.
+
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route, State};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::domain::{accounts, agenda, times};
+use crate::error::{AppError, AppResult};
+use crate::web::conditional::Conditional;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::event_guards::VisibleEvent;
+use crate::web::guards::CurrentUser;
+use crate::web::pages::events::calendar_content_type;
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![add, remove, agenda_page, regenerate_feed, feed]
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct AgendaForm {
+    /// Where to go back to (the schedule or the session page).
+    back: String,
+}
+
+fn back_to(form: &AgendaForm, fallback: String) -> Redirect {
+    Redirect::to(crate::web::catchers::safe_next(&form.back).map(str::to_owned).unwrap_or(fallback))
+}
+
+#[post("/events/<_slug>/sessions/<id>/agenda", data = "<form>")]
+async fn add(_slug: &str, id: i32, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<AgendaForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
+    match agenda::add(&state.db, &user.0, &visible.event, id).await {
+        Ok(added) if added.clashes.is_empty() => Ok(Flash::success(back, format!("“{}” is in your agenda.", added.session.title))),
+        Ok(added) => {
+            let others = added.clashes.iter().map(|s| format!("“{}”", s.title)).collect::<Vec<_>>().join(", ");
+            Ok(Flash::warning(back, format!("“{}” is in your agenda, but it clashes with {others}.", added.session.title)))
+        }
+        Err(AppError::Conflict(message)) | Err(AppError::Forbidden(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/events/<_slug>/sessions/<id>/agenda/remove", data = "<form>")]
+async fn remove(_slug: &str, id: i32, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<AgendaForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
+    agenda::remove(&state.db, &user.0, id).await?;
+    Ok(Flash::success(back, "Removed from your agenda."))
+}
+
+fn feed_links(state: &AppState, token: &str) -> Value {
+    let https = format!("{}/feeds/{token}.ics", state.config.base_url);
+    let webcal = https.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1);
+    json!({"https": https, "webcal": webcal})
+}
+
+#[get("/agenda")]
+async fn agenda_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
+    let viewer_zone = accounts::time_zone_of(&state.db, user.0.id).await?;
+    let entries = agenda::entries(&state.db, user.0.id).await?;
+    let mut days: Vec<Value> = Vec::new();
+    for entry in &entries {
+        let zone = crate::domain::events::zone_of(&entry.event);
+        let label = entry.session.session.starts_at.with_timezone(&zone).format("%A, %B %-d, %Y").to_string();
+        let card = json!({
+            "title": entry.session.session.title,
+            "url": format!("/events/{}/sessions/{}", entry.event.slug, entry.session.session.id),
+            "event": entry.event.title,
+            "event_slug": entry.event.slug,
+            "id": entry.session.session.id,
+            "start": times::show(entry.session.session.starts_at, zone, viewer_zone),
+            "end": times::show(entry.session.session.ends_at, zone, viewer_zone),
+            "room": entry.session.room.as_ref().map(|r| r.name.clone()),
+            "is_cancelled": entry.session.session.status == "cancelled",
+            "clashes_with": entry.clashes_with,
+        });
+        match days.last_mut() {
+            Some(day) if day["label"] == json!(label) => day["sessions"].as_array_mut().map(|a| a.push(card)).unwrap_or(()),
+            _ => days.push(json!({"label": label, "sessions": [card]})),
+        }
+    }
+    let token = agenda::feed_token(&state.db, user.0.id).await?;
+    let clash_count = entries.iter().filter(|e| !e.clashes_with.is_empty()).count();
+    Ok(page.ok("agenda/show", "My agenda", json!({"days": days, "feed": feed_links(state, &token), "clash_count": clash_count})))
+}
+
+#[post("/agenda/feed/regenerate", data = "<_form>")]
+async fn regenerate_feed(user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    agenda::regenerate_feed_token(&state.db, user.0.id).await?;
+    Ok(Flash::success(Redirect::to("/agenda"), "Your feed has a new address; the old one no longer works. Subscribe again in your calendar."))
+}
+
+/// The personal feed: no cookie, the token in the URL is the key.
+#[get("/feeds/<file>")]
+async fn feed(file: &str, state: &State<AppState>) -> AppResult<Conditional> {
+    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let rendered = state.exports.feed(&state.db, token, &state.config.base_url).await?.ok_or(AppError::NotFound)?;
+    Ok(Conditional { rendered, content_type: calendar_content_type(), filename: Some("tribe-agenda.ics".into()), cache_control: "private" })
+}
