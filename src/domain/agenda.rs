@@ -51,6 +51,23 @@ pub async fn add(db: &DatabaseConnection, attendee: &user::Model, event: &event:
     if registered.is_none() {
         return Err(AppError::Forbidden(format!("Register for {} to build your agenda.", event.title)));
     }
+    let already = agenda_item::Entity::find()
+        .filter(agenda_item::Column::UserId.eq(attendee.id))
+        .filter(agenda_item::Column::SessionId.eq(found.id))
+        .one(db)
+        .await?;
+    let newly_added = already.is_none() && take_seat_and_add(db, attendee, &found).await?;
+    if newly_added {
+        note_local_change();
+    }
+    let clashes = agenda_sessions(db, attendee.id).await?.into_iter().filter(|other| overlaps(&found, other) && other.status != SessionStatus::Cancelled.as_str()).collect();
+    Ok(Added { session: found, clashes, newly_added })
+}
+
+/// In one transaction: a seat (when the session has a capacity) and the
+/// agenda row. False when a concurrent request of the same person added it
+/// first (the unique index says so; the seat is given back by the rollback).
+async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, found: &session::Model) -> AppResult<bool> {
     let txn = db.begin().await?;
     if found.capacity.is_some() {
         let seat = session::Entity::update_many()
@@ -63,22 +80,15 @@ pub async fn add(db: &DatabaseConnection, attendee: &user::Model, event: &event:
             return Err(AppError::Conflict(format!("“{}” is full.", found.title)));
         }
     }
-    let already = agenda_item::Entity::find()
-        .filter(agenda_item::Column::UserId.eq(attendee.id))
-        .filter(agenda_item::Column::SessionId.eq(found.id))
-        .one(&txn)
-        .await?;
-    let newly_added = already.is_none();
-    if newly_added {
-        agenda_item::ActiveModel { user_id: Set(attendee.id), session_id: Set(found.id), created_at: Set(now()), ..Default::default() }.insert(&txn).await?;
-        txn.commit().await?;
-        note_local_change();
-    } else {
-        // Adding twice takes no second seat.
-        txn.rollback().await?;
+    let inserted = agenda_item::ActiveModel { user_id: Set(attendee.id), session_id: Set(found.id), created_at: Set(now()), ..Default::default() }.insert(&txn).await;
+    match inserted.map_err(AppError::from) {
+        Ok(_) => {
+            txn.commit().await?;
+            Ok(true)
+        }
+        Err(AppError::Conflict(_)) => Ok(false),
+        Err(other) => Err(other),
     }
-    let clashes = agenda_sessions(db, attendee.id).await?.into_iter().filter(|other| overlaps(&found, other) && other.status != SessionStatus::Cancelled.as_str()).collect();
-    Ok(Added { session: found, clashes, newly_added })
 }
 
 /// Removes a session from the agenda, giving back its seat.

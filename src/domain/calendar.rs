@@ -286,7 +286,7 @@ pub fn chat_events(event: &event::Model, occurrences: &[Occurrence], base_url: &
     }
     p.push(property("SUMMARY", escape_text(&format!("{}{}", event.title, event.hashtag.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()))));
     p.push(property("DESCRIPTION", escape_text(&format!("{}\n\n{url}", event.description))));
-    p.push(property("LOCATION", escape_text(event.online_url.as_deref().unwrap_or("Online"))));
+    p.push(property("LOCATION", escape_text(event.online_url.as_deref().unwrap_or(&url))));
     p.push(property("URL", url.clone()));
     p.push(property("SEQUENCE", event.revision.to_string()));
     p.push(property("STATUS", "CONFIRMED"));
@@ -303,7 +303,7 @@ pub fn chat_events(event: &event::Model, occurrences: &[Occurrence], base_url: &
         let topics = topics_text(occurrence);
         let text = if topics.is_empty() { url.clone() } else { format!("Topics:\n{topics}\n\n{url}") };
         p.push(property("DESCRIPTION", escape_text(&text)));
-        p.push(property("LOCATION", escape_text(event.online_url.as_deref().unwrap_or("Online"))));
+        p.push(property("LOCATION", escape_text(event.online_url.as_deref().unwrap_or(&url))));
         p.push(property("URL", url.clone()));
         p.push(property("SEQUENCE", (event.revision + occurrence.revision).to_string()));
         p.push(property("STATUS", "CONFIRMED"));

@@ -333,7 +333,6 @@ fn hcldr_event(today: NaiveDate) -> event::ActiveModel {
     model.recurrence_local_time = Set(Some("20:30".to_owned()));
     model.recurrence_minutes = Set(Some(60));
     model.host_name = Set(Some("Olivia Organizer".to_owned()));
-    model.online_url = Set(Some("/events/hcldr".to_owned()));
     model
 }
 

@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod calendars;
 mod api;
 mod operations;
 mod registrations;

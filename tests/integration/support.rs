@@ -194,3 +194,52 @@ pub async fn add_session(client: &Client, slug: &str, fields: &[(&str, &str)]) -
 pub fn db_session_id(title: &str, sessions: &[tribe::db::entities::session::Model]) -> i32 {
     sessions.iter().find(|s| s.title == title).map(|s| s.id).unwrap_or_else(|| panic!("no session {title}"))
 }
+
+/// A Python with `icalendar` and `recurring-ical-events`, installed once per
+/// checkout into target/ (PyPI), so that calendar files are read by a parser
+/// nobody here wrote.
+fn calendar_python() -> &'static std::path::Path {
+    static PYTHON: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(|| {
+        if let Ok(python) = std::env::var("TRIBE_TEST_PYTHON") {
+            return python.into();
+        }
+        let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv");
+        let python = venv.join("bin/python");
+        let ready = venv.join(".ready-icalendar-7.3.2");
+        if !ready.exists() {
+            let made = std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 is installed");
+            assert!(made.success(), "python3 -m venv failed (Debian: apt-get install python3-venv)");
+            let pip = std::process::Command::new(&python)
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "icalendar==7.3.2", "recurring-ical-events==3.8.2"])
+                .status()
+                .expect("pip runs");
+            assert!(pip.success(), "installing icalendar from PyPI failed");
+            std::fs::write(&ready, "").expect("marker");
+        }
+        python
+    })
+}
+
+/// What Python's icalendar makes of a calendar file, expanded between two dates.
+pub fn calendar_check(ics: &str, from: &str, to: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("calendar.ics");
+    std::fs::write(&file, ics).expect("write");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/calendar_check.py");
+    let output = std::process::Command::new(calendar_python()).arg(script).arg(&file).args([from, to]).output().expect("the checker runs");
+    assert!(output.status.success(), "icalendar could not read the file: {}\n{ics}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+/// RFC 5545's mechanical rules: CRLF everywhere, lines of at most 75 octets.
+pub fn assert_well_formed_ics(ics: &str) {
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+    for line in ics.split("\r\n").filter(|l| !l.is_empty()) {
+        assert!(!line.contains('\n') && !line.contains('\r'), "a bare line break: {line:?}");
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+    }
+    for required in ["PRODID:", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
+        assert!(ics.contains(required), "{required}");
+    }
+}

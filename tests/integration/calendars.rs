@@ -1,0 +1,267 @@
+use std::sync::Arc;
+
+use rocket::http::{ContentType, Header, Status};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use tribe::db::entities::{event, session, ticket_type};
+
+use crate::support::*;
+
+async fn event_row(app: &TestApp, slug: &str) -> event::Model {
+    event::Entity::find().filter(event::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap()
+}
+
+async fn session_by_title(app: &TestApp, title: &str) -> session::Model {
+    session::Entity::find().filter(session::Column::Title.eq(title)).one(app.db()).await.unwrap().unwrap()
+}
+
+fn fields<'a>(title: &'a str, start: &'a str, end: &'a str, room: &'a str, capacity: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("title", title), ("starts_at", start), ("ends_at", end), ("room", room), ("capacity", capacity), ("status", "published")]
+}
+
+/// A published conference across the March 2027 DST change with a free
+/// ticket, two rooms and four sessions (two overlapping, one workshop of 2).
+async fn conference(app: &TestApp) {
+    organizer_with_event(&app.client, "org@example.org", "cal", "conference").await;
+    post_form(&app.client, "/events/cal/manage/tickets", &[("name", "Admission"), ("price", "0")]).await;
+    add_room(&app.client, "cal", "Hall").await;
+    add_room(&app.client, "cal", "Lab").await;
+    let mut closing = fields("Monday closing", "2027-03-15T16:00", "2027-03-15T17:00", "Hall", "");
+    closing.push(("speakers", "Ada Lovelace"));
+    for f in [
+        fields("Saturday keynote", "2027-03-13T09:00", "2027-03-13T10:00", "Hall", ""),
+        fields("Overlapping talk", "2027-03-13T09:30", "2027-03-13T10:30", "Lab", ""),
+        closing,
+        fields("Small workshop", "2027-03-15T10:00", "2027-03-15T12:00", "Lab", "2"),
+    ] {
+        let (status, page) = add_session(&app.client, "cal", &f).await;
+        assert_eq!(status, Status::SeeOther, "{page}");
+    }
+    post_form(&app.client, "/events/cal/manage/publish", &[("published", "true")]).await;
+}
+
+/// A logged-in, registered attendee in a browser of their own.
+async fn registered_attendee(app: &TestApp, email: &str) -> rocket::local::asynchronous::Client {
+    let browser = app.another_instance().await;
+    sign_up(&browser, email, "Attendee", "a long password").await;
+    let ticket = ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event_row(app, "cal").await.id)).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(post_form(&browser, "/events/cal/register", &[("ticket_type_id", &ticket.id.to_string())]).await.status(), Status::SeeOther);
+    browser
+}
+
+async fn add_via_page(browser: &rocket::local::asynchronous::Client, id: i32) -> String {
+    let path = format!("/events/cal/sessions/{id}/agenda");
+    let response = post_form(browser, &path, &[("back", "/agenda")]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    browser.get("/agenda").dispatch().await.into_string().await.unwrap()
+}
+
+#[rocket::async_test]
+async fn a_registered_attendee_builds_an_agenda_with_buttons_and_sees_clashes() {
+    let app = TestApp::new().await;
+    conference(&app).await;
+    // Not registered: the button is not offered, and a forged post is refused with a reason.
+    let stranger = app.another_instance().await;
+    sign_up(&stranger, "stranger@example.org", "Stranger", "a long password").await;
+    let keynote = session_by_title(&app, "Saturday keynote").await;
+    let page = stranger.get(format!("/events/cal/sessions/{}", keynote.id)).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("Add to my agenda"));
+    post_form(&stranger, &format!("/events/cal/sessions/{}/agenda", keynote.id), &[]).await;
+    let page = stranger.get(format!("/events/cal/sessions/{}", keynote.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Register for Test Conference to build your agenda."));
+
+    let browser = registered_attendee(&app, "ana@example.org").await;
+    let schedule = browser.get("/events/cal/schedule").dispatch().await.into_string().await.unwrap();
+    assert_eq!(schedule.matches("☆ Add to my agenda").count(), 4, "a button on each card");
+    let agenda = add_via_page(&browser, keynote.id).await;
+    assert!(agenda.contains("is in your agenda.") && agenda.contains("Saturday keynote"));
+    let overlapping = session_by_title(&app, "Overlapping talk").await;
+    let agenda = add_via_page(&browser, overlapping.id).await;
+    assert!(agenda.contains("but it clashes with “Saturday keynote”"), "{agenda}");
+    assert!(agenda.contains("2 sessions overlap"));
+    assert!(agenda.contains("Clashes with “Overlapping talk”"));
+    let schedule = browser.get("/events/cal/schedule").dispatch().await.into_string().await.unwrap();
+    assert_eq!(schedule.matches("In my agenda · remove").count(), 2);
+
+    let remove = format!("/events/cal/sessions/{}/agenda/remove", overlapping.id);
+    let response = post_form(&browser, &remove, &[("back", "/agenda")]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let agenda = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
+    assert!(!agenda.contains("Overlapping talk") && !agenda.contains("sessions overlap"));
+}
+
+#[rocket::async_test]
+async fn a_workshop_seat_is_taken_when_added_and_refused_when_full_even_under_a_rush() {
+    let app = TestApp::new().await;
+    conference(&app).await;
+    let workshop = session_by_title(&app, "Small workshop").await;
+    let event_id = event_row(&app, "cal").await.id;
+    let ticket = ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event_id)).one(app.db()).await.unwrap().unwrap();
+    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let mut tokens = Vec::new();
+    for i in 0..20 {
+        let account = tribe::domain::accounts::insert_user(app.db(), &format!("w{i}@example.org"), "W", hash.clone(), false).await.unwrap();
+        let request = tribe::domain::registration::CheckedRequest { ticket: ticket.clone(), quantity: 1, role_id: None };
+        tribe::domain::registration::register_free(app.db(), &event_row(&app, "cal").await, &account, &request, None).await.unwrap();
+        tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "t").await.unwrap().1);
+    }
+    let client = Arc::new(app.another_instance().await);
+    let mut tasks = Vec::new();
+    for token in tokens.clone() {
+        let client = client.clone();
+        let path = format!("/api/me/agenda/{}", workshop.id);
+        tasks.push(tokio::spawn(async move { client.put(path).header(bearer(&token)).dispatch().await.status() }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap().code);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 2);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 18);
+    assert_eq!(session::Entity::find_by_id(workshop.id).one(app.db()).await.unwrap().unwrap().seats_taken, 2);
+
+    // Giving a seat back lets the next person in; adding twice takes no second seat.
+    let holder = statuses.iter().position(|s| *s == 201).unwrap();
+    assert_eq!(app.client.put(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[holder])).dispatch().await.status(), Status::Ok);
+    assert_eq!(app.client.delete(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[holder])).dispatch().await.status(), Status::NoContent);
+    let waiting = statuses.iter().position(|s| *s == 409).unwrap();
+    assert_eq!(app.client.put(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[waiting])).dispatch().await.status(), Status::Created);
+    assert_eq!(session::Entity::find_by_id(workshop.id).one(app.db()).await.unwrap().unwrap().seats_taken, 2);
+    let mine: Vec<Value> = app.client.get("/api/me/agenda").header(bearer(&tokens[waiting])).dispatch().await.into_json().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["title"], "Small workshop");
+    assert_eq!(mine[0]["time_zone"], "America/New_York");
+}
+
+#[rocket::async_test]
+async fn a_session_file_reads_right_in_icalendar_across_dst_and_follows_edits_and_cancellation() {
+    let app = TestApp::new().await;
+    conference(&app).await;
+    let keynote = session_by_title(&app, "Saturday keynote").await;
+    let closing = session_by_title(&app, "Monday closing").await;
+    let response = app.client.get(format!("/events/cal/sessions/{}.ics", closing.id)).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.content_type().unwrap().to_string(), "text/calendar; charset=utf-8");
+    assert!(response.headers().get_one("Content-Disposition").unwrap().contains("filename=\"monday-closing.ics\""));
+    let etag = response.headers().get_one("ETag").unwrap().to_owned();
+    let ics = response.into_string().await.unwrap();
+    assert_well_formed_ics(&ics);
+    let parsed = calendar_check(&ics, "2027-03-01", "2027-04-01");
+    assert_eq!(parsed["timezones"], json!(["America/New_York"]));
+    let vevent = &parsed["events"][0];
+    assert_eq!(vevent["dtstart"], "2027-03-15T20:00:00Z", "16:00 EDT, after the change");
+    assert_eq!(vevent["tzid"], "America/New_York");
+    assert_eq!(vevent["sequence"], 1);
+    assert_eq!(vevent["status"], "CONFIRMED");
+    assert!(vevent["location"].as_str().unwrap().starts_with("Hall"));
+    assert!(vevent["description"].as_str().unwrap().contains("With Ada Lovelace"));
+    let uid = vevent["uid"].as_str().unwrap().to_owned();
+    let keynote_ics = app.client.get(format!("/events/cal/sessions/{}.ics", keynote.id)).dispatch().await.into_string().await.unwrap();
+    assert_eq!(calendar_check(&keynote_ics, "2027-03-01", "2027-04-01")["events"][0]["dtstart"], "2027-03-13T14:00:00Z", "09:00 EST, before the change");
+    let again = app.client.get(format!("/events/cal/sessions/{}.ics", closing.id)).header(Header::new("If-None-Match", etag)).dispatch().await;
+    assert_eq!(again.status(), Status::NotModified);
+
+    // An edit keeps the UID and raises SEQUENCE; cancelling keeps it in files as CANCELLED.
+    let path = format!("/events/cal/manage/sessions/{}", closing.id);
+    let mut edit = fields("Monday closing, moved", "2027-03-15T17:00", "2027-03-15T18:00", "Hall", "");
+    post_form(&app.client, &path, &edit).await;
+    edit[5] = ("status", "cancelled");
+    post_form(&app.client, &path, &edit).await;
+    let ics = app.client.get(format!("/events/cal/sessions/{}.ics", closing.id)).dispatch().await.into_string().await.unwrap();
+    let vevent = calendar_check(&ics, "2027-03-01", "2027-04-01")["events"][0].clone();
+    assert_eq!(vevent["uid"], uid);
+    assert_eq!(vevent["sequence"], 3);
+    assert_eq!(vevent["status"], "CANCELLED");
+    assert_eq!(vevent["dtstart"], "2027-03-15T21:00:00Z");
+    let whole = app.client.get("/events/cal/schedule.ics").dispatch().await.into_string().await.unwrap();
+    assert_well_formed_ics(&whole);
+    let parsed = calendar_check(&whole, "2027-03-01", "2027-04-01");
+    let uids: Vec<&str> = parsed["events"].as_array().unwrap().iter().map(|e| e["uid"].as_str().unwrap()).collect();
+    assert_eq!(uids.len(), 4, "cancelled sessions stay in the event's file");
+    assert!(uids.contains(&uid.as_str()));
+}
+
+#[rocket::async_test]
+async fn a_weekly_chat_file_expands_to_the_right_dates_with_skips_moves_and_topics() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "host@example.org", "Host", "a long password").await;
+    let response = post_form(
+        &app.client,
+        "/events",
+        &[("title", "#hcldr"), ("slug", "chat"), ("kind", "online_chat"), ("time_zone", "America/New_York"), ("starts_at", "2027-03-02T20:30"), ("ends_at", "2027-04-06T21:30")],
+    )
+    .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let chat = event_row(&app, "chat").await;
+    let starts = tribe::domain::chats::rule_starts(&chat);
+    post_form(&app.client, "/events/chat/manage/occurrences", &[("scheduled_start", &starts[1].to_rfc3339()), ("status", "skipped")]).await;
+    post_form(&app.client, "/events/chat/manage/occurrences", &[("scheduled_start", &starts[3].to_rfc3339()), ("status", "moved"), ("starts_at", "2027-03-24T19:00")]).await;
+    post_form(&app.client, "/events/chat/manage/occurrences", &[("scheduled_start", &starts[2].to_rfc3339()), ("status", "scheduled"), ("topics", "Burnout; and rest\nMentors, and sponsors")]).await;
+    post_form(&app.client, "/events/chat/manage/publish", &[("published", "true")]).await;
+
+    let ics = app.client.get("/events/chat/schedule.ics").dispatch().await.into_string().await.unwrap();
+    assert_well_formed_ics(&ics);
+    let parsed = calendar_check(&ics, "2027-03-01", "2027-05-01");
+    let master = parsed["events"].as_array().unwrap().iter().find(|e| e["rrule"].is_string()).unwrap().clone();
+    assert!(master["rrule"].as_str().unwrap().contains("FREQ=WEEKLY") && master["rrule"].as_str().unwrap().contains("BYDAY=TU"));
+    assert_eq!(master["exdates"], json!(["2027-03-10T01:30:00Z"]));
+    let starts: Vec<&str> = parsed["occurrences"].as_array().unwrap().iter().map(|o| o["start"].as_str().unwrap()).collect();
+    assert_eq!(
+        starts,
+        ["2027-03-03T01:30:00Z", "2027-03-17T00:30:00Z", "2027-03-24T23:00:00Z", "2027-03-31T00:30:00Z", "2027-04-07T00:30:00Z"],
+        "20:30 Eastern on each side of the change, the skip gone, the move moved"
+    );
+    let with_topics = parsed["occurrences"].as_array().unwrap().iter().find(|o| o["start"] == "2027-03-17T00:30:00Z").unwrap();
+    assert!(with_topics["description"].as_str().unwrap().contains("T1: Burnout; and rest\nT2: Mentors, and sponsors"), "{with_topics}");
+}
+
+#[rocket::async_test]
+async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_replaced() {
+    let app = TestApp::new().await;
+    conference(&app).await;
+    let browser = registered_attendee(&app, "feed@example.org").await;
+    add_via_page(&browser, session_by_title(&app, "Saturday keynote").await.id).await;
+    add_via_page(&browser, session_by_title(&app, "Monday closing").await.id).await;
+    let page = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
+    let https = regex::Regex::new(r#"value="http://127\.0\.0\.1:8000(/feeds/[A-Za-z0-9_-]+\.ics)""#).unwrap().captures(&page).expect("a feed link")[1].to_owned();
+    assert!(page.contains("webcal://127.0.0.1:8000/feeds/"));
+
+    let calendar_app = app.another_instance().await;
+    let response = calendar_app.get(https.clone()).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.content_type().unwrap().to_string(), "text/calendar; charset=utf-8");
+    assert!(response.headers().get_one("Cache-Control").unwrap().starts_with("private"));
+    let ics = response.into_string().await.unwrap();
+    assert_well_formed_ics(&ics);
+    let parsed = calendar_check(&ics, "2027-03-01", "2027-04-01");
+    let titles: Vec<&str> = parsed["events"].as_array().unwrap().iter().map(|e| e["summary"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Saturday keynote", "Monday closing"]);
+
+    let response = post_form(&browser, "/agenda/feed/regenerate", &[]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(calendar_app.get(https).dispatch().await.status(), Status::NotFound);
+    assert_eq!(calendar_app.get("/feeds/not-a-token.ics").dispatch().await.status(), Status::NotFound);
+}
+
+#[rocket::async_test]
+async fn the_ical_crates_parser_reads_what_we_write() {
+    use ical::IcalParser;
+    let app = TestApp::new().await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    for path in ["/events/hitmc/schedule.ics", "/events/hcldr/schedule.ics"] {
+        let ics = app.client.get(path).dispatch().await.into_string().await.unwrap();
+        assert_well_formed_ics(&ics);
+        let calendars: Vec<_> = IcalParser::new(std::io::BufReader::new(ics.as_bytes())).collect();
+        assert_eq!(calendars.len(), 1);
+        let calendar = calendars.into_iter().next().unwrap().expect("parses");
+        assert!(!calendar.events.is_empty() && calendar.timezones.len() == 1);
+        for vevent in &calendar.events {
+            let names: Vec<&str> = vevent.properties.iter().map(|p| p.name.as_str()).collect();
+            for required in ["UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "DESCRIPTION", "LOCATION", "URL", "SEQUENCE", "STATUS"] {
+                assert!(names.contains(&required), "{path}: {required} missing");
+            }
+        }
+    }
+    let response = app.client.get("/events/hitmc/schedule.ics").header(ContentType::Any).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+}
