@@ -157,7 +157,12 @@ impl Config {
 
         let stripe = match (raw.stripe_secret_key.filter(|k| !k.is_empty()), raw.stripe_webhook_secret.filter(|k| !k.is_empty())) {
             (None, None) => None,
-            (Some(_), None) => return Err(ConfigError::new("TRIBE_STRIPE_WEBHOOK_SECRET", "required with TRIBE_STRIPE_SECRET_KEY (payments are confirmed by webhooks)")),
+            (Some(_), None) => {
+                return Err(ConfigError::new(
+                    "TRIBE_STRIPE_WEBHOOK_SECRET",
+                    "required with TRIBE_STRIPE_SECRET_KEY (payments are confirmed by webhooks)",
+                ))
+            }
             (None, Some(_)) => return Err(ConfigError::new("TRIBE_STRIPE_SECRET_KEY", "required with TRIBE_STRIPE_WEBHOOK_SECRET")),
             (Some(secret_key), Some(webhook_secret)) => {
                 let api_base = raw.stripe_api_base.unwrap_or_else(|| "https://api.stripe.com".to_owned());

@@ -104,9 +104,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .alter_table(Table::alter().table(EventsExtra::Table).add_column(integer(EventsExtra::SeatsTaken).default(0)).to_owned())
-            .await?;
+        manager.alter_table(Table::alter().table(EventsExtra::Table).add_column(integer(EventsExtra::SeatsTaken).default(0)).to_owned()).await?;
         manager
             .alter_table(Table::alter().table(EventsExtra::Table).add_column(timestamp_with_time_zone_null(EventsExtra::CancelUntil)).to_owned())
             .await?;
@@ -138,12 +136,25 @@ impl MigrationTrait for Migration {
                         TicketTypes::Id,
                         ForeignKeyAction::Restrict,
                     ))
-                    .foreign_key(&mut crate::fk(Registrations::Table, Registrations::RoleId, EventRoles::Table, EventRoles::Id, ForeignKeyAction::SetNull))
+                    .foreign_key(&mut crate::fk(
+                        Registrations::Table,
+                        Registrations::RoleId,
+                        EventRoles::Table,
+                        EventRoles::Id,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_registrations_event_user").table(Registrations::Table).col(Registrations::EventId).col(Registrations::UserId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_registrations_event_user")
+                    .table(Registrations::Table)
+                    .col(Registrations::EventId)
+                    .col(Registrations::UserId)
+                    .to_owned(),
+            )
             .await?;
         // One live registration per person and event, enforced by the database
         // itself (a partial unique index; SQLite and PostgreSQL both have them).

@@ -53,10 +53,18 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_agenda_items_user_session").table(AgendaItems::Table).col(AgendaItems::UserId).col(AgendaItems::SessionId).unique().to_owned(),
+                Index::create()
+                    .name("idx_agenda_items_user_session")
+                    .table(AgendaItems::Table)
+                    .col(AgendaItems::UserId)
+                    .col(AgendaItems::SessionId)
+                    .unique()
+                    .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("idx_agenda_items_session").table(AgendaItems::Table).col(AgendaItems::SessionId).to_owned()).await?;
+        manager
+            .create_index(Index::create().name("idx_agenda_items_session").table(AgendaItems::Table).col(AgendaItems::SessionId).to_owned())
+            .await?;
         manager
             .create_table(
                 Table::create()

@@ -27,7 +27,8 @@ fn overlaps(a: &session::Model, b: &session::Model) -> bool {
 }
 
 async fn agenda_sessions(db: &impl ConnectionTrait, user_id: i32) -> AppResult<Vec<session::Model>> {
-    let ids: Vec<i32> = agenda_item::Entity::find().filter(agenda_item::Column::UserId.eq(user_id)).all(db).await?.into_iter().map(|i| i.session_id).collect();
+    let ids: Vec<i32> =
+        agenda_item::Entity::find().filter(agenda_item::Column::UserId.eq(user_id)).all(db).await?.into_iter().map(|i| i.session_id).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -60,7 +61,11 @@ pub async fn add(db: &DatabaseConnection, attendee: &user::Model, event: &event:
     if newly_added {
         note_local_change();
     }
-    let clashes = agenda_sessions(db, attendee.id).await?.into_iter().filter(|other| overlaps(&found, other) && other.status != SessionStatus::Cancelled.as_str()).collect();
+    let clashes = agenda_sessions(db, attendee.id)
+        .await?
+        .into_iter()
+        .filter(|other| overlaps(&found, other) && other.status != SessionStatus::Cancelled.as_str())
+        .collect();
     Ok(Added { session: found, clashes, newly_added })
 }
 
@@ -80,7 +85,9 @@ async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, foun
             return Err(AppError::Conflict(format!("“{}” is full.", found.title)));
         }
     }
-    let inserted = agenda_item::ActiveModel { user_id: Set(attendee.id), session_id: Set(found.id), created_at: Set(now()), ..Default::default() }.insert(&txn).await;
+    let inserted = agenda_item::ActiveModel { user_id: Set(attendee.id), session_id: Set(found.id), created_at: Set(now()), ..Default::default() }
+        .insert(&txn)
+        .await;
     match inserted.map_err(AppError::from) {
         Ok(_) => {
             txn.commit().await?;
@@ -137,7 +144,8 @@ pub async fn entries(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Age
         }
     }
     entries.sort_by_key(|e| (e.session.session.starts_at, e.session.session.id));
-    let live: Vec<session::Model> = entries.iter().map(|e| e.session.session.clone()).filter(|s| s.status != SessionStatus::Cancelled.as_str()).collect();
+    let live: Vec<session::Model> =
+        entries.iter().map(|e| e.session.session.clone()).filter(|s| s.status != SessionStatus::Cancelled.as_str()).collect();
     for entry in &mut entries {
         if entry.session.session.status == SessionStatus::Cancelled.as_str() {
             continue;

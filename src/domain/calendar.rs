@@ -313,7 +313,12 @@ pub fn chat_events(event: &event::Model, occurrences: &[Occurrence], base_url: &
 }
 
 /// A personal feed or a chat's own file: sessions and chat series together.
-pub fn feed_calendar(name: &str, sessions: &[(&event::Model, &ScheduledSession)], chats: &[(&event::Model, Vec<Occurrence>)], base_url: &str) -> String {
+pub fn feed_calendar(
+    name: &str,
+    sessions: &[(&event::Model, &ScheduledSession)],
+    chats: &[(&event::Model, Vec<Occurrence>)],
+    base_url: &str,
+) -> String {
     let mut cal = calendar(name);
     let mut zones: BTreeSet<String> = BTreeSet::new();
     let (mut earliest, mut latest) = (None::<DateTime<Utc>>, None::<DateTime<Utc>>);
@@ -367,6 +372,98 @@ mod tests {
         let text = "a;b,c\\d\nnew line";
         assert_eq!(escape_text(text), "a\\;b\\,c\\\\d\\nnew line");
         assert_eq!(unescape_text(&escape_text(text)), text);
+    }
+
+    fn sample_event() -> event::Model {
+        let at = Utc.with_ymd_and_hms(2027, 3, 13, 14, 0, 0).unwrap();
+        event::Model {
+            id: 1,
+            slug: "prop".into(),
+            title: "Prop, test; event".into(),
+            description: String::new(),
+            kind: "conference".into(),
+            time_zone: "America/New_York".into(),
+            starts_at: at,
+            ends_at: at + Duration::days(2),
+            venue_name: Some("Hall \\ One".into()),
+            venue_address: None,
+            venue_map_url: None,
+            online_url: None,
+            hashtag: None,
+            capacity: None,
+            is_published: true,
+            recurrence_rule: None,
+            recurrence_local_time: None,
+            recurrence_minutes: None,
+            host_name: None,
+            revision: 1,
+            created_at: at,
+            updated_at: at,
+            seats_taken: 0,
+            cancel_until: None,
+        }
+    }
+
+    fn sample_session(title: &str, text: &str) -> ScheduledSession {
+        let at = Utc.with_ymd_and_hms(2027, 3, 13, 15, 0, 0).unwrap();
+        ScheduledSession {
+            session: crate::db::entities::session::Model {
+                id: 7,
+                event_id: 1,
+                guid: "6c4f1a52-8a85-4f4b-9d57-2d6b1a2d3e4f".into(),
+                title: title.into(),
+                r#abstract: text.into(),
+                track_id: None,
+                room_id: None,
+                starts_at: at,
+                ends_at: at + Duration::hours(1),
+                capacity: None,
+                status: "published".into(),
+                language: "en".into(),
+                tags: String::new(),
+                revision: 4,
+                created_at: at,
+                updated_at: at,
+                seats_taken: 0,
+            },
+            room: None,
+            track: None,
+            speakers: Vec::new(),
+        }
+    }
+
+    /// A property's value read back from the file: unfolded, split at the
+    /// first colon, unescaped. (The `ical` crate's own parser cannot serve
+    /// here: it drops a value's leading colons and the space after an
+    /// escaped semicolon. Python's icalendar reads the same strings in the
+    /// integration tests.)
+    fn parsed_property(ics: &str, name: &str) -> String {
+        let unfolded = ics.replace("\r\n ", "");
+        let raw = unfolded.split("\r\n").find_map(|l| l.strip_prefix(&format!("{name}:"))).unwrap_or_default();
+        unescape_text(raw)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Any Unicode title and description (emoji, combining marks, long
+        /// lines, `;,\` and newlines) survives generate → parse unchanged,
+        /// in lines of at most 75 octets.
+        #[test]
+        fn any_text_survives_a_round_trip(
+            title in "[\\PC;,\\\\\u{1F600}-\u{1F64F}\u{0300}-\u{036F}]{1,200}",
+            text in "(\\PC|[\n;,\\\\]){0,400}",
+        ) {
+            let event = sample_event();
+            let session = sample_session(&title, &text);
+            let ics = sessions_calendar("prop", &[(&event, &session)], "https://tribe.example");
+            for line in ics.split("\r\n").filter(|l| !l.is_empty()) {
+                proptest::prop_assert!(line.len() <= 75, "{} octets", line.len());
+            }
+            proptest::prop_assert_eq!(parsed_property(&ics, "SUMMARY"), title.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect::<String>());
+            let description = parsed_property(&ics, "DESCRIPTION");
+            let expected: String = text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect();
+            proptest::prop_assert!(description.contains(expected.trim()), "{:?} not in {:?}", expected, description);
+        }
     }
 
     #[test]

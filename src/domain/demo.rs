@@ -13,8 +13,8 @@ use sea_orm::{
 };
 
 use crate::db::entities::{
-    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, registration_change, room, session, session_speaker, ticket_type, track,
-    user,
+    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, registration_change, room, session, session_speaker,
+    ticket_type, track, user,
 };
 use crate::domain::events::{local_to_utc, EventKind, TeamRole};
 use crate::domain::{accounts, now, passwords};
@@ -196,7 +196,8 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     }
     if let Some(meetup) = create_event_if_missing(&txn, &mut report, meetup_event(today), &organizer, &staff).await? {
         let roles = seed_roles(&txn, &meetup).await?;
-        let going: Vec<(&user::Model, Option<i32>)> = attendees.iter().enumerate().filter(|(i, _)| i % 6 == 0).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).take(30).collect();
+        let going: Vec<(&user::Model, Option<i32>)> =
+            attendees.iter().enumerate().filter(|(i, _)| i % 6 == 0).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).take(30).collect();
         register_all(&txn, &meetup, Some(40), &going).await?;
     }
     txn.commit().await?;
@@ -422,7 +423,12 @@ async fn free_ticket(txn: &impl ConnectionTrait, event: &event::Model, capacity:
 }
 
 /// Registers demo attendees for the event's free ticket, counting their seats.
-async fn register_all(txn: &impl ConnectionTrait, event: &event::Model, capacity: Option<i32>, attendees: &[(&user::Model, Option<i32>)]) -> AppResult<()> {
+async fn register_all(
+    txn: &impl ConnectionTrait,
+    event: &event::Model,
+    capacity: Option<i32>,
+    attendees: &[(&user::Model, Option<i32>)],
+) -> AppResult<()> {
     let ticket = free_ticket(txn, event, capacity).await?;
     let at = now();
     for (attendee, role_id) in attendees {
@@ -638,7 +644,8 @@ const CHAT_TOPICS: &[[&str; 4]] = &[
 async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &[user::Model], today: NaiveDate) -> AppResult<()> {
     let zone = chrono_tz::America::New_York;
     let roles = seed_roles(txn, hcldr).await?;
-    let going: Vec<(&user::Model, Option<i32>)> = attendees.iter().enumerate().filter(|(i, _)| i % 5 != 4).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).collect();
+    let going: Vec<(&user::Model, Option<i32>)> =
+        attendees.iter().enumerate().filter(|(i, _)| i % 5 != 4).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).collect();
     register_all(txn, hcldr, None, &going).await?;
     // Two past chats and the next four carry topics; the fifth upcoming week
     // is skipped (a holiday) and the sixth moved an hour earlier.

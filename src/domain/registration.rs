@@ -63,7 +63,14 @@ pub fn already_registered() -> AppError {
     AppError::Conflict("You are already registered for this event.".into())
 }
 
-async fn record_change(db: &impl ConnectionTrait, registration_id: i32, from: Option<&str>, to: &str, actor: Option<i32>, reason: &str) -> AppResult<()> {
+async fn record_change(
+    db: &impl ConnectionTrait,
+    registration_id: i32,
+    from: Option<&str>,
+    to: &str,
+    actor: Option<i32>,
+    reason: &str,
+) -> AppResult<()> {
     registration_change::ActiveModel {
         registration_id: Set(registration_id),
         from_status: Set(from.map(str::to_owned)),
@@ -85,7 +92,11 @@ async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, even
     let taken = ticket_type::Entity::update_many()
         .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).add(quantity))
         .filter(ticket_type::Column::Id.eq(ticket.id))
-        .filter(Expr::col(ticket_type::Column::Capacity).is_null().or(Expr::col(ticket_type::Column::Taken).add(quantity).lte(Expr::col(ticket_type::Column::Capacity))))
+        .filter(
+            Expr::col(ticket_type::Column::Capacity)
+                .is_null()
+                .or(Expr::col(ticket_type::Column::Taken).add(quantity).lte(Expr::col(ticket_type::Column::Capacity))),
+        )
         .exec(txn)
         .await?;
     if taken.rows_affected == 0 {
@@ -94,7 +105,11 @@ async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, even
     let event_taken = event::Entity::update_many()
         .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).add(quantity))
         .filter(event::Column::Id.eq(event.id))
-        .filter(Expr::col(event::Column::Capacity).is_null().or(Expr::col(event::Column::SeatsTaken).add(quantity).lte(Expr::col(event::Column::Capacity))))
+        .filter(
+            Expr::col(event::Column::Capacity)
+                .is_null()
+                .or(Expr::col(event::Column::SeatsTaken).add(quantity).lte(Expr::col(event::Column::Capacity))),
+        )
         .exec(txn)
         .await?;
     if event_taken.rows_affected == 0 {
@@ -125,17 +140,24 @@ pub struct CheckedRequest {
     pub role_id: Option<i32>,
 }
 
-pub async fn check_request(db: &DatabaseConnection, event: &event::Model, form: &RegistrationForm, payments_configured: bool) -> AppResult<CheckedRequest> {
-    let ticket_id = form.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose a ticket.")]))?;
+pub async fn check_request(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    form: &RegistrationForm,
+    payments_configured: bool,
+) -> AppResult<CheckedRequest> {
+    let ticket_id =
+        form.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose a ticket.")]))?;
     let ticket = tickets::find(db, event.id, ticket_id)
         .await
         .map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose one of this event's tickets.")]))?;
-    let quantity = match form.quantity.trim() {
-        "" => 1,
-        text => text.parse::<i32>().ok().filter(|q| (1..=ticket.max_per_person).contains(q)).ok_or_else(|| {
-            AppError::Validation(vec![FieldError::new("quantity", format!("Choose from 1 to {} seats.", ticket.max_per_person))])
-        })?,
-    };
+    let quantity =
+        match form.quantity.trim() {
+            "" => 1,
+            text => text.parse::<i32>().ok().filter(|q| (1..=ticket.max_per_person).contains(q)).ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new("quantity", format!("Choose from 1 to {} seats.", ticket.max_per_person))])
+            })?,
+        };
     match tickets::availability(&ticket, now(), payments_configured) {
         Availability::OnSale => {}
         Availability::SoldOut => return Err(sold_out(&ticket.name)),
@@ -153,7 +175,13 @@ pub async fn check_request(db: &DatabaseConnection, event: &event::Model, form: 
 }
 
 /// Registers for a free ticket: confirmed at once, or refused with 409.
-pub async fn register_free(db: &DatabaseConnection, event: &event::Model, attendee: &user::Model, request: &CheckedRequest, actor: Option<i32>) -> AppResult<registration::Model> {
+pub async fn register_free(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+    actor: Option<i32>,
+) -> AppResult<registration::Model> {
     if request.ticket.price_minor != 0 {
         return Err(AppError::BadRequest("this ticket is paid; it goes through checkout".into()));
     }
@@ -214,7 +242,13 @@ pub fn attendee_cancel_deadline(event: &event::Model) -> DateTime<Utc> {
 
 /// Cancels a live registration and gives its seats back. Cancelling twice
 /// changes nothing the second time (and releases nothing twice).
-pub async fn cancel(db: &DatabaseConnection, event: &event::Model, found: &registration::Model, by: CancelledBy, reason: &str) -> AppResult<registration::Model> {
+pub async fn cancel(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    found: &registration::Model,
+    by: CancelledBy,
+    reason: &str,
+) -> AppResult<registration::Model> {
     if let CancelledBy::Attendee(user_id) = by {
         if user_id != found.user_id {
             return Err(AppError::NotFound);

@@ -51,7 +51,9 @@ impl Availability {
             Availability::NotYet => "Not on sale yet",
             Availability::Ended => "Sales have ended",
             Availability::SoldOut => "Sold out",
-            Availability::PaymentsUnavailable => "Paid tickets cannot be sold: this server has no payment provider configured (TRIBE_STRIPE_SECRET_KEY)",
+            Availability::PaymentsUnavailable => {
+                "Paid tickets cannot be sold: this server has no payment provider configured (TRIBE_STRIPE_SECRET_KEY)"
+            }
         }
     }
 }
@@ -84,7 +86,11 @@ pub fn format_price(minor: i64, currency: &str) -> String {
         _ => "",
     };
     let amount = format!("{}.{:02}", minor / 100, minor % 100);
-    if symbol.is_empty() { format!("{amount} {currency}") } else { format!("{symbol}{amount}") }
+    if symbol.is_empty() {
+        format!("{amount} {currency}")
+    } else {
+        format!("{symbol}{amount}")
+    }
 }
 
 /// Major units as typed ("25", "25.5", "25.00") to minor units.
@@ -130,7 +136,8 @@ pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &Ticket
             String::new()
         }
     };
-    let capacity = input::parse_optional_count(&form.capacity, 1_000_000).map_err(|m| errors.push(FieldError::new("ticket_capacity", m))).ok().flatten();
+    let capacity =
+        input::parse_optional_count(&form.capacity, 1_000_000).map_err(|m| errors.push(FieldError::new("ticket_capacity", m))).ok().flatten();
     let optional_time = |text: &str| if text.trim().is_empty() { Ok(None) } else { input::parse_time(zone, text).map(Some) };
     let sales_start = optional_time(&form.sales_start).map_err(|m| errors.push(FieldError::new("sales_start", m))).ok().flatten();
     let sales_end = optional_time(&form.sales_end).map_err(|m| errors.push(FieldError::new("sales_end", m))).ok().flatten();
@@ -139,7 +146,8 @@ pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &Ticket
             errors.push(FieldError::new("sales_end", "Sales must end after they start."));
         }
     }
-    let max_per_person = input::parse_optional_count(&form.max_per_person, 100).map_err(|m| errors.push(FieldError::new("max_per_person", m))).ok().flatten();
+    let max_per_person =
+        input::parse_optional_count(&form.max_per_person, 100).map_err(|m| errors.push(FieldError::new("max_per_person", m))).ok().flatten();
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }

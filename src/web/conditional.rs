@@ -58,7 +58,11 @@ struct SharedBody(Arc<Rendered>, bool);
 
 impl AsRef<[u8]> for SharedBody {
     fn as_ref(&self) -> &[u8] {
-        if self.1 { &self.0.gzipped } else { self.0.body.as_bytes() }
+        if self.1 {
+            &self.0.gzipped
+        } else {
+            self.0.body.as_bytes()
+        }
     }
 }
 

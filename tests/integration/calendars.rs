@@ -44,7 +44,8 @@ async fn conference(app: &TestApp) {
 async fn registered_attendee(app: &TestApp, email: &str) -> rocket::local::asynchronous::Client {
     let browser = app.another_instance().await;
     sign_up(&browser, email, "Attendee", "a long password").await;
-    let ticket = ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event_row(app, "cal").await.id)).one(app.db()).await.unwrap().unwrap();
+    let ticket =
+        ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event_row(app, "cal").await.id)).one(app.db()).await.unwrap().unwrap();
     assert_eq!(post_form(&browser, "/events/cal/register", &[("ticket_type_id", &ticket.id.to_string())]).await.status(), Status::SeeOther);
     browser
 }
@@ -123,7 +124,10 @@ async fn a_workshop_seat_is_taken_when_added_and_refused_when_full_even_under_a_
     // Giving a seat back lets the next person in; adding twice takes no second seat.
     let holder = statuses.iter().position(|s| *s == 201).unwrap();
     assert_eq!(app.client.put(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[holder])).dispatch().await.status(), Status::Ok);
-    assert_eq!(app.client.delete(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[holder])).dispatch().await.status(), Status::NoContent);
+    assert_eq!(
+        app.client.delete(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[holder])).dispatch().await.status(),
+        Status::NoContent
+    );
     let waiting = statuses.iter().position(|s| *s == 409).unwrap();
     assert_eq!(app.client.put(format!("/api/me/agenda/{}", workshop.id)).header(bearer(&tokens[waiting])).dispatch().await.status(), Status::Created);
     assert_eq!(session::Entity::find_by_id(workshop.id).one(app.db()).await.unwrap().unwrap().seats_taken, 2);
@@ -157,7 +161,11 @@ async fn a_session_file_reads_right_in_icalendar_across_dst_and_follows_edits_an
     assert!(vevent["description"].as_str().unwrap().contains("With Ada Lovelace"));
     let uid = vevent["uid"].as_str().unwrap().to_owned();
     let keynote_ics = app.client.get(format!("/events/cal/sessions/{}.ics", keynote.id)).dispatch().await.into_string().await.unwrap();
-    assert_eq!(calendar_check(&keynote_ics, "2027-03-01", "2027-04-01")["events"][0]["dtstart"], "2027-03-13T14:00:00Z", "09:00 EST, before the change");
+    assert_eq!(
+        calendar_check(&keynote_ics, "2027-03-01", "2027-04-01")["events"][0]["dtstart"],
+        "2027-03-13T14:00:00Z",
+        "09:00 EST, before the change"
+    );
     let again = app.client.get(format!("/events/cal/sessions/{}.ics", closing.id)).header(Header::new("If-None-Match", etag)).dispatch().await;
     assert_eq!(again.status(), Status::NotModified);
 
@@ -188,15 +196,32 @@ async fn a_weekly_chat_file_expands_to_the_right_dates_with_skips_moves_and_topi
     let response = post_form(
         &app.client,
         "/events",
-        &[("title", "#hcldr"), ("slug", "chat"), ("kind", "online_chat"), ("time_zone", "America/New_York"), ("starts_at", "2027-03-02T20:30"), ("ends_at", "2027-04-06T21:30")],
+        &[
+            ("title", "#hcldr"),
+            ("slug", "chat"),
+            ("kind", "online_chat"),
+            ("time_zone", "America/New_York"),
+            ("starts_at", "2027-03-02T20:30"),
+            ("ends_at", "2027-04-06T21:30"),
+        ],
     )
     .await;
     assert_eq!(response.status(), Status::SeeOther);
     let chat = event_row(&app, "chat").await;
     let starts = tribe::domain::chats::rule_starts(&chat);
     post_form(&app.client, "/events/chat/manage/occurrences", &[("scheduled_start", &starts[1].to_rfc3339()), ("status", "skipped")]).await;
-    post_form(&app.client, "/events/chat/manage/occurrences", &[("scheduled_start", &starts[3].to_rfc3339()), ("status", "moved"), ("starts_at", "2027-03-24T19:00")]).await;
-    post_form(&app.client, "/events/chat/manage/occurrences", &[("scheduled_start", &starts[2].to_rfc3339()), ("status", "scheduled"), ("topics", "Burnout; and rest\nMentors, and sponsors")]).await;
+    post_form(
+        &app.client,
+        "/events/chat/manage/occurrences",
+        &[("scheduled_start", &starts[3].to_rfc3339()), ("status", "moved"), ("starts_at", "2027-03-24T19:00")],
+    )
+    .await;
+    post_form(
+        &app.client,
+        "/events/chat/manage/occurrences",
+        &[("scheduled_start", &starts[2].to_rfc3339()), ("status", "scheduled"), ("topics", "Burnout; and rest\nMentors, and sponsors")],
+    )
+    .await;
     post_form(&app.client, "/events/chat/manage/publish", &[("published", "true")]).await;
 
     let ics = app.client.get("/events/chat/schedule.ics").dispatch().await.into_string().await.unwrap();
@@ -223,7 +248,9 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
     add_via_page(&browser, session_by_title(&app, "Saturday keynote").await.id).await;
     add_via_page(&browser, session_by_title(&app, "Monday closing").await.id).await;
     let page = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
-    let https = regex::Regex::new(r#"value="http://127\.0\.0\.1:8000(/feeds/[A-Za-z0-9_-]+\.ics)""#).unwrap().captures(&page).expect("a feed link")[1].to_owned();
+    let https = regex::Regex::new(r#"value="http://127\.0\.0\.1:8000(/feeds/[A-Za-z0-9_-]+\.ics)""#).unwrap().captures(&page).expect("a feed link")
+        [1]
+    .to_owned();
     assert!(page.contains("webcal://127.0.0.1:8000/feeds/"));
 
     let calendar_app = app.another_instance().await;
@@ -264,4 +291,89 @@ async fn the_ical_crates_parser_reads_what_we_write() {
     }
     let response = app.client.get("/events/hitmc/schedule.ics").header(ContentType::Any).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
+}
+
+/// Property-based: generated Unicode titles and descriptions (emoji,
+/// combining marks, long lines, `;,\:` and newlines) go through a calendar
+/// file and come back from Python's icalendar exactly as they went in.
+#[rocket::async_test]
+async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
+    use chrono::{Duration, TimeZone, Utc};
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = ("[\\PC;,\\\\:\u{1F600}-\u{1F64F}\u{0300}-\u{036F}]{1,150}", "(\\PC|[\n;,\\\\:]){0,400}");
+    let mut cases: Vec<(String, String)> = (0..80).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect();
+    cases.push((":colon first; then, commas \\ and a backslash".into(), ":\n\nblank lines\n\n".into()));
+    cases.push(("e\u{301}\u{301}\u{301} combining ".repeat(20), "🙂".repeat(100)));
+    let at = Utc.with_ymd_and_hms(2027, 3, 13, 15, 0, 0).unwrap();
+    let event = event::Model {
+        id: 1,
+        slug: "prop".into(),
+        title: "Prop".into(),
+        description: String::new(),
+        kind: "conference".into(),
+        time_zone: "America/New_York".into(),
+        starts_at: at,
+        ends_at: at + Duration::days(1),
+        venue_name: None,
+        venue_address: None,
+        venue_map_url: None,
+        online_url: None,
+        hashtag: None,
+        capacity: None,
+        is_published: true,
+        recurrence_rule: None,
+        recurrence_local_time: None,
+        recurrence_minutes: None,
+        host_name: None,
+        revision: 1,
+        created_at: at,
+        updated_at: at,
+        seats_taken: 0,
+        cancel_until: None,
+    };
+    let sessions: Vec<tribe::domain::schedule::ScheduledSession> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (title, text))| tribe::domain::schedule::ScheduledSession {
+            session: session::Model {
+                id: i as i32 + 1,
+                event_id: 1,
+                guid: format!("case-{i}"),
+                title: title.clone(),
+                r#abstract: text.clone(),
+                track_id: None,
+                room_id: None,
+                starts_at: at + Duration::hours(i as i64),
+                ends_at: at + Duration::hours(i as i64 + 1),
+                capacity: None,
+                status: "published".into(),
+                language: "en".into(),
+                tags: String::new(),
+                revision: 1,
+                created_at: at,
+                updated_at: at,
+                seats_taken: 0,
+            },
+            room: None,
+            track: None,
+            speakers: Vec::new(),
+        })
+        .collect();
+    let pairs: Vec<(&event::Model, &tribe::domain::schedule::ScheduledSession)> = sessions.iter().map(|s| (&event, s)).collect();
+    let ics = tribe::domain::calendar::sessions_calendar("prop", &pairs, "https://tribe.example");
+    assert_well_formed_ics(&ics);
+    let parsed = calendar_check(&ics, "2027-03-01", "2027-04-01");
+    let events = parsed["events"].as_array().unwrap();
+    assert_eq!(events.len(), cases.len());
+    // TEXT cannot carry bare CR or other control characters; Tribe writes CR as a newline and drops the rest.
+    let shown = |text: &str| -> String {
+        text.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+    };
+    for (i, (title, text)) in cases.iter().enumerate() {
+        let found = events.iter().find(|e| e["uid"].as_str().unwrap().contains(&format!("-case-{i}@"))).expect("each case is there");
+        assert_eq!(found["summary"].as_str().unwrap(), shown(title), "case {i}");
+        let description = found["description"].as_str().unwrap();
+        assert!(description.starts_with(shown(text).trim()), "case {i}: {:?} vs {:?}", shown(text), description);
+    }
 }

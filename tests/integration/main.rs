@@ -5,8 +5,8 @@
 mod support;
 
 mod accounts;
-mod calendars;
 mod api;
+mod calendars;
 mod operations;
 mod registrations;
 mod schedules;

@@ -27,7 +27,9 @@ async fn attendees_with_tokens(app: &TestApp, count: usize) -> Vec<String> {
     let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
     let mut tokens = Vec::with_capacity(count);
     for i in 0..count {
-        let account = tribe::domain::accounts::insert_user(app.db(), &format!("buyer{i}@example.org"), &format!("Buyer {i}"), hash.clone(), false).await.unwrap();
+        let account = tribe::domain::accounts::insert_user(app.db(), &format!("buyer{i}@example.org"), &format!("Buyer {i}"), hash.clone(), false)
+            .await
+            .unwrap();
         tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "test").await.unwrap().1);
     }
     tokens
@@ -93,7 +95,8 @@ async fn a_person_registers_from_the_event_page_and_sees_it_everywhere() {
     let attendee = app.another_instance().await;
     sign_up(&attendee, "ana@example.org", "Ana", "a long password").await;
     let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
-    let ticket_id = regex::Regex::new(r#"<option value="(\d+)">General admission"#).unwrap().captures(&page).expect("the ticket is offered")[1].to_owned();
+    let ticket_id =
+        regex::Regex::new(r#"<option value="(\d+)">General admission"#).unwrap().captures(&page).expect("the ticket is offered")[1].to_owned();
     let response = post_form(&attendee, "/events/page-reg/register", &[("ticket_type_id", &ticket_id)]).await;
     assert_eq!(response.status(), Status::SeeOther);
     let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
@@ -200,7 +203,16 @@ async fn the_event_wide_capacity_holds_across_ticket_types() {
     let mut statuses = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let body = json!({"ticket_type_id": tickets[i % 2]["id"]}).to_string();
-        statuses.push(app.client.post("/api/events/small-room/registrations").header(bearer(token)).header(ContentType::JSON).body(body).dispatch().await.status());
+        statuses.push(
+            app.client
+                .post("/api/events/small-room/registrations")
+                .header(bearer(token))
+                .header(ContentType::JSON)
+                .body(body)
+                .dispatch()
+                .await
+                .status(),
+        );
     }
     assert_eq!(statuses, [Status::Created, Status::Created, Status::Conflict]);
 }

@@ -42,7 +42,14 @@ async fn the_event_form_explains_bad_slugs_zones_and_dates_and_keeps_the_input()
     let response = post_form(
         &app.client,
         "/events",
-        &[("title", "My <b>Event</b>"), ("slug", "Bad Slug!"), ("kind", "conference"), ("time_zone", "Mars/Olympus"), ("starts_at", "2027-03-15T09:00"), ("ends_at", "2027-03-13T09:00")],
+        &[
+            ("title", "My <b>Event</b>"),
+            ("slug", "Bad Slug!"),
+            ("kind", "conference"),
+            ("time_zone", "Mars/Olympus"),
+            ("starts_at", "2027-03-15T09:00"),
+            ("ends_at", "2027-03-13T09:00"),
+        ],
     )
     .await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
@@ -55,7 +62,14 @@ async fn the_event_form_explains_bad_slugs_zones_and_dates_and_keeps_the_input()
     let response = post_form(
         &app.client,
         "/events",
-        &[("title", "Mine"), ("slug", "taken"), ("kind", "meetup"), ("time_zone", "UTC"), ("starts_at", "2027-03-13T09:00"), ("ends_at", "2027-03-13T18:00")],
+        &[
+            ("title", "Mine"),
+            ("slug", "taken"),
+            ("kind", "meetup"),
+            ("time_zone", "UTC"),
+            ("starts_at", "2027-03-13T09:00"),
+            ("ends_at", "2027-03-13T18:00"),
+        ],
     )
     .await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
@@ -122,27 +136,37 @@ async fn a_room_or_a_speaker_in_two_places_at_once_is_refused_naming_the_other_s
     sign_up(&app.another_instance().await, "speaker@example.org", "Sam Speaker", "a long password").await;
     add_room(&app.client, "clashes", "Salon A").await;
     add_room(&app.client, "clashes", "Salon B").await;
-    let (status, _) = add_session(&app.client, "clashes", &session_fields("Opening", "2027-03-13T10:00", "2027-03-13T11:00", "Salon A", "speaker@example.org\nDr. Free Text")).await;
+    let (status, _) = add_session(
+        &app.client,
+        "clashes",
+        &session_fields("Opening", "2027-03-13T10:00", "2027-03-13T11:00", "Salon A", "speaker@example.org\nDr. Free Text"),
+    )
+    .await;
     assert_eq!(status, Status::SeeOther);
 
     let (status, page) = add_session(&app.client, "clashes", &session_fields("Overlap", "2027-03-13T10:30", "2027-03-13T11:30", "Salon A", "")).await;
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("Salon A is already booked for “Opening”"), "{page}");
 
-    let (status, page) = add_session(&app.client, "clashes", &session_fields("Elsewhere", "2027-03-13T10:45", "2027-03-13T11:15", "Salon B", "Speaker@Example.org")).await;
+    let (status, page) =
+        add_session(&app.client, "clashes", &session_fields("Elsewhere", "2027-03-13T10:45", "2027-03-13T11:15", "Salon B", "Speaker@Example.org"))
+            .await;
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("Sam Speaker is already speaking in “Opening”"), "{page}");
-    let (status, page) = add_session(&app.client, "clashes", &session_fields("Elsewhere", "2027-03-13T10:45", "2027-03-13T11:15", "Salon B", "dr. free text")).await;
+    let (status, page) =
+        add_session(&app.client, "clashes", &session_fields("Elsewhere", "2027-03-13T10:45", "2027-03-13T11:15", "Salon B", "dr. free text")).await;
     assert_eq!(status, Status::UnprocessableEntity);
     assert!(page.contains("is already speaking in “Opening”"));
 
     // Back to back is fine; so is a clash with a cancelled session.
-    let (status, _) = add_session(&app.client, "clashes", &session_fields("Next", "2027-03-13T11:00", "2027-03-13T12:00", "Salon A", "speaker@example.org")).await;
+    let (status, _) =
+        add_session(&app.client, "clashes", &session_fields("Next", "2027-03-13T11:00", "2027-03-13T12:00", "Salon A", "speaker@example.org")).await;
     assert_eq!(status, Status::SeeOther);
     let mut cancelled = session_fields("Cancelled one", "2027-03-13T13:00", "2027-03-13T14:00", "Salon B", "");
     cancelled[5] = ("status", "cancelled");
     add_session(&app.client, "clashes", &cancelled).await;
-    let (status, _) = add_session(&app.client, "clashes", &session_fields("Replacement", "2027-03-13T13:00", "2027-03-13T14:00", "Salon B", "")).await;
+    let (status, _) =
+        add_session(&app.client, "clashes", &session_fields("Replacement", "2027-03-13T13:00", "2027-03-13T14:00", "Salon B", "")).await;
     assert_eq!(status, Status::SeeOther);
 }
 
@@ -224,7 +248,8 @@ async fn hostile_titles_survive_the_exports_escaped_and_valid() {
     organizer_with_event(&app.client, "org@example.org", "hostile", "conference").await;
     post_form(&app.client, "/events/hostile/manage/publish", &[("published", "true")]).await;
     let title = "<script>alert(1)</script> & \"quotes\" ' \u{1F600} — Ünïcödé";
-    let (status, _) = add_session(&app.client, "hostile", &session_fields(title, "2027-03-13T10:00", "2027-03-13T11:00", "", "<b>Evil</b> & Co")).await;
+    let (status, _) =
+        add_session(&app.client, "hostile", &session_fields(title, "2027-03-13T10:00", "2027-03-13T11:00", "", "<b>Evil</b> & Co")).await;
     assert_eq!(status, Status::SeeOther);
     let xml = app.client.get("/events/hostile/schedule.xml").dispatch().await.into_string().await.unwrap();
     validate_xml_export(&xml);
@@ -260,7 +285,13 @@ async fn a_frab_export_imported_into_a_new_event_exports_the_same_schedule() {
             for (room, events) in day["rooms"].as_object().unwrap() {
                 for e in events.as_array().unwrap() {
                     let persons = e["persons"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
-                    all.push((e["guid"].as_str().unwrap().to_owned(), e["title"].as_str().unwrap().to_owned(), room.clone(), e["date"].as_str().unwrap().to_owned(), persons));
+                    all.push((
+                        e["guid"].as_str().unwrap().to_owned(),
+                        e["title"].as_str().unwrap().to_owned(),
+                        room.clone(),
+                        e["date"].as_str().unwrap().to_owned(),
+                        persons,
+                    ));
                 }
             }
         }
@@ -388,7 +419,13 @@ async fn a_malformed_file_is_refused_with_its_line_and_nothing_is_half_imported(
     assert_eq!(response.status(), Status::UnprocessableEntity);
     assert!(response.into_string().await.unwrap().contains("line "));
     let forged = body.replace(&token, "forged");
-    let response = app.client.post("/events/strict/manage/import").header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary))).body(forged).dispatch().await;
+    let response = app
+        .client
+        .post("/events/strict/manage/import")
+        .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
+        .body(forged)
+        .dispatch()
+        .await;
     assert_eq!(response.status(), Status::Forbidden);
 }
 
@@ -401,7 +438,13 @@ async fn the_upload_form_imports_a_file_and_reports_it() {
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.xml\"\r\nContent-Type: application/xml\r\n\r\n{LIBERAL_FRAB}\r\n--{boundary}--\r\n"
     );
-    let response = app.client.post("/events/upload/manage/import").header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary))).body(body).dispatch().await;
+    let response = app
+        .client
+        .post("/events/upload/manage/import")
+        .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
+        .body(body)
+        .dispatch()
+        .await;
     assert_eq!(response.status(), Status::Ok);
     let page = response.into_string().await.unwrap();
     assert!(page.contains("Imported: 3 new"), "{page}");
@@ -427,7 +470,14 @@ async fn times_are_right_on_both_sides_of_a_daylight_saving_change() {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|d| d["rooms"].as_object().unwrap().values().flat_map(|r| r.as_array().unwrap().iter().map(|e| e["date"].as_str().unwrap().to_owned())).collect::<Vec<_>>())
+        .flat_map(|d| {
+            d["rooms"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|r| r.as_array().unwrap().iter().map(|e| e["date"].as_str().unwrap().to_owned()))
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert_eq!(dates, ["2027-03-13T10:00:00-05:00", "2027-03-15T10:00:00-04:00"]);
 
@@ -459,15 +509,22 @@ async fn a_weekly_chat_shows_its_next_occurrence_topics_and_skipped_weeks_at_the
     assert_eq!(chat.recurrence_rule.as_deref(), Some("FREQ=WEEKLY;BYDAY=TU"));
     let starts = tribe::domain::chats::rule_starts(&chat);
     let utc: Vec<String> = starts.iter().take(3).map(|s| s.to_rfc3339()).collect();
-    assert_eq!(utc, ["2027-03-03T01:30:00+00:00", "2027-03-10T01:30:00+00:00", "2027-03-17T00:30:00+00:00"], "20:30 Eastern before and after the change");
+    assert_eq!(
+        utc,
+        ["2027-03-03T01:30:00+00:00", "2027-03-10T01:30:00+00:00", "2027-03-17T00:30:00+00:00"],
+        "20:30 Eastern before and after the change"
+    );
     assert_eq!(starts.len(), 9);
 
     let week2 = starts[1].to_rfc3339();
-    let response = post_form(&app.client, "/events/weekly/manage/occurrences", &[("scheduled_start", &week2), ("status", "skipped"), ("topics", "")]).await;
+    let response =
+        post_form(&app.client, "/events/weekly/manage/occurrences", &[("scheduled_start", &week2), ("status", "skipped"), ("topics", "")]).await;
     assert_eq!(response.status(), Status::SeeOther);
     let week3 = starts[2].to_rfc3339();
     let topics = "Leading through change | How do you lead through change?\nBurnout\nMentors\nWins";
-    let response = post_form(&app.client, "/events/weekly/manage/occurrences", &[("scheduled_start", &week3), ("status", "scheduled"), ("topics", topics)]).await;
+    let response =
+        post_form(&app.client, "/events/weekly/manage/occurrences", &[("scheduled_start", &week3), ("status", "scheduled"), ("topics", topics)])
+            .await;
     assert_eq!(response.status(), Status::SeeOther);
 
     let occurrences = tribe::domain::chats::occurrences(app.db(), &event_row(&app, "weekly").await).await.unwrap();
@@ -570,9 +627,11 @@ async fn organizers_manage_sessions_through_the_api_and_others_cannot() {
     let body = serde_json::json!({"title": "API talk", "starts_at": "2027-03-13T10:00", "ends_at": "2027-03-13T11:00", "room": "Main", "speakers": ["Ada"], "tags": ["#AI", "ux"], "status": "published", "capacity": 30});
     let response = app.client.post("/api/events/api-event/sessions").header(ContentType::JSON).body(body.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::Unauthorized);
-    let response = app.client.post("/api/events/api-event/sessions").header(bearer(&nosy)).header(ContentType::JSON).body(body.to_string()).dispatch().await;
+    let response =
+        app.client.post("/api/events/api-event/sessions").header(bearer(&nosy)).header(ContentType::JSON).body(body.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::Forbidden);
-    let response = app.client.post("/api/events/api-event/sessions").header(bearer(&token)).header(ContentType::JSON).body(body.to_string()).dispatch().await;
+    let response =
+        app.client.post("/api/events/api-event/sessions").header(bearer(&token)).header(ContentType::JSON).body(body.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::Created);
     let created: Value = response.into_json().await.unwrap();
     assert_eq!(created["room"]["name"], "Main");
@@ -581,7 +640,8 @@ async fn organizers_manage_sessions_through_the_api_and_others_cannot() {
     let id = created["id"].as_i64().unwrap();
 
     let clash = serde_json::json!({"title": "Clash", "starts_at": "2027-03-13T10:30:00-05:00", "ends_at": "2027-03-13T11:30:00-05:00", "room": "Main", "status": "published"});
-    let response = app.client.post("/api/events/api-event/sessions").header(bearer(&token)).header(ContentType::JSON).body(clash.to_string()).dispatch().await;
+    let response =
+        app.client.post("/api/events/api-event/sessions").header(bearer(&token)).header(ContentType::JSON).body(clash.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let problem: Value = serde_json::from_str(&response.into_string().await.unwrap()).unwrap();
     assert_eq!(problem["errors"][0]["field"], "room");

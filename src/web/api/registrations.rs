@@ -60,7 +60,13 @@ pub async fn registration_json(state: &AppState, found: &registration_row::Model
 }
 
 #[post("/events/<_slug>/registrations", data = "<body>")]
-async fn register(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, body: ApiJson<RegistrationForm>, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
+async fn register(
+    _slug: &str,
+    visible: ApiVisibleEvent,
+    user: ApiUser,
+    body: ApiJson<RegistrationForm>,
+    state: &State<AppState>,
+) -> AppResult<Custom<Json<Value>>> {
     let request = registration::check_request(&state.db, &visible.event, &body.0, state.config.stripe.is_some()).await?;
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
     Ok(Custom(Status::Created, Json(registration_json(state, &created).await?)))

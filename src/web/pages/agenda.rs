@@ -32,7 +32,14 @@ fn back_to(form: &AgendaForm, fallback: String) -> Redirect {
 }
 
 #[post("/events/<_slug>/sessions/<id>/agenda", data = "<form>")]
-async fn add(_slug: &str, id: i32, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<AgendaForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn add(
+    _slug: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<AgendaForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
     match agenda::add(&state.db, &user.0, &visible.event, id).await {
         Ok(added) if added.clashes.is_empty() => Ok(Flash::success(back, format!("“{}” is in your agenda.", added.session.title))),
@@ -46,7 +53,14 @@ async fn add(_slug: &str, id: i32, visible: VisibleEvent, user: CurrentUser, for
 }
 
 #[post("/events/<_slug>/sessions/<id>/agenda/remove", data = "<form>")]
-async fn remove(_slug: &str, id: i32, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<AgendaForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn remove(
+    _slug: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<AgendaForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
     agenda::remove(&state.db, &user.0, id).await?;
     Ok(Flash::success(back, "Removed from your agenda."))

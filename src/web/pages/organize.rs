@@ -471,23 +471,44 @@ async fn save_occurrence(
 }
 
 #[post("/events/<_slug>/manage/tickets", data = "<form>")]
-async fn add_ticket_type(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TicketTypeForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn add_ticket_type(
+    _slug: &str,
+    organized: OrganizedEvent,
+    form: CsrfForm<TicketTypeForm>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let result = tickets::create(&state.db, &organized.event, &form.0).await;
     dashboard_action(&page, state, &organized.event, result, "The ticket type is added.").await
 }
 
 #[post("/events/<_slug>/manage/tickets/<id>/visibility", data = "<form>")]
-async fn set_ticket_visibility(_slug: &str, id: i32, organized: OrganizedEvent, form: CsrfForm<PublishForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn set_ticket_visibility(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    form: CsrfForm<PublishForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let visible = form.0.published == "true";
     tickets::set_visible(&state.db, &organized.event, id, visible).await?;
     Ok(Flash::success(Redirect::to(manage_url(&organized.event)), if visible { "The ticket is listed." } else { "The ticket is hidden." }))
 }
 
 #[post("/events/<_slug>/manage/tickets/<id>/delete", data = "<_form>")]
-async fn delete_ticket_type(_slug: &str, id: i32, organized: OrganizedEvent, _form: CsrfForm<CsrfOnly>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn delete_ticket_type(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let result = tickets::delete(&state.db, &organized.event, id).await;
     match result {
-        Err(AppError::Conflict(message)) => dashboard_with_errors(&page, state, &organized.event, None, &[FieldError::new("ticket_name", message)]).await,
+        Err(AppError::Conflict(message)) => {
+            dashboard_with_errors(&page, state, &organized.event, None, &[FieldError::new("ticket_name", message)]).await
+        }
         other => dashboard_action(&page, state, &organized.event, other, "The ticket type is deleted.").await,
     }
 }

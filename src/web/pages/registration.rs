@@ -73,7 +73,13 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
 }
 
 #[post("/events/<_slug>/register", data = "<form>")]
-async fn register(_slug: &str, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<RegistrationForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn register(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<RegistrationForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/events/{}", visible.event.slug));
     let outcome = async {
         let request = registration::check_request(&state.db, &visible.event, &form.0, state.config.stripe.is_some()).await?;
@@ -97,7 +103,13 @@ struct CancelForm {
 }
 
 #[post("/events/<_slug>/registration/cancel", data = "<form>")]
-async fn cancel(_slug: &str, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<CancelForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn cancel(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<CancelForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/events/{}", visible.event.slug));
     let Some(found) = registration::live_registration(&state.db, visible.event.id, user.0.id).await? else {
         return Ok(Flash::error(back, "You have no registration to cancel."));

@@ -166,12 +166,8 @@ pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer: &Viewer) -> 
     if at < schedule.event.starts_at - Duration::hours(1) || at > schedule.event.ends_at {
         return None;
     }
-    let now: Vec<Value> = schedule
-        .sessions
-        .iter()
-        .filter(|s| s.session.starts_at <= at && s.session.ends_at > at)
-        .map(|s| session_card(schedule, s, viewer))
-        .collect();
+    let now: Vec<Value> =
+        schedule.sessions.iter().filter(|s| s.session.starts_at <= at && s.session.ends_at > at).map(|s| session_card(schedule, s, viewer)).collect();
     let next_start = schedule.sessions.iter().map(|s| s.session.starts_at).filter(|t| *t > at).min();
     let next: Vec<Value> = match next_start {
         Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(|s| session_card(schedule, s, viewer)).collect(),
