@@ -1,0 +1,42 @@
+# Shared by the load scripts: a release server on a fresh SQLite database
+# with the demo data, and one wrk measurement printed as a Markdown row.
+# Source it; it sets $port, $base and $work and stops the server on exit.
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+seconds="${seconds:-10}"
+port="${port:-8089}"
+base="http://127.0.0.1:$port"
+
+start_server() {
+  cargo build --release -q
+  work=$(mktemp -d)
+  export TRIBE_DATABASE_URL="sqlite:$work/bench.db" ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT=$port
+  export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_BASE_URL="$base"
+  target/release/tribe demo >/dev/null
+  target/release/tribe serve 2>"$work/serve.log" &
+  server=$!
+  trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+  for _ in $(seq 1 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+}
+
+# measure PATH MODE NOTE — MODE is plain, gzip, or revalidate (If-None-Match with the current ETag).
+measure() {
+  local path=$1 mode=$2 note=$3 header=()
+  case "$mode" in
+    gzip) header=(-H "Accept-Encoding: gzip") ;;
+    revalidate) header=(-H "If-None-Match: $(curl -sfI "$base$path" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')") ;;
+  esac
+  curl -sf -o /dev/null "$base$path"  # warm caches
+  local result rps p50 p99 bytes
+  result=$(wrk -t2 -c32 -d"${seconds}s" --latency "${header[@]}" "$base$path")
+  rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
+  bytes=$(curl -s "${header[@]}" "$base$path" | wc -c)
+  echo "| ${path%%\?*} ($mode) | $rps | $p50 | $p99 | $note, $bytes bytes per answer |"
+}
+
+header_row() {
+  echo "| route | requests/s | p50 | p99 | notes |"
+  echo "|---|---|---|---|---|"
+}
