@@ -271,6 +271,7 @@ pub async fn cancel(
         return registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound);
     }
     release_seats(&txn, found).await?;
+    crate::domain::agenda::release_event_agenda(&txn, found.user_id, found.event_id).await?;
     let actor = match by {
         CancelledBy::Attendee(id) | CancelledBy::Organizer(id) => Some(id),
         CancelledBy::System => None,
