@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod api_tokens;
+pub mod attendees;
 pub mod calendar;
 pub mod chats;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod frab;
 pub mod input;
 pub mod markdown;
 pub mod passwords;
+pub mod questions;
 pub mod registration;
 pub mod schedule;
 pub mod sessions;

@@ -52,6 +52,8 @@ pub struct RegistrationForm {
     /// A role id or name of the event's roles.
     #[serde(deserialize_with = "input::lenient_text")]
     pub role: String,
+    /// Answers to the event's questions: `{"<question id>": "text" | ["a", "b"] | true}`.
+    pub answers: serde_json::Value,
 }
 
 /// Why nothing was taken: sold out, or already registered. Both are 409s.
@@ -138,12 +140,17 @@ pub struct CheckedRequest {
     pub ticket: ticket_type::Model,
     pub quantity: i32,
     pub role_id: Option<i32>,
+    /// Checked answers to the event's questions, to store with the registration.
+    pub answers: Vec<(i32, String)>,
 }
 
+/// Checks a request; answers come from the API body unless `form_answers`
+/// (read from an HTML form's fields) are given.
 pub async fn check_request(
     db: &DatabaseConnection,
     event: &event::Model,
     form: &RegistrationForm,
+    form_answers: Option<crate::domain::questions::RawAnswers>,
     payments_configured: bool,
 ) -> AppResult<CheckedRequest> {
     let ticket_id =
@@ -171,7 +178,10 @@ pub async fn check_request(
             Some(found.ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Choose one of this event's roles.")]))?.id)
         }
     };
-    Ok(CheckedRequest { ticket, quantity, role_id })
+    let questions = crate::domain::questions::list(db, event.id).await?;
+    let raw = form_answers.unwrap_or_else(|| crate::domain::questions::from_json(&form.answers));
+    let answers = crate::domain::questions::check(&questions, &raw).map_err(AppError::Validation)?;
+    Ok(CheckedRequest { ticket, quantity, role_id, answers })
 }
 
 /// Registers for a free ticket: confirmed at once, or refused with 409.
@@ -182,7 +192,8 @@ pub async fn register_free(
     request: &CheckedRequest,
     actor: Option<i32>,
 ) -> AppResult<registration::Model> {
-    if request.ticket.price_minor != 0 {
+    let by_organizer = actor.is_some_and(|a| a != attendee.id);
+    if request.ticket.price_minor != 0 && !by_organizer {
         return Err(AppError::BadRequest("this ticket is paid; it goes through checkout".into()));
     }
     if !event.is_published && actor.is_none() {
@@ -221,7 +232,12 @@ pub async fn register_free(
         AppError::Conflict(_) => already_registered(),
         other => other,
     })?;
-    let reason = if actor.is_some_and(|a| a != attendee.id) { "registered by an organizer" } else { "registered" };
+    crate::domain::questions::save(&txn, created.id, &request.answers).await?;
+    let reason = match (by_organizer, request.ticket.price_minor) {
+        (true, 0) => "registered by an organizer",
+        (true, _) => "registered by an organizer (complimentary)",
+        _ => "registered",
+    };
     record_change(&txn, created.id, None, RegistrationStatus::Confirmed.as_str(), actor.or(Some(attendee.id)), reason).await?;
     txn.commit().await?;
     Ok(created)
@@ -311,4 +327,21 @@ pub async fn changes(db: &DatabaseConnection, registration_id: i32) -> AppResult
         .order_by_asc(registration_change::Column::Id)
         .all(db)
         .await?)
+}
+
+/// An organizer registers someone who has an account: any of the event's
+/// ticket types (paid ones free of charge), listed or hidden, on sale or
+/// not, but never beyond a capacity.
+pub async fn register_by_organizer(db: &DatabaseConnection, event: &event::Model, organizer: &user::Model, email: &str, ticket_type_id: &str, role: &str) -> AppResult<registration::Model> {
+    let attendee = crate::domain::accounts::find_by_email(db, email)
+        .await?
+        .ok_or_else(|| AppError::Validation(vec![FieldError::new("attendee_email", "Nobody has an account with that email yet; ask them to sign up first.")]))?;
+    let ticket_id = ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose a ticket.")]))?;
+    let ticket = tickets::find(db, event.id, ticket_id).await.map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose one of this event's tickets.")]))?;
+    let role_id = match role.trim() {
+        "" => None,
+        text => text.parse::<i32>().ok(),
+    };
+    let request = CheckedRequest { ticket, quantity: 1, role_id, answers: Vec::new() };
+    register_free(db, event, &attendee, &request, Some(organizer.id)).await
 }

@@ -148,3 +148,31 @@ impl<'r> FromRequest<'r> for ApiVisibleEvent {
         }
     }
 }
+
+/// An event the logged-in person works on: organizers and staff (the
+/// attendee list, check-in).
+pub struct TeamEvent {
+    pub event: event::Model,
+    pub member: user::Model,
+    pub role: TeamRole,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for TeamEvent {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let MaybeUser(viewer) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
+        let found = match load_event(req).await {
+            Ok(found) => found,
+            Err(status) => return Outcome::Error((status, ())),
+        };
+        let Some(viewer) = viewer else { return Outcome::Error((Status::Unauthorized, ())) };
+        match role_of(req, &found, Some(&viewer)).await {
+            Ok(Some(role)) => Outcome::Success(TeamEvent { event: found, member: viewer, role }),
+            Ok(None) if !found.is_published => Outcome::Error((Status::NotFound, ())),
+            Ok(None) => Outcome::Error((Status::Forbidden, ())),
+            Err(status) => Outcome::Error((status, ())),
+        }
+    }
+}

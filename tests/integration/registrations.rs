@@ -256,3 +256,103 @@ async fn tickets_off_sale_paid_without_payments_or_of_a_hidden_event_are_refused
     assert!(page.contains("Not on sale yet") && page.contains("no payment provider configured"));
     assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 0);
 }
+
+#[rocket::async_test]
+async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list() {
+    let app = TestApp::new().await;
+    event_with_ticket(&app, "asks", "").await;
+    for (label, kind, options, required) in [
+        ("Dietary needs", "text", "", "false"),
+        ("T-shirt size", "single", "S\nM\nL", "true"),
+        ("Interested in", "multiple", "Workshops\nTribe meetup\nDinner", "false"),
+        ("I accept the code of conduct", "checkbox", "", "true"),
+    ] {
+        let response = post_form(&app.client, "/events/asks/manage/questions", &[("label", label), ("kind", kind), ("options", options), ("required", required)]).await;
+        assert_eq!(response.status(), Status::SeeOther, "{label}");
+    }
+    let response = post_form(&app.client, "/events/asks/manage/questions", &[("label", "Pick"), ("kind", "single"), ("options", "only one")]).await;
+    assert!(response.into_string().await.unwrap().contains("Give at least two choices"));
+    let questions = tribe::domain::questions::list(app.db(), event_row(&app, "asks").await.id).await.unwrap();
+    let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
+
+    let ana = app.another_instance().await;
+    sign_up(&ana, "ana@example.org", "Ana, \"the\" Organizer", "a long password").await;
+    let page = ana.get("/events/asks").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("T-shirt size (required)") && page.contains(&format!("name=\"q_{}_1\"", questions[2].id)));
+    // Missing required answers: refused, nothing taken.
+    let ticket_id = ticket.id.to_string();
+    post_form(&ana, "/events/asks/register", &[("ticket_type_id", &ticket_id)]).await;
+    let page = ana.get("/events/asks").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Please answer “T-shirt size”.") && page.contains("must be ticked"), "{page}");
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 0);
+
+    let q = |i: usize| format!("q_{}", questions[i].id);
+    let (q0, q1, q2a, q2b, q3) = (q(0), q(1), format!("{}_0", q(2)), format!("{}_2", q(2)), q(3));
+    let response = post_form(&ana, "/events/asks/register", &[("ticket_type_id", &ticket_id), (&q0, "=cmd|' /C calc'!A0"), (&q1, "M"), (&q2a, "on"), (&q2b, "on"), (&q3, "yes")]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 1);
+
+    // Through the API, answers are keyed by question id; a wrong choice is explained.
+    let token = attendees_with_tokens(&app, 1).await.remove(0);
+    let bad = json!({"ticket_type_id": ticket.id, "answers": {questions[1].id.to_string(): "XXL", questions[3].id.to_string(): true}});
+    let response = app.client.post("/api/events/asks/registrations").header(bearer(&token)).header(ContentType::JSON).body(bad.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("“XXL” is not one of the choices"));
+    let good = json!({"ticket_type_id": ticket.id, "answers": {questions[1].id.to_string(): "S", questions[2].id.to_string(): ["Dinner"], questions[3].id.to_string(): true}});
+    let response = app.client.post("/api/events/asks/registrations").header(bearer(&token)).header(ContentType::JSON).body(good.to_string()).dispatch().await;
+    assert_eq!(response.status(), Status::Created);
+
+    let list = app.client.get("/events/asks/manage/attendees?q=ana").dispatch().await.into_string().await.unwrap();
+    assert!(list.contains("ana@example.org") && !list.contains("buyer0@example.org"), "search by name/email");
+    let csv = app.client.get("/events/asks/manage/attendees.csv").dispatch().await;
+    assert_eq!(csv.status(), Status::Ok);
+    assert!(csv.headers().get_one("Content-Disposition").unwrap().contains("asks-attendees.csv"));
+    let csv = csv.into_string().await.unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].ends_with("Dietary needs,T-shirt size,Interested in,I accept the code of conduct"));
+    assert!(lines[1].contains("\"Ana, \"\"the\"\" Organizer\""), "{}", lines[1]);
+    assert!(lines[1].contains("'=cmd|"), "formulas are defused: {}", lines[1]);
+    assert!(csv.contains("\"Workshops\nDinner\"") && lines[1].ends_with(",M,\"Workshops") == false);
+    assert!(csv.contains(",S,Dinner,yes"));
+}
+
+#[rocket::async_test]
+async fn staff_see_the_list_organizers_register_people_by_hand_and_outsiders_see_nothing() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "by-hand", "conference").await;
+    post_form(&app.client, "/events/by-hand/manage/tickets", &[("name", "Speaker pass"), ("price", "300"), ("capacity", "1"), ("visible", "false")]).await;
+    post_form(&app.client, "/events/by-hand/manage/publish", &[("published", "true")]).await;
+    let staff = app.another_instance().await;
+    sign_up(&staff, "staff@example.org", "Staff", "a long password").await;
+    post_form(&app.client, "/events/by-hand/manage/team", &[("email", "staff@example.org"), ("role", "staff")]).await;
+    let guest = app.another_instance().await;
+    sign_up(&guest, "guest@example.org", "Guest Speaker", "a long password").await;
+    let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
+
+    let response = post_form(&app.client, "/events/by-hand/manage/attendees", &[("attendee_email", "nobody@example.org"), ("attendee_ticket", &ticket.id.to_string())]).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let response = post_form(&app.client, "/events/by-hand/manage/attendees", &[("attendee_email", "guest@example.org"), ("attendee_ticket", &ticket.id.to_string())]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!((found.status.as_str(), found.amount_minor), ("confirmed", 0), "a paid ticket registered by hand is complimentary");
+    assert_eq!(tribe::domain::registration::changes(app.db(), found.id).await.unwrap()[0].reason, "registered by an organizer (complimentary)");
+    // The capacity still holds for organizers.
+    let response = post_form(&app.client, "/events/by-hand/manage/attendees", &[("attendee_email", "staff@example.org"), ("attendee_ticket", &ticket.id.to_string())]).await;
+    assert!(response.into_string().await.unwrap().contains("sold out"));
+
+    let list = staff.get("/events/by-hand/manage/attendees").dispatch().await;
+    assert_eq!(list.status(), Status::Ok);
+    let list = list.into_string().await.unwrap();
+    assert!(list.contains("Guest Speaker") && list.contains("Free") && !list.contains("Register someone"));
+    assert_eq!(post_form(&staff, "/events/by-hand/manage/attendees", &[("attendee_email", "staff@example.org")]).await.status(), Status::Forbidden);
+    assert_eq!(staff.get("/events/by-hand/manage/attendees.csv").dispatch().await.status(), Status::Ok);
+    assert_eq!(guest.get("/events/by-hand/manage/attendees").dispatch().await.status(), Status::Forbidden);
+    assert_eq!(guest.get("/events/by-hand/manage/attendees.csv").dispatch().await.status(), Status::Forbidden);
+
+    let path = format!("/events/by-hand/manage/attendees/{}/cancel", found.id);
+    assert_eq!(post_form(&staff, &path, &[]).await.status(), Status::Forbidden);
+    assert_eq!(post_form(&app.client, &path, &[("reason", "speaker withdrew")]).await.status(), Status::SeeOther);
+    let changes = tribe::domain::registration::changes(app.db(), found.id).await.unwrap();
+    assert_eq!(changes.last().unwrap().reason, "speaker withdrew");
+}

@@ -67,7 +67,7 @@ async fn register(
     body: ApiJson<RegistrationForm>,
     state: &State<AppState>,
 ) -> AppResult<Custom<Json<Value>>> {
-    let request = registration::check_request(&state.db, &visible.event, &body.0, state.config.stripe.is_some()).await?;
+    let request = registration::check_request(&state.db, &visible.event, &body.0, None, state.config.stripe.is_some()).await?;
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
     Ok(Custom(Status::Created, Json(registration_json(state, &created).await?)))
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agenda;
+pub mod attendees;
 pub mod events;
 pub mod home;
 pub mod organize;
@@ -15,6 +16,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(account::routes());
     routes.extend(events::routes());
     routes.extend(agenda::routes());
+    routes.extend(attendees::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());
     routes

@@ -51,6 +51,8 @@ pub fn routes() -> Vec<Route> {
         add_ticket_type,
         set_ticket_visibility,
         delete_ticket_type,
+        add_question,
+        delete_question,
     ]
 }
 
@@ -151,6 +153,11 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
         }))
         .collect::<Vec<_>>());
     context["seats_taken"] = json!(event.seats_taken);
+    context["questions"] = json!(crate::domain::questions::list(&state.db, event.id)
+        .await?
+        .iter()
+        .map(|q| json!({"id": q.id, "label": q.label, "kind": q.kind, "is_required": q.is_required, "options": q.options.replace('\n', " · ")}))
+        .collect::<Vec<_>>());
     context["payments_configured"] = json!(payments);
     context["sessions"] = json!(loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect::<Vec<_>>());
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
@@ -511,4 +518,16 @@ async fn delete_ticket_type(
         }
         other => dashboard_action(&page, state, &organized.event, other, "The ticket type is deleted.").await,
     }
+}
+
+#[post("/events/<_slug>/manage/questions", data = "<form>")]
+async fn add_question(_slug: &str, organized: OrganizedEvent, form: CsrfForm<crate::domain::questions::QuestionForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let result = crate::domain::questions::create(&state.db, &organized.event, &form.0).await;
+    dashboard_action(&page, state, &organized.event, result, "The question is added.").await
+}
+
+#[post("/events/<_slug>/manage/questions/<id>/delete", data = "<_form>")]
+async fn delete_question(_slug: &str, id: i32, organized: OrganizedEvent, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    crate::domain::questions::delete(&state.db, &organized.event, id).await?;
+    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The question is removed; answers already given are removed with it."))
 }

@@ -44,6 +44,17 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         })
         .collect();
     let roles = crate::domain::events::places::roles(&state.db, event.id).await?;
+    let questions: Vec<Value> = crate::domain::questions::list(&state.db, event.id)
+        .await?
+        .iter()
+        .map(|q| {
+            json!({
+                "id": q.id, "label": q.label, "required": q.is_required,
+                "is_text": q.kind == "text", "is_single": q.kind == "single", "is_multiple": q.kind == "multiple", "is_checkbox": q.kind == "checkbox",
+                "choices": crate::domain::questions::choices(q).iter().enumerate().map(|(i, c)| json!({"index": i, "label": c})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     let mine = match viewer {
         Some(user) => registration::live_registration(&state.db, event.id, user.id).await?,
         None => None,
@@ -67,22 +78,26 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         "tickets": offered,
         "any_on_sale": offered.iter().any(|t| t["on_sale"] == json!(true)),
         "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
+        "questions": questions,
         "mine": mine,
         "full": event.capacity.is_some_and(|c| event.seats_taken >= c),
     }))
 }
 
+/// The form's fields by name: the ticket, role and quantity, and the answers
+/// (`q_<id>`, `q_<id>_<n>`), which depend on the event's questions.
+type FormFields = std::collections::HashMap<String, String>;
+
 #[post("/events/<_slug>/register", data = "<form>")]
-async fn register(
-    _slug: &str,
-    visible: VisibleEvent,
-    user: CurrentUser,
-    form: CsrfForm<RegistrationForm>,
-    state: &State<AppState>,
-) -> AppResult<Flash<Redirect>> {
+async fn register(_slug: &str, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<FormFields>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/events/{}", visible.event.slug));
+    let fields = form.0;
+    let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let request_form = RegistrationForm { ticket_type_id: field("ticket_type_id"), quantity: field("quantity"), role: field("role"), answers: serde_json::Value::Null };
     let outcome = async {
-        let request = registration::check_request(&state.db, &visible.event, &form.0, state.config.stripe.is_some()).await?;
+        let questions = crate::domain::questions::list(&state.db, visible.event.id).await?;
+        let answers = crate::domain::questions::from_form_fields(&fields, &questions);
+        let request = registration::check_request(&state.db, &visible.event, &request_form, Some(answers), state.config.stripe.is_some()).await?;
         registration::register_free(&state.db, &visible.event, &user.0, &request, None).await
     }
     .await;

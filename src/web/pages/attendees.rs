@@ -1,0 +1,123 @@
+//! The attendee list for an event's team: search and filters, CSV export,
+//! the numbers per ticket type; organizers also register people by hand and
+//! cancel registrations.
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::response::{Flash, Redirect, Responder};
+use rocket::{get, post, routes, Route, State};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::attendees::{self, AttendeeFilter};
+use crate::domain::events::{places, TeamRole};
+use crate::domain::registration::{self, CancelledBy};
+use crate::domain::tickets;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::web::csrf::CsrfForm;
+use crate::web::event_guards::{OrganizedEvent, TeamEvent};
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![attendee_list, attendee_csv, register_someone, cancel_registration]
+}
+
+fn filter(q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>) -> AttendeeFilter {
+    AttendeeFilter { search: q.map(str::to_owned), ticket_type_id: ticket, status: status.map(str::to_owned), role_id: role }
+}
+
+async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilter) -> AppResult<serde_json::Value> {
+    let event = &team.event;
+    let rows = attendees::list(&state.db, event, chosen).await?;
+    let ticket_types = tickets::list(&state.db, event.id).await?;
+    let roles = places::roles(&state.db, event.id).await?;
+    let questions = crate::domain::questions::list(&state.db, event.id).await?;
+    let statuses: Vec<serde_json::Value> =
+        ["confirmed", "held", "cancelled", "expired"].iter().map(|s| json!({"value": s, "selected": chosen.status.as_deref() == Some(*s)})).collect();
+    Ok(json!({
+        "event": crate::domain::events::summarize(event),
+        "rows": rows,
+        "count": rows.len(),
+        "summary": attendees::summary(&state.db, event).await?,
+        "questions": questions.iter().map(|q| q.label.clone()).collect::<Vec<_>>(),
+        "is_organizer": team.role == TeamRole::Organizer,
+        "filter": {
+            "q": chosen.search,
+            "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == chosen.ticket_type_id})).collect::<Vec<_>>(),
+            "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": Some(r.id) == chosen.role_id})).collect::<Vec<_>>(),
+            "statuses": statuses,
+        },
+        "csv_query": format!(
+            "?q={}&ticket={}&status={}&role={}",
+            url::form_urlencoded::byte_serialize(chosen.search.as_deref().unwrap_or("").as_bytes()).collect::<String>(),
+            chosen.ticket_type_id.map(|t| t.to_string()).unwrap_or_default(),
+            chosen.status.as_deref().unwrap_or(""),
+            chosen.role_id.map(|r| r.to_string()).unwrap_or_default()
+        ),
+    }))
+}
+
+#[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>")]
+async fn attendee_list(_slug: &str, q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>, team: TeamEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let context = list_context(state, &team, &filter(q, ticket, status, role)).await?;
+    Ok(page.ok("organize/attendees", &format!("Attendees · {}", team.event.title), context))
+}
+
+/// CSV download with every answer.
+pub struct CsvDownload(String, String);
+
+impl<'r> Responder<'r, 'static> for CsvDownload {
+    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        let mut response = self.1.respond_to(req)?;
+        response.set_header(ContentType::new("text", "csv").with_params(("charset", "utf-8")));
+        response.set_header(Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.0)));
+        response.set_header(Header::new("Cache-Control", "private, no-store"));
+        Ok(response)
+    }
+}
+
+#[get("/events/<_slug>/manage/attendees.csv?<q>&<ticket>&<status>&<role>")]
+async fn attendee_csv(_slug: &str, q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>, team: TeamEvent, state: &State<AppState>) -> AppResult<CsvDownload> {
+    let body = attendees::csv(&state.db, &team.event, &filter(q, ticket, status, role)).await?;
+    Ok(CsvDownload(format!("{}-attendees.csv", team.event.slug), body))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ManualForm {
+    attendee_email: String,
+    attendee_ticket: String,
+    attendee_role: String,
+}
+
+#[post("/events/<_slug>/manage/attendees", data = "<form>")]
+async fn register_someone(_slug: &str, organized: OrganizedEvent, form: CsrfForm<ManualForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let form = form.0;
+    let result = registration::register_by_organizer(&state.db, &organized.event, &organized.organizer, &form.attendee_email, &form.attendee_ticket, &form.attendee_role).await;
+    let errors = match result {
+        Ok(_) => return Ok(Html::Flash(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "Registered."))),
+        Err(AppError::Validation(errors)) => errors,
+        Err(AppError::Conflict(message)) => vec![FieldError::new("attendee_email", message)],
+        Err(other) => return Err(other),
+    };
+    let team = TeamEvent { event: organized.event, member: organized.organizer, role: TeamRole::Organizer };
+    let context = list_context(state, &team, &AttendeeFilter::default()).await?;
+    Ok(page.invalid(Status::UnprocessableEntity, "organize/attendees", &format!("Attendees · {}", team.event.title), context, &errors))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CancelForm {
+    reason: String,
+}
+
+#[post("/events/<_slug>/manage/attendees/<id>/cancel", data = "<form>")]
+async fn cancel_registration(_slug: &str, id: i32, organized: OrganizedEvent, form: CsrfForm<CancelForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let found = registration::find(&state.db, id).await?;
+    if found.event_id != organized.event.id {
+        return Err(AppError::NotFound);
+    }
+    let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
+    registration::cancel(&state.db, &organized.event, &found, CancelledBy::Organizer(organized.organizer.id), &reason).await?;
+    Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "The registration is cancelled."))
+}
