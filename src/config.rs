@@ -36,6 +36,20 @@ pub struct Config {
     pub public_dir: std::path::PathBuf,
     /// Stripe, when paid tickets are sold; without it only free tickets are.
     pub stripe: Option<StripeConfig>,
+    pub mail: MailConfig,
+    /// How often each instance looks for expired holds (waitlist offers,
+    /// unpaid checkouts). Zero turns the loop off (tests drive it by hand).
+    pub job_interval: std::time::Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port`, `smtps://user:pass@host` (lettre's URL form); unset
+    /// means emails are written to `outbox_dir` and logged.
+    pub smtp_url: Option<String>,
+    pub outbox_dir: std::path::PathBuf,
+    /// The From header.
+    pub from: String,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +94,10 @@ struct RawConfig {
     stripe_secret_key: Option<String>,
     stripe_webhook_secret: Option<String>,
     stripe_api_base: Option<String>,
+    smtp_url: Option<String>,
+    outbox_dir: Option<String>,
+    mail_from: Option<String>,
+    job_interval_secs: Option<u64>,
 }
 
 /// `name` in the working directory if it is there, else in the source tree
@@ -173,7 +191,22 @@ impl Config {
             }
         };
 
+        let from = raw.mail_from.unwrap_or_else(|| "Tribe <no-reply@tribe.invalid>".to_owned());
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new("TRIBE_MAIL_FROM", "expected an address such as Tribe <events@example.org>"));
+        }
+        let smtp_url = raw.smtp_url.filter(|u| !u.is_empty());
+        if let Some(url) = &smtp_url {
+            let usable = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url).is_ok();
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) || !usable {
+                return Err(ConfigError::new("TRIBE_SMTP_URL", "expected smtp://host:port or smtps://user:password@host"));
+            }
+        }
+        let mail = MailConfig { smtp_url, outbox_dir: raw.outbox_dir.map(Into::into).unwrap_or_else(|| "outbox".into()), from };
+
         Ok(Config {
+            job_interval: Duration::from_secs(raw.job_interval_secs.unwrap_or(30)),
+            mail,
             stripe,
             public_dir,
             database_url,

@@ -33,8 +33,15 @@ pub enum StartupError {
 /// Mounts every route, fairing and catcher over an open database.
 pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) -> Rocket<Build> {
     let public_dir = config.public_dir.clone();
+    // The configuration checked the SMTP URL already; the outbox is the fallback that cannot fail.
+    let mailer = domain::mail::Mailer::from_config(&config.mail).unwrap_or_else(|error| {
+        tracing::error!(%error, "mail transport unusable; writing emails to the outbox");
+        domain::mail::Mailer::from_config(&config::MailConfig { smtp_url: None, ..config.mail.clone() }).expect("the outbox needs no setup")
+    });
+    let job_interval = config.job_interval;
     rocket::custom(figment)
-        .manage(AppState { db, config, exports: Default::default() })
+        .manage(AppState { db, config, exports: Default::default(), mailer: std::sync::Arc::new(mailer) })
+        .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))
         .attach(Template::fairing())
         .attach(web::fairings::SessionLoader)
         .attach(web::fairings::SecurityHeaders)

@@ -14,6 +14,7 @@ mod m20261126_000007_create_profiles_and_roles;
 mod m20261126_000008_create_tickets_and_registrations;
 mod m20261126_000009_create_agendas;
 mod m20261126_000010_create_questions_and_discounts;
+mod m20261126_000011_create_waitlist;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_create_tickets_and_registrations::Migration),
             Box::new(m20261126_000009_create_agendas::Migration),
             Box::new(m20261126_000010_create_questions_and_discounts::Migration),
+            Box::new(m20261126_000011_create_waitlist::Migration),
         ]
     }
 }

@@ -125,7 +125,13 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_discount_codes_event_code").table(DiscountCodes::Table).col(DiscountCodes::EventId).col(DiscountCodes::Code).unique().to_owned(),
+                Index::create()
+                    .name("idx_discount_codes_event_code")
+                    .table(DiscountCodes::Table)
+                    .col(DiscountCodes::EventId)
+                    .col(DiscountCodes::Code)
+                    .unique()
+                    .to_owned(),
             )
             .await?;
         manager.alter_table(Table::alter().table(Registrations::Table).add_column(integer_null(Registrations::DiscountCodeId)).to_owned()).await

@@ -123,7 +123,8 @@ pub async fn remove(db: &DatabaseConnection, attendee: &user::Model, session_id:
 /// Empties a person's agenda for one event (their registration ended),
 /// giving back the workshop seats it held. Runs in the caller's transaction.
 pub async fn release_event_agenda(txn: &impl ConnectionTrait, user_id: i32, event_id: i32) -> AppResult<()> {
-    let sessions: Vec<i32> = session::Entity::find().filter(session::Column::EventId.eq(event_id)).all(txn).await?.into_iter().map(|s| s.id).collect();
+    let sessions: Vec<i32> =
+        session::Entity::find().filter(session::Column::EventId.eq(event_id)).all(txn).await?.into_iter().map(|s| s.id).collect();
     let held: Vec<i32> = agenda_item::Entity::find()
         .filter(agenda_item::Column::UserId.eq(user_id))
         .all(txn)
@@ -135,7 +136,11 @@ pub async fn release_event_agenda(txn: &impl ConnectionTrait, user_id: i32, even
     if held.is_empty() {
         return Ok(());
     }
-    agenda_item::Entity::delete_many().filter(agenda_item::Column::UserId.eq(user_id)).filter(agenda_item::Column::SessionId.is_in(held.clone())).exec(txn).await?;
+    agenda_item::Entity::delete_many()
+        .filter(agenda_item::Column::UserId.eq(user_id))
+        .filter(agenda_item::Column::SessionId.is_in(held.clone()))
+        .exec(txn)
+        .await?;
     session::Entity::update_many()
         .col_expr(session::Column::SeatsTaken, Expr::col(session::Column::SeatsTaken).sub(1))
         .filter(session::Column::Id.is_in(held))

@@ -53,9 +53,11 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
     let mut profiles: HashMap<i32, profile::Model> = HashMap::new();
     for chunk in user_ids.chunks(500) {
         users.extend(user::Entity::find().filter(user::Column::Id.is_in(chunk.to_vec())).all(db).await?.into_iter().map(|u| (u.id, u)));
-        profiles.extend(profile::Entity::find().filter(profile::Column::UserId.is_in(chunk.to_vec())).all(db).await?.into_iter().map(|p| (p.user_id, p)));
+        profiles
+            .extend(profile::Entity::find().filter(profile::Column::UserId.is_in(chunk.to_vec())).all(db).await?.into_iter().map(|p| (p.user_id, p)));
     }
-    let roles: HashMap<i32, String> = event_role::Entity::find().filter(event_role::Column::EventId.eq(event.id)).all(db).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let roles: HashMap<i32, String> =
+        event_role::Entity::find().filter(event_role::Column::EventId.eq(event.id)).all(db).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let ticket_names: HashMap<i32, String> = tickets::list(db, event.id).await?.into_iter().map(|t| (t.id, t.name)).collect();
     let event_questions = questions::list(db, event.id).await?;
     let answers = questions::answers_for(db, &registrations.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
@@ -106,7 +108,10 @@ pub async fn csv(db: &DatabaseConnection, event: &event::Model, filter: &Attende
     let rows = list(db, event, filter).await?;
     let event_questions = questions::list(db, event.id).await?;
     let mut header: Vec<String> =
-        ["registration", "name", "email", "organization", "role", "ticket", "quantity", "status", "amount", "registered at"].iter().map(|h| h.to_string()).collect();
+        ["registration", "name", "email", "organization", "role", "ticket", "quantity", "status", "amount", "registered at"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
     header.extend(event_questions.iter().map(|q| q.label.clone()));
     let mut out = header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(",") + "\r\n";
     for row in rows {

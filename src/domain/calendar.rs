@@ -347,6 +347,33 @@ pub fn feed_calendar(
     emit(&cal)
 }
 
+/// The event itself as one calendar entry (a weekly chat: its series), for
+/// confirmation emails.
+pub fn event_calendar(event: &event::Model, occurrences: &[Occurrence], base_url: &str) -> String {
+    if event.kind == "online_chat" {
+        return feed_calendar(&event.title, &[], &[(event, occurrences.to_vec())], base_url);
+    }
+    let zone = crate::domain::events::zone_of(event);
+    let url = format!("{base_url}/events/{}", event.slug);
+    let mut cal = calendar(&event.title);
+    let mut vevent = IcalEvent::new();
+    let p = &mut vevent.properties;
+    p.push(property("UID", format!("event-{}@tribe", event.id)));
+    p.push(property("DTSTAMP", utc_stamp(event.updated_at)));
+    p.push(property_with("DTSTART", &[("TZID", zone.name())], local_stamp(event.starts_at, zone)));
+    p.push(property_with("DTEND", &[("TZID", zone.name())], local_stamp(event.ends_at, zone)));
+    p.push(property("SUMMARY", escape_text(&event.title)));
+    p.push(property("DESCRIPTION", escape_text(&format!("{}\n\n{url}", event.description))));
+    let location = [event.venue_name.clone(), event.venue_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    p.push(property("LOCATION", escape_text(if location.is_empty() { &url } else { &location })));
+    p.push(property("URL", url));
+    p.push(property("SEQUENCE", event.revision.to_string()));
+    p.push(property("STATUS", "CONFIRMED"));
+    cal.events.push(vevent);
+    cal.timezones.push(vtimezone(zone, event.starts_at, event.ends_at));
+    emit(&cal)
+}
+
 /// A file name for Content-Disposition: ASCII, no quotes.
 pub fn file_name(stem: &str) -> String {
     let slug = crate::domain::input::slugify(stem);

@@ -12,7 +12,9 @@ pub mod events;
 pub mod exports;
 pub mod frab;
 pub mod input;
+pub mod mail;
 pub mod markdown;
+pub mod notify;
 pub mod passwords;
 pub mod questions;
 pub mod registration;
@@ -21,6 +23,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod tickets;
 pub mod times;
+pub mod waitlist;
 
 use chrono::{DateTime, SubsecRound, Utc};
 

@@ -38,7 +38,8 @@ pub async fn list(db: &impl ConnectionTrait, event_id: i32) -> AppResult<Vec<reg
 }
 
 pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &QuestionForm) -> AppResult<registration_question::Model> {
-    let label = input::required_text(&form.label, "the question", 300).map_err(|m| AppError::Validation(vec![FieldError::new("question_label", m)]))?;
+    let label =
+        input::required_text(&form.label, "the question", 300).map_err(|m| AppError::Validation(vec![FieldError::new("question_label", m)]))?;
     let kind = match form.kind.trim() {
         "" | "text" => "text",
         "single" => "single",
@@ -121,7 +122,8 @@ pub fn check(questions: &[registration_question::Model], raw: &RawAnswers) -> Re
     let mut checked = Vec::new();
     for question in questions {
         let field = format!("q_{}", question.id);
-        let given: Vec<String> = raw.get(&question.id).cloned().unwrap_or_default().into_iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
+        let given: Vec<String> =
+            raw.get(&question.id).cloned().unwrap_or_default().into_iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
         let value = match question.kind.as_str() {
             "checkbox" => {
                 let ticked = given.iter().any(|v| matches!(v.as_str(), "yes" | "on" | "true" | "1"));
@@ -162,9 +164,14 @@ pub fn check(questions: &[registration_question::Model], raw: &RawAnswers) -> Re
 
 pub async fn save(db: &impl ConnectionTrait, registration_id: i32, answers: &[(i32, String)]) -> AppResult<()> {
     for (question_id, value) in answers {
-        registration_answer::ActiveModel { registration_id: Set(registration_id), question_id: Set(*question_id), value: Set(value.clone()), ..Default::default() }
-            .insert(db)
-            .await?;
+        registration_answer::ActiveModel {
+            registration_id: Set(registration_id),
+            question_id: Set(*question_id),
+            value: Set(value.clone()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
     }
     Ok(())
 }

@@ -65,7 +65,7 @@ pub fn already_registered() -> AppError {
     AppError::Conflict("You are already registered for this event.".into())
 }
 
-async fn record_change(
+pub(crate) async fn record_change(
     db: &impl ConnectionTrait,
     registration_id: i32,
     from: Option<&str>,
@@ -90,7 +90,7 @@ async fn record_change(
 /// Takes `quantity` seats of the ticket type and of the event, or none.
 /// Each UPDATE checks the capacity in its own WHERE clause; zero rows
 /// changed means there was no room.
-async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
+pub(crate) async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
     let taken = ticket_type::Entity::update_many()
         .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).add(quantity))
         .filter(ticket_type::Column::Id.eq(ticket.id))
@@ -121,7 +121,7 @@ async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, even
 }
 
 /// Gives seats back (cancellation, expired hold).
-async fn release_seats(txn: &DatabaseTransaction, found: &registration::Model) -> AppResult<()> {
+pub(crate) async fn release_seats(txn: &DatabaseTransaction, found: &registration::Model) -> AppResult<()> {
     ticket_type::Entity::update_many()
         .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).sub(found.quantity))
         .filter(ticket_type::Column::Id.eq(found.ticket_type_id))
@@ -332,12 +332,22 @@ pub async fn changes(db: &DatabaseConnection, registration_id: i32) -> AppResult
 /// An organizer registers someone who has an account: any of the event's
 /// ticket types (paid ones free of charge), listed or hidden, on sale or
 /// not, but never beyond a capacity.
-pub async fn register_by_organizer(db: &DatabaseConnection, event: &event::Model, organizer: &user::Model, email: &str, ticket_type_id: &str, role: &str) -> AppResult<registration::Model> {
-    let attendee = crate::domain::accounts::find_by_email(db, email)
-        .await?
-        .ok_or_else(|| AppError::Validation(vec![FieldError::new("attendee_email", "Nobody has an account with that email yet; ask them to sign up first.")]))?;
-    let ticket_id = ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose a ticket.")]))?;
-    let ticket = tickets::find(db, event.id, ticket_id).await.map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose one of this event's tickets.")]))?;
+pub async fn register_by_organizer(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    organizer: &user::Model,
+    email: &str,
+    ticket_type_id: &str,
+    role: &str,
+) -> AppResult<registration::Model> {
+    let attendee = crate::domain::accounts::find_by_email(db, email).await?.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("attendee_email", "Nobody has an account with that email yet; ask them to sign up first.")])
+    })?;
+    let ticket_id =
+        ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose a ticket.")]))?;
+    let ticket = tickets::find(db, event.id, ticket_id)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose one of this event's tickets.")]))?;
     let role_id = match role.trim() {
         "" => None,
         text => text.parse::<i32>().ok(),

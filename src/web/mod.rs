@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod event_guards;
 pub mod fairings;
 pub mod guards;
+pub mod jobs;
 pub mod ops;
 pub mod pages;
 pub mod render;
@@ -23,4 +24,31 @@ pub struct AppState {
     pub config: Config,
     /// Rendered schedule exports, per event revision.
     pub exports: crate::domain::exports::ExportCache,
+    pub mailer: std::sync::Arc<crate::domain::mail::Mailer>,
+}
+
+impl AppState {
+    /// A seat of this ticket type came free: offer it to the waitlist and
+    /// tell whoever gets it.
+    pub async fn seat_freed(&self, ticket_type_id: i32) {
+        match crate::domain::waitlist::offer_free_seats(&self.db, ticket_type_id, crate::domain::now()).await {
+            Ok(offers) => self.send_offers(offers).await,
+            Err(error) => tracing::error!(%error, "offering a freed seat failed"),
+        }
+    }
+
+    pub async fn send_offers(&self, offers: Vec<crate::db::entities::registration::Model>) {
+        for offer in offers {
+            self.notify(crate::domain::notify::waitlist_offer(&self.db, &self.config.base_url, &offer).await).await;
+        }
+    }
+
+    /// Sends a notification built from the database; a failure to build or
+    /// send it is logged and does not undo what it reports.
+    pub async fn notify(&self, mail: crate::error::AppResult<crate::domain::mail::Mail>) {
+        match mail {
+            Ok(mail) => self.mailer.send_or_log(mail).await,
+            Err(error) => tracing::error!(%error, "email not built"),
+        }
+    }
 }

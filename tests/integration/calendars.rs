@@ -137,7 +137,8 @@ async fn a_workshop_seat_is_taken_when_added_and_refused_when_full_even_under_a_
     assert_eq!(mine[0]["time_zone"], "America/New_York");
 
     // Cancelling the registration empties the agenda and frees the seat.
-    let registrations: Vec<Value> = app.client.get("/api/me/registrations").header(bearer(&tokens[waiting])).dispatch().await.into_json().await.unwrap();
+    let registrations: Vec<Value> =
+        app.client.get("/api/me/registrations").header(bearer(&tokens[waiting])).dispatch().await.into_json().await.unwrap();
     let id = registrations[0]["id"].as_i64().unwrap();
     assert_eq!(app.client.delete(format!("/api/registrations/{id}")).header(bearer(&tokens[waiting])).dispatch().await.status(), Status::Ok);
     let mine: Vec<Value> = app.client.get("/api/me/agenda").header(bearer(&tokens[waiting])).dispatch().await.into_json().await.unwrap();

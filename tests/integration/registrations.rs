@@ -267,7 +267,12 @@ async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list(
         ("Interested in", "multiple", "Workshops\nTribe meetup\nDinner", "false"),
         ("I accept the code of conduct", "checkbox", "", "true"),
     ] {
-        let response = post_form(&app.client, "/events/asks/manage/questions", &[("label", label), ("kind", kind), ("options", options), ("required", required)]).await;
+        let response = post_form(
+            &app.client,
+            "/events/asks/manage/questions",
+            &[("label", label), ("kind", kind), ("options", options), ("required", required)],
+        )
+        .await;
         assert_eq!(response.status(), Status::SeeOther, "{label}");
     }
     let response = post_form(&app.client, "/events/asks/manage/questions", &[("label", "Pick"), ("kind", "single"), ("options", "only one")]).await;
@@ -288,18 +293,25 @@ async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list(
 
     let q = |i: usize| format!("q_{}", questions[i].id);
     let (q0, q1, q2a, q2b, q3) = (q(0), q(1), format!("{}_0", q(2)), format!("{}_2", q(2)), q(3));
-    let response = post_form(&ana, "/events/asks/register", &[("ticket_type_id", &ticket_id), (&q0, "=cmd|' /C calc'!A0"), (&q1, "M"), (&q2a, "on"), (&q2b, "on"), (&q3, "yes")]).await;
+    let response = post_form(
+        &ana,
+        "/events/asks/register",
+        &[("ticket_type_id", &ticket_id), (&q0, "=cmd|' /C calc'!A0"), (&q1, "M"), (&q2a, "on"), (&q2b, "on"), (&q3, "yes")],
+    )
+    .await;
     assert_eq!(response.status(), Status::SeeOther);
     assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 1);
 
     // Through the API, answers are keyed by question id; a wrong choice is explained.
     let token = attendees_with_tokens(&app, 1).await.remove(0);
     let bad = json!({"ticket_type_id": ticket.id, "answers": {questions[1].id.to_string(): "XXL", questions[3].id.to_string(): true}});
-    let response = app.client.post("/api/events/asks/registrations").header(bearer(&token)).header(ContentType::JSON).body(bad.to_string()).dispatch().await;
+    let response =
+        app.client.post("/api/events/asks/registrations").header(bearer(&token)).header(ContentType::JSON).body(bad.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     assert!(response.into_string().await.unwrap().contains("“XXL” is not one of the choices"));
     let good = json!({"ticket_type_id": ticket.id, "answers": {questions[1].id.to_string(): "S", questions[2].id.to_string(): ["Dinner"], questions[3].id.to_string(): true}});
-    let response = app.client.post("/api/events/asks/registrations").header(bearer(&token)).header(ContentType::JSON).body(good.to_string()).dispatch().await;
+    let response =
+        app.client.post("/api/events/asks/registrations").header(bearer(&token)).header(ContentType::JSON).body(good.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::Created);
 
     let list = app.client.get("/events/asks/manage/attendees?q=ana").dispatch().await.into_string().await.unwrap();
@@ -321,7 +333,8 @@ async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list(
 async fn staff_see_the_list_organizers_register_people_by_hand_and_outsiders_see_nothing() {
     let app = TestApp::new().await;
     organizer_with_event(&app.client, "org@example.org", "by-hand", "conference").await;
-    post_form(&app.client, "/events/by-hand/manage/tickets", &[("name", "Speaker pass"), ("price", "300"), ("capacity", "1"), ("visible", "false")]).await;
+    post_form(&app.client, "/events/by-hand/manage/tickets", &[("name", "Speaker pass"), ("price", "300"), ("capacity", "1"), ("visible", "false")])
+        .await;
     post_form(&app.client, "/events/by-hand/manage/publish", &[("published", "true")]).await;
     let staff = app.another_instance().await;
     sign_up(&staff, "staff@example.org", "Staff", "a long password").await;
@@ -330,15 +343,30 @@ async fn staff_see_the_list_organizers_register_people_by_hand_and_outsiders_see
     sign_up(&guest, "guest@example.org", "Guest Speaker", "a long password").await;
     let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
 
-    let response = post_form(&app.client, "/events/by-hand/manage/attendees", &[("attendee_email", "nobody@example.org"), ("attendee_ticket", &ticket.id.to_string())]).await;
+    let response = post_form(
+        &app.client,
+        "/events/by-hand/manage/attendees",
+        &[("attendee_email", "nobody@example.org"), ("attendee_ticket", &ticket.id.to_string())],
+    )
+    .await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
-    let response = post_form(&app.client, "/events/by-hand/manage/attendees", &[("attendee_email", "guest@example.org"), ("attendee_ticket", &ticket.id.to_string())]).await;
+    let response = post_form(
+        &app.client,
+        "/events/by-hand/manage/attendees",
+        &[("attendee_email", "guest@example.org"), ("attendee_ticket", &ticket.id.to_string())],
+    )
+    .await;
     assert_eq!(response.status(), Status::SeeOther);
     let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
     assert_eq!((found.status.as_str(), found.amount_minor), ("confirmed", 0), "a paid ticket registered by hand is complimentary");
     assert_eq!(tribe::domain::registration::changes(app.db(), found.id).await.unwrap()[0].reason, "registered by an organizer (complimentary)");
     // The capacity still holds for organizers.
-    let response = post_form(&app.client, "/events/by-hand/manage/attendees", &[("attendee_email", "staff@example.org"), ("attendee_ticket", &ticket.id.to_string())]).await;
+    let response = post_form(
+        &app.client,
+        "/events/by-hand/manage/attendees",
+        &[("attendee_email", "staff@example.org"), ("attendee_ticket", &ticket.id.to_string())],
+    )
+    .await;
     assert!(response.into_string().await.unwrap().contains("sold out"));
 
     let list = staff.get("/events/by-hand/manage/attendees").dispatch().await;
@@ -355,4 +383,106 @@ async fn staff_see_the_list_organizers_register_people_by_hand_and_outsiders_see
     assert_eq!(post_form(&app.client, &path, &[("reason", "speaker withdrew")]).await.status(), Status::SeeOther);
     let changes = tribe::domain::registration::changes(app.db(), found.id).await.unwrap();
     assert_eq!(changes.last().unwrap().reason, "speaker withdrew");
+}
+
+async fn browser_for(app: &TestApp, email: &str) -> rocket::local::asynchronous::Client {
+    let browser = app.another_instance().await;
+    sign_up(&browser, email, email.split('@').next().unwrap(), "a long password").await;
+    browser
+}
+
+#[rocket::async_test]
+async fn a_freed_seat_goes_to_the_waitlist_in_order_and_an_unclaimed_offer_passes_on() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "popular", "1").await.to_string();
+    let (first, second, third) =
+        (browser_for(&app, "first@example.org").await, browser_for(&app, "second@example.org").await, browser_for(&app, "third@example.org").await);
+    post_form(&first, "/events/popular/register", &[("ticket_type_id", &ticket_id)]).await;
+    let page = second.get("/events/popular").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Join the waitlist for General admission"));
+    for browser in [&second, &third] {
+        assert_eq!(post_form(browser, "/events/popular/waitlist", &[("ticket_type_id", &ticket_id)]).await.status(), Status::SeeOther);
+    }
+    let page = third.get("/events/popular").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("You are number 2 on the waitlist."), "{page}");
+
+    // The first attendee cancels: the seat is held for the second, who is told.
+    post_form(&first, "/events/popular/registration/cancel", &[]).await;
+    let held = registration::Entity::find().filter(registration::Column::Status.eq("held")).one(app.db()).await.unwrap().expect("a held seat");
+    let second_user = tribe::domain::accounts::find_by_email(app.db(), "second@example.org").await.unwrap().unwrap();
+    assert_eq!(held.user_id, second_user.id);
+    let emails = sent_emails(&app);
+    let offer = emails.iter().find(|m| m.contains("Subject: A seat is free")).expect("an offer email");
+    assert!(offer.contains("To: second") && offer.contains(&format!("/registrations/{}", held.id)));
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1, "the held seat counts");
+    // Nobody else can take it meanwhile.
+    let token = attendees_with_tokens(&app, 1).await.remove(0);
+    let response = app
+        .client
+        .post("/api/events/popular/registrations")
+        .header(bearer(&token))
+        .header(ContentType::JSON)
+        .body(json!({"ticket_type_id": ticket_id}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Conflict);
+
+    // The second does not claim in time: it passes to the third, who claims.
+    let later = tribe::domain::now() + chrono::Duration::hours(25);
+    let offers = tribe::domain::waitlist::expire_holds(app.db(), later).await.unwrap();
+    assert_eq!(offers.len(), 1);
+    assert_eq!(registration::Entity::find_by_id(held.id).one(app.db()).await.unwrap().unwrap().status, "expired");
+    let page = third.get(format!("/registrations/{}", offers[0].id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Claim my seat"));
+    assert_eq!(
+        second.get(format!("/registrations/{}", offers[0].id)).dispatch().await.status(),
+        Status::NotFound,
+        "someone else's registration is not found"
+    );
+    let claim_path = format!("/registrations/{}/claim", offers[0].id);
+    let response = post_form(&third, &claim_path, &[]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let claimed = registration::Entity::find_by_id(offers[0].id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(claimed.status, "confirmed");
+    let story: Vec<String> = tribe::domain::registration::changes(app.db(), claimed.id).await.unwrap().into_iter().map(|c| c.to_status).collect();
+    assert_eq!(story, ["held", "confirmed"]);
+    // Running the expiry again (another instance, say) changes nothing.
+    assert!(tribe::domain::waitlist::expire_holds(app.db(), later).await.unwrap().is_empty());
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
+}
+
+#[rocket::async_test]
+async fn the_confirmation_email_carries_the_event_as_a_calendar_file_and_a_link_to_the_registration() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "mailed", "").await.to_string();
+    let attendee = browser_for(&app, "mail@example.org").await;
+    post_form(&attendee, "/events/mailed/register", &[("ticket_type_id", &ticket_id)]).await;
+    let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let emails = sent_emails(&app);
+    assert_eq!(emails.len(), 1);
+    let raw = &emails[0];
+    assert!(raw.contains("Subject: You are registered: Test Conference"));
+    assert!(raw.contains("To: mail <mail@example.org>") || raw.contains("To: \"mail\" <mail@example.org>"), "{raw}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mail.eml");
+    std::fs::write(&file, raw).unwrap();
+    // Python's email package takes the message apart the way a mail client would.
+    let script = "import email,sys,json; m=email.message_from_binary_file(open(sys.argv[1],'rb'))\n\
+                  parts=[(p.get_content_type(), p.get_filename(), p.get_payload(decode=True).decode()) for p in m.walk() if not p.is_multipart()]\n\
+                  print(json.dumps(parts))";
+    let output = std::process::Command::new("python3").args(["-c", script]).arg(&file).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let parts: Vec<(String, Option<String>, String)> = serde_json::from_slice(&output.stdout).unwrap();
+    let text = &parts.iter().find(|p| p.0 == "text/plain").unwrap().2;
+    assert!(text.contains(&format!("http://127.0.0.1:8000/registrations/{}", found.id)));
+    let (_, name, ics) = parts.iter().find(|p| p.0 == "text/calendar").expect("a calendar attachment");
+    assert_eq!(name.as_deref(), Some("test-conference.ics"));
+    assert_well_formed_ics(ics);
+    let parsed = calendar_check(ics, "2027-03-01", "2027-04-01");
+    assert_eq!(parsed["events"][0]["summary"], "Test Conference");
+    assert_eq!(parsed["events"][0]["dtstart"], "2027-03-13T14:00:00Z");
+
+    // Cancelling sends its own note.
+    post_form(&attendee, "/events/mailed/registration/cancel", &[]).await;
+    assert!(sent_emails(&app).iter().any(|m| m.contains("Subject: Cancelled: Test Conference")));
 }

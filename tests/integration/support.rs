@@ -40,6 +40,9 @@ impl Drop for Storage {
 pub struct TestApp {
     pub client: Client,
     pub database_url: String,
+    /// Where this app's emails are written.
+    pub outbox: std::path::PathBuf,
+    _outbox_dir: tempfile::TempDir,
     secret_key: String,
     overrides: Vec<(&'static str, String)>,
     _storage: Storage,
@@ -75,9 +78,12 @@ impl TestApp {
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
         let secret_key = base64::engine::general_purpose::STANDARD.encode(key);
-        let overrides = extra.to_vec();
+        let outbox_dir = tempfile::tempdir().expect("temp dir");
+        let outbox = outbox_dir.path().to_path_buf();
+        let mut overrides = extra.to_vec();
+        overrides.push(("outbox_dir", outbox.display().to_string()));
         let client = Self::client_for(&database_url, &secret_key, &overrides).await;
-        TestApp { client, database_url, secret_key, overrides, _storage: storage }
+        TestApp { client, database_url, outbox, _outbox_dir: outbox_dir, secret_key, overrides, _storage: storage }
     }
 
     async fn client_for(database_url: &str, secret_key: &str, extra: &[(&'static str, String)]) -> Client {
@@ -86,6 +92,7 @@ impl TestApp {
             ("secret_key", secret_key.to_owned()),
             ("log_level", "off".to_owned()),
             ("base_url", "http://127.0.0.1:8000".to_owned()),
+            ("job_interval_secs", "0".to_owned()),
         ];
         overrides.extend(extra.iter().cloned());
         let rocket = tribe::prepare(Config::figment_with(&overrides)).await.expect("the app starts");
@@ -242,4 +249,11 @@ pub fn assert_well_formed_ics(ics: &str) {
     for required in ["PRODID:", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
         assert!(ics.contains(required), "{required}");
     }
+}
+
+/// The emails written to the app's outbox, oldest first, as raw RFC 5322 text.
+pub fn sent_emails(app: &TestApp) -> Vec<String> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&app.outbox).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    files.iter().map(|f| std::fs::read_to_string(f).expect("an email")).collect()
 }

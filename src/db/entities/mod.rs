@@ -22,3 +22,4 @@ pub mod session_speaker;
 pub mod ticket_type;
 pub mod track;
 pub mod user;
+pub mod waitlist_entry;

@@ -69,6 +69,7 @@ async fn register(
 ) -> AppResult<Custom<Json<Value>>> {
     let request = registration::check_request(&state.db, &visible.event, &body.0, None, state.config.stripe.is_some()).await?;
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
+    state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
     Ok(Custom(Status::Created, Json(registration_json(state, &created).await?)))
 }
 
@@ -93,6 +94,11 @@ async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) ->
     } else {
         return Err(AppError::NotFound);
     };
+    let was_live = found.status == "confirmed" || found.status == "held";
     let cancelled = registration::cancel(&state.db, &event, &found, by, "cancelled through the API").await?;
+    if was_live {
+        state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
+        state.seat_freed(cancelled.ticket_type_id).await;
+    }
     Ok(Json(registration_json(state, &cancelled).await?))
 }

@@ -126,7 +126,7 @@ async fn account_context(state: &AppState, user: &crate::db::entities::user::Mod
     let mut registrations = Vec::new();
     for found in crate::domain::registration::of_user(&state.db, user.id).await? {
         if let Some(event) = crate::domain::events::find_by_id(&state.db, found.event_id).await? {
-            registrations.push(json!({"event_slug": event.slug, "event_title": event.title, "status": found.status, "when": crate::domain::events::summarize(&event).when}));
+            registrations.push(json!({"id": found.id, "event_slug": event.slug, "event_title": event.title, "status": found.status, "is_held": found.status == "held", "when": crate::domain::events::summarize(&event).when}));
         }
     }
     let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "tokens": tokens, "team_events": team_events, "registrations": registrations });

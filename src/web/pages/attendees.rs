@@ -58,7 +58,16 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
 }
 
 #[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>")]
-async fn attendee_list(_slug: &str, q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>, team: TeamEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn attendee_list(
+    _slug: &str,
+    q: Option<&str>,
+    ticket: Option<i32>,
+    status: Option<&str>,
+    role: Option<i32>,
+    team: TeamEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let context = list_context(state, &team, &filter(q, ticket, status, role)).await?;
     Ok(page.ok("organize/attendees", &format!("Attendees · {}", team.event.title), context))
 }
@@ -77,7 +86,15 @@ impl<'r> Responder<'r, 'static> for CsvDownload {
 }
 
 #[get("/events/<_slug>/manage/attendees.csv?<q>&<ticket>&<status>&<role>")]
-async fn attendee_csv(_slug: &str, q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>, team: TeamEvent, state: &State<AppState>) -> AppResult<CsvDownload> {
+async fn attendee_csv(
+    _slug: &str,
+    q: Option<&str>,
+    ticket: Option<i32>,
+    status: Option<&str>,
+    role: Option<i32>,
+    team: TeamEvent,
+    state: &State<AppState>,
+) -> AppResult<CsvDownload> {
     let body = attendees::csv(&state.db, &team.event, &filter(q, ticket, status, role)).await?;
     Ok(CsvDownload(format!("{}-attendees.csv", team.event.slug), body))
 }
@@ -91,11 +108,28 @@ struct ManualForm {
 }
 
 #[post("/events/<_slug>/manage/attendees", data = "<form>")]
-async fn register_someone(_slug: &str, organized: OrganizedEvent, form: CsrfForm<ManualForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn register_someone(
+    _slug: &str,
+    organized: OrganizedEvent,
+    form: CsrfForm<ManualForm>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let form = form.0;
-    let result = registration::register_by_organizer(&state.db, &organized.event, &organized.organizer, &form.attendee_email, &form.attendee_ticket, &form.attendee_role).await;
+    let result = registration::register_by_organizer(
+        &state.db,
+        &organized.event,
+        &organized.organizer,
+        &form.attendee_email,
+        &form.attendee_ticket,
+        &form.attendee_role,
+    )
+    .await;
     let errors = match result {
-        Ok(_) => return Ok(Html::Flash(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "Registered."))),
+        Ok(created) => {
+            state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
+            return Ok(Html::Flash(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "Registered.")));
+        }
         Err(AppError::Validation(errors)) => errors,
         Err(AppError::Conflict(message)) => vec![FieldError::new("attendee_email", message)],
         Err(other) => return Err(other),
@@ -112,12 +146,23 @@ struct CancelForm {
 }
 
 #[post("/events/<_slug>/manage/attendees/<id>/cancel", data = "<form>")]
-async fn cancel_registration(_slug: &str, id: i32, organized: OrganizedEvent, form: CsrfForm<CancelForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn cancel_registration(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    form: CsrfForm<CancelForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let found = registration::find(&state.db, id).await?;
     if found.event_id != organized.event.id {
         return Err(AppError::NotFound);
     }
     let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
-    registration::cancel(&state.db, &organized.event, &found, CancelledBy::Organizer(organized.organizer.id), &reason).await?;
+    let was_live = found.status == "confirmed" || found.status == "held";
+    let cancelled = registration::cancel(&state.db, &organized.event, &found, CancelledBy::Organizer(organized.organizer.id), &reason).await?;
+    if was_live {
+        state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, &reason).await).await;
+        state.seat_freed(cancelled.ticket_type_id).await;
+    }
     Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "The registration is cancelled."))
 }

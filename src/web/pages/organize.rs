@@ -521,13 +521,25 @@ async fn delete_ticket_type(
 }
 
 #[post("/events/<_slug>/manage/questions", data = "<form>")]
-async fn add_question(_slug: &str, organized: OrganizedEvent, form: CsrfForm<crate::domain::questions::QuestionForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn add_question(
+    _slug: &str,
+    organized: OrganizedEvent,
+    form: CsrfForm<crate::domain::questions::QuestionForm>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let result = crate::domain::questions::create(&state.db, &organized.event, &form.0).await;
     dashboard_action(&page, state, &organized.event, result, "The question is added.").await
 }
 
 #[post("/events/<_slug>/manage/questions/<id>/delete", data = "<_form>")]
-async fn delete_question(_slug: &str, id: i32, organized: OrganizedEvent, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn delete_question(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     crate::domain::questions::delete(&state.db, &organized.event, id).await?;
     Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The question is removed; answers already given are removed with it."))
 }

@@ -1,7 +1,7 @@
 //! Registering for an event and cancelling, from the event's page.
 
 use rocket::response::{Flash, Redirect};
-use rocket::{post, routes, Route, State};
+use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -13,10 +13,11 @@ use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::CurrentUser;
+use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![register, cancel]
+    routes![register, cancel, registration_page, claim, join_waitlist, leave_waitlist]
 }
 
 /// The registration panel on an event's page: tickets on offer, or the
@@ -40,6 +41,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
                 "availability": availability.message(),
                 "max_per_person": t.max_per_person,
                 "several": t.max_per_person > 1,
+                "sold_out": availability == Availability::SoldOut,
             })
         })
         .collect();
@@ -59,6 +61,10 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         Some(user) => registration::live_registration(&state.db, event.id, user.id).await?,
         None => None,
     };
+    let waiting = match viewer {
+        Some(user) if mine.is_none() => crate::domain::waitlist::position(&state.db, event.id, user.id).await?.map(|(place, _)| place),
+        _ => None,
+    };
     let zone = crate::domain::events::zone_of(event);
     let mine = match mine {
         Some(found) => {
@@ -68,6 +74,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
                 "status": found.status,
                 "ticket": ticket.name,
                 "quantity": found.quantity,
+                "is_held": found.status == "held",
                 "can_cancel": now() < registration::attendee_cancel_deadline(event),
                 "cancel_until": times::show(registration::attendee_cancel_deadline(event), zone, None),
             }))
@@ -80,6 +87,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
         "questions": questions,
         "mine": mine,
+        "waitlist_place": waiting,
         "full": event.capacity.is_some_and(|c| event.seats_taken >= c),
     }))
 }
@@ -89,11 +97,22 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
 type FormFields = std::collections::HashMap<String, String>;
 
 #[post("/events/<_slug>/register", data = "<form>")]
-async fn register(_slug: &str, visible: VisibleEvent, user: CurrentUser, form: CsrfForm<FormFields>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+async fn register(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<FormFields>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/events/{}", visible.event.slug));
     let fields = form.0;
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let request_form = RegistrationForm { ticket_type_id: field("ticket_type_id"), quantity: field("quantity"), role: field("role"), answers: serde_json::Value::Null };
+    let request_form = RegistrationForm {
+        ticket_type_id: field("ticket_type_id"),
+        quantity: field("quantity"),
+        role: field("role"),
+        answers: serde_json::Value::Null,
+    };
     let outcome = async {
         let questions = crate::domain::questions::list(&state.db, visible.event.id).await?;
         let answers = crate::domain::questions::from_form_fields(&fields, &questions);
@@ -101,6 +120,9 @@ async fn register(_slug: &str, visible: VisibleEvent, user: CurrentUser, form: C
         registration::register_free(&state.db, &visible.event, &user.0, &request, None).await
     }
     .await;
+    if let Ok(created) = &outcome {
+        state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, created).await).await;
+    }
     // Sold out, already registered or a bad choice: said on the event's page,
     // where the form is; nothing was taken.
     match outcome {
@@ -130,8 +152,96 @@ async fn cancel(
         return Ok(Flash::error(back, "You have no registration to cancel."));
     };
     match registration::cancel(&state.db, &visible.event, &found, CancelledBy::Attendee(user.0.id), &form.0.reason).await {
-        Ok(_) => Ok(Flash::success(back, "Your registration is cancelled.")),
+        Ok(cancelled) => {
+            state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
+            state.seat_freed(cancelled.ticket_type_id).await;
+            Ok(Flash::success(back, "Your registration is cancelled."))
+        }
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),
     }
+}
+
+/// A registration's own page: its state, its history, cancelling, claiming
+/// a waitlist offer. The attendee and the event's team may see it.
+#[get("/registrations/<id>")]
+async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let found = registration::find(&state.db, id).await?;
+    let event = crate::domain::events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
+    let is_owner = found.user_id == user.0.id;
+    if !is_owner && crate::domain::events::effective_role(&state.db, &event, &user.0).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let zone = crate::domain::events::zone_of(&event);
+    let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
+    let history: Vec<Value> = registration::changes(&state.db, found.id)
+        .await?
+        .iter()
+        .map(|c| json!({"at": times::show(c.created_at, zone, None), "to": c.to_status, "reason": c.reason}))
+        .collect();
+    let live = found.status == "confirmed" || found.status == "held";
+    Ok(page.ok(
+        "registrations/show",
+        &format!("Registration · {}", event.title),
+        json!({
+            "registration": {
+                "id": found.id, "status": found.status, "ticket": ticket.name, "quantity": found.quantity,
+                "amount": tickets::format_price(found.amount_minor, &found.currency),
+                "hold_expires": found.hold_expires_at.map(|t| times::show(t, zone, None)),
+                "is_held": found.status == "held",
+                "can_cancel": is_owner && live && now() < registration::attendee_cancel_deadline(&event),
+            },
+            "event": crate::domain::events::summarize(&event),
+            "is_owner": is_owner,
+            "history": history,
+        }),
+    ))
+}
+
+#[post("/registrations/<id>/claim", data = "<_form>")]
+async fn claim(id: i32, user: CurrentUser, _form: CsrfForm<crate::web::csrf::CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let back = Redirect::to(format!("/registrations/{id}"));
+    match crate::domain::waitlist::claim(&state.db, &user.0, id).await {
+        Ok(confirmed) => {
+            state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &confirmed).await).await;
+            Ok(Flash::success(back, "The seat is yours: you are registered."))
+        }
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct WaitlistForm {
+    ticket_type_id: String,
+}
+
+#[post("/events/<_slug>/waitlist", data = "<form>")]
+async fn join_waitlist(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<WaitlistForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let back = Redirect::to(format!("/events/{}", visible.event.slug));
+    let ticket_type_id = form.0.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::NotFound)?;
+    match crate::domain::waitlist::join(&state.db, &visible.event, &user.0, ticket_type_id).await {
+        Ok(_) => Ok(Flash::success(back, "You are on the waitlist. If a seat frees up, we email you and hold it for you.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/events/<_slug>/waitlist/leave", data = "<_form>")]
+async fn leave_waitlist(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    crate::domain::waitlist::leave(&state.db, &visible.event, &user.0).await?;
+    Ok(Flash::success(Redirect::to(format!("/events/{}", visible.event.slug)), "You left the waitlist."))
 }

@@ -1,0 +1,89 @@
+//! Outgoing email: through SMTP when `TRIBE_SMTP_URL` is set, otherwise
+//! written to the outbox folder (one `.eml` file per message) and logged, so
+//! that nothing is lost on a machine without a mail relay.
+
+use std::path::PathBuf;
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::MailConfig;
+use crate::error::{AppError, AppResult};
+
+/// A message to send.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to_name: String,
+    pub to_email: String,
+    pub subject: String,
+    pub text: String,
+    /// A calendar file to attach: (file name, content).
+    pub calendar: Option<(String, String)>,
+}
+
+pub enum Mailer {
+    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Outbox { dir: PathBuf, from: Mailbox },
+}
+
+impl Mailer {
+    pub fn from_config(config: &MailConfig) -> AppResult<Mailer> {
+        let from: Mailbox = config.from.parse().map_err(|e| AppError::Internal(format!("TRIBE_MAIL_FROM: {e}")))?;
+        Ok(match &config.smtp_url {
+            Some(url) => Mailer::Smtp {
+                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| AppError::Internal(format!("TRIBE_SMTP_URL: {e}")))?
+                    .build(),
+                from,
+            },
+            None => Mailer::Outbox { dir: config.outbox_dir.clone(), from },
+        })
+    }
+
+    fn build(from: &Mailbox, mail: &Mail) -> AppResult<Message> {
+        let to =
+            Mailbox::new(Some(mail.to_name.clone()), mail.to_email.parse().map_err(|e| AppError::Internal(format!("bad recipient address: {e}")))?);
+        let builder = Message::builder().from(from.clone()).to(to).subject(mail.subject.clone());
+        let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
+        let message = match &mail.calendar {
+            Some((name, ics)) => {
+                let calendar_type =
+                    ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH").map_err(|e| AppError::Internal(e.to_string()))?;
+                // Base64 keeps the file byte for byte (CRLF line ends included) through any relay.
+                let body = Body::new_with_encoding(ics.clone().into_bytes(), ContentTransferEncoding::Base64)
+                    .map_err(|_| AppError::Internal("cannot encode the calendar attachment".into()))?;
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(Attachment::new(name.clone()).body(body, calendar_type)))
+            }
+            None => builder.singlepart(text),
+        };
+        message.map_err(|e| AppError::Internal(format!("cannot build the email: {e}")))
+    }
+
+    /// Sends (or files) one message. Callers treat a failure as something to
+    /// log, not to undo what the mail reports.
+    pub async fn send(&self, mail: &Mail) -> AppResult<()> {
+        match self {
+            Mailer::Smtp { transport, from } => {
+                transport.send(Self::build(from, mail)?).await.map_err(|e| AppError::Internal(format!("SMTP: {e}")))?;
+                tracing::info!(to = %mail.to_email, subject = %mail.subject, "email sent");
+            }
+            Mailer::Outbox { dir, from } => {
+                let message = Self::build(from, mail)?;
+                tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(format!("outbox {}: {e}", dir.display())))?;
+                let name = format!("{}-{}.eml", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"), crate::domain::api_tokens::random_token(6));
+                let path = dir.join(name);
+                tokio::fs::write(&path, message.formatted()).await.map_err(|e| AppError::Internal(format!("outbox {}: {e}", path.display())))?;
+                tracing::info!(to = %mail.to_email, subject = %mail.subject, file = %path.display(), "email written to the outbox");
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends and logs a failure instead of returning it.
+    pub async fn send_or_log(&self, mail: Mail) {
+        if let Err(error) = self.send(&mail).await {
+            tracing::error!(%error, to = %mail.to_email, subject = %mail.subject, "email not sent");
+        }
+    }
+}
