@@ -49,6 +49,7 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
         .mount("/", web::pages::routes())
         .mount("/", web::ops::routes())
         .mount("/api", web::api::routes())
+        .mount("/webhooks", web::webhooks::routes())
         .mount("/static", FileServer::from(public_dir))
         .register("/", rocket::catchers![web::catchers::default_catcher])
 }

@@ -15,6 +15,7 @@ mod m20261126_000008_create_tickets_and_registrations;
 mod m20261126_000009_create_agendas;
 mod m20261126_000010_create_questions_and_discounts;
 mod m20261126_000011_create_waitlist;
+mod m20261126_000012_create_stripe_events;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_create_agendas::Migration),
             Box::new(m20261126_000010_create_questions_and_discounts::Migration),
             Box::new(m20261126_000011_create_waitlist::Migration),
+            Box::new(m20261126_000012_create_stripe_events::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod markdown;
 pub mod notify;
 pub mod passwords;
+pub mod payments;
 pub mod questions;
 pub mod registration;
 pub mod schedule;

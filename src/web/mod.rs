@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod ops;
 pub mod pages;
 pub mod render;
+pub mod webhooks;
 
 use sea_orm::DatabaseConnection;
 

@@ -19,6 +19,7 @@ pub mod registration_question;
 pub mod room;
 pub mod session;
 pub mod session_speaker;
+pub mod stripe_event;
 pub mod ticket_type;
 pub mod track;
 pub mod user;

@@ -68,6 +68,13 @@ async fn register(
     state: &State<AppState>,
 ) -> AppResult<Custom<Json<Value>>> {
     let request = registration::check_request(&state.db, &visible.event, &body.0, None, state.config.stripe.is_some()).await?;
+    if request.ticket.price_minor > 0 {
+        let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
+        let checkout = crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
+        let mut body = registration_json(state, &checkout.registration).await?;
+        body["checkout_url"] = json!(checkout.url);
+        return Ok(Custom(Status::Created, Json(body)));
+    }
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
     state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
     Ok(Custom(Status::Created, Json(registration_json(state, &created).await?)))
@@ -95,7 +102,8 @@ async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) ->
         return Err(AppError::NotFound);
     };
     let was_live = found.status == "confirmed" || found.status == "held";
-    let cancelled = registration::cancel(&state.db, &event, &found, by, "cancelled through the API").await?;
+    let cancelled =
+        crate::domain::payments::cancel_with_refund(&state.db, state.config.stripe.as_ref(), &event, &found, by, "cancelled through the API").await?;
     if was_live {
         state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
         state.seat_freed(cancelled.ticket_type_id).await;

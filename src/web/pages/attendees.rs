@@ -159,7 +159,15 @@ async fn cancel_registration(
     }
     let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
     let was_live = found.status == "confirmed" || found.status == "held";
-    let cancelled = registration::cancel(&state.db, &organized.event, &found, CancelledBy::Organizer(organized.organizer.id), &reason).await?;
+    let cancelled = crate::domain::payments::cancel_with_refund(
+        &state.db,
+        state.config.stripe.as_ref(),
+        &organized.event,
+        &found,
+        CancelledBy::Organizer(organized.organizer.id),
+        &reason,
+    )
+    .await?;
     if was_live {
         state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, &reason).await).await;
         state.seat_freed(cancelled.ticket_type_id).await;

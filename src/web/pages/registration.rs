@@ -117,9 +117,21 @@ async fn register(
         let questions = crate::domain::questions::list(&state.db, visible.event.id).await?;
         let answers = crate::domain::questions::from_form_fields(&fields, &questions);
         let request = registration::check_request(&state.db, &visible.event, &request_form, Some(answers), state.config.stripe.is_some()).await?;
-        registration::register_free(&state.db, &visible.event, &user.0, &request, None).await
+        if request.ticket.price_minor > 0 {
+            let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
+            let checkout =
+                crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
+            return Ok(Err(checkout.url));
+        }
+        registration::register_free(&state.db, &visible.event, &user.0, &request, None).await.map(Ok)
     }
     .await;
+    // A paid ticket: off to Stripe Checkout; the webhook confirms it.
+    let outcome = match outcome {
+        Ok(Err(checkout_url)) => return Ok(Flash::success(Redirect::to(checkout_url), "Your seat is held while you pay.")),
+        Ok(Ok(created)) => Ok(created),
+        Err(error) => Err(error),
+    };
     if let Ok(created) = &outcome {
         state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, created).await).await;
     }
@@ -151,7 +163,16 @@ async fn cancel(
     let Some(found) = registration::live_registration(&state.db, visible.event.id, user.0.id).await? else {
         return Ok(Flash::error(back, "You have no registration to cancel."));
     };
-    match registration::cancel(&state.db, &visible.event, &found, CancelledBy::Attendee(user.0.id), &form.0.reason).await {
+    match crate::domain::payments::cancel_with_refund(
+        &state.db,
+        state.config.stripe.as_ref(),
+        &visible.event,
+        &found,
+        CancelledBy::Attendee(user.0.id),
+        &form.0.reason,
+    )
+    .await
+    {
         Ok(cancelled) => {
             state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
             state.seat_freed(cancelled.ticket_type_id).await;
@@ -201,6 +222,17 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
 #[post("/registrations/<id>/claim", data = "<_form>")]
 async fn claim(id: i32, user: CurrentUser, _form: CsrfForm<crate::web::csrf::CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/registrations/{id}"));
+    let found = registration::find(&state.db, id).await?;
+    if found.user_id == user.0.id && found.status == "held" {
+        let ticket = tickets::find(&state.db, found.event_id, found.ticket_type_id).await?;
+        if let (true, Some(stripe)) = (ticket.price_minor > 0, state.config.stripe.as_ref()) {
+            return match crate::domain::payments::checkout_for_held(&state.db, stripe, &state.config.base_url, &user.0, &found).await {
+                Ok(url) => Ok(Flash::success(Redirect::to(url), "Your seat is held while you pay.")),
+                Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+                Err(other) => Err(other),
+            };
+        }
+    }
     match crate::domain::waitlist::claim(&state.db, &user.0, id).await {
         Ok(confirmed) => {
             state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &confirmed).await).await;

@@ -1,0 +1,396 @@
+//! Paid registration through Stripe Checkout. A seat is held while the
+//! buyer pays; Stripe's webhooks (verified with Stripe's signature scheme,
+//! processed once each, in any order) confirm or release it; cancelling a
+//! paid registration refunds it through Stripe's Refund API.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sha2::Sha256;
+use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
+use stripe_checkout::checkout_session::{
+    CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData, ProductData,
+};
+
+use crate::config::StripeConfig;
+use crate::db::entities::{event, registration, stripe_event, ticket_type, user};
+use crate::domain::registration::{already_registered, record_change, release_seats, take_seats, CheckedRequest, RegistrationStatus};
+use crate::domain::{now, tickets};
+use crate::error::{AppError, AppResult};
+
+/// How long a seat is held for a buyer at checkout.
+pub const HOLD_MINUTES: i64 = 15;
+/// Stripe's shortest Checkout Session lifetime is 30 minutes.
+const CHECKOUT_MINUTES: i64 = 30;
+/// Webhook signatures older than this are refused (Stripe's default tolerance).
+pub const SIGNATURE_TOLERANCE_SECS: i64 = 300;
+
+pub fn client(config: &StripeConfig) -> AppResult<stripe::Client> {
+    stripe::ClientBuilder::new(config.secret_key.clone())
+        .url(format!("{}/", config.api_base))
+        .build()
+        .map_err(|e| AppError::Internal(format!("Stripe client: {e}")))
+}
+
+fn unavailable(detail: impl std::fmt::Display) -> AppError {
+    tracing::error!(%detail, "Stripe request failed");
+    AppError::Conflict("Payments are unavailable right now. Nothing was charged and your seat was released; please try again in a moment.".into())
+}
+
+/// A checkout that was started: where to send the buyer.
+pub struct Checkout {
+    pub registration: registration::Model,
+    pub url: String,
+}
+
+/// Holds the seats and opens a Stripe Checkout Session for them.
+pub async fn start_checkout(
+    db: &DatabaseConnection,
+    config: &StripeConfig,
+    base_url: &str,
+    event: &event::Model,
+    buyer: &user::Model,
+    request: &CheckedRequest,
+) -> AppResult<Checkout> {
+    let ticket = &request.ticket;
+    let amount = ticket.price_minor * i64::from(request.quantity);
+    let at = now();
+    let txn = db.begin().await?;
+    take_seats(&txn, ticket, event, request.quantity).await?;
+    let held = registration::ActiveModel {
+        event_id: Set(event.id),
+        user_id: Set(buyer.id),
+        ticket_type_id: Set(ticket.id),
+        role_id: Set(request.role_id),
+        quantity: Set(request.quantity),
+        status: Set(RegistrationStatus::Held.as_str().to_owned()),
+        amount_minor: Set(amount),
+        currency: Set(ticket.currency.clone()),
+        hold_expires_at: Set(Some(at + Duration::minutes(HOLD_MINUTES))),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => already_registered(),
+        other => other,
+    })?;
+    crate::domain::questions::save(&txn, held.id, &request.answers).await?;
+    record_change(&txn, held.id, None, RegistrationStatus::Held.as_str(), Some(buyer.id), "checkout started").await?;
+    txn.commit().await?;
+
+    let session = create_session(config, base_url, event, ticket, buyer, &held).await;
+    match session {
+        Ok((id, url)) => {
+            let mut model: registration::ActiveModel = held.clone().into();
+            model.stripe_checkout_session_id = Set(Some(id));
+            let registration = model.update(db).await?;
+            Ok(Checkout { registration, url })
+        }
+        Err(error) => {
+            expire(db, &held, "checkout could not be opened").await?;
+            Err(error)
+        }
+    }
+}
+
+async fn create_session(
+    config: &StripeConfig,
+    base_url: &str,
+    event: &event::Model,
+    ticket: &ticket_type::Model,
+    buyer: &user::Model,
+    held: &registration::Model,
+) -> AppResult<(String, String)> {
+    let currency = stripe_types::Currency::from_str(&ticket.currency.to_lowercase())
+        .map_err(|_| AppError::BadRequest(format!("unsupported currency {}", ticket.currency)))?;
+    let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
+    price.unit_amount = Some(ticket.price_minor);
+    price.product_data = Some(ProductData {
+        description: None,
+        images: None,
+        metadata: None,
+        name: format!("{} · {}", event.title, ticket.name),
+        tax_code: None,
+        tax_details: None,
+        unit_label: None,
+    });
+    let mut line = CreateCheckoutSessionLineItems::new();
+    line.price_data = Some(price);
+    line.quantity = Some(held.quantity as u64);
+    let metadata = std::collections::HashMap::from([("registration_id".to_owned(), held.id.to_string()), ("event".to_owned(), event.slug.clone())]);
+    let key = IdempotencyKey::new(format!("tribe-checkout-{}", held.id)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let session = CreateCheckoutSession::new()
+        .mode(stripe_shared::CheckoutSessionMode::Payment)
+        .line_items(vec![line])
+        .client_reference_id(held.id.to_string())
+        .metadata(metadata)
+        .customer_email(buyer.email.clone())
+        .success_url(format!("{base_url}/registrations/{}?checkout=done", held.id))
+        .cancel_url(format!("{base_url}/events/{}", event.slug))
+        .expires_at((now() + Duration::minutes(CHECKOUT_MINUTES)).timestamp())
+        .customize()
+        .request_strategy(RequestStrategy::Idempotent(key))
+        .send(&client(config)?)
+        .await
+        .map_err(unavailable)?;
+    let url = session.url.clone().ok_or_else(|| unavailable("Checkout Session without a URL"))?;
+    Ok((session.id.to_string(), url))
+}
+
+/// A waitlist offer of a paid ticket: the held seat goes to checkout, with
+/// the hold extended to the checkout's time.
+pub async fn checkout_for_held(
+    db: &DatabaseConnection,
+    config: &StripeConfig,
+    base_url: &str,
+    buyer: &user::Model,
+    held: &registration::Model,
+) -> AppResult<String> {
+    if held.user_id != buyer.id || held.status != RegistrationStatus::Held.as_str() {
+        return Err(AppError::Conflict("This offer is no longer open.".into()));
+    }
+    let ticket = ticket_type::Entity::find_by_id(held.ticket_type_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let event = event::Entity::find_by_id(held.event_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let mut model: registration::ActiveModel = held.clone().into();
+    model.amount_minor = Set(ticket.price_minor * i64::from(held.quantity));
+    model.hold_expires_at = Set(Some(now() + Duration::minutes(HOLD_MINUTES)));
+    let held = model.update(db).await?;
+    let (id, url) = create_session(config, base_url, &event, &ticket, buyer, &held).await?;
+    let mut model: registration::ActiveModel = held.into();
+    model.stripe_checkout_session_id = Set(Some(id));
+    model.update(db).await?;
+    Ok(url)
+}
+
+/// Cancels a registration, refunding a paid one first so that nothing is
+/// cancelled without its money going back.
+pub async fn cancel_with_refund(
+    db: &DatabaseConnection,
+    config: Option<&StripeConfig>,
+    event: &event::Model,
+    found: &registration::Model,
+    by: crate::domain::registration::CancelledBy,
+    reason: &str,
+) -> AppResult<registration::Model> {
+    let refunded = refund_before_cancel(config, found).await?;
+    let reason = if refunded { format!("{}; refunded", if reason.is_empty() { "cancelled" } else { reason }) } else { reason.to_owned() };
+    crate::domain::registration::cancel(db, event, found, by, &reason).await
+}
+
+/// Ends a hold: the seats go back (and to the waitlist, by the caller).
+async fn expire(db: &DatabaseConnection, held: &registration::Model, reason: &str) -> AppResult<bool> {
+    let txn = db.begin().await?;
+    let expired = registration::Entity::update_many()
+        .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Expired.as_str()))
+        .col_expr(registration::Column::UpdatedAt, Expr::value(now()))
+        .filter(registration::Column::Id.eq(held.id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Held.as_str()))
+        .exec(&txn)
+        .await?;
+    if expired.rows_affected == 0 {
+        return Ok(false);
+    }
+    release_seats(&txn, held).await?;
+    record_change(&txn, held.id, Some(RegistrationStatus::Held.as_str()), RegistrationStatus::Expired.as_str(), None, reason).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Checks a `Stripe-Signature` header exactly as Stripe specifies: HMAC-SHA256
+/// of `timestamp.payload` with the endpoint secret; any `v1` entry may match;
+/// the timestamp must be within the tolerance of now.
+pub fn verify_signature(payload: &[u8], header: &str, secret: &str, at: DateTime<Utc>) -> Result<(), &'static str> {
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", value)) => timestamp = value.parse::<i64>().ok(),
+            Some(("v1", value)) => signatures.push(value.to_owned()),
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or("no timestamp in the signature header")?;
+    if signatures.is_empty() {
+        return Err("no v1 signature in the header");
+    }
+    if (at.timestamp() - timestamp).abs() > SIGNATURE_TOLERANCE_SECS {
+        return Err("the signature is too old (or from the future)");
+    }
+    for candidate in signatures {
+        let Some(expected) = (0..candidate.len())
+            .step_by(2)
+            .map(|i| candidate.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect::<Option<Vec<u8>>>()
+        else {
+            continue;
+        };
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| "bad secret")?;
+        mac.update(timestamp.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(payload);
+        if mac.verify_slice(&expected).is_ok() {
+            return Ok(());
+        }
+    }
+    Err("no signature matches")
+}
+
+/// Signs a payload as Stripe does (for tests and tools).
+pub fn sign(payload: &[u8], secret: &str, timestamp: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length works");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(payload);
+    let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("t={timestamp},v1={hex}")
+}
+
+/// What a webhook did, for the caller to follow up (emails, waitlist).
+#[derive(Debug, Default)]
+pub struct WebhookOutcome {
+    pub confirmed: Option<registration::Model>,
+    pub released_ticket: Option<i32>,
+    pub duplicate: bool,
+}
+
+fn registration_id_of(object: &serde_json::Value) -> Option<i32> {
+    object["client_reference_id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| object["metadata"]["registration_id"].as_str().and_then(|s| s.parse().ok()))
+}
+
+/// Processes one verified webhook event, once: its id is recorded in the
+/// same transaction as its effect, so a repeat changes nothing.
+pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payload: &str) -> AppResult<WebhookOutcome> {
+    let event: serde_json::Value = serde_json::from_str(payload).map_err(|e| AppError::BadRequest(format!("not a Stripe event: {e}")))?;
+    let (Some(event_id), Some(kind)) = (event["id"].as_str(), event["type"].as_str()) else {
+        return Err(AppError::BadRequest("not a Stripe event: no id or type".into()));
+    };
+    let object = &event["data"]["object"];
+    let txn = db.begin().await?;
+    let first_time = stripe_event::ActiveModel {
+        event_id: Set(event_id.to_owned()),
+        event_type: Set(kind.to_owned()),
+        received_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    if first_time.is_err() {
+        return Ok(WebhookOutcome { duplicate: true, ..Default::default() });
+    }
+    let mut outcome = WebhookOutcome::default();
+    let found = match registration_id_of(object) {
+        Some(id) => registration::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    };
+    match (kind, found) {
+        ("checkout.session.completed" | "checkout.session.async_payment_succeeded", Some(found)) if object["payment_status"] == "paid" => {
+            let payment_intent = object["payment_intent"].as_str().map(str::to_owned);
+            let confirmed = registration::Entity::update_many()
+                .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Confirmed.as_str()))
+                .col_expr(registration::Column::StripePaymentIntentId, Expr::value(payment_intent.clone()))
+                .col_expr(registration::Column::HoldExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+                .col_expr(registration::Column::UpdatedAt, Expr::value(now()))
+                .filter(registration::Column::Id.eq(found.id))
+                .filter(registration::Column::Status.eq(RegistrationStatus::Held.as_str()))
+                .exec(&txn)
+                .await?;
+            if confirmed.rows_affected == 1 {
+                record_change(
+                    &txn,
+                    found.id,
+                    Some(RegistrationStatus::Held.as_str()),
+                    RegistrationStatus::Confirmed.as_str(),
+                    None,
+                    "paid (Stripe Checkout)",
+                )
+                .await?;
+                outcome.confirmed = registration::Entity::find_by_id(found.id).one(&txn).await?;
+            } else if found.status != RegistrationStatus::Confirmed.as_str() {
+                // Paid after the hold ran out: take the seat again if one is
+                // free; otherwise the money goes back.
+                let ticket = ticket_type::Entity::find_by_id(found.ticket_type_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+                let event = event::Entity::find_by_id(found.event_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+                let mut model: registration::ActiveModel = found.clone().into();
+                model.stripe_payment_intent_id = Set(payment_intent.clone());
+                model.updated_at = Set(now());
+                if found.status == RegistrationStatus::Expired.as_str() && take_seats(&txn, &ticket, &event, found.quantity).await.is_ok() {
+                    model.status = Set(RegistrationStatus::Confirmed.as_str().to_owned());
+                    let updated = model.update(&txn).await?;
+                    record_change(
+                        &txn,
+                        found.id,
+                        Some(&found.status),
+                        RegistrationStatus::Confirmed.as_str(),
+                        None,
+                        "paid after the hold ran out; a seat was still free",
+                    )
+                    .await?;
+                    outcome.confirmed = Some(updated);
+                } else {
+                    model.update(&txn).await?;
+                    txn.commit().await?;
+                    if let Some(intent) = payment_intent {
+                        refund(config, &intent, found.id).await?;
+                        let txn = db.begin().await?;
+                        record_change(&txn, found.id, Some(&found.status), &found.status, None, "paid after the seat was gone; refunded").await?;
+                        txn.commit().await?;
+                    }
+                    return Ok(outcome);
+                }
+            }
+        }
+        ("checkout.session.expired" | "checkout.session.async_payment_failed", Some(found)) if found.status == RegistrationStatus::Held.as_str() => {
+            txn.commit().await?;
+            if expire(db, &found, "checkout expired").await? {
+                outcome.released_ticket = Some(found.ticket_type_id);
+            }
+            return Ok(outcome);
+        }
+        _ => {}
+    }
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Refunds a payment in full, once (the idempotency key is per registration).
+pub async fn refund(config: &StripeConfig, payment_intent: &str, registration_id: i32) -> AppResult<()> {
+    let key = IdempotencyKey::new(format!("tribe-refund-{registration_id}")).map_err(|e| AppError::Internal(e.to_string()))?;
+    stripe_core::refund::CreateRefund::new()
+        .payment_intent(payment_intent.to_owned())
+        .customize()
+        .request_strategy(RequestStrategy::Idempotent(key))
+        .send(&client(config)?)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, registration_id, "refund failed");
+            AppError::Conflict("The refund could not be made right now, so nothing was cancelled. Please try again in a moment.".into())
+        })?;
+    Ok(())
+}
+
+/// Refunds a confirmed paid registration; false when there is nothing to refund.
+pub async fn refund_before_cancel(config: Option<&StripeConfig>, found: &registration::Model) -> AppResult<bool> {
+    match (&found.stripe_payment_intent_id, found.amount_minor > 0 && found.status == RegistrationStatus::Confirmed.as_str()) {
+        (Some(intent), true) => {
+            let config =
+                config.ok_or_else(|| AppError::Conflict("Payments are not configured, so this paid registration cannot be refunded here.".into()))?;
+            refund(config, intent, found.id).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The amount in words for pages and emails.
+pub fn amount_text(found: &registration::Model) -> String {
+    tickets::format_price(found.amount_minor, &found.currency)
+}

@@ -1,0 +1,243 @@
+use rocket::http::{ContentType, Header, Status};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{json, Value};
+use tribe::db::entities::{registration, ticket_type};
+
+use crate::fake_stripe::FakeStripe;
+use crate::support::*;
+
+const WEBHOOK_SECRET: &str = "whsec_test_tribe";
+
+async fn paid_app(capacity: &str) -> (TestApp, FakeStripe, String) {
+    let fake = FakeStripe::start().await;
+    let app = TestApp::with(&[
+        ("stripe_secret_key", "sk_test_tribe".into()),
+        ("stripe_webhook_secret", WEBHOOK_SECRET.into()),
+        ("stripe_api_base", fake.base.clone()),
+    ])
+    .await;
+    organizer_with_event(&app.client, "org@example.org", "paid", "conference").await;
+    post_form(&app.client, "/events/paid/manage/tickets", &[("name", "Full pass"), ("price", "25"), ("currency", "USD"), ("capacity", capacity)])
+        .await;
+    post_form(&app.client, "/events/paid/manage/publish", &[("published", "true")]).await;
+    let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
+    (app, fake, ticket.id.to_string())
+}
+
+async fn buyer(app: &TestApp, email: &str) -> rocket::local::asynchronous::Client {
+    let browser = app.another_instance().await;
+    sign_up(&browser, email, "Buyer", "a long password").await;
+    browser
+}
+
+fn event_json(id: &str, kind: &str, registration_id: i32, paid: bool) -> String {
+    json!({
+        "id": id, "object": "event", "type": kind, "created": 1, "livemode": false,
+        "data": {"object": {
+            "id": "cs_test_0001", "object": "checkout.session", "client_reference_id": registration_id.to_string(),
+            "metadata": {"registration_id": registration_id.to_string()},
+            "payment_status": if paid { "paid" } else { "unpaid" }, "payment_intent": if paid { Some("pi_test_42") } else { None },
+        }}
+    })
+    .to_string()
+}
+
+async fn deliver(app: &TestApp, payload: &str, signature: Option<String>) -> (Status, Value) {
+    let mut request = app.client.post("/webhooks/stripe").header(ContentType::JSON).body(payload.to_owned());
+    if let Some(signature) = signature {
+        request = request.header(Header::new("Stripe-Signature", signature));
+    }
+    let response = request.dispatch().await;
+    let status = response.status();
+    (status, serde_json::from_str(&response.into_string().await.unwrap_or_default()).unwrap_or(Value::Null))
+}
+
+fn signed(payload: &str) -> Option<String> {
+    Some(tribe::domain::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, chrono::Utc::now().timestamp()))
+}
+
+async fn held_registration(app: &TestApp) -> registration::Model {
+    registration::Entity::find().one(app.db()).await.unwrap().expect("a registration")
+}
+
+#[rocket::async_test]
+async fn a_paid_ticket_holds_a_seat_goes_to_checkout_and_is_confirmed_once_by_the_webhook() {
+    let (app, fake, ticket_id) = paid_app("2").await;
+    let browser = buyer(&app, "pay@example.org").await;
+    let response = post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let location = response.headers().get_one("Location").unwrap().to_owned();
+    assert!(location.starts_with("https://checkout.stripe.test/c/pay/cs_test_"), "{location}");
+
+    let held = held_registration(&app).await;
+    assert_eq!((held.status.as_str(), held.amount_minor, held.currency.as_str()), ("held", 2500, "USD"));
+    assert!(held.hold_expires_at.is_some() && held.stripe_checkout_session_id.is_some());
+    let sessions = fake.requests("/v1/checkout/sessions");
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].idempotency_key.as_deref(), Some(format!("tribe-checkout-{}", held.id).as_str()));
+    assert_eq!(sessions[0].form["line_items[0][price_data][unit_amount]"], "2500");
+    assert_eq!(sessions[0].form["line_items[0][price_data][currency]"], "usd");
+    assert_eq!(sessions[0].form["client_reference_id"], held.id.to_string());
+    assert_eq!(sessions[0].form["mode"], "payment");
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1, "the seat is held meanwhile");
+    let page = browser.get(format!("/registrations/{}?checkout=done", held.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("held"), "the success page shows the state it is really in");
+
+    let payload = event_json("evt_completed_1", "checkout.session.completed", held.id, true);
+    for attempt in 0..10 {
+        let (status, body) = deliver(&app, &payload, signed(&payload)).await;
+        assert_eq!(status, Status::Ok);
+        assert_eq!(body["duplicate"], attempt > 0);
+    }
+    let paid = held_registration(&app).await;
+    assert_eq!(paid.status, "confirmed");
+    assert_eq!(paid.stripe_payment_intent_id.as_deref(), Some("pi_test_42"));
+    assert_eq!(tribe::domain::registration::changes(app.db(), paid.id).await.unwrap().len(), 2, "held, then confirmed: once");
+    assert_eq!(sent_emails(&app).iter().filter(|m| m.contains("Subject: You are registered")).count(), 1);
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
+}
+
+#[rocket::async_test]
+async fn forged_stale_or_missing_signatures_are_refused_and_change_nothing() {
+    let (app, _fake, ticket_id) = paid_app("").await;
+    let browser = buyer(&app, "pay@example.org").await;
+    post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    let held = held_registration(&app).await;
+    let payload = event_json("evt_forged", "checkout.session.completed", held.id, true);
+    let now = chrono::Utc::now().timestamp();
+    let cases = [
+        None,
+        Some(tribe::domain::payments::sign(payload.as_bytes(), "whsec_someone_else", now)),
+        Some(tribe::domain::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, now - 301)),
+        Some(tribe::domain::payments::sign(b"{\"tampered\":true}", WEBHOOK_SECRET, now)),
+        Some(format!("t={now},v1=zz")),
+        Some("garbage".into()),
+    ];
+    for signature in cases {
+        let (status, problem) = deliver(&app, &payload, signature.clone()).await;
+        assert_eq!(status, Status::BadRequest, "{signature:?}");
+        assert_eq!(problem["status"], 400);
+        assert!(problem["detail"].as_str().unwrap().contains("Stripe-Signature refused"));
+    }
+    assert_eq!(held_registration(&app).await.status, "held");
+    assert_eq!(tribe::db::entities::stripe_event::Entity::find().count(app.db()).await.unwrap(), 0);
+    // Any of several v1 signatures may match (Stripe sends one per secret while rotating).
+    let good = tribe::domain::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, now);
+    let v1 = good.split("v1=").nth(1).unwrap();
+    let (status, _) = deliver(&app, &payload, Some(format!("t={now},v1=00ff,v1={v1},v0=legacy"))).await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(held_registration(&app).await.status, "confirmed");
+}
+
+#[rocket::async_test]
+async fn an_expired_checkout_releases_the_seat_and_a_late_payment_is_honoured_or_refunded() {
+    let (app, fake, ticket_id) = paid_app("1").await;
+    let first = buyer(&app, "first@example.org").await;
+    post_form(&first, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    let held = held_registration(&app).await;
+    let expired = event_json("evt_expired_1", "checkout.session.expired", held.id, false);
+    assert_eq!(deliver(&app, &expired, signed(&expired)).await.0, Status::Ok);
+    assert_eq!(held_registration(&app).await.status, "expired");
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
+
+    // Out of order: the payment arrives after the expiry; the seat is still free, so it is theirs.
+    let completed = event_json("evt_completed_late", "checkout.session.completed", held.id, true);
+    assert_eq!(deliver(&app, &completed, signed(&completed)).await.0, Status::Ok);
+    assert_eq!(held_registration(&app).await.status, "confirmed");
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
+    // And an expiry arriving after the payment changes nothing.
+    let stale = event_json("evt_expired_stale", "checkout.session.expired", held.id, false);
+    assert_eq!(deliver(&app, &stale, signed(&stale)).await.0, Status::Ok);
+    assert_eq!(held_registration(&app).await.status, "confirmed");
+
+    // The first cancels (refunded); a second buyer's hold runs out (the job), a third takes
+    // the seat, then the second's payment arrives: no seat is left, so it is refunded.
+    post_form(&first, "/events/paid/registration/cancel", &[]).await;
+    let second = buyer(&app, "second@example.org").await;
+    post_form(&second, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    let second_user = tribe::domain::accounts::find_by_email(app.db(), "second@example.org").await.unwrap().unwrap();
+    let seconds = registration::Entity::find().all(app.db()).await.unwrap().into_iter().find(|r| r.user_id == second_user.id).unwrap();
+    assert_eq!(seconds.status, "held");
+    tribe::domain::waitlist::expire_holds(app.db(), tribe::domain::now() + chrono::Duration::minutes(16)).await.unwrap();
+    assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status, "expired");
+    let third = buyer(&app, "third@example.org").await;
+    post_form(&third, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
+    let refunds_before = fake.requests("/v1/refunds").len();
+    let late = event_json("evt_completed_too_late", "checkout.session.completed", seconds.id, true);
+    assert_eq!(deliver(&app, &late, signed(&late)).await.0, Status::Ok);
+    assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status, "expired");
+    let refunds = fake.requests("/v1/refunds");
+    assert_eq!(refunds.len(), refunds_before + 1);
+    assert_eq!(refunds.last().unwrap().idempotency_key.as_deref(), Some(format!("tribe-refund-{}", seconds.id).as_str()));
+    let story = tribe::domain::registration::changes(app.db(), seconds.id).await.unwrap();
+    assert!(story.last().unwrap().reason.contains("refunded"));
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1, "never oversold");
+}
+
+#[rocket::async_test]
+async fn cancelling_a_paid_registration_refunds_it_first_and_a_failed_refund_cancels_nothing() {
+    let (app, fake, ticket_id) = paid_app("").await;
+    let browser = buyer(&app, "refund@example.org").await;
+    post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    let held = held_registration(&app).await;
+    let completed = event_json("evt_paid", "checkout.session.completed", held.id, true);
+    deliver(&app, &completed, signed(&completed)).await;
+
+    fake.set_failing(true);
+    post_form(&browser, "/events/paid/registration/cancel", &[]).await;
+    let page = browser.get("/events/paid").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("The refund could not be made right now"), "{page}");
+    assert_eq!(held_registration(&app).await.status, "confirmed", "nothing paid for is lost");
+
+    fake.set_failing(false);
+    post_form(&browser, "/events/paid/registration/cancel", &[]).await;
+    let cancelled = held_registration(&app).await;
+    assert_eq!(cancelled.status, "cancelled");
+    let refunds = fake.requests("/v1/refunds");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].form["payment_intent"], "pi_test_42");
+    assert_eq!(refunds[0].idempotency_key.as_deref(), Some(format!("tribe-refund-{}", held.id).as_str()));
+    let changes = tribe::domain::registration::changes(app.db(), held.id).await.unwrap();
+    assert!(changes.last().unwrap().reason.ends_with("refunded"));
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
+}
+
+#[rocket::async_test]
+async fn when_stripe_is_down_the_buyer_is_told_and_the_seat_is_released() {
+    let (app, fake, ticket_id) = paid_app("3").await;
+    fake.set_failing(true);
+    let browser = buyer(&app, "down@example.org").await;
+    let response = post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(response.headers().get_one("Location"), Some("/events/paid"));
+    let page = browser.get("/events/paid").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Payments are unavailable right now"));
+    assert_eq!(held_registration(&app).await.status, "expired");
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
+
+    // Through the API the same, as problem JSON.
+    let token = api_token(&browser, "down@example.org", "a long password").await;
+    let response = app
+        .client
+        .post("/api/events/paid/registrations")
+        .header(bearer(&token))
+        .header(ContentType::JSON)
+        .body(json!({"ticket_type_id": ticket_id}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Conflict);
+    fake.set_failing(false);
+    let response = app
+        .client
+        .post("/api/events/paid/registrations")
+        .header(bearer(&token))
+        .header(ContentType::JSON)
+        .body(json!({"ticket_type_id": ticket_id}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Created);
+    let body: Value = response.into_json().await.unwrap();
+    assert_eq!(body["status"], "held");
+    assert!(body["checkout_url"].as_str().unwrap().starts_with("https://checkout.stripe.test/"));
+}
