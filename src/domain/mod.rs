@@ -8,6 +8,7 @@ pub mod attendees;
 pub mod calendar;
 pub mod chats;
 pub mod demo;
+pub mod discounts;
 pub mod events;
 pub mod exports;
 pub mod frab;

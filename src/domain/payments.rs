@@ -56,10 +56,13 @@ pub async fn start_checkout(
     request: &CheckedRequest,
 ) -> AppResult<Checkout> {
     let ticket = &request.ticket;
-    let amount = ticket.price_minor * i64::from(request.quantity);
+    let amount = request.amount_minor();
     let at = now();
     let txn = db.begin().await?;
     take_seats(&txn, ticket, event, request.quantity).await?;
+    if let Some(code) = &request.discount {
+        crate::domain::discounts::use_once(&txn, code).await?;
+    }
     let held = registration::ActiveModel {
         event_id: Set(event.id),
         user_id: Set(buyer.id),
@@ -70,6 +73,7 @@ pub async fn start_checkout(
         amount_minor: Set(amount),
         currency: Set(ticket.currency.clone()),
         hold_expires_at: Set(Some(at + Duration::minutes(HOLD_MINUTES))),
+        discount_code_id: Set(request.discount.as_ref().map(|d| d.id)),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -110,7 +114,8 @@ async fn create_session(
     let currency = stripe_types::Currency::from_str(&ticket.currency.to_lowercase())
         .map_err(|_| AppError::BadRequest(format!("unsupported currency {}", ticket.currency)))?;
     let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
-    price.unit_amount = Some(ticket.price_minor);
+    // The unit price after any discount: the registration holds the total.
+    price.unit_amount = Some(held.amount_minor / i64::from(held.quantity.max(1)));
     price.product_data = Some(ProductData {
         description: None,
         images: None,

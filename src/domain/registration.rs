@@ -54,6 +54,8 @@ pub struct RegistrationForm {
     pub role: String,
     /// Answers to the event's questions: `{"<question id>": "text" | ["a", "b"] | true}`.
     pub answers: serde_json::Value,
+    /// A discount code, for paid tickets.
+    pub discount_code: String,
 }
 
 /// Why nothing was taken: sold out, or already registered. Both are 409s.
@@ -142,6 +144,19 @@ pub struct CheckedRequest {
     pub role_id: Option<i32>,
     /// Checked answers to the event's questions, to store with the registration.
     pub answers: Vec<(i32, String)>,
+    /// A usable discount code (used up in the registration's transaction).
+    pub discount: Option<crate::db::entities::discount_code::Model>,
+}
+
+impl CheckedRequest {
+    /// What the buyer pays in all, after any discount.
+    pub fn amount_minor(&self) -> i64 {
+        let unit = match &self.discount {
+            Some(code) => crate::domain::discounts::discounted(self.ticket.price_minor, code),
+            None => self.ticket.price_minor,
+        };
+        unit * i64::from(self.quantity)
+    }
 }
 
 /// Checks a request; answers come from the API body unless `form_answers`
@@ -181,7 +196,11 @@ pub async fn check_request(
     let questions = crate::domain::questions::list(db, event.id).await?;
     let raw = form_answers.unwrap_or_else(|| crate::domain::questions::from_json(&form.answers));
     let answers = crate::domain::questions::check(&questions, &raw).map_err(AppError::Validation)?;
-    Ok(CheckedRequest { ticket, quantity, role_id, answers })
+    let discount = match form.discount_code.trim() {
+        "" => None,
+        code => Some(crate::domain::discounts::find_usable(db, event.id, code, now()).await?),
+    };
+    Ok(CheckedRequest { ticket, quantity, role_id, answers, discount })
 }
 
 /// Registers for a free ticket: confirmed at once, or refused with 409.
@@ -193,7 +212,7 @@ pub async fn register_free(
     actor: Option<i32>,
 ) -> AppResult<registration::Model> {
     let by_organizer = actor.is_some_and(|a| a != attendee.id);
-    if request.ticket.price_minor != 0 && !by_organizer {
+    if request.amount_minor() != 0 && !by_organizer {
         return Err(AppError::BadRequest("this ticket is paid; it goes through checkout".into()));
     }
     if !event.is_published && actor.is_none() {
@@ -203,6 +222,9 @@ pub async fn register_free(
     // The write comes first: on SQLite it takes the write lock at once, so
     // concurrent buyers queue on the busy timeout instead of failing.
     take_seats(&txn, &request.ticket, event, request.quantity).await?;
+    if let Some(code) = &request.discount {
+        crate::domain::discounts::use_once(&txn, code).await?;
+    }
     let existing = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event.id))
         .filter(registration::Column::UserId.eq(attendee.id))
@@ -222,6 +244,7 @@ pub async fn register_free(
         status: Set(RegistrationStatus::Confirmed.as_str().to_owned()),
         amount_minor: Set(0),
         currency: Set(request.ticket.currency.clone()),
+        discount_code_id: Set(request.discount.as_ref().map(|d| d.id)),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -352,6 +375,6 @@ pub async fn register_by_organizer(
         "" => None,
         text => text.parse::<i32>().ok(),
     };
-    let request = CheckedRequest { ticket, quantity: 1, role_id, answers: Vec::new() };
+    let request = CheckedRequest { ticket, quantity: 1, role_id, answers: Vec::new(), discount: None };
     register_free(db, event, &attendee, &request, Some(organizer.id)).await
 }

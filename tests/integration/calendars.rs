@@ -102,7 +102,8 @@ async fn a_workshop_seat_is_taken_when_added_and_refused_when_full_even_under_a_
     let mut tokens = Vec::new();
     for i in 0..20 {
         let account = tribe::domain::accounts::insert_user(app.db(), &format!("w{i}@example.org"), "W", hash.clone(), false).await.unwrap();
-        let request = tribe::domain::registration::CheckedRequest { ticket: ticket.clone(), quantity: 1, role_id: None, answers: Vec::new() };
+        let request =
+            tribe::domain::registration::CheckedRequest { ticket: ticket.clone(), quantity: 1, role_id: None, answers: Vec::new(), discount: None };
         tribe::domain::registration::register_free(app.db(), &event_row(&app, "cal").await, &account, &request, None).await.unwrap();
         tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "t").await.unwrap().1);
     }

@@ -241,3 +241,37 @@ async fn when_stripe_is_down_the_buyer_is_told_and_the_seat_is_released() {
     assert_eq!(body["status"], "held");
     assert!(body["checkout_url"].as_str().unwrap().starts_with("https://checkout.stripe.test/"));
 }
+
+#[rocket::async_test]
+async fn discount_codes_lower_the_price_run_out_and_can_make_a_ticket_free() {
+    let (app, fake, ticket_id) = paid_app("").await;
+    for (code, kind, amount, uses) in [("EARLY20", "percent", "20", ""), ("SPEAKER", "percent", "100", "1"), ("FIVE", "fixed", "5", "")] {
+        let response =
+            post_form(&app.client, "/events/paid/manage/discounts", &[("code", code), ("kind", kind), ("amount", amount), ("max_uses", uses)]).await;
+        assert_eq!(response.status(), Status::SeeOther, "{code}");
+    }
+    let response = post_form(&app.client, "/events/paid/manage/discounts", &[("code", "x"), ("kind", "percent"), ("amount", "150")]).await;
+    let page = response.into_string().await.unwrap();
+    assert!(page.contains("Use 3 to 40 letters") && page.contains("from 1 to 100"));
+
+    let early = buyer(&app, "early@example.org").await;
+    post_form(&early, "/events/paid/register", &[("ticket_type_id", &ticket_id), ("discount_code", "early20")]).await;
+    assert_eq!(fake.requests("/v1/checkout/sessions").last().unwrap().form["line_items[0][price_data][unit_amount]"], "2000");
+    let speaker = buyer(&app, "speaker@example.org").await;
+    let response = post_form(&speaker, "/events/paid/register", &[("ticket_type_id", &ticket_id), ("discount_code", "SPEAKER")]).await;
+    assert_eq!(response.headers().get_one("Location"), Some("/events/paid"), "a fully discounted ticket needs no checkout");
+    let speaker_user = tribe::domain::accounts::find_by_email(app.db(), "speaker@example.org").await.unwrap().unwrap();
+    let theirs = registration::Entity::find().all(app.db()).await.unwrap().into_iter().find(|r| r.user_id == speaker_user.id).unwrap();
+    assert_eq!((theirs.status.as_str(), theirs.amount_minor), ("confirmed", 0));
+    let again = buyer(&app, "again@example.org").await;
+    post_form(&again, "/events/paid/register", &[("ticket_type_id", &ticket_id), ("discount_code", "SPEAKER")]).await;
+    let page = again.get("/events/paid").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("has been used up"));
+    post_form(&again, "/events/paid/register", &[("ticket_type_id", &ticket_id), ("discount_code", "NOPE")]).await;
+    let page = again.get("/events/paid").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("does not exist for this event"));
+    post_form(&again, "/events/paid/register", &[("ticket_type_id", &ticket_id), ("discount_code", "five")]).await;
+    assert_eq!(fake.requests("/v1/checkout/sessions").last().unwrap().form["line_items[0][price_data][unit_amount]"], "2000");
+    let summary = app.client.get("/events/paid/manage/attendees").dispatch().await.into_string().await.unwrap();
+    assert!(summary.contains("Full pass"));
+}

@@ -68,7 +68,7 @@ async fn register(
     state: &State<AppState>,
 ) -> AppResult<Custom<Json<Value>>> {
     let request = registration::check_request(&state.db, &visible.event, &body.0, None, state.config.stripe.is_some()).await?;
-    if request.ticket.price_minor > 0 {
+    if request.amount_minor() > 0 {
         let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
         let checkout = crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
         let mut body = registration_json(state, &checkout.registration).await?;

@@ -53,6 +53,8 @@ pub fn routes() -> Vec<Route> {
         delete_ticket_type,
         add_question,
         delete_question,
+        add_discount,
+        delete_discount,
     ]
 }
 
@@ -153,6 +155,14 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
         }))
         .collect::<Vec<_>>());
     context["seats_taken"] = json!(event.seats_taken);
+    context["discounts"] = json!(crate::domain::discounts::list(&state.db, event.id)
+        .await?
+        .iter()
+        .map(|d| json!({
+            "id": d.id, "code": d.code, "used": d.used, "max_uses": d.max_uses,
+            "off": if d.kind == "percent" { format!("{}%", d.amount) } else { tickets::format_price(d.amount, "USD") },
+        }))
+        .collect::<Vec<_>>());
     context["questions"] = json!(crate::domain::questions::list(&state.db, event.id)
         .await?
         .iter()
@@ -542,4 +552,28 @@ async fn delete_question(
 ) -> AppResult<Flash<Redirect>> {
     crate::domain::questions::delete(&state.db, &organized.event, id).await?;
     Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The question is removed; answers already given are removed with it."))
+}
+
+#[post("/events/<_slug>/manage/discounts", data = "<form>")]
+async fn add_discount(
+    _slug: &str,
+    organized: OrganizedEvent,
+    form: CsrfForm<crate::domain::discounts::DiscountForm>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let result = crate::domain::discounts::create(&state.db, &organized.event, &form.0).await;
+    dashboard_action(&page, state, &organized.event, result, "The discount code is added.").await
+}
+
+#[post("/events/<_slug>/manage/discounts/<id>/delete", data = "<_form>")]
+async fn delete_discount(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    crate::domain::discounts::delete(&state.db, &organized.event, id).await?;
+    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The discount code is removed."))
 }

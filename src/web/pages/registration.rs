@@ -84,6 +84,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
     Ok(json!({
         "tickets": offered,
         "any_on_sale": offered.iter().any(|t| t["on_sale"] == json!(true)),
+        "has_paid": offered.iter().any(|t| t["on_sale"] == json!(true) && t["price"] != json!("Free")),
         "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
         "questions": questions,
         "mine": mine,
@@ -112,12 +113,13 @@ async fn register(
         quantity: field("quantity"),
         role: field("role"),
         answers: serde_json::Value::Null,
+        discount_code: field("discount_code"),
     };
     let outcome = async {
         let questions = crate::domain::questions::list(&state.db, visible.event.id).await?;
         let answers = crate::domain::questions::from_form_fields(&fields, &questions);
         let request = registration::check_request(&state.db, &visible.event, &request_form, Some(answers), state.config.stripe.is_some()).await?;
-        if request.ticket.price_minor > 0 {
+        if request.amount_minor() > 0 {
             let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
             let checkout =
                 crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
