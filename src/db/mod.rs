@@ -44,3 +44,15 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
 }
+
+/// SQLite has one writer at a time; writers that collide wait in SQLite's
+/// busy handler, which sleeps in growing steps. Queueing them here instead
+/// (one write transaction per process at a time) keeps the hot write paths
+/// (registrations, seats) fast under load. PostgreSQL needs no gate.
+pub async fn write_gate(db: &DatabaseConnection) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    static GATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    match db.get_database_backend() {
+        DbBackend::Sqlite => Some(GATE.lock().await),
+        _ => None,
+    }
+}

@@ -25,6 +25,19 @@ fn when(event: &event::Model) -> String {
 pub async fn registration_confirmed(db: &DatabaseConnection, base_url: &str, found: &registration::Model) -> AppResult<Mail> {
     let (attendee, event) = people(db, found).await?;
     let ticket = tickets::find(db, event.id, found.ticket_type_id).await?;
+    confirmation(db, base_url, found, &attendee, &event, &ticket).await
+}
+
+/// The same, when the caller has the attendee, event and ticket at hand.
+pub async fn confirmation(
+    db: &DatabaseConnection,
+    base_url: &str,
+    found: &registration::Model,
+    attendee: &user::Model,
+    event: &event::Model,
+    ticket: &crate::db::entities::ticket_type::Model,
+) -> AppResult<Mail> {
+    let (attendee, event) = (attendee.clone(), event.clone());
     let occurrences = if event.kind == "online_chat" { chats::occurrences(db, &event).await? } else { Vec::new() };
     let ics = calendar::event_calendar(&event, &occurrences, base_url);
     let venue = [event.venue_name.clone(), event.venue_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");

@@ -218,22 +218,15 @@ pub async fn register_free(
     if !event.is_published && actor.is_none() {
         return Err(AppError::NotFound);
     }
+    let _gate = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
-    // The write comes first: on SQLite it takes the write lock at once, so
-    // concurrent buyers queue on the busy timeout instead of failing.
+    // The write comes first: on SQLite it takes the write lock at once.
     take_seats(&txn, &request.ticket, event, request.quantity).await?;
     if let Some(code) = &request.discount {
         crate::domain::discounts::use_once(&txn, code).await?;
     }
-    let existing = registration::Entity::find()
-        .filter(registration::Column::EventId.eq(event.id))
-        .filter(registration::Column::UserId.eq(attendee.id))
-        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
-        .one(&txn)
-        .await?;
-    if existing.is_some() {
-        return Err(already_registered());
-    }
+    // A second live registration of the same person is refused by the
+    // partial unique index (one live registration per person and event).
     let at = now();
     let created = registration::ActiveModel {
         event_id: Set(event.id),

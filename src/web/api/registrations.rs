@@ -45,7 +45,11 @@ async fn ticket_types(_slug: &str, visible: ApiVisibleEvent, state: &State<AppSt
 pub async fn registration_json(state: &AppState, found: &registration_row::Model) -> AppResult<Value> {
     let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
     let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
-    Ok(json!({
+    Ok(registration_body(found, &event, &ticket))
+}
+
+fn registration_body(found: &registration_row::Model, event: &crate::db::entities::event::Model, ticket: &crate::db::entities::ticket_type::Model) -> Value {
+    json!({
         "id": found.id,
         "event": event.slug,
         "ticket_type": {"id": ticket.id, "name": ticket.name},
@@ -56,7 +60,7 @@ pub async fn registration_json(state: &AppState, found: &registration_row::Model
         "role_id": found.role_id,
         "created_at": found.created_at,
         "cancelled_at": found.cancelled_at,
-    }))
+    })
 }
 
 #[post("/events/<_slug>/registrations", data = "<body>")]
@@ -76,8 +80,8 @@ async fn register(
         return Ok(Custom(Status::Created, Json(body)));
     }
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
-    state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
-    Ok(Custom(Status::Created, Json(registration_json(state, &created).await?)))
+    state.notify(crate::domain::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket).await).await;
+    Ok(Custom(Status::Created, Json(registration_body(&created, &visible.event, &request.ticket))))
 }
 
 #[get("/me/registrations")]
