@@ -74,7 +74,11 @@ async fn check(db: &sea_orm::DatabaseConnection) -> Result<(), Box<dyn std::erro
     use tribe::db::entities::{registration, ticket_type};
     let event = tribe::domain::events::find_by_slug(db, "bench-reg").await?.ok_or("no bench event")?;
     let ticket = ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event.id)).one(db).await?.ok_or("no ticket")?;
-    let confirmed = registration::Entity::find().filter(registration::Column::EventId.eq(event.id)).filter(registration::Column::Status.eq("confirmed")).count(db).await?;
+    let confirmed = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event.id))
+        .filter(registration::Column::Status.eq("confirmed"))
+        .count(db)
+        .await?;
     let capacity = ticket.capacity.unwrap_or(i32::MAX);
     let oversold = confirmed as i64 > i64::from(capacity) || confirmed as i64 != i64::from(ticket.taken);
     println!("confirmed={confirmed} taken={} capacity={capacity} oversold={}", ticket.taken, if oversold { "YES" } else { "no" });

@@ -48,7 +48,11 @@ pub async fn registration_json(state: &AppState, found: &registration_row::Model
     Ok(registration_body(found, &event, &ticket))
 }
 
-fn registration_body(found: &registration_row::Model, event: &crate::db::entities::event::Model, ticket: &crate::db::entities::ticket_type::Model) -> Value {
+fn registration_body(
+    found: &registration_row::Model,
+    event: &crate::db::entities::event::Model,
+    ticket: &crate::db::entities::ticket_type::Model,
+) -> Value {
     json!({
         "id": found.id,
         "event": event.slug,
@@ -80,7 +84,9 @@ async fn register(
         return Ok(Custom(Status::Created, Json(body)));
     }
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
-    state.notify(crate::domain::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket).await).await;
+    state
+        .notify(crate::domain::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket).await)
+        .await;
     Ok(Custom(Status::Created, Json(registration_body(&created, &visible.event, &request.ticket))))
 }
 

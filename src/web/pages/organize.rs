@@ -62,6 +62,11 @@ fn manage_url(event: &event::Model) -> String {
     format!("/events/{}/manage", event.slug)
 }
 
+/// Back to the organizer's dashboard with a message.
+fn back_to_dashboard(event: &event::Model, message: impl Into<String>) -> Flash<Redirect> {
+    Flash::success(Redirect::to(manage_url(event)), message.into())
+}
+
 /// Common IANA zones first in the picker; any valid name is accepted.
 const COMMON_ZONES: &[&str] = &[
     "America/New_York",
@@ -272,7 +277,7 @@ async fn delete_room(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     places::delete_room(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The room is removed; its sessions kept their times."))
+    Ok(back_to_dashboard(&organized.event, "The room is removed; its sessions kept their times."))
 }
 
 #[derive(Default, Deserialize)]
@@ -297,7 +302,7 @@ async fn delete_track(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     places::delete_track(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The track is removed."))
+    Ok(back_to_dashboard(&organized.event, "The track is removed."))
 }
 
 #[derive(Default, Deserialize)]
@@ -404,7 +409,7 @@ async fn delete_session(
 ) -> AppResult<Flash<Redirect>> {
     let found = sessions::find(&state.db, &organized.event, id).await?;
     sessions::delete(&state.db, &organized.event, &found).await?;
-    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), format!("“{}” is deleted.", found.title)))
+    Ok(back_to_dashboard(&organized.event, format!("“{}” is deleted.", found.title)))
 }
 
 #[derive(FromForm)]
@@ -509,7 +514,7 @@ async fn set_ticket_visibility(
 ) -> AppResult<Flash<Redirect>> {
     let visible = form.0.published == "true";
     tickets::set_visible(&state.db, &organized.event, id, visible).await?;
-    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), if visible { "The ticket is listed." } else { "The ticket is hidden." }))
+    Ok(back_to_dashboard(&organized.event, if visible { "The ticket is listed." } else { "The ticket is hidden." }))
 }
 
 #[post("/events/<_slug>/manage/tickets/<id>/delete", data = "<_form>")]
@@ -551,7 +556,7 @@ async fn delete_question(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     crate::domain::questions::delete(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The question is removed; answers already given are removed with it."))
+    Ok(back_to_dashboard(&organized.event, "The question is removed; answers already given are removed with it."))
 }
 
 #[post("/events/<_slug>/manage/discounts", data = "<form>")]
@@ -575,5 +580,5 @@ async fn delete_discount(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     crate::domain::discounts::delete(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(Redirect::to(manage_url(&organized.event)), "The discount code is removed."))
+    Ok(back_to_dashboard(&organized.event, "The discount code is removed."))
 }
