@@ -16,6 +16,7 @@ mod m20261126_000009_create_agendas;
 mod m20261126_000010_create_questions_and_discounts;
 mod m20261126_000011_create_waitlist;
 mod m20261126_000012_create_stripe_events;
+mod m20261126_000013_add_check_ins;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_create_questions_and_discounts::Migration),
             Box::new(m20261126_000011_create_waitlist::Migration),
             Box::new(m20261126_000012_create_stripe_events::Migration),
+            Box::new(m20261126_000013_add_check_ins::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub struct AttendeeFilter {
     pub ticket_type_id: Option<i32>,
     pub status: Option<String>,
     pub role_id: Option<i32>,
+    /// Some(true): only those checked in; Some(false): only those not yet.
+    pub checked_in: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +34,8 @@ pub struct AttendeeRow {
     pub status: String,
     pub amount: String,
     pub registered_at: String,
+    /// "2027-01-25 08:41 UTC", empty when not checked in.
+    pub checked_in_at: String,
     /// Answers in the order of the event's questions.
     pub answers: Vec<String>,
 }
@@ -46,6 +50,11 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
     }
     if let Some(role) = filter.role_id {
         query = query.filter(registration::Column::RoleId.eq(role));
+    }
+    match filter.checked_in {
+        Some(true) => query = query.filter(registration::Column::CheckedInAt.is_not_null()),
+        Some(false) => query = query.filter(registration::Column::CheckedInAt.is_null()),
+        None => {}
     }
     let registrations = query.order_by_asc(registration::Column::CreatedAt).all(db).await?;
     let user_ids: Vec<i32> = registrations.iter().map(|r| r.user_id).collect();
@@ -85,6 +94,7 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
                 status: r.status.clone(),
                 amount: tickets::format_price(r.amount_minor, &r.currency),
                 registered_at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                checked_in_at: r.checked_in_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default(),
                 answers: event_questions.iter().map(|q| answers.get(&(r.id, q.id)).cloned().unwrap_or_default()).collect(),
             })
         })
@@ -108,7 +118,7 @@ pub async fn csv(db: &DatabaseConnection, event: &event::Model, filter: &Attende
     let rows = list(db, event, filter).await?;
     let event_questions = questions::list(db, event.id).await?;
     let mut header: Vec<String> =
-        ["registration", "name", "email", "organization", "role", "ticket", "quantity", "status", "amount", "registered at"]
+        ["registration", "name", "email", "organization", "role", "ticket", "quantity", "status", "amount", "registered at", "checked in at"]
             .iter()
             .map(|h| h.to_string())
             .collect();
@@ -126,6 +136,7 @@ pub async fn csv(db: &DatabaseConnection, event: &event::Model, filter: &Attende
             row.status,
             row.amount,
             row.registered_at,
+            row.checked_in_at,
         ];
         cells.extend(row.answers);
         out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod attendees;
 pub mod calendar;
 pub mod chats;
+pub mod checkin;
 pub mod demo;
 pub mod discounts;
 pub mod events;

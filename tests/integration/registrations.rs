@@ -486,3 +486,55 @@ async fn the_confirmation_email_carries_the_event_as_a_calendar_file_and_a_link_
     post_form(&attendee, "/events/mailed/registration/cancel", &[]).await;
     assert!(sent_emails(&app).iter().any(|m| m.contains("Subject: Cancelled: Test Conference")));
 }
+
+#[rocket::async_test]
+async fn staff_check_people_in_once_however_often_it_is_asked_and_the_list_filters_by_it() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "door", "").await.to_string();
+    let staff = browser_for(&app, "door-staff@example.org").await;
+    post_form(&app.client, "/events/door/manage/team", &[("email", "door-staff@example.org"), ("role", "staff")]).await;
+    for email in ["in@example.org", "out@example.org"] {
+        let attendee = browser_for(&app, email).await;
+        post_form(&attendee, "/events/door/register", &[("ticket_type_id", &ticket_id)]).await;
+    }
+    let in_user = tribe::domain::accounts::find_by_email(app.db(), "in@example.org").await.unwrap().unwrap();
+    let found = registration::Entity::find().all(app.db()).await.unwrap().into_iter().find(|r| r.user_id == in_user.id).unwrap();
+    let staff_user = tribe::domain::accounts::find_by_email(app.db(), "door-staff@example.org").await.unwrap().unwrap();
+
+    // Twenty phones at once: one check-in.
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (db, staff_user) = (app.db().clone(), staff_user.clone());
+        tasks.push(tokio::spawn(async move { tribe::domain::checkin::check_in(&db, found.id, &staff_user).await.unwrap() }));
+    }
+    let mut firsts = 0;
+    for task in tasks {
+        if matches!(task.await.unwrap(), tribe::domain::checkin::CheckIn::First { .. }) {
+            firsts += 1;
+        }
+    }
+    assert_eq!(firsts, 1);
+    let checked = registration::Entity::find_by_id(found.id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(checked.checked_in_by, Some(staff_user.id));
+
+    let path = format!("/events/door/manage/attendees/{}/check-in", found.id);
+    assert_eq!(post_form(&staff, &path, &[]).await.status(), Status::SeeOther);
+    let page = staff.get("/events/door/manage/attendees?checked_in=no").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Already checked in at"), "a repeat says when");
+    assert!(page.contains("out@example.org") && !page.contains("in@example.org"));
+    let page = staff.get("/events/door/manage/attendees?checked_in=yes").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("in@example.org") && !page.contains("out@example.org"));
+    let csv = staff.get("/events/door/manage/attendees.csv?checked_in=yes").dispatch().await.into_string().await.unwrap();
+    assert!(csv.lines().next().unwrap().contains("checked in at") && csv.contains("in@example.org"));
+
+    // Outsiders cannot check anyone in; a cancelled registration cannot be.
+    let outsider = browser_for(&app, "nosy@example.org").await;
+    assert_eq!(post_form(&outsider, &path, &[]).await.status(), Status::Forbidden);
+    let out_user = tribe::domain::accounts::find_by_email(app.db(), "out@example.org").await.unwrap().unwrap();
+    let other = registration::Entity::find().all(app.db()).await.unwrap().into_iter().find(|r| r.user_id == out_user.id).unwrap();
+    tribe::domain::registration::cancel(app.db(), &event_row(&app, "door").await, &other, tribe::domain::registration::CancelledBy::System, "test")
+        .await
+        .unwrap();
+    let result = tribe::domain::checkin::check_in(app.db(), other.id, &staff_user).await;
+    assert!(matches!(result, Err(tribe::error::AppError::Conflict(_))));
+}

@@ -19,11 +19,16 @@ use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![attendee_list, attendee_csv, register_someone, cancel_registration]
+    routes![attendee_list, attendee_csv, register_someone, cancel_registration, check_in]
 }
 
-fn filter(q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>) -> AttendeeFilter {
-    AttendeeFilter { search: q.map(str::to_owned), ticket_type_id: ticket, status: status.map(str::to_owned), role_id: role }
+fn filter(q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>, checked_in: Option<&str>) -> AttendeeFilter {
+    let checked_in = match checked_in {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    AttendeeFilter { search: q.map(str::to_owned), ticket_type_id: ticket, status: status.map(str::to_owned), role_id: role, checked_in }
 }
 
 async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilter) -> AppResult<serde_json::Value> {
@@ -46,29 +51,38 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
             "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == chosen.ticket_type_id})).collect::<Vec<_>>(),
             "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": Some(r.id) == chosen.role_id})).collect::<Vec<_>>(),
             "statuses": statuses,
+            "checked_in_yes": chosen.checked_in == Some(true),
+            "checked_in_no": chosen.checked_in == Some(false),
         },
         "csv_query": format!(
-            "?q={}&ticket={}&status={}&role={}",
+            "?q={}&ticket={}&status={}&role={}&checked_in={}",
             url::form_urlencoded::byte_serialize(chosen.search.as_deref().unwrap_or("").as_bytes()).collect::<String>(),
             chosen.ticket_type_id.map(|t| t.to_string()).unwrap_or_default(),
             chosen.status.as_deref().unwrap_or(""),
-            chosen.role_id.map(|r| r.to_string()).unwrap_or_default()
+            chosen.role_id.map(|r| r.to_string()).unwrap_or_default(),
+            match chosen.checked_in {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
         ),
     }))
 }
 
-#[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>")]
+#[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>&<checked_in>")]
+#[allow(clippy::too_many_arguments)]
 async fn attendee_list(
     _slug: &str,
     q: Option<&str>,
     ticket: Option<i32>,
     status: Option<&str>,
     role: Option<i32>,
+    checked_in: Option<&str>,
     team: TeamEvent,
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let context = list_context(state, &team, &filter(q, ticket, status, role)).await?;
+    let context = list_context(state, &team, &filter(q, ticket, status, role, checked_in)).await?;
     Ok(page.ok("organize/attendees", &format!("Attendees · {}", team.event.title), context))
 }
 
@@ -85,17 +99,19 @@ impl<'r> Responder<'r, 'static> for CsvDownload {
     }
 }
 
-#[get("/events/<_slug>/manage/attendees.csv?<q>&<ticket>&<status>&<role>")]
+#[get("/events/<_slug>/manage/attendees.csv?<q>&<ticket>&<status>&<role>&<checked_in>")]
+#[allow(clippy::too_many_arguments)]
 async fn attendee_csv(
     _slug: &str,
     q: Option<&str>,
     ticket: Option<i32>,
     status: Option<&str>,
     role: Option<i32>,
+    checked_in: Option<&str>,
     team: TeamEvent,
     state: &State<AppState>,
 ) -> AppResult<CsvDownload> {
-    let body = attendees::csv(&state.db, &team.event, &filter(q, ticket, status, role)).await?;
+    let body = attendees::csv(&state.db, &team.event, &filter(q, ticket, status, role, checked_in)).await?;
     Ok(CsvDownload(format!("{}-attendees.csv", team.event.slug), body))
 }
 
@@ -173,4 +189,29 @@ async fn cancel_registration(
         state.seat_freed(cancelled.ticket_type_id).await;
     }
     Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "The registration is cancelled."))
+}
+
+/// The door: staff check someone in from the list (the search-by-name way
+/// in; badges scan into the same check-in). Twice is harmless.
+#[post("/events/<_slug>/manage/attendees/<id>/check-in", data = "<_form>")]
+async fn check_in(
+    _slug: &str,
+    id: i32,
+    team: TeamEvent,
+    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let found = registration::find(&state.db, id).await?;
+    if found.event_id != team.event.id {
+        return Err(AppError::NotFound);
+    }
+    let back = Redirect::to(format!("/events/{}/manage/attendees?checked_in=no", team.event.slug));
+    match crate::domain::checkin::check_in(&state.db, id, &team.member).await {
+        Ok(crate::domain::checkin::CheckIn::First { .. }) => Ok(Flash::success(back, "Checked in.")),
+        Ok(crate::domain::checkin::CheckIn::Already { at, .. }) => {
+            Ok(Flash::warning(back, format!("Already checked in at {}.", at.format("%H:%M UTC"))))
+        }
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
 }
