@@ -40,6 +40,9 @@ pub struct Config {
     /// How often each instance looks for expired holds (waitlist offers,
     /// unpaid checkouts). Zero turns the loop off (tests drive it by hand).
     pub job_interval: std::time::Duration,
+    /// Signs badge tokens. Derived from ROCKET_SECRET_KEY, so every instance
+    /// agrees; random per process when no key is set (debug only).
+    pub badge_key: [u8; 32],
 }
 
 #[derive(Debug, Clone)]
@@ -204,7 +207,16 @@ impl Config {
         }
         let mail = MailConfig { smtp_url, outbox_dir: raw.outbox_dir.map(Into::into).unwrap_or_else(|| "outbox".into()), from };
 
+        let badge_key: [u8; 32] = match figment.extract_inner::<String>("secret_key") {
+            Ok(secret) if !secret.is_empty() => {
+                use sha2::Digest;
+                sha2::Sha256::digest(format!("tribe-badges:{secret}").as_bytes()).into()
+            }
+            _ => rand::random(),
+        };
+
         Ok(Config {
+            badge_key,
             job_interval: Duration::from_secs(raw.job_interval_secs.unwrap_or(30)),
             mail,
             stripe,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod agenda;
 pub mod api_tokens;
 pub mod attendees;
+pub mod badges;
 pub mod calendar;
 pub mod chats;
 pub mod checkin;

@@ -538,3 +538,43 @@ async fn staff_check_people_in_once_however_often_it_is_asked_and_the_list_filte
     let result = tribe::domain::checkin::check_in(app.db(), other.id, &staff_user).await;
     assert!(matches!(result, Err(tribe::error::AppError::Conflict(_))));
 }
+
+#[rocket::async_test]
+async fn the_badge_carries_a_signed_code_that_opens_check_in_for_staff_and_a_public_card_for_others() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "badged", "").await.to_string();
+    let holder = browser_for(&app, "holder@example.org").await;
+    post_form(&holder, "/events/badged/register", &[("ticket_type_id", &ticket_id)]).await;
+    let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
+
+    let page = holder.get(format!("/registrations/{}", found.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains(&format!("/registrations/{}/badge.svg", found.id)), "the registration page (linked from the email) shows the badge");
+    let svg = holder.get(format!("/registrations/{}/badge.svg", found.id)).dispatch().await;
+    assert_eq!(svg.status(), Status::Ok);
+    assert_eq!(svg.content_type(), Some(ContentType::SVG));
+    let svg = svg.into_string().await.unwrap();
+    assert!(svg.contains(">holder<") && svg.matches("h1v1h-1z").count() > 100, "the name and the QR modules");
+    let outsider = browser_for(&app, "outsider@example.org").await;
+    assert_eq!(outsider.get(format!("/registrations/{}/badge.svg", found.id)).dispatch().await.status(), Status::NotFound);
+
+    let key = app.client.rocket().state::<tribe::web::AppState>().unwrap().config.badge_key;
+    let token = tribe::domain::badges::token(&key, found.id, found.event_id);
+    // The organizer scans: the check-in screen, then checked in once.
+    let scan = app.client.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
+    assert!(scan.contains("holder") && scan.contains("Check in"), "{scan}");
+    post_form(&app.client, &format!("/events/badged/manage/attendees/{}/check-in", found.id), &[]).await;
+    let scan = app.client.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
+    assert!(scan.contains("Already checked in"));
+    // Anyone else sees no private data (the holder has no public profile).
+    let scan = outsider.get(format!("/b/{token}")).dispatch().await;
+    assert_eq!(scan.status(), Status::Ok);
+    let scan = scan.into_string().await.unwrap();
+    assert!(scan.contains("Their profile is not public") && !scan.contains("holder@example.org") && !scan.contains(">holder<"));
+    // A forged or altered code is refused; a cancelled registration's is gone.
+    assert_eq!(outsider.get(format!("/b/{}", token.replacen(&format!("r{}", found.id), "r999", 1))).dispatch().await.status(), Status::NotFound);
+    assert_eq!(outsider.get("/b/r1e1.AAAAAAAAAAAAAAAAAAAAAA").dispatch().await.status(), Status::NotFound);
+    tribe::domain::registration::cancel(app.db(), &event_row(&app, "badged").await, &found, tribe::domain::registration::CancelledBy::System, "test")
+        .await
+        .unwrap();
+    assert_eq!(app.client.get(format!("/b/{token}")).dispatch().await.status(), Status::Gone);
+}

@@ -35,3 +35,9 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Entity {
+    pub async fn find_by_user(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<Option<Model>, DbErr> {
+        Self::find().filter(Column::UserId.eq(user_id)).one(db).await
+    }
+}

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod agenda;
 pub mod attendees;
+pub mod badges;
 pub mod events;
 pub mod home;
 pub mod organize;
@@ -17,6 +18,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(events::routes());
     routes.extend(agenda::routes());
     routes.extend(attendees::routes());
+    routes.extend(badges::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());
     routes

@@ -215,6 +215,7 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
                 "can_cancel": is_owner && live && now() < registration::attendee_cancel_deadline(&event),
             },
             "event": crate::domain::events::summarize(&event),
+            "badge": found.status == "confirmed",
             "is_owner": is_owner,
             "history": history,
         }),

@@ -1,0 +1,107 @@
+//! A registration's badge (SVG with a QR code of `<base>/b/<token>`) and
+//! what opening that URL shows: the check-in screen for the event's team,
+//! a public card (never private data) for anyone else.
+
+use rocket::http::{ContentType, Status};
+use rocket::response::status::Custom;
+use rocket::{get, routes, Route, State};
+use serde_json::json;
+
+use crate::db::entities::{event, registration as registration_row};
+use crate::domain::{accounts, badges, events, registration, tickets};
+use crate::error::{AppError, AppResult};
+use crate::web::guards::CurrentUser;
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![badge_svg, scanned]
+}
+
+pub fn badge_url(state: &AppState, found: &registration_row::Model) -> String {
+    format!("{}/b/{}", state.config.base_url, badges::token(&state.config.badge_key, found.id, found.event_id))
+}
+
+async fn role_of(state: &AppState, found: &registration_row::Model) -> AppResult<Option<(String, String)>> {
+    let roles = events::places::roles(&state.db, found.event_id).await?;
+    Ok(found.role_id.and_then(|id| roles.into_iter().find(|r| r.id == id)).map(|r| (r.name, r.color)))
+}
+
+/// The badge of a confirmed registration, for its holder and the event's team.
+#[get("/registrations/<id>/badge.svg")]
+async fn badge_svg(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
+    let found = registration::find(&state.db, id).await?;
+    let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
+    if found.user_id != user.0.id && events::effective_role(&state.db, &event, &user.0).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    if found.status != "confirmed" {
+        return Err(AppError::Conflict("Only a confirmed registration has a badge.".into()));
+    }
+    let holder = accounts::find_by_id(&state.db, found.user_id).await?.ok_or(AppError::NotFound)?;
+    let profile = crate::db::entities::profile::Entity::find_by_user(&state.db, holder.id).await?;
+    let role = role_of(state, &found).await?;
+    let url = badge_url(state, &found);
+    let face = badges::BadgeFace {
+        name: &holder.display_name,
+        organization: profile.as_ref().map(|p| p.organization.as_str()).unwrap_or(""),
+        role: role.as_ref().map(|(n, c)| (n.as_str(), c.as_str())),
+        handle: profile.as_ref().map(|p| p.handle_x.as_str()).unwrap_or(""),
+        event: &event.title,
+        url: &url,
+    };
+    Ok((ContentType::SVG, badges::svg(&face)?))
+}
+
+fn refused(page: &Page, status: Status, title: &str, detail: &str) -> Html {
+    Html::WithStatus(Custom(status, page.render("badges/scanned", title, json!({"refused": {"title": title, "detail": detail}}))))
+}
+
+/// A scanned badge. Staff and organizers get the check-in screen; anyone
+/// else the public card or a prompt to log in.
+#[get("/b/<token>")]
+async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let Some((registration_id, event_id)) = badges::verify(&state.config.badge_key, token) else {
+        return Ok(refused(&page, Status::NotFound, "Not a valid badge", "This code was not made by Tribe, or it was changed."));
+    };
+    let found = match registration::find(&state.db, registration_id).await {
+        Ok(found) if found.event_id == event_id => found,
+        _ => return Ok(refused(&page, Status::NotFound, "Not a valid badge", "No such registration.")),
+    };
+    let event: event::Model = events::find_by_id(&state.db, event_id).await?.ok_or(AppError::NotFound)?;
+    if found.status != "confirmed" {
+        return Ok(refused(&page, Status::Gone, "This badge is no longer valid", &format!("The registration is {}.", found.status)));
+    }
+    let team = match &page.user {
+        Some(viewer) => events::effective_role(&state.db, &event, viewer).await?,
+        None => None,
+    };
+    let holder = accounts::find_by_id(&state.db, found.user_id).await?.ok_or(AppError::NotFound)?;
+    let summary = events::summarize(&event);
+    if team.is_some() {
+        let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
+        let checked_by = match found.checked_in_by {
+            Some(id) => accounts::find_by_id(&state.db, id).await?.map(|u| u.display_name),
+            None => None,
+        };
+        let role = role_of(state, &found).await?.map(|(name, _)| name);
+        return Ok(page.ok(
+            "badges/scanned",
+            &format!("Check in · {}", holder.display_name),
+            json!({
+                "event": summary,
+                "staff": {
+                    "registration_id": found.id, "name": holder.display_name, "ticket": ticket.name, "role": role,
+                    "checked_in_at": found.checked_in_at.map(|t| t.format("%H:%M UTC, %b %-d").to_string()), "checked_in_by": checked_by,
+                },
+            }),
+        ));
+    }
+    // Anyone else: only what the holder made public.
+    let public = accounts::public_profile(&state.db, holder.id).await?;
+    Ok(page.ok(
+        "badges/scanned",
+        "A Tribe badge",
+        json!({"event": summary, "card": {"name": public.as_ref().map(|_| holder.display_name.clone()), "profile": public}}),
+    ))
+}
