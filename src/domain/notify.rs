@@ -43,7 +43,8 @@ pub async fn confirmation(
     let venue = [event.venue_name.clone(), event.venue_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
     let text = format!(
         "Hello {name},\n\nyou are registered for {title}.\n\nWhen: {when}\n{venue_line}Ticket: {ticket}{quantity}\n\n\
-         Your registration and badge: {base_url}/registrations/{id}\n\
+         Your registration: {base_url}/registrations/{id}\n\
+         Your badge (show its code at the door): {base_url}/registrations/{id}/badge.svg\n\
          The schedule: {base_url}/events/{slug}/schedule\n\n\
          The event is attached as a calendar file.\n\nSee you there!\n",
         name = attendee.display_name,
