@@ -17,8 +17,8 @@ use stripe_checkout::checkout_session::{
 
 use crate::config::StripeConfig;
 use crate::db::entities::{event, registration, stripe_event, ticket_type, user};
-use crate::domain::registration::{already_registered, record_change, release_seats, take_seats, CheckedRequest, RegistrationStatus};
-use crate::domain::{now, tickets};
+use crate::domain::now;
+use crate::domain::registration::{record_change, release_seats, take_and_record, take_seats, CheckedRequest, RegistrationStatus, Taking};
 use crate::error::{AppError, AppResult};
 
 /// How long a seat is held for a buyer at checkout.
@@ -56,37 +56,14 @@ pub async fn start_checkout(
     request: &CheckedRequest,
 ) -> AppResult<Checkout> {
     let ticket = &request.ticket;
-    let amount = request.amount_minor();
-    let at = now();
-    let txn = db.begin().await?;
-    take_seats(&txn, ticket, event, request.quantity).await?;
-    if let Some(code) = &request.discount {
-        crate::domain::discounts::use_once(&txn, code).await?;
-    }
-    let held = registration::ActiveModel {
-        event_id: Set(event.id),
-        user_id: Set(buyer.id),
-        ticket_type_id: Set(ticket.id),
-        role_id: Set(request.role_id),
-        quantity: Set(request.quantity),
-        status: Set(RegistrationStatus::Held.as_str().to_owned()),
-        amount_minor: Set(amount),
-        currency: Set(ticket.currency.clone()),
-        hold_expires_at: Set(Some(at + Duration::minutes(HOLD_MINUTES))),
-        discount_code_id: Set(request.discount.as_ref().map(|d| d.id)),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => already_registered(),
-        other => other,
-    })?;
-    crate::domain::questions::save(&txn, held.id, &request.answers).await?;
-    record_change(&txn, held.id, None, RegistrationStatus::Held.as_str(), Some(buyer.id), "checkout started").await?;
-    txn.commit().await?;
+    let outcome = Taking {
+        status: RegistrationStatus::Held,
+        amount_minor: request.amount_minor(),
+        hold_expires_at: Some(now() + Duration::minutes(HOLD_MINUTES)),
+        actor: Some(buyer.id),
+        reason: "checkout started",
+    };
+    let held = take_and_record(db, event, buyer, request, outcome).await?;
 
     let session = create_session(config, base_url, event, ticket, buyer, &held).await;
     match session {
@@ -393,9 +370,4 @@ pub async fn refund_before_cancel(config: Option<&StripeConfig>, found: &registr
         }
         _ => Ok(false),
     }
-}
-
-/// The amount in words for pages and emails.
-pub fn amount_text(found: &registration::Model) -> String {
-    tickets::format_price(found.amount_minor, &found.currency)
 }

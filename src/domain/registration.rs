@@ -218,6 +218,35 @@ pub async fn register_free(
     if !event.is_published && actor.is_none() {
         return Err(AppError::NotFound);
     }
+    let reason = match (by_organizer, request.ticket.price_minor) {
+        (true, 0) => "registered by an organizer",
+        (true, _) => "registered by an organizer (complimentary)",
+        _ => "registered",
+    };
+    let outcome =
+        Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: actor.or(Some(attendee.id)), reason };
+    take_and_record(db, event, attendee, request, outcome).await
+}
+
+/// What a new registration becomes once its seats are taken.
+pub(crate) struct Taking<'a> {
+    pub status: RegistrationStatus,
+    pub amount_minor: i64,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub actor: Option<i32>,
+    pub reason: &'a str,
+}
+
+/// The one write behind every new registration (free, or held for
+/// checkout): seats, the discount code's use, the row, its answers and its
+/// history, all in one transaction.
+pub(crate) async fn take_and_record(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+    outcome: Taking<'_>,
+) -> AppResult<registration::Model> {
     let _gate = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     // The write comes first: on SQLite it takes the write lock at once.
@@ -234,9 +263,10 @@ pub async fn register_free(
         ticket_type_id: Set(request.ticket.id),
         role_id: Set(request.role_id),
         quantity: Set(request.quantity),
-        status: Set(RegistrationStatus::Confirmed.as_str().to_owned()),
-        amount_minor: Set(0),
+        status: Set(outcome.status.as_str().to_owned()),
+        amount_minor: Set(outcome.amount_minor),
         currency: Set(request.ticket.currency.clone()),
+        hold_expires_at: Set(outcome.hold_expires_at),
         discount_code_id: Set(request.discount.as_ref().map(|d| d.id)),
         created_at: Set(at),
         updated_at: Set(at),
@@ -249,12 +279,7 @@ pub async fn register_free(
         other => other,
     })?;
     crate::domain::questions::save(&txn, created.id, &request.answers).await?;
-    let reason = match (by_organizer, request.ticket.price_minor) {
-        (true, 0) => "registered by an organizer",
-        (true, _) => "registered by an organizer (complimentary)",
-        _ => "registered",
-    };
-    record_change(&txn, created.id, None, RegistrationStatus::Confirmed.as_str(), actor.or(Some(attendee.id)), reason).await?;
+    record_change(&txn, created.id, None, outcome.status.as_str(), outcome.actor, outcome.reason).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -224,7 +224,7 @@ async fn dashboard_with_errors(
 /// validation problem shows the dashboard again with it.
 async fn dashboard_action<T>(page: &Page, state: &AppState, event: &event::Model, result: AppResult<T>, message: &str) -> AppResult<Html> {
     match result {
-        Ok(_) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(event)), message.to_owned()))),
+        Ok(_) => Ok(Html::Flash(back_to_dashboard(event, message))),
         Err(AppError::Validation(errors)) => dashboard_with_errors(page, state, event, None, &errors).await,
         Err(AppError::Conflict(message)) => dashboard_with_errors(page, state, event, None, &[FieldError::new("team", message)]).await,
         Err(other) => Err(other),
@@ -235,7 +235,7 @@ async fn dashboard_action<T>(page: &Page, state: &AppState, event: &event::Model
 async fn update_event(_slug: &str, organized: OrganizedEvent, form: CsrfForm<EventForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match editing::update(&state.db, &organized.event, &form).await {
-        Ok(updated) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(&updated)), "The event is saved."))),
+        Ok(updated) => Ok(Html::Flash(back_to_dashboard(&updated, "The event is saved."))),
         Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, &organized.event, Some(&form), &errors).await,
         Err(other) => Err(other),
     }
@@ -252,7 +252,7 @@ async fn publish(_slug: &str, organized: OrganizedEvent, form: CsrfForm<PublishF
     let published = form.0.published == "true";
     let updated = editing::set_published(&state.db, &organized.event, published).await?;
     let message = if published { "The event is published: everyone can see it now." } else { "The event is unpublished: only its team can see it." };
-    Ok(Flash::success(Redirect::to(manage_url(&updated)), message))
+    Ok(back_to_dashboard(&updated, message))
 }
 
 #[derive(Default, Deserialize)]
@@ -359,7 +359,7 @@ async fn new_session_page(_slug: &str, organized: OrganizedEvent, page: Page, st
 async fn create_session(_slug: &str, organized: OrganizedEvent, form: CsrfForm<SessionForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match sessions::create(&state.db, &organized.event, &form).await {
-        Ok(created) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(&organized.event)), format!("“{}” is saved.", created.title)))),
+        Ok(created) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", created.title)))),
         Err(AppError::Validation(errors)) => {
             let context = session_form_context(state, &organized.event, &form, None).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", "New session", context, &errors))
@@ -390,7 +390,7 @@ async fn update_session(
     let CsrfForm(form) = form;
     let found = sessions::find(&state.db, &organized.event, id).await?;
     match sessions::update(&state.db, &organized.event, &found, &form).await {
-        Ok(updated) => Ok(Html::Flash(Flash::success(Redirect::to(manage_url(&organized.event)), format!("“{}” is saved.", updated.title)))),
+        Ok(updated) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", updated.title)))),
         Err(AppError::Validation(errors)) => {
             let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", &format!("Edit · {}", found.title), context, &errors))
