@@ -17,6 +17,7 @@ mod m20261126_000010_create_questions_and_discounts;
 mod m20261126_000011_create_waitlist;
 mod m20261126_000012_create_stripe_events;
 mod m20261126_000013_add_check_ins;
+mod m20261126_000014_create_tribes;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_create_waitlist::Migration),
             Box::new(m20261126_000012_create_stripe_events::Migration),
             Box::new(m20261126_000013_add_check_ins::Migration),
+            Box::new(m20261126_000014_create_tribes::Migration),
         ]
     }
 }

@@ -374,6 +374,42 @@ pub fn event_calendar(event: &event::Model, occurrences: &[Occurrence], base_url
     emit(&cal)
 }
 
+/// A tribe's meetup, as a member's calendar sees it.
+pub struct Meetup<'a> {
+    pub event: &'a event::Model,
+    pub tribe_id: i32,
+    pub summary: String,
+    pub description: String,
+    pub place: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Raised whenever the slot changes, so calendars replace the old time.
+    pub sequence: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One tribe meetup: UID stable for the tribe, whatever slot it moves to.
+pub fn meetup_calendar(meetup: &Meetup<'_>, base_url: &str) -> String {
+    let zone = crate::domain::events::zone_of(meetup.event);
+    let url = format!("{base_url}/events/{}/tribe", meetup.event.slug);
+    let mut cal = calendar(&meetup.summary);
+    let mut vevent = IcalEvent::new();
+    let p = &mut vevent.properties;
+    p.push(property("UID", format!("tribe-{}-{}@tribe", meetup.event.id, meetup.tribe_id)));
+    p.push(property("DTSTAMP", utc_stamp(meetup.updated_at)));
+    p.push(property_with("DTSTART", &[("TZID", zone.name())], local_stamp(meetup.starts_at, zone)));
+    p.push(property_with("DTEND", &[("TZID", zone.name())], local_stamp(meetup.ends_at, zone)));
+    p.push(property("SUMMARY", escape_text(&meetup.summary)));
+    p.push(property("DESCRIPTION", escape_text(&format!("{}\n\n{url}", meetup.description))));
+    p.push(property("LOCATION", escape_text(&meetup.place)));
+    p.push(property("URL", url));
+    p.push(property("SEQUENCE", meetup.sequence.to_string()));
+    p.push(property("STATUS", "CONFIRMED"));
+    cal.events.push(vevent);
+    cal.timezones.push(vtimezone(zone, meetup.starts_at, meetup.ends_at));
+    emit(&cal)
+}
+
 /// A file name for Content-Disposition: ASCII, no quotes.
 pub fn file_name(stem: &str) -> String {
     let slug = crate::domain::input::slugify(stem);
@@ -428,6 +464,7 @@ mod tests {
             updated_at: at,
             seats_taken: 0,
             cancel_until: None,
+            tribe_size: 6,
         }
     }
 

@@ -27,6 +27,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod tickets;
 pub mod times;
+pub mod tribe;
 pub mod waitlist;
 
 use chrono::{DateTime, SubsecRound, Utc};

@@ -341,6 +341,7 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         updated_at: at,
         seats_taken: 0,
         cancel_until: None,
+        tribe_size: 6,
     };
     let sessions: Vec<tribe::domain::schedule::ScheduledSession> = cases
         .iter()

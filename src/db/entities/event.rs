@@ -31,6 +31,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub seats_taken: i32,
     pub cancel_until: Option<DateTimeUtc>,
+    /// How many people a tribe should have.
+    pub tribe_size: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

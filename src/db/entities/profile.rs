@@ -27,6 +27,8 @@ pub struct Model {
     /// `hidden`, `attendees` or `public`.
     pub visibility: String,
     pub matching_enabled: bool,
+    /// Whether scanning this person's badge exchanges contacts at once.
+    pub share_on_scan: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
