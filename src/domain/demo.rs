@@ -188,8 +188,9 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     }
 
     let today = now().with_timezone(&chrono_tz::America::New_York).date_naive();
-    if let Some(hitmc) = create_event_if_missing(&txn, &mut report, hitmc_event(today), &organizer, &staff).await? {
-        seed_conference(&txn, &mut report, &hitmc, &attendees, &mut rng).await?;
+    let new_hitmc = create_event_if_missing(&txn, &mut report, hitmc_event(today), &organizer, &staff).await?;
+    if let Some(hitmc) = &new_hitmc {
+        seed_conference(&txn, &mut report, hitmc, &attendees, &mut rng).await?;
     }
     if let Some(hcldr) = create_event_if_missing(&txn, &mut report, hcldr_event(today), &organizer, &staff).await? {
         seed_chat(&txn, &hcldr, &attendees, today).await?;
@@ -201,7 +202,35 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
         register_all(&txn, &meetup, Some(40), &going).await?;
     }
     txn.commit().await?;
+    if let Some(hitmc) = new_hitmc {
+        seed_community(db, &hitmc, today).await?;
+    }
     Ok(report)
+}
+
+/// Tribe meetups at lunch and after the sessions each day, tribes formed,
+/// and a mixed-stakeholder roundtable: what an organizer would set up.
+async fn seed_community(db: &DatabaseConnection, hitmc: &event::Model, today: NaiveDate) -> AppResult<()> {
+    use crate::domain::tribe::{tables, tribes};
+    let zone = chrono_tz::America::New_York;
+    let first = conference_start(today);
+    for day in 0..3 {
+        let date = first + Duration::days(day);
+        let input = |h: u32, m: u32| crate::domain::input::local_input_value(zone, at(zone, date, h, m));
+        tribes::add_slot(db, hitmc, &input(12, 15), &input(12, 55), "Lunch terrace, tribe tables", "6").await?;
+        tribes::add_slot(db, hitmc, &input(17, 45), &input(18, 30), "Lobby bar", "4").await?;
+    }
+    tribes::form(db, hitmc, false).await?;
+    let roles = crate::domain::events::places::roles(db, hitmc.id).await?;
+    let wanted: Vec<i32> =
+        roles.iter().filter(|r| ["Patient/Advocate", "Clinician", "Administrator"].contains(&r.name.as_str())).map(|r| r.id).collect();
+    tables::create(
+        db,
+        hitmc,
+        &tables::PlanRequest { title: "Roundtable: every voice at the table".into(), session_id: None, table_size: "8".into(), role_ids: wanted },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn ensure_user(txn: &DatabaseTransaction, report: &mut DemoReport, email: &str, name: &str, hash: &str) -> AppResult<user::Model> {

@@ -13,3 +13,4 @@ mod payments;
 mod registrations;
 mod schedules;
 mod security;
+mod tribe;

@@ -93,3 +93,60 @@ pub async fn delete_track(db: &DatabaseConnection, event: &event::Model, track_i
 pub async fn roles(db: &impl ConnectionTrait, event_id: i32) -> AppResult<Vec<event_role::Model>> {
     Ok(event_role::Entity::find().filter(event_role::Column::EventId.eq(event_id)).order_by_asc(event_role::Column::Position).all(db).await?)
 }
+
+/// A palette for roles, distinct enough to tell badges apart across a room.
+pub const ROLE_PALETTE: &[&str] = &["#c92a2a", "#1864ab", "#2b8a3e", "#e67700", "#862e9c", "#0b7285", "#a61e4d", "#5c940d", "#364fc7", "#495057"];
+
+pub async fn add_role(db: &impl ConnectionTrait, event: &event::Model, name: &str, color: &str) -> AppResult<event_role::Model> {
+    let name = input::required_text(name, "the role's name", 60).map_err(|m| AppError::Validation(vec![FieldError::new("role_name", m)]))?;
+    let existing = roles(db, event.id).await?;
+    let color = if color.trim().is_empty() {
+        ROLE_PALETTE[existing.len() % ROLE_PALETTE.len()].to_owned()
+    } else {
+        input::parse_color(color).map_err(|m| AppError::Validation(vec![FieldError::new("role_color", m)]))?
+    };
+    if existing.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
+        return Err(AppError::Validation(vec![FieldError::new("role_name", "This event already has a role with that name.")]));
+    }
+    Ok(event_role::ActiveModel {
+        event_id: Set(event.id),
+        name: Set(name),
+        color: Set(color),
+        position: Set(existing.iter().map(|r| r.position + 1).max().unwrap_or(0)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Removes a role; attendees who had it keep their registration without a role.
+pub async fn delete_role(db: &DatabaseConnection, event: &event::Model, role_id: i32) -> AppResult<()> {
+    use crate::db::entities::registration;
+    let found = event_role::Entity::find_by_id(role_id).one(db).await?.filter(|r| r.event_id == event.id).ok_or(AppError::NotFound)?;
+    registration::Entity::update_many()
+        .col_expr(registration::Column::RoleId, sea_orm::sea_query::Expr::value(Option::<i32>::None))
+        .filter(registration::Column::RoleId.eq(found.id))
+        .exec(db)
+        .await?;
+    event_role::Entity::delete_by_id(found.id).exec(db).await?;
+    Ok(())
+}
+
+/// An attendee changes their own role for the event.
+pub async fn choose_role(db: &DatabaseConnection, event: &event::Model, user_id: i32, role_id: Option<i32>) -> AppResult<()> {
+    use crate::db::entities::registration;
+    if let Some(id) = role_id {
+        event_role::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|r| r.event_id == event.id)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Pick one of this event's roles.")]))?;
+    }
+    let live = crate::domain::registration::live_registration(db, event.id, user_id).await?.ok_or(AppError::NotFound)?;
+    registration::Entity::update_many()
+        .col_expr(registration::Column::RoleId, sea_orm::sea_query::Expr::value(role_id))
+        .filter(registration::Column::Id.eq(live.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -127,7 +127,8 @@ pub fn why_text(reasons: &algorithm::Reasons, pool: &Pool) -> String {
         1 => parts.push("1 session in common".to_owned()),
         n => parts.push(format!("{n} sessions in common")),
     }
-    let interests = pool.tag_names(&reasons.shared_interests);
+    let mut interests = pool.tag_names(&reasons.shared_interests);
+    interests.sort();
     if !interests.is_empty() {
         parts.push(interests.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "));
     }

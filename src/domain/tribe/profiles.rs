@@ -365,6 +365,27 @@ pub fn avatar_hue(user_id: i32) -> u32 {
     (user_id as u32).wrapping_mul(137) % 360
 }
 
+/// The generated avatar: initials on a colour of the person's own, as an
+/// SVG data URI (pages allow `data:` images, not inline styles).
+pub fn avatar_data_uri(name: &str, user_id: i32) -> String {
+    let initials = initials(name).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let svg = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 48 48'><circle cx='24' cy='24' r='24' fill='hsl({} 55% 38%)'/>\
+         <text x='24' y='30' font-family='sans-serif' font-size='18' font-weight='700' fill='#fff' text-anchor='middle'>{initials}</text></svg>",
+        avatar_hue(user_id)
+    );
+    use base64::Engine;
+    format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
+}
+
+/// A small dot in a role's colour (already a checked `#rrggbb`), as a data URI.
+pub fn color_dot(color: &str) -> String {
+    let color = if color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit()) { color } else { "#495057" };
+    let svg = format!("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='5' fill='{color}'/></svg>");
+    use base64::Engine;
+    format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
+}
+
 /// The contact handles of a profile, as `(label, text, link)`.
 pub fn handles(p: &profile::Model) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();

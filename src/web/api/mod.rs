@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod events;
 pub mod openapi;
 pub mod registrations;
+pub mod tribe;
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::http::Status;
@@ -19,6 +20,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(agenda::routes());
     routes.extend(openapi::routes());
     routes.extend(registrations::routes());
+    routes.extend(tribe::routes());
     routes
 }
 

@@ -42,7 +42,7 @@ fn id_parameter() -> Value {
 }
 
 pub fn document() -> Value {
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Tribe API",
@@ -333,6 +333,158 @@ pub fn document() -> Value {
                     "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}
                 }
             }
+        }
+    });
+    if let (Some(Value::Object(paths)), Value::Object(more)) = (document.get_mut("paths"), tribe_paths()) {
+        paths.extend(more);
+    }
+    if let (Some(Value::Object(schemas)), Value::Object(more)) = (document.pointer_mut("/components/schemas"), tribe_schemas()) {
+        schemas.extend(more);
+    }
+    document
+}
+
+fn tribe_schemas() -> Value {
+    let tags = json!({"type": "array", "items": {"type": "string"}});
+    json!({
+        "Profile": {
+            "type": "object",
+            "required": ["user_id", "display_name", "visibility", "matching_enabled", "share_on_scan", "interests", "looking_for", "can_offer"],
+            "properties": {
+                "user_id": {"type": "integer"}, "display_name": {"type": "string"}, "pronouns": {"type": "string"},
+                "headline": {"type": "string"}, "organization": {"type": "string"}, "bio": {"type": "string", "description": "Markdown"},
+                "interests": tags, "looking_for": tags, "can_offer": tags,
+                "handle_x": {"type": "string"}, "handle_mastodon": {"type": "string"}, "handle_bluesky": {"type": "string"},
+                "handle_linkedin": {"type": "string"}, "website": {"type": "string"}, "time_zone": {"type": ["string", "null"]},
+                "visibility": {"type": "string", "enum": ["hidden", "attendees", "public"]},
+                "matching_enabled": {"type": "boolean"}, "share_on_scan": {"type": "boolean"}
+            }
+        },
+        "ProfileUpdate": {
+            "type": "object",
+            "description": "Fields left out keep their value. Tags may be a list or one comma-separated string.",
+            "additionalProperties": false,
+            "properties": {
+                "display_name": {"type": "string"}, "pronouns": {"type": "string"}, "headline": {"type": "string"},
+                "organization": {"type": "string"}, "bio": {"type": "string"},
+                "interests": {"oneOf": [{"type": "string"}, tags]}, "looking_for": {"oneOf": [{"type": "string"}, tags]},
+                "can_offer": {"oneOf": [{"type": "string"}, tags]},
+                "handle_x": {"type": "string"}, "handle_mastodon": {"type": "string"}, "handle_bluesky": {"type": "string"},
+                "handle_linkedin": {"type": "string"}, "website": {"type": "string"}, "time_zone": {"type": "string"},
+                "visibility": {"type": "string", "enum": ["hidden", "attendees", "public"]},
+                "matching_enabled": {"type": "boolean"}, "share_on_scan": {"type": "boolean"}
+            }
+        },
+        "PersonCard": {
+            "type": "object",
+            "description": "What others see of a person in lists: never contact details.",
+            "required": ["user_id", "name", "initials", "avatar", "interests", "looking_for", "can_offer", "url"],
+            "properties": {
+                "user_id": {"type": "integer"}, "name": {"type": "string"}, "initials": {"type": "string"},
+                "avatar": {"type": "string", "description": "data: URI of the generated avatar"},
+                "pronouns": {"type": "string"}, "headline": {"type": "string"}, "organization": {"type": "string"},
+                "role": {"type": ["string", "null"]}, "role_color": {"type": ["string", "null"]}, "role_dot": {"type": ["string", "null"]},
+                "interests": tags, "looking_for": tags, "can_offer": tags, "url": {"type": "string"}
+            }
+        },
+        "Matches": {
+            "type": "object",
+            "required": ["matches"],
+            "properties": {
+                "matches": {"type": "array", "items": {"type": "object", "required": ["person", "score", "why", "standing"], "properties": {
+                    "person": {"$ref": "#/components/schemas/PersonCard"}, "score": {"type": "integer"}, "why": {"type": "string"},
+                    "standing": {"type": "string", "enum": ["none", "request_sent", "request_received", "connected", "declined", "blocked"]}}}},
+                "not_matched": {"type": "string", "enum": ["not_registered", "profile_hidden", "matching_off", "no_role"]},
+                "detail": {"type": "string"}
+            }
+        },
+        "Connections": {
+            "type": "object",
+            "required": ["incoming", "outgoing", "connected", "blocked"],
+            "properties": {
+                "incoming": {"type": "array", "items": {"type": "object"}}, "outgoing": {"type": "array", "items": {"type": "object"}},
+                "connected": {"type": "array", "items": {"type": "object", "description": "person includes handles: both agreed"}},
+                "blocked": {"type": "array", "items": {"type": "object"}}
+            }
+        },
+        "Tribe": {
+            "type": "object",
+            "required": ["id", "name", "role", "members", "sequence"],
+            "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"}, "role_color": {"type": "string"},
+                "members": {"type": "array", "items": {"$ref": "#/components/schemas/PersonCard"}},
+                "slot": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "starts_at": {"type": "string", "format": "date-time"},
+                    "ends_at": {"type": "string", "format": "date-time"}, "place": {"type": "string"}}},
+                "sequence": {"type": "integer"}
+            }
+        },
+        "MyTable": {
+            "type": "object",
+            "required": ["plan_id", "title", "table"],
+            "properties": {
+                "plan_id": {"type": "integer"}, "title": {"type": "string"}, "session": {"type": ["string", "null"]},
+                "table": {"type": "object", "properties": {"number": {"type": "integer"},
+                    "people": {"type": "array", "items": {"$ref": "#/components/schemas/PersonCard"}},
+                    "missing_roles": tags}}
+            }
+        }
+    })
+}
+
+fn ok_json(schema: Value) -> Value {
+    json!({"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}})
+}
+
+fn tribe_paths() -> Value {
+    let filters = json!([
+        slug_parameter(),
+        {"name": "role", "in": "query", "schema": {"type": "integer"}},
+        {"name": "interest", "in": "query", "schema": {"type": "string"}},
+        {"name": "organization", "in": "query", "schema": {"type": "string"}},
+        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Part of a name"}
+    ]);
+    json!({
+        "/api/me/profile": {
+            "get": {"summary": "Your profile", "operationId": "getMyProfile", "security": [{"bearer": []}],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/Profile"})), &[401])},
+            "put": {"summary": "Change your profile (fields left out keep their value)", "operationId": "updateMyProfile", "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProfileUpdate"}}}},
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/Profile"})), &[400, 401, 415, 422])}
+        },
+        "/api/events/{slug}/people": {
+            "get": {"summary": "The event's directory: attendees see attendees-only and public profiles, others public ones; hidden profiles never",
+                "operationId": "listPeople", "security": [{"bearer": []}], "parameters": filters,
+                "responses": with_problems(ok_json(json!({"type": "array", "items": {"$ref": "#/components/schemas/PersonCard"}})), &[401, 404])}
+        },
+        "/api/events/{slug}/matches": {
+            "get": {"summary": "Up to 10 peers in your role, ranked, with why", "operationId": "getMyMatches", "security": [{"bearer": []}],
+                "parameters": [slug_parameter()],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/Matches"})), &[401, 404])}
+        },
+        "/api/events/{slug}/my-tribe": {
+            "get": {"summary": "Your tribe and its meetup", "operationId": "getMyTribe", "security": [{"bearer": []}], "parameters": [slug_parameter()],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/Tribe"})), &[401, 404])}
+        },
+        "/api/events/{slug}/my-tables": {
+            "get": {"summary": "Your seat in each table plan", "operationId": "getMyTables", "security": [{"bearer": []}], "parameters": [slug_parameter()],
+                "responses": with_problems(ok_json(json!({"type": "array", "items": {"$ref": "#/components/schemas/MyTable"}})), &[401, 404])}
+        },
+        "/api/me/connections": {
+            "get": {"summary": "Requests to and from you, connections (with their handles) and blocks", "operationId": "listMyConnections",
+                "security": [{"bearer": []}], "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/Connections"})), &[401])},
+            "post": {"summary": "Ask someone you share an event with to connect; meets their request if they asked first", "operationId": "requestConnection",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["user_id"], "additionalProperties": false,
+                    "properties": {"user_id": {"type": "integer"}, "note": {"type": "string", "maxLength": 280}}}}}},
+                "responses": with_problems(json!({
+                    "201": {"description": "Request sent", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "200": {"description": "Connected (they had asked)", "content": {"application/json": {"schema": {"type": "object"}}}}
+                }), &[400, 401, 404, 409, 415, 422])}
+        },
+        "/api/me/connections/{id}/{action}": {
+            "post": {"summary": "accept or decline a request to you, or withdraw yours", "operationId": "answerConnection", "security": [{"bearer": []}],
+                "parameters": [id_parameter(), {"name": "action", "in": "path", "required": true, "schema": {"type": "string", "enum": ["accept", "decline", "withdraw"]}}],
+                "responses": with_problems(ok_json(json!({"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}})), &[401, 403, 404, 409])}
         }
     })
 }

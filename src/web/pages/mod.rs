@@ -4,11 +4,14 @@ pub mod account;
 pub mod agenda;
 pub mod attendees;
 pub mod badges;
+pub mod community;
 pub mod events;
 pub mod home;
 pub mod organize;
+pub mod profiles;
 pub mod registration;
 pub mod schedule_view;
+pub mod tribe;
 
 use rocket::Route;
 
@@ -21,5 +24,8 @@ pub fn routes() -> Vec<Route> {
     routes.extend(badges::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());
+    routes.extend(profiles::routes());
+    routes.extend(tribe::routes());
+    routes.extend(community::routes());
     routes
 }

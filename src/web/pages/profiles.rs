@@ -1,0 +1,282 @@
+//! Profiles: editing one's own, viewing others' (as their visibility
+//! allows), connect requests and blocks.
+
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route, State};
+use sea_orm::EntityTrait;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::db::entities::user;
+use crate::domain::markdown;
+use crate::domain::tribe::connections::{self, Answer, Requested, Standing};
+use crate::domain::tribe::people;
+use crate::domain::tribe::profiles::{self, ProfileInput};
+use crate::error::{AppError, AppResult};
+use crate::web::catchers::safe_next;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::guards::{CurrentUser, MaybeUser};
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![edit_page, save, person_page, connect, answer_request, block, unblock, connections_page]
+}
+
+/// The form as browsers send it: checkboxes are present ("on") or absent.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ProfileFields {
+    display_name: String,
+    pronouns: String,
+    headline: String,
+    organization: String,
+    bio: String,
+    interests: String,
+    looking_for: String,
+    can_offer: String,
+    handle_x: String,
+    handle_mastodon: String,
+    handle_bluesky: String,
+    handle_linkedin: String,
+    website: String,
+    time_zone: String,
+    visibility: String,
+    matching_enabled: Option<String>,
+    share_on_scan: Option<String>,
+}
+
+impl From<ProfileFields> for ProfileInput {
+    fn from(f: ProfileFields) -> ProfileInput {
+        ProfileInput {
+            display_name: f.display_name,
+            pronouns: f.pronouns,
+            headline: f.headline,
+            organization: f.organization,
+            bio: f.bio,
+            interests: f.interests,
+            looking_for: f.looking_for,
+            can_offer: f.can_offer,
+            handle_x: f.handle_x,
+            handle_mastodon: f.handle_mastodon,
+            handle_bluesky: f.handle_bluesky,
+            handle_linkedin: f.handle_linkedin,
+            website: f.website,
+            time_zone: f.time_zone,
+            visibility: f.visibility,
+            matching_enabled: f.matching_enabled.is_some(),
+            share_on_scan: f.share_on_scan.is_some(),
+        }
+    }
+}
+
+fn edit_context(form: &ProfileInput) -> Value {
+    let zones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
+    json!({
+        "form": {
+            "display_name": form.display_name, "pronouns": form.pronouns, "headline": form.headline,
+            "organization": form.organization, "bio": form.bio, "interests": form.interests,
+            "looking_for": form.looking_for, "can_offer": form.can_offer, "handle_x": form.handle_x,
+            "handle_mastodon": form.handle_mastodon, "handle_bluesky": form.handle_bluesky,
+            "handle_linkedin": form.handle_linkedin, "website": form.website, "time_zone": form.time_zone,
+            "matching_enabled": form.matching_enabled, "share_on_scan": form.share_on_scan,
+        },
+        "visibilities": [
+            {"value": "hidden", "label": "Hidden: only the organizers of my events see me", "checked": form.visibility == "hidden"},
+            {"value": "attendees", "label": "Attendees: people registered for the same events", "checked": form.visibility == "attendees" || form.visibility.is_empty()},
+            {"value": "public", "label": "Public: anyone", "checked": form.visibility == "public"},
+        ],
+        "zones": zones,
+    })
+}
+
+#[get("/account/profile")]
+async fn edit_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
+    let stored = profiles::load(&state.db, user.0.id).await?;
+    Ok(page.ok("profiles/edit", "My profile", edit_context(&ProfileInput::from_stored(&user.0, &stored))))
+}
+
+#[post("/account/profile", data = "<form>")]
+async fn save(page: Page, user: CurrentUser, form: CsrfForm<ProfileFields>, state: &State<AppState>) -> AppResult<Html> {
+    let input: ProfileInput = form.0.into();
+    match profiles::save(&state.db, &user.0, &input).await {
+        Ok(_) => Ok(Html::Flash(Flash::success(Redirect::to("/account/profile"), "Your profile is saved."))),
+        Err(AppError::Validation(errors)) => {
+            Ok(page.invalid(Status::UnprocessableEntity, "profiles/edit", "My profile", edit_context(&input), &errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn standing_text(standing: Standing) -> &'static str {
+    match standing {
+        Standing::None => "",
+        Standing::RequestSent => "Request sent",
+        Standing::RequestReceived => "Wants to connect with you",
+        Standing::Connected => "Connected",
+        Standing::Declined => "Declined",
+        Standing::Blocked => "Blocked",
+    }
+}
+
+/// A person's page: the card as their visibility allows; contact handles
+/// only for people they connected with.
+#[get("/people/<id>")]
+async fn person_page(id: i32, page: Page, viewer: MaybeUser, state: &State<AppState>) -> AppResult<Html> {
+    let account = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let profile = profiles::load(&state.db, id).await?;
+    if !people::can_see_profile(&state.db, viewer.0.as_ref(), id, &profile).await? {
+        // Hidden and attendees-only profiles do not exist for outsiders.
+        return Err(AppError::NotFound);
+    }
+    let me = viewer.0.as_ref();
+    let is_self = me.is_some_and(|m| m.id == id);
+    let standing = match me {
+        Some(m) if !is_self => connections::standing(&state.db, m.id, id).await?,
+        _ => Standing::None,
+    };
+    let shows_contact = is_self || standing == Standing::Connected;
+    let can_connect = match me {
+        Some(m) if !is_self && standing == Standing::None => people::share_an_event(&state.db, m.id, id).await?.is_some(),
+        _ => false,
+    };
+    let overview = match me {
+        Some(m) if standing == Standing::RequestReceived => {
+            connections::overview(&state.db, m.id).await?.incoming.into_iter().find(|c| c.requester_id == id)
+        }
+        _ => None,
+    };
+    let card = people::card(&account, &profile, None);
+    let handles: Vec<Value> = if shows_contact {
+        profiles::handles(&profile).into_iter().map(|(label, text, link)| json!({"label": label, "text": text, "link": link})).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(page.ok(
+        "profiles/show",
+        &account.display_name,
+        json!({
+            "person": card,
+            "bio_html": markdown::to_safe_html(&profile.bio),
+            "handles": handles,
+            "is_self": is_self,
+            "standing": standing_text(standing),
+            "is_connected": standing == Standing::Connected,
+            "is_blocked": standing == Standing::Blocked,
+            "can_connect": can_connect,
+            "incoming": overview.map(|c| json!({"id": c.id, "note": c.note})),
+            "logged_in": me.is_some(),
+        }),
+    ))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ConnectForm {
+    note: String,
+    back: String,
+}
+
+fn back_or(back: &str, fallback: String) -> Redirect {
+    Redirect::to(safe_next(back).map(str::to_owned).unwrap_or(fallback))
+}
+
+#[post("/people/<id>/connect", data = "<form>")]
+async fn connect(id: i32, user: CurrentUser, form: CsrfForm<ConnectForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let back = back_or(&form.0.back, format!("/people/{id}"));
+    let Some(event_id) = people::share_an_event(&state.db, user.0.id, id).await? else {
+        return Ok(Flash::error(back, "You can ask people to connect when you are both registered for the same event."));
+    };
+    match connections::request(&state.db, &user.0, id, Some(event_id), &form.0.note, false).await {
+        Ok(Requested::Sent) => Ok(Flash::success(back, "Request sent. Contact details are shared once they accept.")),
+        Ok(Requested::Connected) => Ok(Flash::success(back, "You are connected: you can now see each other's contact details.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::warning(back, message)),
+        Err(AppError::Validation(errors)) => Ok(Flash::error(back, errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" "))),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/connections/<id>/<action>", data = "<form>")]
+async fn answer_request(
+    id: i32,
+    action: &str,
+    user: CurrentUser,
+    form: CsrfForm<ConnectForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let answer = match action {
+        "accept" => Answer::Accept,
+        "decline" => Answer::Decline,
+        "withdraw" => Answer::Withdraw,
+        _ => return Err(AppError::NotFound),
+    };
+    let back = back_or(&form.0.back, "/connections".into());
+    match connections::answer(&state.db, &user.0, id, answer).await {
+        Ok(_) => Ok(Flash::success(
+            back,
+            match answer {
+                Answer::Accept => "Connected: you can now see each other's contact details.",
+                Answer::Decline => "Declined. They will not be suggested to you again.",
+                Answer::Withdraw => "Request withdrawn.",
+            },
+        )),
+        Err(AppError::Conflict(message)) | Err(AppError::Forbidden(message)) => Ok(Flash::warning(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/people/<id>/block", data = "<_form>")]
+async fn block(id: i32, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    connections::block(&state.db, &user.0, id).await?;
+    Ok(Flash::success(Redirect::to("/connections"), "Blocked. They cannot ask to connect and will not be suggested to you."))
+}
+
+#[post("/people/<id>/unblock", data = "<_form>")]
+async fn unblock(id: i32, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    connections::unblock(&state.db, &user.0, id).await?;
+    Ok(Flash::success(Redirect::to("/connections"), "Unblocked."))
+}
+
+async fn person_json(state: &AppState, id: i32, with_contact: bool) -> AppResult<Value> {
+    let account = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let profile = profiles::load(&state.db, id).await?;
+    let mut value = json!(people::card(&account, &profile, None));
+    if with_contact {
+        value["handles"] = json!(profiles::handles(&profile)
+            .into_iter()
+            .map(|(label, text, link)| json!({"label": label, "text": text, "link": link}))
+            .collect::<Vec<_>>());
+    }
+    Ok(value)
+}
+
+/// The person on the other side of each request, as JSON for pages and the API.
+pub async fn overview_json(state: &AppState, me: &user::Model) -> AppResult<Value> {
+    let overview = connections::overview(&state.db, me.id).await?;
+    let mut incoming = Vec::new();
+    for c in &overview.incoming {
+        incoming.push(json!({"id": c.id, "note": c.note, "person": person_json(state, c.requester_id, false).await?, "created_at": c.created_at}));
+    }
+    let mut outgoing = Vec::new();
+    for c in &overview.outgoing {
+        outgoing.push(json!({"id": c.id, "note": c.note, "person": person_json(state, c.addressee_id, false).await?, "created_at": c.created_at}));
+    }
+    let mut connected = Vec::new();
+    for c in &overview.connected {
+        let other = if c.requester_id == me.id { c.addressee_id } else { c.requester_id };
+        connected.push(json!({"id": c.id, "person": person_json(state, other, true).await?, "since": c.responded_at}));
+    }
+    let mut blocked = Vec::new();
+    for id in &overview.blocked {
+        if let Some(account) = user::Entity::find_by_id(*id).one(&state.db).await? {
+            blocked.push(json!({"user_id": account.id, "name": account.display_name}));
+        }
+    }
+    Ok(json!({"incoming": incoming, "outgoing": outgoing, "connected": connected, "blocked": blocked}))
+}
+
+#[get("/connections")]
+async fn connections_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
+    Ok(page.ok("profiles/connections", "Connections", overview_json(state, &user.0).await?))
+}

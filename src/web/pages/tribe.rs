@@ -1,0 +1,138 @@
+//! An event's people: the directory, "your tribe" (suggestions, your tribe
+//! and its meetup, your tables), and choosing one's role.
+
+use rocket::http::ContentType;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route, State};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::domain::events::{self, places};
+use crate::domain::tribe::people::{self, Access, DirectoryFilter};
+use crate::domain::tribe::{matches, tables, tribes};
+use crate::domain::{registration, times};
+use crate::error::{AppError, AppResult};
+use crate::web::csrf::CsrfForm;
+use crate::web::event_guards::VisibleEvent;
+use crate::web::guards::CurrentUser;
+use crate::web::pages::events::calendar_content_type;
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![directory_page, tribe_page, meetup_ics, choose_role]
+}
+
+fn event_json(event: &crate::db::entities::event::Model) -> Value {
+    json!({"slug": event.slug, "title": event.title, "kind": event.kind})
+}
+
+#[get("/events/<_slug>/people?<role>&<interest>&<organization>&<q>")]
+async fn directory_page(
+    _slug: &str,
+    role: Option<i32>,
+    interest: Option<String>,
+    organization: Option<String>,
+    q: Option<String>,
+    visible: VisibleEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let access = people::access(&state.db, &visible.event, visible.viewer.as_ref()).await?;
+    let filter = DirectoryFilter { role_id: role, interest: interest.clone(), organization: organization.clone(), name: q.clone() };
+    let cards = people::directory(&state.db, &visible.event, access, &filter).await?;
+    let roles = places::roles(&state.db, visible.event.id).await?;
+    Ok(page.ok(
+        "tribe/directory",
+        &format!("People · {}", visible.event.title),
+        json!({
+            "event": event_json(&visible.event),
+            "people": cards,
+            "count": cards.len(),
+            "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": Some(r.id) == role})).collect::<Vec<_>>(),
+            "filter": {"interest": interest, "organization": organization, "q": q},
+            "only_public": access == Access::Outsider,
+            "can_manage": visible.role == Some(events::TeamRole::Organizer),
+        }),
+    ))
+}
+
+fn slot_json(slot: &tribes::SlotView, event: &crate::db::entities::event::Model, viewer_zone: Option<chrono_tz::Tz>) -> Value {
+    let zone = events::zone_of(event);
+    json!({"start": times::show(slot.starts_at, zone, viewer_zone), "end": times::show(slot.ends_at, zone, viewer_zone), "place": slot.place})
+}
+
+#[get("/events/<_slug>/tribe")]
+async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let event = &visible.event;
+    let viewer_zone = crate::domain::accounts::time_zone_of(&state.db, user.0.id).await?;
+    let suggestions = matches::suggestions(&state.db, event, &user.0, 10).await?;
+    let my_tribe = tribes::of_member(&state.db, event, &user.0).await?;
+    let my_tables = tables::of_member(&state.db, event, &user.0).await?;
+    let live = registration::live_registration(&state.db, event.id, user.0.id).await?.filter(|r| r.status == "confirmed");
+    let roles = places::roles(&state.db, event.id).await?;
+    let (list, not_matched) = match suggestions {
+        Ok(list) => (list, None),
+        Err(reason) => (Vec::new(), Some(reason.message())),
+    };
+    Ok(page.ok(
+        "tribe/show",
+        &format!("Your tribe · {}", event.title),
+        json!({
+            "event": event_json(event),
+            "suggestions": list.iter().map(|s| json!({
+                "person": s.person, "why": s.why, "score": s.score,
+                "can_request": s.standing == crate::domain::tribe::connections::Standing::None,
+                "standing": format!("{:?}", s.standing),
+                "request_sent": s.standing == crate::domain::tribe::connections::Standing::RequestSent,
+                "request_received": s.standing == crate::domain::tribe::connections::Standing::RequestReceived,
+            })).collect::<Vec<_>>(),
+            "not_matched": not_matched,
+            "tribe": my_tribe.as_ref().map(|t| json!({
+                "name": t.name, "role_color": t.role_color, "members": t.members,
+                "slot": t.slot.as_ref().map(|s| slot_json(s, event, viewer_zone)),
+            })),
+            "tables": my_tables,
+            "registered": live.is_some(),
+            "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": live.as_ref().and_then(|l| l.role_id) == Some(r.id)})).collect::<Vec<_>>(),
+            "has_role": live.as_ref().and_then(|l| l.role_id).is_some(),
+        }),
+    ))
+}
+
+#[get("/events/<_slug>/tribe/meetup.ics")]
+async fn meetup_ics(_slug: &str, visible: VisibleEvent, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
+    let view = tribes::of_member(&state.db, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?;
+    let file = tribes::meetup_ics(&visible.event, &view, &state.config.base_url).ok_or(AppError::NotFound)?;
+    Ok((calendar_content_type(), file))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RoleForm {
+    role: String,
+    back: String,
+}
+
+#[post("/events/<_slug>/role", data = "<form>")]
+async fn choose_role(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<RoleForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let back = Redirect::to(
+        crate::web::catchers::safe_next(&form.0.back).map(str::to_owned).unwrap_or_else(|| format!("/events/{}/tribe", visible.event.slug)),
+    );
+    let role_id = match form.0.role.trim() {
+        "" => None,
+        text => Some(text.parse::<i32>().map_err(|_| AppError::BadRequest("Pick a role from the list.".into()))?),
+    };
+    match places::choose_role(&state.db, &visible.event, user.0.id, role_id).await {
+        Ok(()) => Ok(Flash::success(back, "Your role is saved.")),
+        Err(AppError::Validation(errors)) => Ok(Flash::error(back, errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" "))),
+        Err(AppError::NotFound) => Ok(Flash::error(back, "Register for the event first.")),
+        Err(other) => Err(other),
+    }
+}
