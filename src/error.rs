@@ -40,6 +40,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// It existed and was withdrawn (a cancelled registration's badge).
+    #[error("{0}")]
+    Gone(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error("database error: {0}")]
@@ -79,6 +82,7 @@ impl AppError {
             AppError::Unauthorized => Status::Unauthorized,
             AppError::Forbidden(_) => Status::Forbidden,
             AppError::Conflict(_) => Status::Conflict,
+            AppError::Gone(_) => Status::Gone,
             AppError::RateLimited { .. } => Status::TooManyRequests,
             AppError::Database(_) | AppError::Internal(_) => Status::InternalServerError,
         }

@@ -37,3 +37,79 @@ pub async fn check_in(db: &DatabaseConnection, registration_id: i32, staff: &use
         None => Err(AppError::Conflict(format!("This registration is {}, not confirmed: no check-in.", found.status))),
     }
 }
+
+/// What a scanned token names, after its signature and the registration's
+/// state were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scanned {
+    Valid(registration::Model),
+    /// Forged, altered, or naming no registration of this event.
+    Invalid,
+    /// The registration exists but is cancelled or expired.
+    NoLongerValid(registration::Model),
+}
+
+pub async fn resolve_token(db: &DatabaseConnection, key: &[u8; 32], token: &str, event_id: Option<i32>) -> AppResult<Scanned> {
+    let Some((registration_id, token_event)) = crate::domain::badges::verify(key, token) else {
+        return Ok(Scanned::Invalid);
+    };
+    if event_id.is_some_and(|e| e != token_event) {
+        return Ok(Scanned::Invalid);
+    }
+    match registration::Entity::find_by_id(registration_id).one(db).await? {
+        Some(found) if found.event_id == token_event && found.status == RegistrationStatus::Confirmed.as_str() => Ok(Scanned::Valid(found)),
+        Some(found) if found.event_id == token_event => Ok(Scanned::NoLongerValid(found)),
+        _ => Ok(Scanned::Invalid),
+    }
+}
+
+/// Live numbers for the door: checked in out of confirmed, in total and
+/// by ticket type and by role.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stats {
+    pub checked_in: usize,
+    pub registered: usize,
+    pub by_ticket: Vec<StatRow>,
+    pub by_role: Vec<StatRow>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatRow {
+    pub name: String,
+    pub checked_in: usize,
+    pub registered: usize,
+}
+
+pub async fn stats(db: &DatabaseConnection, event_id: i32) -> AppResult<Stats> {
+    use std::collections::BTreeMap;
+    let confirmed = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed.as_str()))
+        .all(db)
+        .await?;
+    let tickets: std::collections::HashMap<i32, String> =
+        crate::domain::tickets::list(db, event_id).await?.into_iter().map(|t| (t.id, t.name)).collect();
+    let roles: std::collections::HashMap<i32, String> =
+        crate::domain::events::places::roles(db, event_id).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let mut by_ticket: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut by_role: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for r in &confirmed {
+        let inside = usize::from(r.checked_in_at.is_some());
+        let ticket = tickets.get(&r.ticket_type_id).cloned().unwrap_or_default();
+        let role = r.role_id.and_then(|id| roles.get(&id).cloned()).unwrap_or_else(|| "No role".into());
+        for (map, key) in [(&mut by_ticket, ticket), (&mut by_role, role)] {
+            let entry = map.entry(key).or_default();
+            entry.0 += inside;
+            entry.1 += 1;
+        }
+    }
+    let rows = |map: BTreeMap<String, (usize, usize)>| {
+        map.into_iter().map(|(name, (checked_in, registered))| StatRow { name, checked_in, registered }).collect()
+    };
+    Ok(Stats {
+        checked_in: confirmed.iter().filter(|r| r.checked_in_at.is_some()).count(),
+        registered: confirmed.len(),
+        by_ticket: rows(by_ticket),
+        by_role: rows(by_role),
+    })
+}

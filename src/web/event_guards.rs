@@ -157,22 +157,44 @@ pub struct TeamEvent {
     pub role: TeamRole,
 }
 
+async fn team(req: &Request<'_>, viewer: Option<user::Model>) -> Outcome<TeamEvent, ()> {
+    let found = match load_event(req).await {
+        Ok(found) => found,
+        Err(status) => return Outcome::Error((status, ())),
+    };
+    let Some(viewer) = viewer else { return Outcome::Error((Status::Unauthorized, ())) };
+    match role_of(req, &found, Some(&viewer)).await {
+        Ok(Some(role)) => Outcome::Success(TeamEvent { event: found, member: viewer, role }),
+        Ok(None) if !found.is_published => Outcome::Error((Status::NotFound, ())),
+        Ok(None) => Outcome::Error((Status::Forbidden, ())),
+        Err(status) => Outcome::Error((status, ())),
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for TeamEvent {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let MaybeUser(viewer) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
-        let found = match load_event(req).await {
-            Ok(found) => found,
-            Err(status) => return Outcome::Error((status, ())),
+        team(req, viewer).await
+    }
+}
+
+/// The same for the API, authenticated by a bearer token (door scanners).
+pub struct ApiTeamEvent(pub TeamEvent);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ApiTeamEvent {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let viewer = match req.guard::<ApiUser>().await {
+            Outcome::Success(ApiUser(user)) => Some(user),
+            Outcome::Error((Status::Unauthorized, _)) => None,
+            Outcome::Error((status, _)) => return Outcome::Error((status, ())),
+            Outcome::Forward(status) => return Outcome::Forward(status),
         };
-        let Some(viewer) = viewer else { return Outcome::Error((Status::Unauthorized, ())) };
-        match role_of(req, &found, Some(&viewer)).await {
-            Ok(Some(role)) => Outcome::Success(TeamEvent { event: found, member: viewer, role }),
-            Ok(None) if !found.is_published => Outcome::Error((Status::NotFound, ())),
-            Ok(None) => Outcome::Error((Status::Forbidden, ())),
-            Err(status) => Outcome::Error((status, ())),
-        }
+        team(req, viewer).await.map(ApiTeamEvent)
     }
 }

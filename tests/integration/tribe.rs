@@ -526,3 +526,97 @@ async fn only_the_events_organizers_manage_its_community() {
     let kept = registration::Entity::find().filter(registration::Column::UserId.eq(ada.id)).one(app.db()).await.unwrap().unwrap();
     assert_eq!(kept.role_id, Some(conf.role("Clinician")), "a role of another event is refused");
 }
+
+fn badge_token(app: &TestApp, registration_id: i32, event_id: i32) -> String {
+    let key = app.client.rocket().state::<tribe::web::AppState>().unwrap().config.badge_key;
+    tribe::domain::badges::token(&key, registration_id, event_id)
+}
+
+#[rocket::async_test]
+async fn door_scanners_check_in_through_the_api_once_and_refuse_bad_badges() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "door", &["Clinician"]).await;
+    let guest = attendee(&app, &conf, "Gus Guest", Some("Clinician"), json!({})).await;
+    let found = registration::Entity::find().filter(registration::Column::UserId.eq(guest.id)).one(app.db()).await.unwrap().unwrap();
+    let token = badge_token(&app, found.id, found.event_id);
+    let organizer_token = api_token(&app.client, "org-door@example.org", "a long password").await;
+    let scan = |body: Value, bearer_token: String| {
+        let client = &app.client;
+        async move {
+            let response = client
+                .post("/api/events/door/checkins")
+                .header(ContentType::JSON)
+                .header(bearer(&bearer_token))
+                .body(body.to_string())
+                .dispatch()
+                .await;
+            let status = response.status();
+            (status, response.into_json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // The whole URL a camera reads works as well as the bare token.
+    let (status, first) = scan(json!({"token": format!("http://127.0.0.1:8000/b/{token}")}), organizer_token.clone()).await;
+    assert_eq!(status, Status::Created);
+    assert_eq!(first["first_time"], true);
+    let (status, again) = scan(json!({"token": token}), organizer_token.clone()).await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(again["checked_in_at"], first["checked_in_at"], "the earlier time");
+    // An attendee cannot check people in.
+    assert_eq!(scan(json!({"token": token}), guest.token.clone()).await.0, Status::Forbidden);
+    // Forged and altered tokens are 404; another event's badge too.
+    assert_eq!(scan(json!({"token": "r1e1.AAAAAAAAAAAAAAAAAAAAAA"}), organizer_token.clone()).await.0, Status::NotFound);
+    assert_eq!(scan(json!({"token": badge_token(&app, found.id, found.event_id + 1)}), organizer_token.clone()).await.0, Status::NotFound);
+    // Live numbers.
+    let (status, stats) = get_json(&app.client, "/api/events/door/checkins/stats", &organizer_token).await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!((stats["checked_in"].as_i64(), stats["registered"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(stats["by_role"][0]["name"], "Clinician");
+    let page = app.client.get("/events/door/manage/attendees").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("1 of 1 checked in"));
+    // A cancelled registration's badge is 410, as problem JSON.
+    let other = attendee(&app, &conf, "Cy Cancelled", Some("Clinician"), json!({})).await;
+    let cancelled = registration::Entity::find().filter(registration::Column::UserId.eq(other.id)).one(app.db()).await.unwrap().unwrap();
+    let response = app.client.delete(format!("/api/registrations/{}", cancelled.id)).header(bearer(&other.token)).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let (status, problem) = scan(json!({"token": badge_token(&app, cancelled.id, cancelled.event_id)}), organizer_token.clone()).await;
+    assert_eq!(status, Status::Gone);
+    assert_eq!(problem["status"], 410);
+}
+
+async fn token_of(app: &TestApp, user_id: i32) -> String {
+    let found = registration::Entity::find().filter(registration::Column::UserId.eq(user_id)).one(app.db()).await.unwrap().unwrap();
+    badge_token(app, found.id, found.event_id)
+}
+
+#[rocket::async_test]
+async fn attendees_who_scan_a_badge_connect_with_its_holder() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "scan", &["Clinician"]).await;
+    let sharer = attendee(&app, &conf, "Sue Sharer", Some("Clinician"), json!({"share_on_scan": true, "handle_x": "@sue"})).await;
+    let asker = attendee(&app, &conf, "Al Asked", Some("Clinician"), json!({"visibility": "hidden"})).await;
+    attendee(&app, &conf, "Sam Scanner", Some("Clinician"), json!({})).await;
+    let scanner = browser_for(&app, "sam.scanner@example.org").await;
+    // Share-on-scan: one press exchanges contacts.
+    let token = token_of(&app, sharer.id).await;
+    let page = scanner.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Connect with Sue Sharer") && page.contains("Exchange contacts now"));
+    let path = format!("/b/{token}/connect");
+    assert_eq!(post_form(&scanner, &path, &[]).await.status(), Status::SeeOther);
+    let page = scanner.get(format!("/people/{}", sharer.id)).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("@sue"), "connected at once: the handle shows");
+    // Otherwise a request; even a hidden profile's holder can be asked by someone who met them,
+    // and nothing of their profile is shown.
+    let token = token_of(&app, asker.id).await;
+    let page = scanner.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Ask to connect"));
+    let path = format!("/b/{token}/connect");
+    assert_eq!(post_form(&scanner, &path, &[("note", "Met at the door")]).await.status(), Status::SeeOther);
+    let (_, overview) = get_json(&app.client, "/api/me/connections", &asker.token).await;
+    assert_eq!(overview["incoming"][0]["note"], "Met at the door");
+    // Someone not at the event sees no connect button and cannot connect.
+    let stranger = app.another_instance().await;
+    sign_up(&stranger, "stranger@example.org", "Stranger", "a long password").await;
+    let page = stranger.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("Ask to connect") && !page.contains("Al Asked"));
+    assert_eq!(post_form(&stranger, &path, &[]).await.status(), Status::Forbidden);
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod agenda;
+pub mod checkins;
 pub mod events;
 pub mod openapi;
 pub mod registrations;
@@ -21,6 +22,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(openapi::routes());
     routes.extend(registrations::routes());
     routes.extend(tribe::routes());
+    routes.extend(checkins::routes());
     routes
 }
 

@@ -418,6 +418,12 @@ fn tribe_schemas() -> Value {
                 "sequence": {"type": "integer"}
             }
         },
+        "CheckIn": {
+            "type": "object",
+            "required": ["registration_id", "name", "checked_in_at", "first_time"],
+            "properties": {"registration_id": {"type": "integer"}, "name": {"type": "string"},
+                "checked_in_at": {"type": "string", "format": "date-time"}, "first_time": {"type": "boolean"}}
+        },
         "MyTable": {
             "type": "object",
             "required": ["plan_id", "title", "table"],
@@ -480,6 +486,21 @@ fn tribe_paths() -> Value {
                     "201": {"description": "Request sent", "content": {"application/json": {"schema": {"type": "object"}}}},
                     "200": {"description": "Connected (they had asked)", "content": {"application/json": {"schema": {"type": "object"}}}}
                 }), &[400, 401, 404, 409, 415, 422])}
+        },
+        "/api/events/{slug}/checkins": {
+            "post": {"summary": "Check in a scanned badge (team only): 201 the first time, 200 with the earlier time after that", "operationId": "checkIn",
+                "security": [{"bearer": []}], "parameters": [slug_parameter()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["token"], "additionalProperties": false,
+                    "properties": {"token": {"type": "string", "description": "The badge token, or the whole /b/<token> URL"}}}}}},
+                "responses": with_problems(json!({
+                    "201": {"description": "Checked in now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}}},
+                    "200": {"description": "Checked in earlier", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}}}
+                }), &[400, 401, 403, 404, 410, 415, 422])}
+        },
+        "/api/events/{slug}/checkins/stats": {
+            "get": {"summary": "Checked in out of registered, by ticket type and role (team only)", "operationId": "checkInStats",
+                "security": [{"bearer": []}], "parameters": [slug_parameter()],
+                "responses": with_problems(ok_json(json!({"type": "object", "required": ["checked_in", "registered", "by_ticket", "by_role"]})), &[401, 403, 404])}
         },
         "/api/me/connections/{id}/{action}": {
             "post": {"summary": "accept or decline a request to you, or withdraw yours", "operationId": "answerConnection", "security": [{"bearer": []}],

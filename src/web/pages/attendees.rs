@@ -44,6 +44,7 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
         "rows": rows,
         "count": rows.len(),
         "summary": attendees::summary(&state.db, event).await?,
+        "checkin": crate::domain::checkin::stats(&state.db, event.id).await?,
         "questions": questions.iter().map(|q| q.label.clone()).collect::<Vec<_>>(),
         "is_organizer": team.role == TeamRole::Organizer,
         "filter": {

@@ -4,18 +4,23 @@
 
 use rocket::http::{ContentType, Status};
 use rocket::response::status::Custom;
-use rocket::{get, routes, Route, State};
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route, State};
 use serde_json::json;
 
 use crate::db::entities::{event, registration as registration_row};
+use crate::domain::checkin::{self, Scanned};
+use crate::domain::tribe::connections::{self, Requested, Standing};
+use crate::domain::tribe::profiles;
 use crate::domain::{accounts, badges, events, registration, tickets};
 use crate::error::{AppError, AppResult};
+use crate::web::csrf::CsrfForm;
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![badge_svg, scanned]
+    routes![badge_svg, scanned, connect_by_scan]
 }
 
 pub fn badge_url(state: &AppState, found: &registration_row::Model) -> String {
@@ -97,6 +102,27 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
             }),
         ));
     }
+    // Another attendee of the event: connect with the holder.
+    if let Some(viewer) = page.user.as_ref().filter(|v| v.id != holder.id) {
+        if registration::is_registered(&state.db, event.id, viewer.id).await? {
+            let holder_profile = profiles::load(&state.db, holder.id).await?;
+            let standing = connections::standing(&state.db, viewer.id, holder.id).await?;
+            return Ok(page.ok(
+                "badges/scanned",
+                &format!("Connect with {}", holder.display_name),
+                json!({
+                    "event": summary,
+                    "connect": {
+                        "token": token, "name": holder.display_name, "user_id": holder.id,
+                        "instant": holder_profile.share_on_scan,
+                        "can_ask": standing == Standing::None,
+                        "connected": standing == Standing::Connected,
+                        "pending": standing == Standing::RequestSent,
+                    },
+                }),
+            ));
+        }
+    }
     // Anyone else: only what the holder made public.
     let public = accounts::public_profile(&state.db, holder.id).await?;
     Ok(page.ok(
@@ -104,4 +130,32 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
         "A Tribe badge",
         json!({"event": summary, "card": {"name": public.as_ref().map(|_| holder.display_name.clone()), "profile": public}}),
     ))
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ScanConnectForm {
+    note: String,
+}
+
+/// Connecting by scanning: the token proves the two met. A holder who
+/// opted into share-on-scan is connected at once; otherwise a request goes.
+#[post("/b/<token>/connect", data = "<form>")]
+async fn connect_by_scan(token: &str, user: CurrentUser, form: CsrfForm<ScanConnectForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let found = match checkin::resolve_token(&state.db, &state.config.badge_key, token, None).await? {
+        Scanned::Valid(found) => found,
+        Scanned::Invalid => return Err(AppError::NotFound),
+        Scanned::NoLongerValid(_) => return Err(AppError::Gone("This badge is no longer valid.".into())),
+    };
+    if !registration::is_registered(&state.db, found.event_id, user.0.id).await? {
+        return Err(AppError::Forbidden("Only attendees of the same event connect by scanning a badge.".into()));
+    }
+    let instant = profiles::load(&state.db, found.user_id).await?.share_on_scan;
+    let back = Redirect::to(format!("/people/{}", found.user_id));
+    match connections::request(&state.db, &user.0, found.user_id, Some(found.event_id), &form.0.note, instant).await {
+        Ok(Requested::Connected) => Ok(Flash::success(back, "Connected: you can now see each other's contact details.")),
+        Ok(Requested::Sent) => Ok(Flash::success(back, "Request sent. Contact details are shared once they accept.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::warning(back, message)),
+        Err(other) => Err(other),
+    }
 }
