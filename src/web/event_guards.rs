@@ -101,6 +101,17 @@ impl<'r> FromRequest<'r> for OrganizedEvent {
     }
 }
 
+/// The bearer token's owner; `None` without a token (each guard decides
+/// what anonymous means), other failures as they are.
+async fn bearer_viewer<T>(req: &Request<'_>) -> Result<Option<user::Model>, Outcome<T, ()>> {
+    match req.guard::<ApiUser>().await {
+        Outcome::Success(ApiUser(user)) => Ok(Some(user)),
+        Outcome::Error((Status::Unauthorized, _)) => Ok(None),
+        Outcome::Error((status, _)) => Err(Outcome::Error((status, ()))),
+        Outcome::Forward(status) => Err(Outcome::Forward(status)),
+    }
+}
+
 /// The same for the API, authenticated by a bearer token.
 pub struct ApiOrganizedEvent {
     pub event: event::Model,
@@ -112,11 +123,9 @@ impl<'r> FromRequest<'r> for ApiOrganizedEvent {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let viewer = match req.guard::<ApiUser>().await {
-            Outcome::Success(ApiUser(user)) => Some(user),
-            Outcome::Error((Status::Unauthorized, _)) => None,
-            Outcome::Error((status, _)) => return Outcome::Error((status, ())),
-            Outcome::Forward(status) => return Outcome::Forward(status),
+        let viewer = match bearer_viewer(req).await {
+            Ok(viewer) => viewer,
+            Err(outcome) => return outcome,
         };
         organized(req, viewer, Status::Unauthorized).await.map(|(event, organizer)| ApiOrganizedEvent { event, organizer })
     }
@@ -189,11 +198,9 @@ impl<'r> FromRequest<'r> for ApiTeamEvent {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let viewer = match req.guard::<ApiUser>().await {
-            Outcome::Success(ApiUser(user)) => Some(user),
-            Outcome::Error((Status::Unauthorized, _)) => None,
-            Outcome::Error((status, _)) => return Outcome::Error((status, ())),
-            Outcome::Forward(status) => return Outcome::Forward(status),
+        let viewer = match bearer_viewer(req).await {
+            Ok(viewer) => viewer,
+            Err(outcome) => return outcome,
         };
         team(req, viewer).await.map(ApiTeamEvent)
     }
