@@ -353,24 +353,54 @@ pub fn event_calendar(event: &event::Model, occurrences: &[Occurrence], base_url
     if event.kind == "online_chat" {
         return feed_calendar(&event.title, &[], &[(event, occurrences.to_vec())], base_url);
     }
-    let zone = crate::domain::events::zone_of(event);
     let url = format!("{base_url}/events/{}", event.slug);
-    let mut cal = calendar(&event.title);
+    let location = [event.venue_name.clone(), event.venue_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    one_event(&OneEvent {
+        zone: crate::domain::events::zone_of(event),
+        uid: format!("event-{}@tribe", event.id),
+        stamp: event.updated_at,
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        summary: &event.title,
+        description: &event.description,
+        location: if location.is_empty() { url.clone() } else { location },
+        url,
+        sequence: event.revision,
+    })
+}
+
+/// The parts of a calendar file with a single timed VEVENT.
+struct OneEvent<'a> {
+    zone: Tz,
+    uid: String,
+    stamp: DateTime<Utc>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    /// Also the calendar's name.
+    summary: &'a str,
+    /// The URL is added after it.
+    description: &'a str,
+    location: String,
+    url: String,
+    sequence: i32,
+}
+
+fn one_event(e: &OneEvent<'_>) -> String {
+    let mut cal = calendar(e.summary);
     let mut vevent = IcalEvent::new();
     let p = &mut vevent.properties;
-    p.push(property("UID", format!("event-{}@tribe", event.id)));
-    p.push(property("DTSTAMP", utc_stamp(event.updated_at)));
-    p.push(property_with("DTSTART", &[("TZID", zone.name())], local_stamp(event.starts_at, zone)));
-    p.push(property_with("DTEND", &[("TZID", zone.name())], local_stamp(event.ends_at, zone)));
-    p.push(property("SUMMARY", escape_text(&event.title)));
-    p.push(property("DESCRIPTION", escape_text(&format!("{}\n\n{url}", event.description))));
-    let location = [event.venue_name.clone(), event.venue_address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-    p.push(property("LOCATION", escape_text(if location.is_empty() { &url } else { &location })));
-    p.push(property("URL", url));
-    p.push(property("SEQUENCE", event.revision.to_string()));
+    p.push(property("UID", e.uid.clone()));
+    p.push(property("DTSTAMP", utc_stamp(e.stamp)));
+    p.push(property_with("DTSTART", &[("TZID", e.zone.name())], local_stamp(e.starts_at, e.zone)));
+    p.push(property_with("DTEND", &[("TZID", e.zone.name())], local_stamp(e.ends_at, e.zone)));
+    p.push(property("SUMMARY", escape_text(e.summary)));
+    p.push(property("DESCRIPTION", escape_text(&format!("{}\n\n{}", e.description, e.url))));
+    p.push(property("LOCATION", escape_text(&e.location)));
+    p.push(property("URL", e.url.clone()));
+    p.push(property("SEQUENCE", e.sequence.to_string()));
     p.push(property("STATUS", "CONFIRMED"));
     cal.events.push(vevent);
-    cal.timezones.push(vtimezone(zone, event.starts_at, event.ends_at));
+    cal.timezones.push(vtimezone(e.zone, e.starts_at, e.ends_at));
     emit(&cal)
 }
 
@@ -390,24 +420,18 @@ pub struct Meetup<'a> {
 
 /// One tribe meetup: UID stable for the tribe, whatever slot it moves to.
 pub fn meetup_calendar(meetup: &Meetup<'_>, base_url: &str) -> String {
-    let zone = crate::domain::events::zone_of(meetup.event);
-    let url = format!("{base_url}/events/{}/tribe", meetup.event.slug);
-    let mut cal = calendar(&meetup.summary);
-    let mut vevent = IcalEvent::new();
-    let p = &mut vevent.properties;
-    p.push(property("UID", format!("tribe-{}-{}@tribe", meetup.event.id, meetup.tribe_id)));
-    p.push(property("DTSTAMP", utc_stamp(meetup.updated_at)));
-    p.push(property_with("DTSTART", &[("TZID", zone.name())], local_stamp(meetup.starts_at, zone)));
-    p.push(property_with("DTEND", &[("TZID", zone.name())], local_stamp(meetup.ends_at, zone)));
-    p.push(property("SUMMARY", escape_text(&meetup.summary)));
-    p.push(property("DESCRIPTION", escape_text(&format!("{}\n\n{url}", meetup.description))));
-    p.push(property("LOCATION", escape_text(&meetup.place)));
-    p.push(property("URL", url));
-    p.push(property("SEQUENCE", meetup.sequence.to_string()));
-    p.push(property("STATUS", "CONFIRMED"));
-    cal.events.push(vevent);
-    cal.timezones.push(vtimezone(zone, meetup.starts_at, meetup.ends_at));
-    emit(&cal)
+    one_event(&OneEvent {
+        zone: crate::domain::events::zone_of(meetup.event),
+        uid: format!("tribe-{}-{}@tribe", meetup.event.id, meetup.tribe_id),
+        stamp: meetup.updated_at,
+        starts_at: meetup.starts_at,
+        ends_at: meetup.ends_at,
+        summary: &meetup.summary,
+        description: &meetup.description,
+        location: meetup.place.clone(),
+        url: format!("{base_url}/events/{}/tribe", meetup.event.slug),
+        sequence: meetup.sequence,
+    })
 }
 
 /// A file name for Content-Disposition: ASCII, no quotes.

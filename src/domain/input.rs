@@ -156,6 +156,22 @@ pub fn lenient_lines<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Resul
     })
 }
 
+/// A checkbox: present in a form ("on"), or a JSON boolean. Absent means
+/// unchecked, so a struct using this also needs `#[serde(default)]`.
+pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    use serde::Deserialize;
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Bool(b) => Ok(b),
+        serde_json::Value::Null => Ok(false),
+        serde_json::Value::String(text) => match text.trim() {
+            "on" | "true" | "1" | "yes" => Ok(true),
+            "" | "off" | "false" | "0" | "no" => Ok(false),
+            other => Err(serde::de::Error::custom(format!("expected a checkbox value, found {other:?}"))),
+        },
+        other => Err(serde::de::Error::custom(format!("expected true or false, found {other}"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

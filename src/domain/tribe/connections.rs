@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::db::entities::{block, connection, user};
 use crate::domain::now;
+use crate::domain::tribe::{people, profiles};
 use crate::error::{AppError, AppResult, FieldError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,10 +93,6 @@ fn standing_from(me: i32, rows: &[connection::Model]) -> Standing {
     }
 }
 
-pub async fn are_connected(db: &impl ConnectionTrait, a: i32, b: i32) -> AppResult<bool> {
-    Ok(standing(db, a, b).await? == Standing::Connected)
-}
-
 /// What happened to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requested {
@@ -167,6 +164,25 @@ pub async fn request(
     };
     txn.commit().await?;
     Ok(outcome)
+}
+
+/// A request made from a profile page, the directory or the API: only to
+/// someone the asker may see (anyone else does not exist for them, 404) and
+/// shares a confirmed registration with. Scanning a badge proves a meeting
+/// and uses [`request`] directly.
+pub async fn ask(db: &DatabaseConnection, me: &user::Model, other_id: i32, note: &str) -> AppResult<Requested> {
+    user::Entity::find_by_id(other_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let their_profile = profiles::load(db, other_id).await?;
+    if !people::can_see_profile(db, Some(me), other_id, &their_profile).await? {
+        return Err(AppError::NotFound);
+    }
+    let Some(event_id) = people::share_an_event(db, me.id, other_id).await? else {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "user_id",
+            "You can ask people to connect when you are both registered for the same event.",
+        )]));
+    };
+    request(db, me, other_id, Some(event_id), note, false).await
 }
 
 /// The addressee answers (`accept`/`decline`), or the requester takes it back (`withdraw`).
@@ -278,27 +294,4 @@ pub async fn standings(db: &DatabaseConnection, me: i32) -> AppResult<HashMap<i3
         out.insert(if b.blocker_id == me { b.blocked_id } else { b.blocker_id }, Standing::Blocked);
     }
     Ok(out)
-}
-
-/// Every pair among `user_ids` that matching must pass over: connected,
-/// declined or blocked. Pending requests stay visible (marked as such).
-pub async fn settled_pairs(db: &DatabaseConnection, user_ids: &[i32]) -> AppResult<Vec<(i32, i32)>> {
-    let mut pairs = Vec::new();
-    for chunk in user_ids.chunks(500) {
-        let rows = connection::Entity::find()
-            .filter(connection::Column::RequesterId.is_in(chunk.to_vec()))
-            .filter(connection::Column::Status.is_in(["accepted", "declined"]))
-            .all(db)
-            .await?;
-        pairs.extend(rows.into_iter().map(|r| (r.requester_id, r.addressee_id)));
-        pairs.extend(
-            block::Entity::find()
-                .filter(block::Column::BlockerId.is_in(chunk.to_vec()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|b| (b.blocker_id, b.blocked_id)),
-        );
-    }
-    Ok(pairs)
 }

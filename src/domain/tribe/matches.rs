@@ -50,7 +50,12 @@ impl Interner {
 
 /// Attendees who are not hidden, have matching on and chose a role.
 pub async fn pool(db: &DatabaseConnection, event: &event::Model) -> AppResult<Pool> {
-    let attendees: Vec<Attendee> = people::attendees(db, event).await?.into_iter().filter(Attendee::is_matchable).collect();
+    pool_of(db, event, people::attendees(db, event).await?).await
+}
+
+/// The pool of attendees already loaded: the matchable ones and their agendas.
+async fn pool_of(db: &DatabaseConnection, event: &event::Model, everyone: Vec<Attendee>) -> AppResult<Pool> {
+    let attendees: Vec<Attendee> = everyone.into_iter().filter(Attendee::is_matchable).collect();
     let sessions: HashMap<i32, session::Model> =
         session::Entity::find().filter(session::Column::EventId.eq(event.id)).all(db).await?.into_iter().map(|s| (s.id, s)).collect();
     let mut agendas: HashMap<i32, Vec<i32>> = HashMap::new();
@@ -169,7 +174,7 @@ pub async fn suggestions(
     if mine.role.is_none() {
         return Ok(Err(NotMatched::NoRole));
     }
-    let pool = pool(db, event).await?;
+    let pool = pool_of(db, event, everyone).await?;
     let Some(at) = pool.index_of(me.id) else { return Ok(Err(NotMatched::NoRole)) };
     let standings = connections::standings(db, me.id).await?;
     let mut excluded = Excluded::default();

@@ -175,6 +175,18 @@ pub async fn directory(db: &DatabaseConnection, event: &event::Model, access: Ac
     Ok(cards)
 }
 
+/// The events a person holds a confirmed registration for.
+async fn confirmed_events(db: &DatabaseConnection, user_id: i32) -> AppResult<HashSet<i32>> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::UserId.eq(user_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.event_id)
+        .collect())
+}
+
 /// Whether `viewer` may open `target`'s profile page: themselves; anyone
 /// for public; people sharing an event (as attendee or team) for
 /// attendees-only; only the team of one of their events for hidden.
@@ -187,45 +199,20 @@ pub async fn can_see_profile(db: &DatabaseConnection, viewer: Option<&user::Mode
     if viewer.id == target || viewer.is_site_admin {
         return Ok(true);
     }
-    let theirs: HashSet<i32> = registration::Entity::find()
-        .filter(registration::Column::UserId.eq(target))
-        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed.as_str()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.event_id)
-        .collect();
+    let theirs = confirmed_events(db, target).await?;
     let team: HashSet<i32> =
         event_member::Entity::find().filter(event_member::Column::UserId.eq(viewer.id)).all(db).await?.into_iter().map(|m| m.event_id).collect();
-    if theirs.iter().any(|e| team.contains(e)) {
+    if !theirs.is_disjoint(&team) {
         return Ok(true);
     }
     if visibility == Visibility::Hidden {
         return Ok(false);
     }
-    Ok(registration::Entity::find()
-        .filter(registration::Column::UserId.eq(viewer.id))
-        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed.as_str()))
-        .all(db)
-        .await?
-        .iter()
-        .any(|r| theirs.contains(&r.event_id)))
+    Ok(!theirs.is_disjoint(&confirmed_events(db, viewer.id).await?))
 }
 
-/// Whether the two people are both confirmed at one event (so they may ask to connect).
+/// An event both people are confirmed at (so they may ask to connect), if any.
 pub async fn share_an_event(db: &DatabaseConnection, a: i32, b: i32) -> AppResult<Option<i32>> {
-    let of = |id: i32| async move {
-        AppResult::Ok(
-            registration::Entity::find()
-                .filter(registration::Column::UserId.eq(id))
-                .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed.as_str()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|r| r.event_id)
-                .collect::<HashSet<i32>>(),
-        )
-    };
-    let (mine, theirs) = (of(a).await?, of(b).await?);
+    let (mine, theirs) = (confirmed_events(db, a).await?, confirmed_events(db, b).await?);
     Ok(mine.intersection(&theirs).min().copied())
 }

@@ -44,7 +44,9 @@ impl Visibility {
     }
 }
 
-/// What a person submits, from the form or the API, before it is checked.
+/// What a person submits, before it is checked: the profile form's body as
+/// it is (checkboxes present or absent), or the API's update merged into the
+/// stored profile.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ProfileInput {
@@ -64,7 +66,9 @@ pub struct ProfileInput {
     pub website: String,
     pub time_zone: String,
     pub visibility: String,
+    #[serde(deserialize_with = "input::checkbox")]
     pub matching_enabled: bool,
+    #[serde(deserialize_with = "input::checkbox")]
     pub share_on_scan: bool,
 }
 
@@ -374,14 +378,17 @@ pub fn avatar_data_uri(name: &str, user_id: i32) -> String {
          <text x='24' y='30' font-family='sans-serif' font-size='18' font-weight='700' fill='#fff' text-anchor='middle'>{initials}</text></svg>",
         avatar_hue(user_id)
     );
-    use base64::Engine;
-    format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
+    svg_data_uri(&svg)
 }
 
 /// A small dot in a role's colour (already a checked `#rrggbb`), as a data URI.
 pub fn color_dot(color: &str) -> String {
-    let color = if color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit()) { color } else { "#495057" };
-    let svg = format!("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='5' fill='{color}'/></svg>");
+    // Stored colours were checked on the way in; this keeps the SVG safe regardless.
+    let color = input::parse_color(color).unwrap_or_else(|_| "#495057".into());
+    svg_data_uri(&format!("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='5' fill='{color}'/></svg>"))
+}
+
+fn svg_data_uri(svg: &str) -> String {
     use base64::Engine;
     format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use crate::db::entities::{event, meetup_slot, tribe, tribe_member, user};
 use crate::domain::tribe::algorithm::{self, Similarity, SlotOption};
-use crate::domain::tribe::matches::{self, Pool};
-use crate::domain::tribe::people::{Attendee, PersonCard};
+use crate::domain::tribe::matches;
+use crate::domain::tribe::people::{self, Attendee, PersonCard};
 use crate::domain::{calendar, events, input, now};
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -138,7 +138,8 @@ pub async fn form(db: &DatabaseConnection, event: &event::Model, keep_existing: 
         let sim = Similarity::of(&refs);
         let local_of: HashMap<i32, usize> = indices.iter().enumerate().map(|(local, &i)| (pool.people[i].id, local)).collect();
         let role_tribes: Vec<&tribe::Model> = existing.iter().filter(|t| t.role_id == role).collect();
-        let groups = if keep_existing && !role_tribes.is_empty() {
+        // Each group with the existing tribe it continues, if any.
+        let groups: Vec<(Option<i32>, Vec<usize>)> = if keep_existing && !role_tribes.is_empty() {
             let current: Vec<Vec<usize>> = role_tribes
                 .iter()
                 .map(|t| members.iter().filter(|m| m.tribe_id == t.id).filter_map(|m| local_of.get(&m.user_id).copied()).collect())
@@ -147,16 +148,13 @@ pub async fn form(db: &DatabaseConnection, event: &event::Model, keep_existing: 
             let newcomers: Vec<usize> = (0..indices.len()).filter(|l| !seated.contains(l)).collect();
             placed += newcomers.len();
             let extended = algorithm::extend_groups(&sim, &current, &newcomers, size);
-            for (g, group) in extended.into_iter().enumerate() {
-                planned.push((role_tribes.get(g).map(|t| t.id), role, group.into_iter().map(|l| indices[l]).collect()));
-            }
-            continue;
+            extended.into_iter().enumerate().map(|(g, group)| (role_tribes.get(g).map(|t| t.id), group)).collect()
         } else {
             placed += indices.len();
-            algorithm::form_groups(&sim, size, event.id as u64 ^ (role as u64) << 32)
+            algorithm::form_groups(&sim, size, (event.id as u64) ^ ((role as u64) << 32)).into_iter().map(|group| (None, group)).collect()
         };
-        for group in groups {
-            planned.push((None, role, group.into_iter().map(|l| indices[l]).collect()));
+        for (id, group) in groups {
+            planned.push((id, role, group.into_iter().map(|l| indices[l]).collect()));
         }
     }
     planned.retain(|(_, _, group)| !group.is_empty());
@@ -251,8 +249,13 @@ pub struct SlotView {
 
 /// Every tribe of the event with its members (for the organizer).
 pub async fn all(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<TribeView>> {
-    let pool = matches::pool(db, event).await?;
-    views(db, event, &pool, None).await
+    views(db, event, &matchable(db, event).await?, None).await
+}
+
+/// Who may be shown as a tribe member: matchable attendees (agendas are not
+/// needed to show a tribe, only to form one).
+async fn matchable(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<Attendee>> {
+    Ok(people::attendees(db, event).await?.into_iter().filter(Attendee::is_matchable).collect())
 }
 
 /// The viewer's tribe, if they are in one and still matchable.
@@ -265,14 +268,14 @@ pub async fn of_member(db: &DatabaseConnection, event: &event::Model, member: &u
     else {
         return Ok(None);
     };
-    let pool = matches::pool(db, event).await?;
-    if pool.index_of(member.id).is_none() {
+    let members = matchable(db, event).await?;
+    if !members.iter().any(|a| a.user.id == member.id) {
         return Ok(None);
     }
-    Ok(views(db, event, &pool, Some(row.tribe_id)).await?.into_iter().next())
+    Ok(views(db, event, &members, Some(row.tribe_id)).await?.into_iter().next())
 }
 
-async fn views(db: &DatabaseConnection, event: &event::Model, pool: &Pool, only: Option<i32>) -> AppResult<Vec<TribeView>> {
+async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
     let mut query = tribe::Entity::find().filter(tribe::Column::EventId.eq(event.id));
     if let Some(id) = only {
         query = query.filter(tribe::Column::Id.eq(id));
@@ -280,7 +283,7 @@ async fn views(db: &DatabaseConnection, event: &event::Model, pool: &Pool, only:
     let tribes = query.order_by_asc(tribe::Column::RoleId).order_by_asc(tribe::Column::Number).all(db).await?;
     let members = tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id)).all(db).await?;
     let slot_rows: HashMap<i32, meetup_slot::Model> = slots(db, event.id).await?.into_iter().map(|s| (s.id, s)).collect();
-    let attendees: HashMap<i32, &Attendee> = pool.attendees.iter().map(|a| (a.user.id, a)).collect();
+    let attendees: HashMap<i32, &Attendee> = matchable.iter().map(|a| (a.user.id, a)).collect();
     let roles: HashMap<i32, crate::db::entities::event_role::Model> =
         events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r)).collect();
     Ok(tribes

@@ -13,7 +13,7 @@ use crate::domain::tribe::connections::{self, Answer, Requested};
 use crate::domain::tribe::people::{self, DirectoryFilter};
 use crate::domain::tribe::profiles::{self, ProfileInput};
 use crate::domain::tribe::{matches, tables, tribes};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;
 use crate::web::guards::ApiUser;
@@ -157,18 +157,7 @@ struct ConnectRequest {
 #[post("/me/connections", data = "<body>")]
 async fn request_connection(user: ApiUser, body: ApiJson<ConnectRequest>, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
     let target = body.0.user_id;
-    let target_profile = profiles::load(&state.db, target).await?;
-    // Someone you may not see does not exist for you.
-    if !people::can_see_profile(&state.db, Some(&user.0), target, &target_profile).await? {
-        return Err(AppError::NotFound);
-    }
-    let Some(event_id) = people::share_an_event(&state.db, user.0.id, target).await? else {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "user_id",
-            "You can ask people to connect when you are both registered for the same event.",
-        )]));
-    };
-    match connections::request(&state.db, &user.0, target, Some(event_id), &body.0.note, false).await? {
+    match connections::ask(&state.db, &user.0, target, &body.0.note).await? {
         Requested::Sent => Ok(Custom(Status::Created, Json(json!({"user_id": target, "status": "pending"})))),
         Requested::Connected => Ok(Custom(Status::Ok, Json(json!({"user_id": target, "status": "accepted"})))),
     }

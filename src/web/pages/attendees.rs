@@ -50,7 +50,7 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
         "filter": {
             "q": chosen.search,
             "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == chosen.ticket_type_id})).collect::<Vec<_>>(),
-            "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": Some(r.id) == chosen.role_id})).collect::<Vec<_>>(),
+            "roles": crate::web::pages::role_options(&roles, chosen.role_id),
             "statuses": statuses,
             "checked_in_yes": chosen.checked_in == Some(true),
             "checked_in_no": chosen.checked_in == Some(false),

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::db::entities::{event, registration as registration_row};
 use crate::domain::checkin::{self, Scanned};
-use crate::domain::tribe::connections::{self, Requested, Standing};
+use crate::domain::tribe::connections::{self, Standing};
 use crate::domain::tribe::profiles;
 use crate::domain::{accounts, badges, events, registration, tickets};
 use crate::error::{AppError, AppResult};
@@ -66,17 +66,14 @@ fn refused(page: &Page, status: Status, title: &str, detail: &str) -> Html {
 /// else the public card or a prompt to log in.
 #[get("/b/<token>")]
 async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let Some((registration_id, event_id)) = badges::verify(&state.config.badge_key, token) else {
-        return Ok(refused(&page, Status::NotFound, "Not a valid badge", "This code was not made by Tribe, or it was changed."));
+    let found = match checkin::resolve_token(&state.db, &state.config.badge_key, token, None).await? {
+        Scanned::Valid(found) => found,
+        Scanned::Invalid => return Ok(refused(&page, Status::NotFound, "Not a valid badge", "This code was not made by Tribe, or it was changed.")),
+        Scanned::NoLongerValid(found) => {
+            return Ok(refused(&page, Status::Gone, "This badge is no longer valid", &format!("The registration is {}.", found.status)))
+        }
     };
-    let found = match registration::find(&state.db, registration_id).await {
-        Ok(found) if found.event_id == event_id => found,
-        _ => return Ok(refused(&page, Status::NotFound, "Not a valid badge", "No such registration.")),
-    };
-    let event: event::Model = events::find_by_id(&state.db, event_id).await?.ok_or(AppError::NotFound)?;
-    if found.status != "confirmed" {
-        return Ok(refused(&page, Status::Gone, "This badge is no longer valid", &format!("The registration is {}.", found.status)));
-    }
+    let event: event::Model = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
     let team = match &page.user {
         Some(viewer) => events::effective_role(&state.db, &event, viewer).await?,
         None => None,
@@ -151,11 +148,11 @@ async fn connect_by_scan(token: &str, user: CurrentUser, form: CsrfForm<ScanConn
         return Err(AppError::Forbidden("Only attendees of the same event connect by scanning a badge.".into()));
     }
     let instant = profiles::load(&state.db, found.user_id).await?.share_on_scan;
-    let back = Redirect::to(format!("/people/{}", found.user_id));
-    match connections::request(&state.db, &user.0, found.user_id, Some(found.event_id), &form.0.note, instant).await {
-        Ok(Requested::Connected) => Ok(Flash::success(back, "Connected: you can now see each other's contact details.")),
-        Ok(Requested::Sent) => Ok(Flash::success(back, "Request sent. Contact details are shared once they accept.")),
-        Err(AppError::Conflict(message)) => Ok(Flash::warning(back, message)),
-        Err(other) => Err(other),
-    }
+    // Back to the scan: it says where things stand, and the holder's profile
+    // page may not be open to the scanner.
+    let back = Redirect::to(format!("/b/{token}"));
+    crate::web::pages::profiles::requested_flash(
+        back,
+        connections::request(&state.db, &user.0, found.user_id, Some(found.event_id), &form.0.note, instant).await,
+    )
 }

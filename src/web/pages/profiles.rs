@@ -24,53 +24,6 @@ pub fn routes() -> Vec<Route> {
     routes![edit_page, save, person_page, connect, answer_request, block, unblock, connections_page]
 }
 
-/// The form as browsers send it: checkboxes are present ("on") or absent.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct ProfileFields {
-    display_name: String,
-    pronouns: String,
-    headline: String,
-    organization: String,
-    bio: String,
-    interests: String,
-    looking_for: String,
-    can_offer: String,
-    handle_x: String,
-    handle_mastodon: String,
-    handle_bluesky: String,
-    handle_linkedin: String,
-    website: String,
-    time_zone: String,
-    visibility: String,
-    matching_enabled: Option<String>,
-    share_on_scan: Option<String>,
-}
-
-impl From<ProfileFields> for ProfileInput {
-    fn from(f: ProfileFields) -> ProfileInput {
-        ProfileInput {
-            display_name: f.display_name,
-            pronouns: f.pronouns,
-            headline: f.headline,
-            organization: f.organization,
-            bio: f.bio,
-            interests: f.interests,
-            looking_for: f.looking_for,
-            can_offer: f.can_offer,
-            handle_x: f.handle_x,
-            handle_mastodon: f.handle_mastodon,
-            handle_bluesky: f.handle_bluesky,
-            handle_linkedin: f.handle_linkedin,
-            website: f.website,
-            time_zone: f.time_zone,
-            visibility: f.visibility,
-            matching_enabled: f.matching_enabled.is_some(),
-            share_on_scan: f.share_on_scan.is_some(),
-        }
-    }
-}
-
 fn edit_context(form: &ProfileInput) -> Value {
     let zones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
     json!({
@@ -98,8 +51,8 @@ async fn edit_page(page: Page, user: CurrentUser, state: &State<AppState>) -> Ap
 }
 
 #[post("/account/profile", data = "<form>")]
-async fn save(page: Page, user: CurrentUser, form: CsrfForm<ProfileFields>, state: &State<AppState>) -> AppResult<Html> {
-    let input: ProfileInput = form.0.into();
+async fn save(page: Page, user: CurrentUser, form: CsrfForm<ProfileInput>, state: &State<AppState>) -> AppResult<Html> {
+    let input = form.0;
     match profiles::save(&state.db, &user.0, &input).await {
         Ok(_) => Ok(Html::Flash(Flash::success(Redirect::to("/account/profile"), "Your profile is saved."))),
         Err(AppError::Validation(errors)) => {
@@ -185,10 +138,12 @@ fn back_or(back: &str, fallback: String) -> Redirect {
 #[post("/people/<id>/connect", data = "<form>")]
 async fn connect(id: i32, user: CurrentUser, form: CsrfForm<ConnectForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let back = back_or(&form.0.back, format!("/people/{id}"));
-    let Some(event_id) = people::share_an_event(&state.db, user.0.id, id).await? else {
-        return Ok(Flash::error(back, "You can ask people to connect when you are both registered for the same event."));
-    };
-    match connections::request(&state.db, &user.0, id, Some(event_id), &form.0.note, false).await {
+    requested_flash(back, connections::ask(&state.db, &user.0, id, &form.0.note).await)
+}
+
+/// What the person is told after asking to connect, however they asked.
+pub fn requested_flash(back: Redirect, result: AppResult<Requested>) -> AppResult<Flash<Redirect>> {
+    match result {
         Ok(Requested::Sent) => Ok(Flash::success(back, "Request sent. Contact details are shared once they accept.")),
         Ok(Requested::Connected) => Ok(Flash::success(back, "You are connected: you can now see each other's contact details.")),
         Err(AppError::Conflict(message)) => Ok(Flash::warning(back, message)),

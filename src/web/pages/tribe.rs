@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::domain::events::{self, places};
+use crate::domain::tribe::connections::Standing;
 use crate::domain::tribe::people::{self, Access, DirectoryFilter};
 use crate::domain::tribe::{matches, tables, tribes};
 use crate::domain::{registration, times};
@@ -16,6 +17,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::CurrentUser;
 use crate::web::pages::events::calendar_content_type;
+use crate::web::pages::role_options;
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
@@ -49,7 +51,7 @@ async fn directory_page(
             "event": event_json(&visible.event),
             "people": cards,
             "count": cards.len(),
-            "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": Some(r.id) == role})).collect::<Vec<_>>(),
+            "roles": role_options(&roles, role),
             "filter": {"interest": interest, "organization": organization, "q": q},
             "only_public": access == Access::Outsider,
             "can_manage": visible.role == Some(events::TeamRole::Organizer),
@@ -82,10 +84,9 @@ async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page:
             "event": event_json(event),
             "suggestions": list.iter().map(|s| json!({
                 "person": s.person, "why": s.why, "score": s.score,
-                "can_request": s.standing == crate::domain::tribe::connections::Standing::None,
-                "standing": format!("{:?}", s.standing),
-                "request_sent": s.standing == crate::domain::tribe::connections::Standing::RequestSent,
-                "request_received": s.standing == crate::domain::tribe::connections::Standing::RequestReceived,
+                "can_request": s.standing == Standing::None,
+                "request_sent": s.standing == Standing::RequestSent,
+                "request_received": s.standing == Standing::RequestReceived,
             })).collect::<Vec<_>>(),
             "not_matched": not_matched,
             "tribe": my_tribe.as_ref().map(|t| json!({
@@ -94,7 +95,7 @@ async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page:
             })),
             "tables": my_tables,
             "registered": live.is_some(),
-            "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": live.as_ref().and_then(|l| l.role_id) == Some(r.id)})).collect::<Vec<_>>(),
+            "roles": role_options(&roles, live.as_ref().and_then(|l| l.role_id)),
             "has_role": live.as_ref().and_then(|l| l.role_id).is_some(),
         }),
     ))
