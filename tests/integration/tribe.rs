@@ -160,6 +160,8 @@ async fn hidden_and_non_matching_profiles_never_appear_where_they_must_not() {
     // Profile pages: hidden is 404 to other attendees, visible to the organizer.
     let ann_browser = browser_for(&app, "ann.viewer@example.org").await;
     assert_eq!(ann_browser.get(format!("/people/{}", cat.id)).dispatch().await.status(), Status::NotFound);
+    let path = format!("/people/{}/connect", cat.id);
+    assert_eq!(post_form(&ann_browser, &path, &[]).await.status(), Status::NotFound, "the page refuses as the API does");
     assert_eq!(ann_browser.get(format!("/people/{}", bob.id)).dispatch().await.status(), Status::Ok);
     assert_eq!(app.client.get(format!("/people/{}", cat.id)).dispatch().await.status(), Status::Ok);
     assert_eq!(anonymous.get(format!("/people/{}", ann.id)).dispatch().await.status(), Status::NotFound);
@@ -610,7 +612,15 @@ async fn attendees_who_scan_a_badge_connect_with_its_holder() {
     let page = scanner.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Ask to connect"));
     let path = format!("/b/{token}/connect");
-    assert_eq!(post_form(&scanner, &path, &[("note", "Met at the door")]).await.status(), Status::SeeOther);
+    let response = post_form(&scanner, &path, &[("note", "Met at the door")]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(
+        response.headers().get_one("Location"),
+        Some(format!("/b/{token}").as_str()),
+        "back to the scan, not to a profile the scanner may not see"
+    );
+    let page = scanner.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Your request is waiting for Al Asked"));
     let (_, overview) = get_json(&app.client, "/api/me/connections", &asker.token).await;
     assert_eq!(overview["incoming"][0]["note"], "Met at the door");
     // Someone not at the event sees no connect button and cannot connect.
