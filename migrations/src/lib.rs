@@ -18,6 +18,7 @@ mod m20261126_000011_create_waitlist;
 mod m20261126_000012_create_stripe_events;
 mod m20261126_000013_add_check_ins;
 mod m20261126_000014_create_tribes;
+mod m20261126_000015_create_badge_prints;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_create_stripe_events::Migration),
             Box::new(m20261126_000013_add_check_ins::Migration),
             Box::new(m20261126_000014_create_tribes::Migration),
+            Box::new(m20261126_000015_create_badge_prints::Migration),
         ]
     }
 }

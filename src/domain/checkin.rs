@@ -63,6 +63,85 @@ pub async fn resolve_token(db: &DatabaseConnection, key: &[u8; 32], token: &str,
     }
 }
 
+/// What the door sees after scanning a badge (or typing its token).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DoorScan {
+    /// `checked_in` (just now), `already`, `invalid` or `cancelled`.
+    pub outcome: &'static str,
+    pub registration_id: Option<i32>,
+    pub name: Option<String>,
+    pub ticket: Option<String>,
+    pub role: Option<String>,
+    /// This check-in, or the earlier one it repeats.
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Who did the earlier check-in.
+    pub checked_in_by: Option<String>,
+    /// One sentence for the person at the door.
+    pub message: String,
+}
+
+/// Checks in the badge `scanned` (a token or its whole URL) for `event_id`.
+pub async fn at_the_door(db: &DatabaseConnection, secret: &[u8; 32], event_id: i32, scanned: &str, staff: &user::Model) -> AppResult<DoorScan> {
+    let token = crate::domain::badges::token_from_scan(scanned);
+    let found = match resolve_token(db, secret, token, Some(event_id)).await? {
+        Scanned::Valid(found) => found,
+        Scanned::Invalid => {
+            return Ok(DoorScan {
+                outcome: "invalid",
+                registration_id: None,
+                name: None,
+                ticket: None,
+                role: None,
+                checked_in_at: None,
+                checked_in_by: None,
+                message: "Not a valid badge for this event: made elsewhere, or changed.".into(),
+            })
+        }
+        Scanned::NoLongerValid(found) => {
+            let name = crate::domain::accounts::find_by_id(db, found.user_id).await?.map(|u| u.display_name);
+            return Ok(DoorScan {
+                outcome: "cancelled",
+                registration_id: Some(found.id),
+                message: format!("The registration is {}; this badge is no longer valid.", found.status),
+                name,
+                ticket: None,
+                role: None,
+                checked_in_at: None,
+                checked_in_by: None,
+            });
+        }
+    };
+    let result = check_in(db, found.id, staff).await?;
+    let holder = crate::domain::accounts::find_by_id(db, found.user_id).await?.ok_or(AppError::NotFound)?;
+    let ticket = crate::domain::tickets::find(db, event_id, found.ticket_type_id).await.ok().map(|t| t.name);
+    let role = match found.role_id {
+        Some(id) => crate::domain::events::places::roles(db, event_id).await?.into_iter().find(|r| r.id == id).map(|r| r.name),
+        None => None,
+    };
+    let (outcome, at, by, message) = match result {
+        CheckIn::First { at } => ("checked_in", at, None, format!("{} is checked in.", holder.display_name)),
+        CheckIn::Already { at, by } => {
+            let by = match by {
+                Some(id) => crate::domain::accounts::find_by_id(db, id).await?.map(|u| u.display_name),
+                None => None,
+            };
+            let message =
+                format!("Already checked in at {}{}.", at.format("%H:%M UTC, %b %-d"), by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default());
+            ("already", at, by, message)
+        }
+    };
+    Ok(DoorScan {
+        outcome,
+        registration_id: Some(found.id),
+        name: Some(holder.display_name),
+        ticket,
+        role,
+        checked_in_at: Some(at),
+        checked_in_by: by,
+        message,
+    })
+}
+
 /// Live numbers for the door: checked in out of confirmed, in total and
 /// by ticket type and by role.
 #[derive(Debug, Clone, serde::Serialize)]

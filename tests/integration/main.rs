@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod badges;
 mod calendars;
 mod fake_stripe;
 mod operations;

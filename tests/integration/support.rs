@@ -202,10 +202,11 @@ pub fn db_session_id(title: &str, sessions: &[tribe::db::entities::session::Mode
     sessions.iter().find(|s| s.title == title).map(|s| s.id).unwrap_or_else(|| panic!("no session {title}"))
 }
 
-/// A Python with `icalendar` and `recurring-ical-events`, installed once per
-/// checkout into target/ (PyPI), so that calendar files are read by a parser
-/// nobody here wrote.
-fn calendar_python() -> &'static std::path::Path {
+/// A Python with the independent checkers the tests use, installed once
+/// per checkout into target/ from PyPI: `icalendar` and
+/// `recurring-ical-events` read calendar files, `zxing-cpp` decodes QR codes,
+/// so what Tribe writes is read by code nobody here wrote.
+fn test_python() -> &'static std::path::Path {
     static PYTHON: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     PYTHON.get_or_init(|| {
         if let Ok(python) = std::env::var("TRIBE_TEST_PYTHON") {
@@ -213,19 +214,48 @@ fn calendar_python() -> &'static std::path::Path {
         }
         let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv");
         let python = venv.join("bin/python");
-        let ready = venv.join(".ready-icalendar-7.3.2");
+        let packages = ["icalendar==7.3.2", "recurring-ical-events==3.8.2", "zxing-cpp==3.1.1", "pillow==12.1.1"];
+        let ready = venv.join(format!(".ready-{}", packages.join("-")));
         if !ready.exists() {
             let made = std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 is installed");
             assert!(made.success(), "python3 -m venv failed (Debian: apt-get install python3-venv)");
             let pip = std::process::Command::new(&python)
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "icalendar==7.3.2", "recurring-ical-events==3.8.2"])
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                .args(packages)
                 .status()
                 .expect("pip runs");
-            assert!(pip.success(), "installing icalendar from PyPI failed");
+            assert!(pip.success(), "installing the checkers from PyPI failed");
             std::fs::write(&ready, "").expect("marker");
         }
         python
     })
+}
+
+/// The texts of the QR codes zxing-cpp finds in a PNG.
+pub fn qr_decode(png: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("image.png");
+    std::fs::write(&file, png).expect("write");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/qr_decode.py");
+    let output = std::process::Command::new(test_python()).arg(script).arg(&file).output().expect("the decoder runs");
+    assert!(output.status.success(), "zxing-cpp could not read the image: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+/// What poppler's `pdfinfo` says of a PDF (Pages, Page size, Title, ...).
+pub fn pdf_info(pdf: &[u8]) -> std::collections::HashMap<String, String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("file.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    let output = std::process::Command::new("pdfinfo")
+        .arg(&file)
+        .output()
+        .expect("pdfinfo is installed (Debian: apt-get install poppler-utils; .ci/run installs it)");
+    assert!(output.status.success(), "pdfinfo refused the PDF: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())))
+        .collect()
 }
 
 /// What Python's icalendar makes of a calendar file, expanded between two dates.
@@ -234,7 +264,7 @@ pub fn calendar_check(ics: &str, from: &str, to: &str) -> serde_json::Value {
     let file = dir.path().join("calendar.ics");
     std::fs::write(&file, ics).expect("write");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/calendar_check.py");
-    let output = std::process::Command::new(calendar_python()).arg(script).arg(&file).args([from, to]).output().expect("the checker runs");
+    let output = std::process::Command::new(test_python()).arg(script).arg(&file).args([from, to]).output().expect("the checker runs");
     assert!(output.status.success(), "icalendar could not read the file: {}\n{ics}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("json")
 }

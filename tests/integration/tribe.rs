@@ -9,21 +9,21 @@ use tribe::db::entities::{event, event_role, registration, session, ticket_type,
 
 use crate::support::*;
 
-struct Conference {
-    slug: String,
-    ticket_id: i32,
+pub(crate) struct Conference {
+    pub(crate) slug: String,
+    pub(crate) ticket_id: i32,
     roles: Vec<(String, i32)>,
 }
 
 impl Conference {
-    fn role(&self, name: &str) -> i32 {
+    pub(crate) fn role(&self, name: &str) -> i32 {
         self.roles.iter().find(|(n, _)| n == name).map(|(_, id)| *id).expect("role")
     }
 }
 
 /// A published conference with a free ticket and the given roles, made by
 /// the organizer logged in on `app.client`.
-async fn conference(app: &TestApp, slug: &str, roles: &[&str]) -> Conference {
+pub(crate) async fn conference(app: &TestApp, slug: &str, roles: &[&str]) -> Conference {
     organizer_with_event(&app.client, &format!("org-{slug}@example.org"), slug, "conference").await;
     let tickets = format!("/events/{slug}/manage/tickets");
     let response = post_form(&app.client, &tickets, &[("name", "General"), ("price", "0"), ("capacity", "500")]).await;
@@ -47,13 +47,13 @@ async fn conference(app: &TestApp, slug: &str, roles: &[&str]) -> Conference {
     Conference { slug: slug.to_owned(), ticket_id, roles }
 }
 
-struct Person {
-    id: i32,
-    token: String,
+pub(crate) struct Person {
+    pub(crate) id: i32,
+    pub(crate) token: String,
 }
 
 /// An account with an API token, registered with `role`, with `profile` applied.
-async fn attendee(app: &TestApp, conf: &Conference, name: &str, role: Option<&str>, profile: Value) -> Person {
+pub(crate) async fn attendee(app: &TestApp, conf: &Conference, name: &str, role: Option<&str>, profile: Value) -> Person {
     let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
     let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
     let account = tribe::domain::accounts::insert_user(app.db(), &email, name, hash, false).await.unwrap();
@@ -76,7 +76,7 @@ async fn attendee(app: &TestApp, conf: &Conference, name: &str, role: Option<&st
     Person { id: account.id, token }
 }
 
-async fn get_json(client: &Client, path: &str, token: &str) -> (Status, Value) {
+pub(crate) async fn get_json(client: &Client, path: &str, token: &str) -> (Status, Value) {
     let response = client.get(path.to_owned()).header(bearer(token)).dispatch().await;
     let status = response.status();
     (status, response.into_json().await.unwrap_or(Value::Null))
@@ -89,7 +89,7 @@ fn names(list: &Value) -> Vec<String> {
 }
 
 /// A browser logged in as `email` (password "a long password").
-async fn browser_for(app: &TestApp, email: &str) -> Client {
+pub(crate) async fn browser_for(app: &TestApp, email: &str) -> Client {
     let browser = app.another_instance().await;
     let status = log_in(&browser, email, "a long password").await.status();
     assert_eq!(status, Status::SeeOther);
@@ -529,7 +529,7 @@ async fn only_the_events_organizers_manage_its_community() {
     assert_eq!(kept.role_id, Some(conf.role("Clinician")), "a role of another event is refused");
 }
 
-fn badge_token(app: &TestApp, registration_id: i32, event_id: i32) -> String {
+pub(crate) fn badge_token(app: &TestApp, registration_id: i32, event_id: i32) -> String {
     let key = app.client.rocket().state::<tribe::web::AppState>().unwrap().config.badge_key;
     tribe::domain::badges::token(&key, registration_id, event_id)
 }

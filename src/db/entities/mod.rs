@@ -3,6 +3,7 @@
 
 pub mod agenda_item;
 pub mod api_token;
+pub mod badge_print;
 pub mod block;
 pub mod chat_occurrence;
 pub mod chat_topic;

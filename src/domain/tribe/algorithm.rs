@@ -186,21 +186,32 @@ impl Best {
 }
 
 /// The people of one role with inverted lists: for each tag or session, who
-/// has it. Scoring one person against the whole role then touches only the
-/// people who share something, instead of every pair.
-struct RoleIndex<'a> {
-    people: &'a [Person],
+/// has it. Scoring one person against the whole role adds up the lists of
+/// what they have (a few thousand increments into a small array) instead of
+/// intersecting every pair; ids and organizations sit in arrays of their own
+/// so the final scan over the role stays in cache.
+struct RoleIndex {
+    /// Index in the population of each member.
     members: Vec<usize>,
+    ids: Vec<i32>,
+    organizations: Vec<Option<u32>>,
     interests: HashMap<u32, Vec<u32>>,
     sessions: HashMap<u32, Vec<u32>>,
     offering: HashMap<u32, Vec<u32>>,
     seeking: HashMap<u32, Vec<u32>>,
 }
 
-impl<'a> RoleIndex<'a> {
-    fn new(people: &'a [Person], members: Vec<usize>) -> RoleIndex<'a> {
-        let mut index =
-            RoleIndex { people, members, interests: HashMap::new(), sessions: HashMap::new(), offering: HashMap::new(), seeking: HashMap::new() };
+impl RoleIndex {
+    fn new(people: &[Person], members: Vec<usize>) -> RoleIndex {
+        let mut index = RoleIndex {
+            ids: members.iter().map(|&i| people[i].id).collect(),
+            organizations: members.iter().map(|&i| people[i].organization).collect(),
+            members,
+            interests: HashMap::new(),
+            sessions: HashMap::new(),
+            offering: HashMap::new(),
+            seeking: HashMap::new(),
+        };
         for (local, &global) in index.members.iter().enumerate() {
             let person = &people[global];
             let local = local as u32;
@@ -218,48 +229,42 @@ impl<'a> RoleIndex<'a> {
         index
     }
 
-    /// Top `k` for the member at `local`, using the scratch `scores`/`touched`.
-    fn top_for(&self, local: usize, k: usize, excluded: &Excluded, scores: &mut [u32], touched: &mut Vec<u32>) -> Vec<Match> {
-        let me = &self.people[self.members[local]];
-        let mut add = |list: &[u32], map: &HashMap<u32, Vec<u32>>, weight: u32| {
+    /// Top `k` for `me` (the member at `local`), using the zeroed scratch
+    /// `scores`, which is left zeroed.
+    fn top_for(&self, me: &Person, local: usize, k: usize, excluded: &Excluded, scores: &mut [u32]) -> Vec<Match> {
+        let add = |scores: &mut [u32], list: &[u32], map: &HashMap<u32, Vec<u32>>, weight: u32| {
             for key in list {
                 for &other in map.get(key).map(Vec::as_slice).unwrap_or(&[]) {
-                    if scores[other as usize] == 0 {
-                        touched.push(other);
-                    }
                     scores[other as usize] += weight;
                 }
             }
         };
-        add(&me.interests, &self.interests, SHARED_INTEREST);
-        add(&me.sessions, &self.sessions, SHARED_SESSION);
-        add(&me.looking_for, &self.offering, NEED_MET);
-        add(&me.can_offer, &self.seeking, NEED_MET);
+        add(scores, &me.interests, &self.interests, SHARED_INTEREST);
+        add(scores, &me.sessions, &self.sessions, SHARED_SESSION);
+        add(scores, &me.looking_for, &self.offering, NEED_MET);
+        add(scores, &me.can_offer, &self.seeking, NEED_MET);
+        // Every member of the role is a candidate (someone sharing nothing
+        // still ranks by the organization bonus and id). Once `k` are held, a
+        // base score more than the bonus below the weakest held cannot enter.
         let mut best = Best::new(k);
-        let consider = |best: &mut Best, other: usize, base: u32| {
-            if other == local {
-                return;
+        let mut floor = 0u32;
+        for (other, &base) in scores.iter().enumerate() {
+            if base + OTHER_ORGANIZATION < floor || other == local {
+                continue;
             }
-            let them = &self.people[self.members[other]];
-            let score = base + organization_bonus(me, them);
-            if best.would_take(score, them.id) && !excluded.contains(me.id, them.id) {
-                best.offer(score, them.id, self.members[other]);
-            }
-        };
-        if touched.len() > k {
-            for &other in touched.iter() {
-                consider(&mut best, other as usize, scores[other as usize]);
-            }
-        } else {
-            // Too few share anything: everyone in the role is a candidate.
-            for other in 0..self.members.len() {
-                consider(&mut best, other, scores[other]);
+            let bonus = match (me.organization, self.organizations[other]) {
+                (Some(x), Some(y)) if x != y => OTHER_ORGANIZATION,
+                _ => 0,
+            };
+            let (score, id) = (base + bonus, self.ids[other]);
+            if best.would_take(score, id) && !excluded.contains(me.id, id) {
+                best.offer(score, id, self.members[other]);
+                if best.items.len() == best.k {
+                    floor = best.items.last().map_or(0, |w| w.0);
+                }
             }
         }
-        for &other in touched.iter() {
-            scores[other as usize] = 0;
-        }
-        touched.clear();
+        scores.fill(0);
         best.into_matches()
     }
 }
@@ -281,7 +286,7 @@ pub fn top_matches_for(people: &[Person], person: usize, k: usize, excluded: &Ex
     let local = members.iter().position(|&i| i == person).unwrap_or(0);
     let index = RoleIndex::new(people, members);
     let mut scores = vec![0u32; index.members.len()];
-    index.top_for(local, k, excluded, &mut scores, &mut Vec::new())
+    index.top_for(&people[person], local, k, excluded, &mut scores)
 }
 
 /// The top `k` matches of every person, in population order. Work is spread
@@ -299,8 +304,9 @@ pub fn top_matches_all(people: &[Person], k: usize, excluded: &Excluded, threads
                     let index = &index;
                     scope.spawn(move || {
                         let mut scores = vec![0u32; n];
-                        let mut touched = Vec::new();
-                        (start..(start + chunk).min(n)).map(|local| index.top_for(local, k, excluded, &mut scores, &mut touched)).collect()
+                        (start..(start + chunk).min(n))
+                            .map(|local| index.top_for(&people[index.members[local]], local, k, excluded, &mut scores))
+                            .collect()
                     })
                 })
                 .collect();

@@ -8,14 +8,14 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::checkin::{self, CheckIn, Scanned};
+use crate::domain::{badges, checkin};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiTeamEvent;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![check_in, stats]
+    routes![check_in, stats, badge_key, offline_list]
 }
 
 #[derive(Deserialize)]
@@ -29,19 +29,32 @@ struct CheckInRequest {
 /// token that is not this event's, 410 for a cancelled registration.
 #[post("/events/<_slug>/checkins", data = "<body>")]
 async fn check_in(_slug: &str, team: ApiTeamEvent, body: ApiJson<CheckInRequest>, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
-    let token = body.0.token.trim();
-    let token = token.rsplit_once("/b/").map(|(_, t)| t).unwrap_or(token);
-    let found = match checkin::resolve_token(&state.db, &state.config.badge_key, token, Some(team.0.event.id)).await? {
-        Scanned::Valid(found) => found,
-        Scanned::Invalid => return Err(AppError::NotFound),
-        Scanned::NoLongerValid(found) => return Err(AppError::Gone(format!("The registration is {}; this badge is no longer valid.", found.status))),
+    let scan = checkin::at_the_door(&state.db, &state.config.badge_key, team.0.event.id, &body.0.token, &team.0.member).await?;
+    let status = match scan.outcome {
+        "checked_in" => Status::Created,
+        "already" => Status::Ok,
+        "cancelled" => return Err(AppError::Gone(scan.message)),
+        _ => return Err(AppError::NotFound),
     };
-    let holder = crate::domain::accounts::find_by_id(&state.db, found.user_id).await?.ok_or(AppError::NotFound)?;
-    let (status, at, first) = match checkin::check_in(&state.db, found.id, &team.0.member).await? {
-        CheckIn::First { at } => (Status::Created, at, true),
-        CheckIn::Already { at, .. } => (Status::Ok, at, false),
-    };
-    Ok(Custom(status, Json(json!({"registration_id": found.id, "name": holder.display_name, "checked_in_at": at, "first_time": first}))))
+    Ok(Custom(
+        status,
+        Json(json!({
+            "registration_id": scan.registration_id, "name": scan.name, "ticket": scan.ticket, "role": scan.role,
+            "checked_in_at": scan.checked_in_at, "checked_in_by": scan.checked_in_by, "first_time": status == Status::Created,
+        })),
+    ))
+}
+
+/// The event's public key, for scanners that check badges offline.
+#[get("/events/<_slug>/badges/key")]
+fn badge_key(_slug: &str, team: ApiTeamEvent, state: &State<AppState>) -> Json<Value> {
+    Json(badges::offline::public_key(&state.config.badge_key, &team.0.event))
+}
+
+/// Every badge of the event as of now, signed with the event's key.
+#[get("/events/<_slug>/badges/offline-list")]
+async fn offline_list(_slug: &str, team: ApiTeamEvent, state: &State<AppState>) -> AppResult<Json<badges::SignedDocument>> {
+    Ok(Json(badges::offline::signed_list(&state.db, &state.config.badge_key, &team.0.event).await?))
 }
 
 #[get("/events/<_slug>/checkins/stats")]

@@ -422,7 +422,25 @@ fn tribe_schemas() -> Value {
             "type": "object",
             "required": ["registration_id", "name", "checked_in_at", "first_time"],
             "properties": {"registration_id": {"type": "integer"}, "name": {"type": "string"},
-                "checked_in_at": {"type": "string", "format": "date-time"}, "first_time": {"type": "boolean"}}
+                "ticket": {"type": ["string", "null"]}, "role": {"type": ["string", "null"]},
+                "checked_in_at": {"type": "string", "format": "date-time"}, "checked_in_by": {"type": ["string", "null"]},
+                "first_time": {"type": "boolean"}}
+        },
+        "BadgeKey": {
+            "type": "object",
+            "required": ["event", "algorithm", "public_key", "public_key_pem", "token_format", "signed_message"],
+            "properties": {"event": {"type": "object"}, "algorithm": {"type": "string", "enum": ["Ed25519"]},
+                "public_key": {"type": "string", "description": "The raw 32-byte key, base64url without padding"},
+                "public_key_pem": {"type": "string"}, "token_format": {"type": "string"},
+                "signed_message": {"type": "string", "description": "What each token's signature covers"}}
+        },
+        "SignedBadgeList": {
+            "type": "object",
+            "required": ["format", "algorithm", "public_key", "payload", "signature"],
+            "properties": {"format": {"type": "string", "enum": ["tribe-badge-list/1"]}, "algorithm": {"type": "string", "enum": ["Ed25519"]},
+                "public_key": {"type": "string"},
+                "payload": {"type": "string", "description": "The signed JSON text: {event, generated_at, valid: [{token, registration, name, ticket, role, checked_in_at}], revoked: [{token, registration, status}]}"},
+                "signature": {"type": "string", "description": "Ed25519 over the bytes of payload, base64url without padding"}}
         },
         "MyTable": {
             "type": "object",
@@ -496,6 +514,16 @@ fn tribe_paths() -> Value {
                     "201": {"description": "Checked in now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}}},
                     "200": {"description": "Checked in earlier", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckIn"}}}}
                 }), &[400, 401, 403, 404, 410, 415, 422])}
+        },
+        "/api/events/{slug}/badges/key": {
+            "get": {"summary": "The event's Ed25519 public key, to check badge tokens offline (team only)", "operationId": "badgeKey",
+                "security": [{"bearer": []}], "parameters": [slug_parameter()],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/BadgeKey"})), &[401, 403, 404])}
+        },
+        "/api/events/{slug}/badges/offline-list": {
+            "get": {"summary": "Every badge of the event as of now, signed with the event's key, for scanners without a network (team only)", "operationId": "offlineBadgeList",
+                "security": [{"bearer": []}], "parameters": [slug_parameter()],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/SignedBadgeList"})), &[401, 403, 404])}
         },
         "/api/events/{slug}/checkins/stats": {
             "get": {"summary": "Checked in out of registered, by ticket type and role (team only)", "operationId": "checkInStats",

@@ -194,19 +194,25 @@ async fn cancel_registration(
 
 /// The door: staff check someone in from the list (the search-by-name way
 /// in; badges scan into the same check-in). Twice is harmless.
-#[post("/events/<_slug>/manage/attendees/<id>/check-in", data = "<_form>")]
-async fn check_in(
-    _slug: &str,
-    id: i32,
-    team: TeamEvent,
-    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
-    state: &State<AppState>,
-) -> AppResult<Flash<Redirect>> {
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CheckInForm {
+    /// The page to go back to (the door page's search), within this event's management pages.
+    return_to: String,
+}
+
+#[post("/events/<_slug>/manage/attendees/<id>/check-in", data = "<form>")]
+async fn check_in(_slug: &str, id: i32, team: TeamEvent, form: CsrfForm<CheckInForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let found = registration::find(&state.db, id).await?;
     if found.event_id != team.event.id {
         return Err(AppError::NotFound);
     }
-    let back = Redirect::to(format!("/events/{}/manage/attendees?checked_in=no", team.event.slug));
+    let own_pages = format!("/events/{}/manage/", team.event.slug);
+    let back = if form.0.return_to.starts_with(&own_pages) && !form.0.return_to.contains("//") && !form.0.return_to.contains('\\') {
+        Redirect::to(form.0.return_to)
+    } else {
+        Redirect::to(format!("/events/{}/manage/attendees?checked_in=no", team.event.slug))
+    };
     match crate::domain::checkin::check_in(&state.db, id, &team.member).await {
         Ok(crate::domain::checkin::CheckIn::First { .. }) => Ok(Flash::success(back, "Checked in.")),
         Ok(crate::domain::checkin::CheckIn::Already { at, .. }) => {

@@ -2,29 +2,29 @@
 //! what opening that URL shows: the check-in screen for the event's team,
 //! a public card (never private data) for anyone else.
 
-use rocket::http::{ContentType, Status};
+use rocket::http::{ContentType, Header, Status};
 use rocket::response::status::Custom;
 use rocket::response::{Flash, Redirect};
+use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 use serde_json::json;
 
 use crate::db::entities::{event, registration as registration_row};
+use crate::domain::attendees::AttendeeFilter;
+use crate::domain::badges::{prints, render};
 use crate::domain::checkin::{self, Scanned};
 use crate::domain::tribe::connections::{self, Standing};
 use crate::domain::tribe::profiles;
 use crate::domain::{accounts, badges, events, registration, tickets};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
+use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![badge_svg, scanned, connect_by_scan]
-}
-
-pub fn badge_url(state: &AppState, found: &registration_row::Model) -> String {
-    format!("{}/b/{}", state.config.base_url, badges::token(&state.config.badge_key, found.id, found.event_id))
+    routes![badge_svg, badge_png, scanned, connect_by_scan, badges_page, start_print, print_page, print_pdf, key_json, key_pem, offline_list]
 }
 
 async fn role_of(state: &AppState, found: &registration_row::Model) -> AppResult<Option<(String, String)>> {
@@ -32,9 +32,8 @@ async fn role_of(state: &AppState, found: &registration_row::Model) -> AppResult
     Ok(found.role_id.and_then(|id| roles.into_iter().find(|r| r.id == id)).map(|r| (r.name, r.color)))
 }
 
-/// The badge of a confirmed registration, for its holder and the event's team.
-#[get("/registrations/<id>/badge.svg")]
-async fn badge_svg(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
+/// The badge SVG of a confirmed registration, for its holder and the event's team.
+async fn badge_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<String> {
     let found = registration::find(&state.db, id).await?;
     let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
     if found.user_id != user.0.id && events::effective_role(&state.db, &event, &user.0).await?.is_none() {
@@ -43,19 +42,22 @@ async fn badge_svg(id: i32, user: CurrentUser, state: &State<AppState>) -> AppRe
     if found.status != "confirmed" {
         return Err(AppError::Conflict("Only a confirmed registration has a badge.".into()));
     }
-    let holder = accounts::find_by_id(&state.db, found.user_id).await?.ok_or(AppError::NotFound)?;
-    let profile = crate::db::entities::profile::Entity::find_by_user(&state.db, holder.id).await?;
-    let role = role_of(state, &found).await?;
-    let url = badge_url(state, &found);
-    let face = badges::BadgeFace {
-        name: &holder.display_name,
-        organization: profile.as_ref().map(|p| p.organization.as_str()).unwrap_or(""),
-        role: role.as_ref().map(|(n, c)| (n.as_str(), c.as_str())),
-        handle: profile.as_ref().map(|p| p.handle_x.as_str()).unwrap_or(""),
-        event: &event.title,
-        url: &url,
-    };
-    Ok((ContentType::SVG, badges::svg(&face)?))
+    let holder = prints::holders(&state.db, &event, &[id]).await?.pop().ok_or(AppError::NotFound)?;
+    let url = prints::badge_url(&state.config.base_url, &state.config.badge_key, found.id, found.event_id);
+    badges::svg(&holder.face(&event.title, &url))
+}
+
+#[get("/registrations/<id>/badge.svg")]
+async fn badge_svg(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
+    Ok((ContentType::SVG, badge_of(id, &user, state).await?))
+}
+
+/// The same badge as a PNG at about 300 dpi.
+#[get("/registrations/<id>/badge.png")]
+async fn badge_png(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, Vec<u8>)> {
+    let svg = badge_of(id, &user, state).await?;
+    let png = tokio::task::spawn_blocking(move || render::png(&svg, 3.0)).await.map_err(|e| AppError::Internal(format!("badge PNG: {e}")))??;
+    Ok((ContentType::PNG, png))
 }
 
 fn refused(page: &Page, status: Status, title: &str, detail: &str) -> Html {
@@ -155,4 +157,130 @@ async fn connect_by_scan(token: &str, user: CurrentUser, form: CsrfForm<ScanConn
         back,
         connections::request(&state.db, &user.0, found.user_id, Some(found.event_id), &form.0.note, instant).await,
     )
+}
+
+fn badges_url(event: &event::Model) -> String {
+    format!("/events/{}/manage/badges", event.slug)
+}
+
+/// Printing badges and the offline kit for door scanners.
+#[get("/events/<_slug>/manage/badges")]
+async fn badges_page(_slug: &str, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let event = &organized.event;
+    let ticket_types = tickets::list(&state.db, event.id).await?;
+    let roles = events::places::roles(&state.db, event.id).await?;
+    let confirmed = prints::select(&state.db, event, &AttendeeFilter::default()).await?.len();
+    Ok(page.ok(
+        "organize/badges",
+        &format!("Badges · {}", event.title),
+        json!({
+            "event": events::summarize(event),
+            "confirmed": confirmed,
+            "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name})).collect::<Vec<_>>(),
+            "roles": crate::web::pages::role_options(&roles, None),
+            "prints": prints::recent(&state.db, event.id).await?,
+        }),
+    ))
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct PrintForm {
+    paper: String,
+    ticket: String,
+    role: String,
+    q: String,
+}
+
+/// Starts drawing a PDF of the chosen badges and shows its progress.
+#[post("/events/<_slug>/manage/badges/prints", data = "<form>")]
+async fn start_print(_slug: &str, organized: OrganizedEvent, form: CsrfForm<PrintForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    let form = form.0;
+    let event = &organized.event;
+    let back = Redirect::to(badges_url(event));
+    let Some(paper) = render::Paper::parse(&form.paper) else {
+        return Ok(Flash::error(back, "Choose A4 or US Letter."));
+    };
+    let ticket_types = tickets::list(&state.db, event.id).await?;
+    let roles = events::places::roles(&state.db, event.id).await?;
+    let ticket = ticket_types.iter().find(|t| t.id.to_string() == form.ticket.trim());
+    let role = roles.iter().find(|r| r.id.to_string() == form.role.trim());
+    let search = form.q.trim();
+    let filter = AttendeeFilter {
+        search: (!search.is_empty()).then(|| search.to_owned()),
+        ticket_type_id: ticket.map(|t| t.id),
+        role_id: role.map(|r| r.id),
+        ..AttendeeFilter::default()
+    };
+    let mut selection: Vec<String> = Vec::new();
+    if let Some(t) = ticket {
+        selection.push(format!("Ticket: {}", t.name));
+    }
+    if let Some(r) = role {
+        selection.push(format!("Role: {}", r.name));
+    }
+    if !search.is_empty() {
+        selection.push(format!("Matching “{search}”"));
+    }
+    let selection = if selection.is_empty() { "Everyone confirmed".to_owned() } else { selection.join(" · ") };
+    let ids = prints::select(&state.db, event, &filter).await?;
+    let print = match prints::start(&state.db, event, &organized.organizer, paper, &selection, &ids).await {
+        Ok(print) => print,
+        Err(AppError::Conflict(message)) => return Ok(Flash::error(back, message)),
+        Err(other) => return Err(other),
+    };
+    tokio::spawn(prints::run(state.db.clone(), state.config.badge_key, state.config.base_url.clone(), print.id));
+    Ok(Flash::success(Redirect::to(format!("{}/prints/{}", badges_url(event), print.id)), "Drawing the badges."))
+}
+
+/// A print's progress; the page refreshes itself until the PDF is ready.
+#[get("/events/<_slug>/manage/badges/prints/<id>")]
+async fn print_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let print = prints::find(&state.db, organized.event.id, id).await?;
+    Ok(page.ok(
+        "organize/badge_print",
+        &format!("Badges · {}", organized.event.title),
+        json!({
+            "event": events::summarize(&organized.event),
+            "running": print.status == "running",
+            "refresh_seconds": (print.status == "running").then_some(2),
+            "print": print,
+        }),
+    ))
+}
+
+/// A PDF sent as a download named after the event.
+pub struct PdfDownload(String, Vec<u8>);
+
+impl<'r> rocket::response::Responder<'r, 'static> for PdfDownload {
+    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
+        let mut response = self.1.respond_to(req)?;
+        response.set_header(ContentType::PDF);
+        response.set_header(Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.0)));
+        response.set_header(Header::new("Cache-Control", "private, no-store"));
+        Ok(response)
+    }
+}
+
+#[get("/events/<_slug>/manage/badges/prints/<id>/badges.pdf")]
+async fn print_pdf(_slug: &str, id: i32, organized: OrganizedEvent, state: &State<AppState>) -> AppResult<PdfDownload> {
+    let pdf = prints::pdf(&state.db, organized.event.id, id).await?;
+    Ok(PdfDownload(format!("{}-badges-{id}.pdf", organized.event.slug), pdf))
+}
+
+/// The event's public key, for a scanner that checks badges without a network.
+#[get("/events/<_slug>/manage/badges/key.json")]
+fn key_json(_slug: &str, team: TeamEvent, state: &State<AppState>) -> Json<serde_json::Value> {
+    Json(badges::offline::public_key(&state.config.badge_key, &team.event))
+}
+
+#[get("/events/<_slug>/manage/badges/key.pem")]
+fn key_pem(_slug: &str, team: TeamEvent, state: &State<AppState>) -> (ContentType, String) {
+    (ContentType::new("application", "x-pem-file"), badges::EventKey::derive(&state.config.badge_key, team.event.id).public_key_pem())
+}
+
+/// Every badge of the event as of now, signed with the event's key.
+#[get("/events/<_slug>/manage/badges/offline-list.json")]
+async fn offline_list(_slug: &str, team: TeamEvent, state: &State<AppState>) -> AppResult<Json<badges::SignedDocument>> {
+    Ok(Json(badges::offline::signed_list(&state.db, &state.config.badge_key, &team.event).await?))
 }

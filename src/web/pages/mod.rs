@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod attendees;
 pub mod badges;
 pub mod community;
+pub mod door;
 pub mod events;
 pub mod home;
 pub mod organize;
@@ -22,6 +23,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(agenda::routes());
     routes.extend(attendees::routes());
     routes.extend(badges::routes());
+    routes.extend(door::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());
     routes.extend(profiles::routes());

@@ -1,0 +1,65 @@
+//! What a door scanner without a network takes along: the event's public
+//! key (to check that a badge is genuine) and a list of the badges valid
+//! when it was made, signed with the event's key (to know who cancelled).
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+
+use super::{EventKey, SignedDocument, SIGNED_PREFIX};
+use crate::db::entities::{event, registration};
+use crate::domain::now;
+use crate::domain::registration::RegistrationStatus;
+use crate::error::AppResult;
+
+pub const LIST_FORMAT: &str = "tribe-badge-list/1";
+
+fn event_part(event: &event::Model) -> Value {
+    json!({"id": event.id, "slug": event.slug, "title": event.title})
+}
+
+/// The event's public key and how its tokens are signed.
+pub fn public_key(secret: &[u8; 32], event: &event::Model) -> Value {
+    let key = EventKey::derive(secret, event.id);
+    json!({
+        "event": event_part(event),
+        "algorithm": "Ed25519",
+        "public_key": base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key.public_key()),
+        "public_key_pem": key.public_key_pem(),
+        "token_format": "r<registration>e<event>.<base64url(signature)>",
+        "signed_message": format!("{SIGNED_PREFIX}r<registration>e<event>"),
+    })
+}
+
+/// Every badge of the event as of now, signed: `valid` for confirmed
+/// registrations, `revoked` for cancelled ones (a hold that ran out never had a badge).
+pub async fn signed_list(db: &DatabaseConnection, secret: &[u8; 32], event: &event::Model) -> AppResult<SignedDocument> {
+    let key = EventKey::derive(secret, event.id);
+    let registrations =
+        registration::Entity::find().filter(registration::Column::EventId.eq(event.id)).order_by_asc(registration::Column::Id).all(db).await?;
+    let confirmed: Vec<i32> = registrations.iter().filter(|r| r.status == RegistrationStatus::Confirmed.as_str()).map(|r| r.id).collect();
+    let holders = super::prints::holders(db, event, &confirmed).await?;
+    let tickets: std::collections::HashMap<i32, String> =
+        crate::domain::tickets::list(db, event.id).await?.into_iter().map(|t| (t.id, t.name)).collect();
+    let by_id: std::collections::HashMap<i32, &registration::Model> = registrations.iter().map(|r| (r.id, r)).collect();
+    let valid: Vec<Value> = holders
+        .iter()
+        .map(|h| {
+            let found = by_id[&h.registration_id];
+            json!({
+                "token": key.token(h.registration_id, event.id),
+                "registration": h.registration_id,
+                "name": h.name,
+                "ticket": tickets.get(&found.ticket_type_id),
+                "role": h.role.as_ref().map(|(name, _)| name),
+                "checked_in_at": found.checked_in_at.map(|t| t.to_rfc3339()),
+            })
+        })
+        .collect();
+    let revoked: Vec<Value> = registrations
+        .iter()
+        .filter(|r| r.status == RegistrationStatus::Cancelled.as_str())
+        .map(|r| json!({"token": key.token(r.id, event.id), "registration": r.id, "status": r.status}))
+        .collect();
+    let payload = json!({"event": event_part(event), "generated_at": now().to_rfc3339(), "valid": valid, "revoked": revoked});
+    Ok(SignedDocument::sign(&key, LIST_FORMAT, &payload))
+}

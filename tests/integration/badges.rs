@@ -1,0 +1,287 @@
+//! Badges on paper and at the door: the PNG's QR code read by zxing-cpp,
+//! PDF sheets read by poppler (and their QR codes by zxing-cpp again), the
+//! staff check-in page, and the offline kit checked with the public key alone.
+
+use rocket::http::{ContentType, Status};
+use rocket::local::asynchronous::Client;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use tribe::db::entities::registration;
+use tribe::domain::badges;
+
+use crate::support::*;
+use crate::tribe::{attendee, badge_token, browser_for, conference, get_json, Person};
+
+async fn registration_of(app: &TestApp, person: &Person) -> registration::Model {
+    registration::Entity::find().filter(registration::Column::UserId.eq(person.id)).one(app.db()).await.unwrap().unwrap()
+}
+
+fn scan_url(token: &str) -> String {
+    format!("http://127.0.0.1:8000/b/{token}")
+}
+
+#[rocket::async_test]
+async fn the_png_badge_decodes_to_its_scan_url_and_staff_who_follow_it_check_in_once() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "png", &["Clinician"]).await;
+    let profile = json!({"organization": "Saint Elsewhere General Hospital and Research Institute of the North", "handle_x": "@zoe"});
+    let holder = attendee(&app, &conf, "Zoe Longname", Some("Clinician"), profile).await;
+    let found = registration_of(&app, &holder).await;
+    let token = badge_token(&app, found.id, found.event_id);
+
+    let response = app.client.get(format!("/registrations/{}/badge.png", found.id)).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.content_type(), Some(ContentType::PNG));
+    let png = response.into_bytes().await.unwrap();
+    assert_eq!(qr_decode(&png), vec![scan_url(&token)], "zxing-cpp reads the scan URL off the PNG");
+    // The holder has it too; someone else does not.
+    let mine = browser_for(&app, "zoe.longname@example.org").await;
+    assert_eq!(mine.get(format!("/registrations/{}/badge.png", found.id)).dispatch().await.status(), Status::Ok);
+    attendee(&app, &conf, "Otto Other", Some("Clinician"), json!({})).await;
+    let other = browser_for(&app, "otto.other@example.org").await;
+    assert_eq!(other.get(format!("/registrations/{}/badge.png", found.id)).dispatch().await.status(), Status::NotFound);
+
+    // Staff follow the URL the camera read: the check-in screen, then one check-in.
+    let path = format!("/b/{token}");
+    let screen = app.client.get(path.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(screen.contains("Zoe Longname") && screen.contains("Check in"), "{screen}");
+    let first = post_form(&app.client, "/events/png/manage/check-in", &[("token", &scan_url(&token))]).await.into_string().await.unwrap();
+    assert!(first.contains("Zoe Longname is checked in."), "{first}");
+    let again = post_form(&app.client, "/events/png/manage/check-in", &[("token", &token)]).await.into_string().await.unwrap();
+    assert!(again.contains("Already checked in at") && again.contains("scan-warn"), "{again}");
+    let screen = app.client.get(path).dispatch().await.into_string().await.unwrap();
+    assert!(screen.contains("Already checked in"), "the badge now shows the earlier check-in");
+}
+
+#[test]
+fn badges_with_non_latin_and_very_long_names_still_scan() {
+    for name in [
+        "渡辺 麻由美",
+        "Ελευθερία Παπαδοπούλου-Καραγιαννοπούλου",
+        "محمد عبد الرحمن",
+        "Maximiliana Wolfeschlegelsteinhausen-Bergerdorff von Habsburg-Lothringen",
+    ] {
+        let url = "http://127.0.0.1:8000/b/r12345e678.Q0FGRUJBQkVDQUZFQkFCRUNBRkVCQUJFQ0FGRUJBQkVDQUZFQkFCRUNBRkVCQUJFQ0FGRUJBQkVDQUZFQkFCRQ";
+        let face = badges::BadgeFace {
+            name,
+            organization: "Ørsted Ålborg",
+            role: Some(("Patient/Advocate", "#862e9c")),
+            handle: "@someone",
+            event: "HITMC 2027",
+            url,
+        };
+        let svg = badges::svg(&face).unwrap();
+        let png = badges::render::png(&svg, 3.0).unwrap();
+        assert_eq!(qr_decode(&png), vec![url.to_owned()], "{name}");
+    }
+    // CJK comes from a system font (DejaVu has none): two different names
+    // drawn as the font's "missing glyph" boxes would give the same image.
+    let draw = |name: &str| {
+        let face = badges::BadgeFace { name, organization: "", role: None, handle: "", event: "HITMC", url: "http://127.0.0.1:8000/b/x" };
+        badges::render::png(&badges::svg(&face).unwrap(), 1.0).unwrap()
+    };
+    assert_ne!(draw("渡辺"), draw("麻由"), "no CJK font found: install one (Debian: fonts-droid-fallback or fonts-noto-cjk)");
+}
+
+/// Polls a print's page until it is no longer running.
+async fn finished_print(client: &Client, path: &str) -> String {
+    for _ in 0..600 {
+        let page = client.get(path.to_owned()).dispatch().await.into_string().await.unwrap();
+        if !page.contains("Drawing badges") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the print did not finish in 30 s");
+}
+
+async fn start_print(client: &Client, slug: &str, fields: &[(&str, &str)]) -> String {
+    let path = format!("/events/{slug}/manage/badges/prints");
+    let response = post_form(client, &path, fields).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    response.headers().get_one("Location").unwrap().to_owned()
+}
+
+/// The texts of the QR codes on page `page` of a PDF, rasterised by poppler.
+fn qr_codes_on_page(pdf: &[u8], page: u32) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("badges.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let prefix = dir.path().join("page");
+    let n = page.to_string();
+    let status =
+        std::process::Command::new("pdftoppm").args(["-r", "200", "-png", "-singlefile", "-f", &n, "-l", &n]).arg(&file).arg(&prefix).status();
+    assert!(status.expect("pdftoppm is installed (poppler-utils)").success());
+    let mut found = qr_decode(&std::fs::read(dir.path().join("page.png")).unwrap());
+    found.sort();
+    found
+}
+
+#[rocket::async_test]
+async fn organizers_print_badge_sheets_as_a_pdf_with_progress_and_crop_marks() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "print", &["Clinician", "Patient"]).await;
+    let mut tokens = Vec::new();
+    for (i, name) in ["Ann Ames", "Ben Bell", "Cal Cole", "Dee Dunn", "Eve Eads", "Fay Fox", "Gil Gray", "Hal Hunt", "Ida Ives"].iter().enumerate() {
+        let person = attendee(&app, &conf, name, Some(if i < 7 { "Clinician" } else { "Patient" }), json!({})).await;
+        let found = registration_of(&app, &person).await;
+        tokens.push(scan_url(&badge_token(&app, found.id, found.event_id)));
+    }
+    // Attendees cannot print.
+    let ann = browser_for(&app, "ann.ames@example.org").await;
+    let refused = post_form(&ann, "/events/print/manage/badges/prints", &[("paper", "a4")]).await.status();
+    assert_eq!(refused, Status::Forbidden);
+
+    let page = app.client.get("/events/print/manage/badges").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("9 confirmed registrations"), "{page}");
+    let progress = start_print(&app.client, "print", &[("paper", "a4")]).await;
+    let done = finished_print(&app.client, &progress).await;
+    assert!(done.contains("Download the PDF") && done.contains("9 badges") && done.contains("(2 pages)"), "{done}");
+    let response = app.client.get(format!("{progress}/badges.pdf")).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.content_type(), Some(ContentType::PDF));
+    assert!(response.headers().get_one("Content-Disposition").unwrap().starts_with("attachment"));
+    let pdf = response.into_bytes().await.unwrap();
+    let info = pdf_info(&pdf);
+    assert_eq!(info["Pages"], "2");
+    assert!(info["Page size"].contains("(A4)"), "{info:?}");
+    assert_eq!(info["Title"], "Badges · Test Conference");
+    // Eight badges on the first sheet, alphabetical, each one scannable off the paper.
+    let mut first_eight = tokens[..8].to_vec();
+    first_eight.sort();
+    assert_eq!(qr_codes_on_page(&pdf, 1), first_eight);
+    assert_eq!(qr_codes_on_page(&pdf, 2), vec![tokens[8].clone()]);
+
+    // A filtered set on US Letter.
+    let patient = conf.role("Patient").to_string();
+    let progress = start_print(&app.client, "print", &[("paper", "letter"), ("role", &patient)]).await;
+    let done = finished_print(&app.client, &progress).await;
+    assert!(done.contains("Role: Patient") && done.contains("2 badges"), "{done}");
+    let pdf = app.client.get(format!("{progress}/badges.pdf")).dispatch().await.into_bytes().await.unwrap();
+    let info = pdf_info(&pdf);
+    assert_eq!(info["Pages"], "1");
+    assert!(info["Page size"].starts_with("612 x 792 pts"), "{info:?}");
+
+    // Nothing to print says so; unknown paper too.
+    let empty = post_form(&app.client, "/events/print/manage/badges/prints", &[("paper", "a4"), ("q", "nobody-at-all")]).await;
+    assert_eq!(empty.headers().get_one("Location"), Some("/events/print/manage/badges"));
+    let page = app.client.get("/events/print/manage/badges").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("no badge to print"), "{page}");
+    // Another event's organizer cannot read these prints.
+    let rival = app.another_instance().await;
+    organizer_with_event(&rival, "rival@example.org", "rival", "conference").await;
+    assert_eq!(rival.get(format!("{progress}/badges.pdf")).dispatch().await.status(), Status::Forbidden);
+    assert_eq!(rival.get(progress.replace("/print/", "/rival/")).dispatch().await.status(), Status::NotFound);
+}
+
+#[rocket::async_test]
+async fn the_door_page_checks_in_by_camera_scan_typed_code_and_name() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "doorway", &["Nurse"]).await;
+    let dora = attendee(&app, &conf, "Dora Door", Some("Nurse"), json!({})).await;
+    attendee(&app, &conf, "Nora Name", Some("Nurse"), json!({})).await;
+    let found = registration_of(&app, &dora).await;
+    let token = badge_token(&app, found.id, found.event_id);
+
+    let page = app.client.get("/events/doorway/manage/check-in").dispatch().await.into_string().await.unwrap();
+    assert!(
+        page.contains("data-door") && page.contains("/static/js/door.js") && page.contains(">0</span> of <span data-stat=\"registered\">2</span>"),
+        "{page}"
+    );
+    let attendee_browser = browser_for(&app, "nora.name@example.org").await;
+    assert_eq!(attendee_browser.get("/events/doorway/manage/check-in").dispatch().await.status(), Status::Forbidden);
+
+    // What the camera scanner posts.
+    let scan = |text: String| {
+        let client = &app.client;
+        async move {
+            let response = post_form(client, "/events/doorway/manage/check-in/scan", &[("token", &text)]).await;
+            assert_eq!(response.status(), Status::Ok);
+            response.into_json::<Value>().await.unwrap()
+        }
+    };
+    let first = scan(scan_url(&token)).await;
+    assert_eq!((first["outcome"].as_str(), first["name"].as_str(), first["role"].as_str()), (Some("checked_in"), Some("Dora Door"), Some("Nurse")));
+    let again = scan(token.clone()).await;
+    assert_eq!(again["outcome"], "already");
+    assert_eq!(again["checked_in_at"], first["checked_in_at"]);
+    assert_eq!(again["checked_in_by"], "Org Anizer");
+    assert_eq!(scan("http://127.0.0.1:8000/b/r1e1.forged".into()).await["outcome"], "invalid");
+    let typed = post_form(&app.client, "/events/doorway/manage/check-in", &[("token", "not a badge")]).await.into_string().await.unwrap();
+    assert!(typed.contains("Not a valid badge for this event") && typed.contains("scan-bad"));
+
+    // No badge: find them by name, check in, and come back to the search.
+    let results = app.client.get("/events/doorway/manage/check-in?q=nora").dispatch().await.into_string().await.unwrap();
+    assert!(results.contains("aria-label=\"Check in Nora Name\"") && !results.contains("Dora Door</strong>"), "{results}");
+    let nora = tribe::domain::accounts::find_by_email(app.db(), "nora.name@example.org").await.unwrap().unwrap();
+    let nora_registration = registration::Entity::find().filter(registration::Column::UserId.eq(nora.id)).one(app.db()).await.unwrap().unwrap();
+    let check_in = format!("/events/doorway/manage/attendees/{}/check-in", nora_registration.id);
+    let response = post_form(&app.client, &check_in, &[("return_to", "/events/doorway/manage/check-in?q=nora")]).await;
+    assert_eq!(response.headers().get_one("Location"), Some("/events/doorway/manage/check-in?q=nora"));
+    let response = post_form(&app.client, &check_in, &[("return_to", "https://elsewhere.example/")]).await;
+    assert_eq!(response.headers().get_one("Location"), Some("/events/doorway/manage/attendees?checked_in=no"), "no open redirect");
+    let stats: Value = app.client.get("/events/doorway/manage/check-in/stats").dispatch().await.into_json().await.unwrap();
+    assert_eq!((stats["checked_in"].as_i64(), stats["registered"].as_i64()), (Some(2), Some(2)));
+
+    // The decoder for browsers without BarcodeDetector, from npm via the build.
+    let response = app.client.get("/vendor/jsqr.js").dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(response.content_type(), Some(ContentType::JavaScript));
+    assert!(response.into_string().await.unwrap().contains("jsQR"));
+}
+
+#[rocket::async_test]
+async fn offline_scanners_check_badges_with_the_public_key_and_a_signed_list() {
+    use base64::Engine;
+    let app = TestApp::new().await;
+    let conf = conference(&app, "offline", &["Designer"]).await;
+    let kept = attendee(&app, &conf, "Kim Kept", Some("Designer"), json!({})).await;
+    let gone = attendee(&app, &conf, "Gus Gone", Some("Designer"), json!({})).await;
+    let kept_registration = registration_of(&app, &kept).await;
+    let gone_registration = registration_of(&app, &gone).await;
+    let response = app.client.delete(format!("/api/registrations/{}", gone_registration.id)).header(bearer(&gone.token)).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    let kept_token = badge_token(&app, kept_registration.id, kept_registration.event_id);
+
+    let key: Value = app.client.get("/events/offline/manage/badges/key.json").dispatch().await.into_json().await.unwrap();
+    assert_eq!(key["algorithm"], "Ed25519");
+    let public = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(key["public_key"].as_str().unwrap()).unwrap();
+    // The PEM carries the same 32 bytes.
+    let pem = app.client.get("/events/offline/manage/badges/key.pem").dispatch().await.into_string().await.unwrap();
+    let der = base64::engine::general_purpose::STANDARD.decode(pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>()).unwrap();
+    assert_eq!(&der[der.len() - 32..], &public[..]);
+    // With ring directly, as a scanner would: the signed message is as documented.
+    let verify = |token: &str| {
+        let (body, signature) = token.split_once('.').unwrap();
+        let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature).unwrap();
+        let message = key["signed_message"].as_str().unwrap().replace("r<registration>e<event>", body);
+        ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, &public).verify(message.as_bytes(), &signature).is_ok()
+    };
+    assert!(verify(&kept_token));
+    assert!(!verify(&kept_token.replacen(&format!("r{}", kept_registration.id), &format!("r{}", gone_registration.id + 100), 1)));
+
+    let list: Value = app.client.get("/events/offline/manage/badges/offline-list.json").dispatch().await.into_json().await.unwrap();
+    assert_eq!(list["format"], "tribe-badge-list/1");
+    assert_eq!(list["public_key"], key["public_key"]);
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(list["signature"].as_str().unwrap()).unwrap();
+    let payload = list["payload"].as_str().unwrap();
+    let ed25519 = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, &public);
+    assert!(ed25519.verify(payload.as_bytes(), &signature).is_ok(), "the list is signed with the event's key");
+    assert!(ed25519.verify(payload.replace("Kim Kept", "Kim Kapt").as_bytes(), &signature).is_err());
+    let payload: Value = serde_json::from_str(payload).unwrap();
+    let valid: Vec<&str> = payload["valid"].as_array().unwrap().iter().map(|v| v["token"].as_str().unwrap()).collect();
+    assert_eq!(valid, vec![kept_token.as_str()]);
+    assert_eq!(payload["valid"][0]["name"], "Kim Kept");
+    assert_eq!(payload["revoked"][0]["registration"], gone_registration.id);
+    assert!(verify(payload["revoked"][0]["token"].as_str().unwrap()), "a cancelled badge is genuine, and listed as revoked");
+
+    // The same over the API for the team; attendees are refused.
+    let organizer = api_token(&app.client, "org-offline@example.org", "a long password").await;
+    let (status, api_key) = get_json(&app.client, "/api/events/offline/badges/key", &organizer).await;
+    assert_eq!((status, &api_key["public_key"]), (Status::Ok, &key["public_key"]));
+    let (status, api_list) = get_json(&app.client, "/api/events/offline/badges/offline-list", &organizer).await;
+    assert_eq!((status, api_list["format"].as_str()), (Status::Ok, Some("tribe-badge-list/1")));
+    assert_eq!(get_json(&app.client, "/api/events/offline/badges/offline-list", &kept.token).await.0, Status::Forbidden);
+    let kim = browser_for(&app, "kim.kept@example.org").await;
+    assert_eq!(kim.get("/events/offline/manage/badges/key.json").dispatch().await.status(), Status::Forbidden);
+}
