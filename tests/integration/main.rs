@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod api;
 mod badges;
+mod browser;
 mod calendars;
 mod fake_stripe;
 mod operations;

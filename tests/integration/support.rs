@@ -48,6 +48,52 @@ pub struct TestApp {
     _storage: Storage,
 }
 
+/// A running HTTP server (see `TestApp::serve`).
+pub struct LiveServer {
+    pub base: String,
+    shutdown: rocket::Shutdown,
+}
+
+impl Drop for LiveServer {
+    fn drop(&mut self) {
+        self.shutdown.clone().notify();
+    }
+}
+
+/// Runs a browser script (tests/browser/<name>.mjs) with Node and
+/// playwright-core driving the system's Chromium; the script gets `args`
+/// and prints one JSON value, which is returned.
+pub fn browser_script(name: &str, args: &[&str]) -> serde_json::Value {
+    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node");
+    let version = "1.65.1";
+    let ready = tools.join(format!(".ready-playwright-core-{version}"));
+    if !ready.exists() {
+        std::fs::create_dir_all(&tools).expect("tools dir");
+        let installed = std::process::Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+            .arg(&tools)
+            .arg(format!("playwright-core@{version}"))
+            .status()
+            .expect("npm runs (Debian: apt-get install npm)");
+        assert!(installed.success(), "installing playwright-core from npm failed");
+        std::fs::write(&ready, "").expect("marker");
+    }
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("Chromium is installed (Debian: apt-get install chromium; .ci/run installs it)");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/browser/{name}.mjs"));
+    let output = std::process::Command::new("node")
+        .arg(&script)
+        .args(args)
+        .env("PLAYWRIGHT_CORE", tools.join("node_modules/playwright-core"))
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "{name}.mjs failed:\n{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{name}.mjs printed no JSON: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
 async fn fresh_database() -> (String, Storage) {
     match std::env::var("TRIBE_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
@@ -103,6 +149,34 @@ impl TestApp {
     /// another `tribe serve` behind the same load balancer, another browser.
     pub async fn another_instance(&self) -> Client {
         Self::client_for(&self.database_url, &self.secret_key, &self.overrides).await
+    }
+
+    /// This app served over real HTTP on a free loopback port, for a real
+    /// browser; it stops when the returned server is dropped.
+    pub async fn serve(&self) -> LiveServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut overrides = self.overrides.clone();
+        overrides.extend([
+            ("database_url", self.database_url.clone()),
+            ("secret_key", self.secret_key.clone()),
+            ("log_level", "off".to_owned()),
+            ("base_url", base.clone()),
+            ("job_interval_secs", "0".to_owned()),
+            ("address", "127.0.0.1".to_owned()),
+            ("port", port.to_string()),
+            ("shutdown.ctrlc", "false".to_owned()),
+        ]);
+        let rocket = tribe::prepare(Config::figment_with(&overrides)).await.expect("the app starts").ignite().await.expect("ignites");
+        let shutdown = rocket.shutdown();
+        tokio::spawn(rocket.launch());
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return LiveServer { base, shutdown };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the server did not start listening on {port}");
     }
 
     pub fn db(&self) -> &DatabaseConnection {
