@@ -285,3 +285,25 @@ async fn offline_scanners_check_badges_with_the_public_key_and_a_signed_list() {
     let kim = browser_for(&app, "kim.kept@example.org").await;
     assert_eq!(kim.get("/events/offline/manage/badges/key.json").dispatch().await.status(), Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn twenty_phones_scanning_one_badge_at_once_record_one_check_in() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "rush", &["Clinician"]).await;
+    let guest = attendee(&app, &conf, "Rita Rush", Some("Clinician"), json!({})).await;
+    let found = registration_of(&app, &guest).await;
+    let token = badge_token(&app, found.id, found.event_id);
+    let organizer = api_token(&app.client, "org-rush@example.org", "a long password").await;
+    let body = json!({"token": scan_url(&token)}).to_string();
+    let scans =
+        (0..20).map(|_| app.client.post("/api/events/rush/checkins").header(ContentType::JSON).header(bearer(&organizer)).body(&body).dispatch());
+    let mut answers = Vec::new();
+    for response in futures::future::join_all(scans).await {
+        let status = response.status();
+        answers.push((status, response.into_json::<Value>().await.unwrap()));
+    }
+    assert_eq!(answers.iter().filter(|(s, _)| *s == Status::Created).count(), 1, "{answers:?}");
+    assert_eq!(answers.iter().filter(|(s, _)| *s == Status::Ok).count(), 19);
+    let first = &answers.iter().find(|(s, _)| *s == Status::Created).unwrap().1["checked_in_at"];
+    assert!(answers.iter().all(|(_, a)| &a["checked_in_at"] == first), "every phone shows the one check-in time");
+}
