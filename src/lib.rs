@@ -40,7 +40,13 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
     });
     let job_interval = config.job_interval;
     rocket::custom(figment)
-        .manage(AppState { db, config, exports: Default::default(), mailer: std::sync::Arc::new(mailer) })
+        .manage(AppState {
+            chat: domain::chat_room::hub::ChatHub::new(&db),
+            db,
+            config,
+            exports: Default::default(),
+            mailer: std::sync::Arc::new(mailer),
+        })
         .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))
         .attach(Template::fairing())
         .attach(web::fairings::SessionLoader)

@@ -19,6 +19,7 @@ mod m20261126_000012_create_stripe_events;
 mod m20261126_000013_add_check_ins;
 mod m20261126_000014_create_tribes;
 mod m20261126_000015_create_badge_prints;
+mod m20261126_000016_create_chat_rooms;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_add_check_ins::Migration),
             Box::new(m20261126_000014_create_tribes::Migration),
             Box::new(m20261126_000015_create_badge_prints::Migration),
+            Box::new(m20261126_000016_create_chat_rooms::Migration),
         ]
     }
 }

@@ -489,6 +489,9 @@ mod tests {
             seats_taken: 0,
             cancel_until: None,
             tribe_size: 6,
+            chat_opening_message: String::new(),
+            chat_message_limit: 500,
+            chat_opens_minutes_before: 15,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod attendees;
 pub mod badges;
 pub mod calendar;
+pub mod chat_room;
 pub mod chats;
 pub mod checkin;
 pub mod demo;

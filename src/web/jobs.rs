@@ -1,5 +1,6 @@
 //! Background work each instance runs: expiring held seats and passing them
-//! to the waitlist. The domain makes each step a conditional update, so
+//! to the waitlist; posting live chat rooms' opening messages and topics
+//! when they are due. The domain makes each step a conditional update, so
 //! several instances running this loop at once do every piece of work once.
 
 use std::time::Duration;
@@ -13,20 +14,28 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
         return;
     }
     let Some(state) = rocket.state::<AppState>() else { return };
-    let (db, mailer, config) = (state.db.clone(), state.mailer.clone(), state.config.clone());
+    let (db, mailer, config, chat) = (state.db.clone(), state.mailer.clone(), state.config.clone(), state.chat.clone());
     let shutdown = rocket.shutdown();
     tokio::spawn(async move {
-        let jobs = AppState { db, config, exports: Default::default(), mailer };
+        let jobs = AppState { db, config, exports: Default::default(), mailer, chat };
         let mut ticker = tokio::time::interval(interval);
+        // Chat topics go out within seconds of their offset.
+        let mut chat_ticker = tokio::time::interval(interval.min(Duration::from_secs(5)));
         tokio::pin!(shutdown);
         loop {
             tokio::select! {
                 _ = &mut shutdown => break,
+                _ = chat_ticker.tick() => {
+                    if let Err(error) = crate::domain::chat_room::topics::post_due(&jobs.db, &jobs.chat, crate::domain::now()).await {
+                        tracing::error!(%error, "posting chat topics failed");
+                    }
+                }
                 _ = ticker.tick() => {
                     match crate::domain::waitlist::expire_holds(&jobs.db, crate::domain::now()).await {
                         Ok(offers) => jobs.send_offers(offers).await,
                         Err(error) => tracing::error!(%error, "expiring holds failed"),
                     }
+
                 }
             }
         }

@@ -26,6 +26,8 @@ pub struct AppState {
     /// Rendered schedule exports, per event revision.
     pub exports: crate::domain::exports::ExportCache,
     pub mailer: std::sync::Arc<crate::domain::mail::Mailer>,
+    /// Live chat rooms' fan-out to open pages.
+    pub chat: std::sync::Arc<crate::domain::chat_room::hub::ChatHub>,
 }
 
 impl AppState {

@@ -342,6 +342,9 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         seats_taken: 0,
         cancel_until: None,
         tribe_size: 6,
+        chat_opening_message: String::new(),
+        chat_message_limit: 500,
+        chat_opens_minutes_before: 15,
     };
     let sessions: Vec<tribe::domain::schedule::ScheduledSession> = cases
         .iter()

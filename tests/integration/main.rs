@@ -9,6 +9,7 @@ mod api;
 mod badges;
 mod browser;
 mod calendars;
+mod chats;
 mod fake_stripe;
 mod operations;
 mod payments;

@@ -12,6 +12,8 @@ pub struct Model {
     /// `scheduled`, `skipped` or `moved`.
     pub status: String,
     pub revision: i32,
+    /// When the opening message went out in the live room.
+    pub opening_posted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -11,6 +11,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub question: String,
     pub offset_minutes: i32,
+    /// When it went out in the live room.
+    pub posted_at: Option<DateTimeUtc>,
+    /// Who suggested it, when it came from a topic idea.
+    pub credit_user_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

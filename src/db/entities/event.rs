@@ -33,6 +33,13 @@ pub struct Model {
     pub cancel_until: Option<DateTimeUtc>,
     /// How many people a tribe should have.
     pub tribe_size: i32,
+    /// Posted at the start of each chat occurrence (the disclaimer).
+    #[sea_orm(column_type = "Text")]
+    pub chat_opening_message: String,
+    /// Characters per chat message.
+    pub chat_message_limit: i32,
+    /// Minutes before a chat's start its room opens.
+    pub chat_opens_minutes_before: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

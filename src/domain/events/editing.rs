@@ -36,6 +36,12 @@ pub struct EventForm {
     pub host_name: String,
     /// Local time until which attendees may cancel themselves (empty: until the start).
     pub cancel_until: String,
+    /// Online chats: posted in the live room at the start of each occurrence.
+    pub chat_opening_message: String,
+    /// Online chats: characters per message (default 500).
+    pub chat_message_limit: String,
+    /// Online chats: minutes before the start the room opens (default 15).
+    pub chat_opens_minutes_before: String,
 }
 
 impl EventForm {
@@ -59,6 +65,9 @@ impl EventForm {
             recurrence_minutes: event.recurrence_minutes.map(|c| c.to_string()).unwrap_or_default(),
             host_name: event.host_name.clone().unwrap_or_default(),
             cancel_until: event.cancel_until.map(|t| local_input_value(zone, t)).unwrap_or_default(),
+            chat_opening_message: event.chat_opening_message.clone(),
+            chat_message_limit: event.chat_message_limit.to_string(),
+            chat_opens_minutes_before: event.chat_opens_minutes_before.to_string(),
         }
     }
 }
@@ -152,6 +161,29 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
     check("recurrence_minutes", minutes.as_ref().map(|_| ()).map_err(Clone::clone));
     let host_name = input::optional_text(&form.host_name, "the host's name", 120);
     check("host_name", host_name.as_ref().map(|_| ()).map_err(Clone::clone));
+    let is_chat = kind.as_ref().ok() == Some(&EventKind::OnlineChat);
+    let opening = if form.chat_opening_message.chars().count() > 2000 {
+        Err("At most 2000 characters.".to_string())
+    } else {
+        Ok(form.chat_opening_message.trim().to_owned())
+    };
+    check("chat_opening_message", opening.as_ref().map(|_| ()).map_err(Clone::clone));
+    let limit = match form.chat_message_limit.trim() {
+        "" => Ok(500),
+        text => match text.parse::<i32>() {
+            Ok(n) if (20..=5000).contains(&n) => Ok(n),
+            _ => Err("Between 20 and 5000 characters.".to_string()),
+        },
+    };
+    check("chat_message_limit", limit.as_ref().map(|_| ()).map_err(Clone::clone));
+    let opens_before = match form.chat_opens_minutes_before.trim() {
+        "" => Ok(15),
+        text => match text.parse::<i32>() {
+            Ok(n) if (0..=24 * 60).contains(&n) => Ok(n),
+            _ => Err("Between 0 and 1440 minutes.".to_string()),
+        },
+    };
+    check("chat_opens_minutes_before", opens_before.as_ref().map(|_| ()).map_err(Clone::clone));
     let cancel_until = if form.cancel_until.trim().is_empty() { Ok(None) } else { input::parse_time(zone_or_utc, &form.cancel_until).map(Some) };
     check("cancel_until", cancel_until.as_ref().map(|_| ()).map_err(Clone::clone));
     if !errors.is_empty() {
@@ -186,6 +218,9 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
         recurrence_minutes: Set(minutes.unwrap_or_default()),
         host_name: Set(host_name.unwrap_or_default()),
         cancel_until: Set(cancel_until.unwrap_or_default()),
+        chat_opening_message: if is_chat { Set(opening.unwrap_or_default()) } else { sea_orm::ActiveValue::NotSet },
+        chat_message_limit: if is_chat { Set(limit.unwrap_or(500)) } else { sea_orm::ActiveValue::NotSet },
+        chat_opens_minutes_before: if is_chat { Set(opens_before.unwrap_or(15)) } else { sea_orm::ActiveValue::NotSet },
         ..Default::default()
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod agenda;
+pub mod chat;
 pub mod checkins;
 pub mod events;
 pub mod openapi;
@@ -23,6 +24,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(registrations::routes());
     routes.extend(tribe::routes());
     routes.extend(checkins::routes());
+    routes.extend(chat::routes());
     routes
 }
 

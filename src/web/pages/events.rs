@@ -69,6 +69,7 @@ async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &Stat
                 "end": times::show(next.ends_at, zone, viewer.zone),
                 "moved": next.status == "moved",
                 "topics": next.topics,
+                "room": format!("/events/{}/chats/{}", event.slug, crate::domain::chat_room::key_of(next.scheduled_start)),
             });
         }
         let upcoming: Vec<Value> = chats::occurrences(&state.db, event)

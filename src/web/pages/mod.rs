@@ -4,6 +4,7 @@ pub mod account;
 pub mod agenda;
 pub mod attendees;
 pub mod badges;
+pub mod chat_room;
 pub mod community;
 pub mod door;
 pub mod events;
@@ -23,6 +24,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(agenda::routes());
     routes.extend(attendees::routes());
     routes.extend(badges::routes());
+    routes.extend(chat_room::routes());
     routes.extend(door::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());

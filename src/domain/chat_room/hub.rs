@@ -1,0 +1,157 @@
+//! Fan-out of live room events to the open pages of this instance.
+//!
+//! Whatever happens in a room is first written to `chat_events`, whose ids
+//! are the Server-Sent Events ids. On SQLite (one process) the writer hands
+//! the rendered event straight to the local broadcast. On PostgreSQL the
+//! writer's transaction calls `pg_notify` (delivered at commit, in commit
+//! order) and every instance's listener loads the event once and broadcasts
+//! it to its own subscribers, so a message posted through one `tribe serve`
+//! reaches pages open on all of them without polling the table.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use tokio::sync::broadcast;
+
+pub const CHANNEL: &str = "tribe_chat";
+
+/// One room event as every page receives it.
+#[derive(Debug, Clone)]
+pub struct RoomEvent {
+    pub id: i32,
+    pub occurrence_id: i32,
+    /// The SSE event name: `message`, `hidden` or `edited`.
+    pub kind: String,
+    /// The JSON the page renders.
+    pub data: String,
+}
+
+pub struct ChatHub {
+    sender: broadcast::Sender<Arc<RoomEvent>>,
+    postgres: bool,
+    readers: Mutex<HashMap<i32, usize>>,
+    /// The newest event handed out, so that a listener that lost its
+    /// connection catches up on what was notified meanwhile.
+    last_delivered: std::sync::atomic::AtomicI32,
+}
+
+/// Counts a reader of a room for as long as it is held.
+pub struct Reading {
+    hub: Arc<ChatHub>,
+    occurrence_id: i32,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if let Ok(mut readers) = self.hub.readers.lock() {
+            if let Some(count) = readers.get_mut(&self.occurrence_id) {
+                *count = count.saturating_sub(1);
+            }
+        }
+    }
+}
+
+impl ChatHub {
+    /// A hub for this database; on PostgreSQL it starts listening at once.
+    pub fn new(db: &DatabaseConnection) -> Arc<ChatHub> {
+        let postgres = db.get_database_backend() == DbBackend::Postgres;
+        let (sender, _) = broadcast::channel(4096);
+        let hub = Arc::new(ChatHub { sender, postgres, readers: Mutex::new(HashMap::new()), last_delivered: Default::default() });
+        if postgres {
+            tokio::spawn(listen(db.clone(), hub.clone()));
+        }
+        hub
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<RoomEvent>> {
+        self.sender.subscribe()
+    }
+
+    pub fn reading(self: &Arc<Self>, occurrence_id: i32) -> Reading {
+        if let Ok(mut readers) = self.readers.lock() {
+            *readers.entry(occurrence_id).or_default() += 1;
+        }
+        Reading { hub: self.clone(), occurrence_id }
+    }
+
+    /// Open pages of the room on this instance.
+    pub fn readers(&self, occurrence_id: i32) -> usize {
+        self.readers.lock().map(|r| r.get(&occurrence_id).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    /// Inside the writing transaction: on PostgreSQL, the notification that
+    /// goes out when it commits.
+    pub async fn notify_on_commit(&self, txn: &impl ConnectionTrait, event_id: i32) -> Result<(), sea_orm::DbErr> {
+        if self.postgres {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANNEL.into(), event_id.to_string().into()],
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// After the commit: on SQLite, hand the event to this instance's pages
+    /// (on PostgreSQL the listener does, for every instance).
+    pub async fn published(&self, db: &DatabaseConnection, event_id: i32) {
+        if !self.postgres {
+            self.deliver(db, event_id).await;
+        }
+    }
+
+    async fn deliver(&self, db: &DatabaseConnection, event_id: i32) {
+        match super::stream::render_event(db, event_id).await {
+            Ok(Some(event)) => {
+                self.last_delivered.fetch_max(event.id, std::sync::atomic::Ordering::SeqCst);
+                // No open page is not an error.
+                let _ = self.sender.send(Arc::new(event));
+            }
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, event_id, "loading a chat event failed"),
+        }
+    }
+}
+
+/// Listens for room events on PostgreSQL, reconnecting after a failure.
+async fn listen(db: DatabaseConnection, hub: Arc<ChatHub>) {
+    let mut reconnecting = false;
+    loop {
+        let pool = db.get_postgres_connection_pool().clone();
+        match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(mut listener) => {
+                if let Err(error) = listener.listen(CHANNEL).await {
+                    tracing::error!(%error, "LISTEN failed");
+                } else {
+                    if reconnecting {
+                        let since = hub.last_delivered.load(std::sync::atomic::Ordering::SeqCst);
+                        for event_id in super::stream::event_ids_after(&db, since).await.unwrap_or_default() {
+                            hub.deliver(&db, event_id).await;
+                        }
+                    }
+                    loop {
+                        match listener.recv().await {
+                            Ok(notification) => {
+                                if let Ok(event_id) = notification.payload().parse::<i32>() {
+                                    hub.deliver(&db, event_id).await;
+                                }
+                            }
+                            Err(error) => {
+                                tracing::warn!(%error, "chat listener lost its connection");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(error) => tracing::error!(%error, "chat listener could not connect"),
+        }
+        if pool.is_closed() {
+            return;
+        }
+        reconnecting = true;
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,230 @@
+//! What pages receive: messages as views (author shown as their profile
+//! allows, text escaped and auto-linked), and the room's events after a
+//! given id, for a page that (re)connects.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use serde_json::json;
+
+use super::hub::RoomEvent;
+use crate::db::entities::{chat_event, chat_message, chat_participant, profile, user};
+use crate::domain::tribe::profiles::Visibility;
+use crate::error::AppResult;
+
+/// How people whose profile is hidden appear in rooms and transcripts.
+pub const ANONYMOUS: &str = "a participant";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView {
+    pub id: i32,
+    pub author: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageView {
+    pub id: i32,
+    /// `message`, `topic` or `opening`.
+    pub kind: String,
+    pub author: String,
+    /// Only for people whose profile is not hidden.
+    pub author_id: Option<i32>,
+    /// The author marked themselves "lurking / joined late".
+    pub lurking: bool,
+    /// "T1", ...
+    pub topic: Option<String>,
+    pub topic_position: Option<i32>,
+    pub reply_to: Option<i32>,
+    pub quote: Option<QuoteView>,
+    pub text: String,
+    /// The text escaped, with links made clickable.
+    pub html: String,
+    pub at: DateTime<Utc>,
+    /// "20:41 UTC": pages show the reader's own clock when they can.
+    pub clock: String,
+    pub edited: bool,
+}
+
+/// Plain text as HTML: everything escaped, `http(s)://` links made links.
+pub fn text_html(text: &str) -> String {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(start) = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&escape(&rest[..start]));
+        let after = &rest[start..];
+        let end = after.find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"').unwrap_or(after.len());
+        // Trailing punctuation belongs to the sentence, not the link.
+        let link = after[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+        if link.len() > "https://".len() {
+            out.push_str(&format!(r#"<a href="{0}" rel="nofollow noopener ugc">{0}</a>"#, escape(link)));
+        } else {
+            out.push_str(&escape(link));
+        }
+        rest = &after[link.len()..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+/// People as rooms show them: name, or "a participant" for a hidden profile.
+pub async fn authors(db: &DatabaseConnection, user_ids: &[i32]) -> AppResult<HashMap<i32, (String, bool)>> {
+    let mut ids = user_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let users = user::Entity::find().filter(user::Column::Id.is_in(chunk.to_vec())).all(db).await?;
+        let hidden: HashMap<i32, bool> = profile::Entity::find()
+            .filter(profile::Column::UserId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.user_id, Visibility::of(&p) == Visibility::Hidden))
+            .collect();
+        for u in users {
+            // No profile yet: the default (attendees only) shows the name in rooms.
+            let is_hidden = hidden.get(&u.id).copied().unwrap_or(false);
+            found.insert(u.id, (if is_hidden { ANONYMOUS.to_owned() } else { u.display_name }, is_hidden));
+        }
+    }
+    Ok(found)
+}
+
+/// Views of these messages (hidden ones left out), in the given order.
+pub async fn views(db: &DatabaseConnection, messages: &[chat_message::Model]) -> AppResult<Vec<MessageView>> {
+    let quoted_ids: Vec<i32> = messages.iter().filter_map(|m| m.quote_of).collect();
+    let quoted: HashMap<i32, chat_message::Model> = if quoted_ids.is_empty() {
+        HashMap::new()
+    } else {
+        chat_message::Entity::find().filter(chat_message::Column::Id.is_in(quoted_ids)).all(db).await?.into_iter().map(|m| (m.id, m)).collect()
+    };
+    let mut people: Vec<i32> = messages.iter().filter_map(|m| m.author_id).collect();
+    people.extend(quoted.values().filter_map(|m| m.author_id));
+    let names = authors(db, &people).await?;
+    let occurrence_ids: Vec<i32> = messages.iter().map(|m| m.occurrence_id).collect();
+    let lurking: Vec<(i32, i32)> = if people.is_empty() {
+        Vec::new()
+    } else {
+        chat_participant::Entity::find()
+            .filter(chat_participant::Column::OccurrenceId.is_in(occurrence_ids))
+            .filter(chat_participant::Column::Lurking.eq(true))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.occurrence_id, p.user_id))
+            .collect()
+    };
+    let name_of = |id: Option<i32>, kind: &str| match id.and_then(|id| names.get(&id)) {
+        Some((name, _)) => name.clone(),
+        None if kind == "message" => ANONYMOUS.to_owned(),
+        None => "Host".to_owned(),
+    };
+    Ok(messages
+        .iter()
+        .filter(|m| m.hidden_at.is_none())
+        .map(|m| MessageView {
+            id: m.id,
+            kind: m.kind.clone(),
+            author: name_of(m.author_id, &m.kind),
+            author_id: m.author_id.filter(|id| names.get(id).is_some_and(|(_, hidden)| !hidden)),
+            lurking: m.author_id.is_some_and(|a| lurking.contains(&(m.occurrence_id, a))),
+            topic: m.topic_position.map(|p| format!("T{p}")),
+            topic_position: m.topic_position,
+            reply_to: m.reply_to,
+            quote: m.quote_of.and_then(|q| quoted.get(&q)).map(|q| QuoteView {
+                id: q.id,
+                author: name_of(q.author_id, &q.kind),
+                text: if q.hidden_at.is_some() { "(a hidden message)".into() } else { q.body.clone() },
+            }),
+            html: text_html(&m.body),
+            text: m.body.clone(),
+            at: m.created_at,
+            clock: m.created_at.format("%H:%M UTC").to_string(),
+            edited: m.edited_at.is_some(),
+        })
+        .collect())
+}
+
+/// One stored room event, as pages receive it.
+pub async fn render_event(db: &DatabaseConnection, event_id: i32) -> AppResult<Option<RoomEvent>> {
+    let Some(event) = chat_event::Entity::find_by_id(event_id).one(db).await? else { return Ok(None) };
+    let Some(message) = chat_message::Entity::find_by_id(event.message_id).one(db).await? else { return Ok(None) };
+    Ok(Some(as_room_event(db, &event, &message).await?))
+}
+
+async fn as_room_event(db: &DatabaseConnection, event: &chat_event::Model, message: &chat_message::Model) -> AppResult<RoomEvent> {
+    let data = if event.kind == "hidden" || message.hidden_at.is_some() {
+        // Gone from every page: only its id travels.
+        json!({"id": message.id})
+    } else {
+        json!(views(db, std::slice::from_ref(message)).await?.pop())
+    };
+    let kind = if message.hidden_at.is_some() { "hidden".to_owned() } else { event.kind.replace("posted", "message") };
+    Ok(RoomEvent { id: event.id, occurrence_id: event.occurrence_id, kind, data: data.to_string() })
+}
+
+/// The room's events after `after` (all of them from 0), oldest first. A
+/// message hidden since is sent as hidden, never with its text.
+pub async fn since(db: &DatabaseConnection, occurrence_id: i32, after: i32, limit: u64) -> AppResult<Vec<RoomEvent>> {
+    let events = chat_event::Entity::find()
+        .filter(chat_event::Column::OccurrenceId.eq(occurrence_id))
+        .filter(chat_event::Column::Id.gt(after))
+        .order_by_asc(chat_event::Column::Id)
+        // SQLite takes a signed limit.
+        .limit(limit.min(i64::MAX as u64))
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = events.iter().map(|e| e.message_id).collect();
+    let messages: HashMap<i32, chat_message::Model> =
+        chat_message::Entity::find().filter(chat_message::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|m| (m.id, m)).collect();
+    let mut out = Vec::with_capacity(events.len());
+    for event in &events {
+        if let Some(message) = messages.get(&event.message_id) {
+            out.push(as_room_event(db, event, message).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// Ids of every room's events after `after` (a listener catching up).
+pub async fn event_ids_after(db: &DatabaseConnection, after: i32) -> AppResult<Vec<i32>> {
+    Ok(chat_event::Entity::find()
+        .select_only()
+        .column(chat_event::Column::Id)
+        .filter(chat_event::Column::Id.gt(after))
+        .order_by_asc(chat_event::Column::Id)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}
+
+/// The room's visible messages, oldest first (the page without JavaScript, the transcript).
+pub async fn messages(db: &DatabaseConnection, occurrence_id: i32) -> AppResult<Vec<MessageView>> {
+    let rows = chat_message::Entity::find()
+        .filter(chat_message::Column::OccurrenceId.eq(occurrence_id))
+        .filter(chat_message::Column::HiddenAt.is_null())
+        .order_by_asc(chat_message::Column::Id)
+        .all(db)
+        .await?;
+    views(db, &rows).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_links_are_made_links() {
+        assert_eq!(text_html("<script>alert('x')</script>"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+        assert_eq!(
+            text_html("T1: see https://example.org/a?b=1&c=2. Great!"),
+            r#"T1: see <a href="https://example.org/a?b=1&amp;c=2" rel="nofollow noopener ugc">https://example.org/a?b=1&amp;c=2</a>. Great!"#
+        );
+        assert_eq!(text_html("https://\"onmouseover=x"), "https://&quot;onmouseover=x");
+        assert_eq!(text_html("javascript:alert(1)"), "javascript:alert(1)");
+    }
+}

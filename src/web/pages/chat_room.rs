@@ -1,0 +1,571 @@
+//! Live chat rooms: the room page (countdown and topic ideas before, the
+//! conversation while open, the transcript after), its Server-Sent Events
+//! stream, posting and moderation forms, transcripts and their downloads,
+//! and the series page with past transcripts and a search across them.
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::status::Custom;
+use rocket::response::stream::{Event, EventStream};
+use rocket::response::{Flash, Redirect};
+use rocket::serde::json::Json;
+use rocket::{get, post, routes, Route, Shutdown, State};
+use serde_json::{json, Value};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::domain::chat_room::messages::{self, NewMessage};
+use crate::domain::chat_room::{self, hub::RoomEvent, ideas, stream, topics, transcript, Phase, Room};
+use crate::domain::events::{self, zone_of, TeamRole};
+use crate::domain::now;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::web::csrf::CsrfForm;
+use crate::web::event_guards::VisibleEvent;
+use crate::web::guards::CurrentUser;
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        series,
+        room_page,
+        room_stream,
+        post_message,
+        post_message_json,
+        hide_message,
+        report_message,
+        edit_message,
+        mute_author,
+        ban_author,
+        next_topic,
+        set_lurking,
+        suggest_idea,
+        vote_idea,
+        use_idea,
+        transcript_page,
+        transcript_json,
+        transcript_markdown,
+        transcript_csv,
+    ]
+}
+
+fn is_host(visible: &VisibleEvent) -> bool {
+    visible.role == Some(TeamRole::Organizer)
+}
+
+/// Only the event's organizers host.
+fn host_of(visible: &VisibleEvent, user: &CurrentUser) -> AppResult<()> {
+    match visible.viewer.as_ref() {
+        Some(viewer) if viewer.id == user.0.id && is_host(visible) => Ok(()),
+        _ => Err(AppError::Forbidden("Only the chat's hosts do that.".into())),
+    }
+}
+
+fn local(room: &Room, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&zone_of(&room.event)).format("%A %B %-d, %H:%M %Z").to_string()
+}
+
+/// The room page's context; `typed` keeps what someone wrote when posting failed.
+async fn room_context(
+    state: &AppState,
+    visible: &VisibleEvent,
+    room: &Room,
+    typed: Option<&NewMessage>,
+    reply_to: Option<i32>,
+    quote_of: Option<i32>,
+) -> AppResult<Value> {
+    let at = now();
+    let phase = room.phase(at);
+    let viewer = visible.viewer.as_ref();
+    let host = is_host(visible);
+    let cannot_post = match viewer {
+        Some(v) => messages::cannot_post(&state.db, room, v, at).await?,
+        None => Some("Log in to post; reading needs no account.".into()),
+    };
+    let all = stream::messages(&state.db, room.id()).await?;
+    let last_event = stream::since(&state.db, room.id(), 0, u64::MAX).await?.last().map_or(0, |e| e.id);
+    let lurking = match viewer {
+        Some(v) => crate::db::entities::chat_participant::Entity::find()
+            .filter(crate::db::entities::chat_participant::Column::OccurrenceId.eq(room.id()))
+            .filter(crate::db::entities::chat_participant::Column::UserId.eq(v.id))
+            .one(&state.db)
+            .await?
+            .is_some_and(|p| p.lurking),
+        None => false,
+    };
+    let replying = reply_to.and_then(|id| all.iter().find(|m| m.id == id)).cloned();
+    let quoting = quote_of.and_then(|id| all.iter().find(|m| m.id == id)).cloned();
+    let current = room.current_topic().map(|t| t.position);
+    let topic_options: Vec<Value> = room
+        .topics
+        .iter()
+        .filter(|t| t.posted_at.is_some())
+        .map(|t| json!({"value": t.position, "label": format!("T{}: {}", t.position, t.title), "selected": typed.map_or(Some(t.position) == current, |m| m.topic == t.position.to_string())}))
+        .collect();
+    let opens_at = match phase {
+        Phase::Before { opens_at } => Some(opens_at),
+        _ => None,
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(json!({
+        "event": events::summarize(&room.event),
+        "room": {
+            "key": room.key(), "url": room.url(),
+            "starts_at": room.occurrence.starts_at.to_rfc3339(), "starts_local": local(room, room.occurrence.starts_at),
+            "ends_local": local(room, room.occurrence.ends_at),
+            "opens_at": opens_at.map(|o| o.to_rfc3339()), "opens_local": opens_at.map(|o| local(room, o)),
+            "before": matches!(phase, Phase::Before { .. }), "open": phase == Phase::Open, "after": phase == Phase::After,
+            "limit": room.event.chat_message_limit, "last_event": last_event,
+        },
+        "topics": room.topics.iter().filter(|t| host || t.posted_at.is_some()).map(|t| json!({
+            "label": format!("T{}", t.position), "title": t.title, "question": t.question, "posted": t.posted_at.is_some(),
+            "at": local(room, room.occurrence.starts_at + chrono::Duration::minutes(i64::from(t.offset_minutes))),
+        })).collect::<Vec<_>>(),
+        "topic_options": topic_options,
+        "no_topic": typed.is_some_and(|m| m.topic == "none"),
+        "messages": all,
+        "readers": state.chat.readers(room.id()),
+        "can_post": cannot_post.is_none(),
+        "cannot_post": cannot_post,
+        "logged_in": viewer.is_some(),
+        "lurking": lurking,
+        "is_host": host,
+        "has_unposted_topic": room.topics.iter().any(|t| t.posted_at.is_none()),
+        "moderation": if host { json!(messages::moderation(&state.db, room).await?) } else { json!([]) },
+        "ideas": ideas::list(&state.db, room, viewer).await?,
+        "form": {"body": typed.map(|m| m.body.clone()).unwrap_or_default()},
+        "replying": replying,
+        "quoting": quoting,
+    }))
+}
+
+async fn room_of(state: &AppState, visible: &VisibleEvent, key: &str) -> AppResult<Room> {
+    chat_room::find(&state.db, &visible.event, key).await
+}
+
+#[get("/events/<_slug>/chats/<key>?<reply_to>&<quote_of>", rank = 2)]
+async fn room_page(
+    _slug: &str,
+    key: &str,
+    reply_to: Option<i32>,
+    quote_of: Option<i32>,
+    visible: VisibleEvent,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let room = room_of(state, &visible, key).await?;
+    let context = room_context(state, &visible, &room, None, reply_to, quote_of).await?;
+    Ok(page.ok("chats/room", &format!("{} · {}", room.event.title, local(&room, room.occurrence.starts_at)), context))
+}
+
+/// `Last-Event-ID`, sent by a reconnecting EventSource.
+pub struct LastEventId(i32);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for LastEventId {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(LastEventId(req.headers().get_one("Last-Event-ID").and_then(|v| v.trim().parse().ok()).unwrap_or(0)))
+    }
+}
+
+fn sse(event: &RoomEvent) -> Event {
+    Event::data(event.data.clone()).event(event.kind.clone()).id(event.id.to_string())
+}
+
+enum Next {
+    Delivered(std::sync::Arc<RoomEvent>),
+    Missed,
+    Readers,
+    Stop,
+}
+
+/// The room live: every event after the one the page saw last, then new
+/// ones as they happen (with the number of readers every 15 seconds).
+#[get("/events/<_slug>/chats/<key>/stream?<after>")]
+async fn room_stream(
+    _slug: &str,
+    key: &str,
+    after: Option<i32>,
+    visible: VisibleEvent,
+    last: LastEventId,
+    state: &State<AppState>,
+    mut shutdown: Shutdown,
+) -> AppResult<EventStream![Event + 'static]> {
+    let room = room_of(state, &visible, key).await?;
+    let (hub, db, room_id) = (state.chat.clone(), state.db.clone(), room.id());
+    // Subscribe before reading the backlog, so nothing falls between them.
+    let mut receiver = hub.subscribe();
+    let mut seen = last.0.max(after.unwrap_or(0));
+    let backlog = stream::since(&db, room_id, seen, u64::MAX).await?;
+    Ok(EventStream! {
+        let _reading = hub.reading(room_id);
+        for event in &backlog {
+            seen = event.id;
+            yield sse(event);
+        }
+        yield Event::data(hub.readers(room_id).to_string()).event("readers");
+        let mut ticker = tokio::time::interval(std::time::Duration::from_secs(15));
+        ticker.tick().await;
+        loop {
+            let next = tokio::select! {
+                received = receiver.recv() => match received {
+                    Ok(event) => Next::Delivered(event),
+                    Err(RecvError::Lagged(_)) => Next::Missed,
+                    Err(RecvError::Closed) => Next::Stop,
+                },
+                _ = ticker.tick() => Next::Readers,
+                _ = &mut shutdown => Next::Stop,
+            };
+            match next {
+                Next::Delivered(event) => {
+                    if event.occurrence_id == room_id && event.id > seen {
+                        seen = event.id;
+                        yield sse(&event);
+                    }
+                }
+                Next::Missed => {
+                    for event in stream::since(&db, room_id, seen, u64::MAX).await.unwrap_or_default() {
+                        seen = event.id;
+                        yield sse(&event);
+                    }
+                }
+                Next::Readers => yield Event::data(hub.readers(room_id).to_string()).event("readers"),
+                Next::Stop => break,
+            }
+        }
+    })
+}
+
+fn back_to(room: &Room) -> Redirect {
+    Redirect::to(format!("{}#compose", room.url()))
+}
+
+/// Posting from the page's form (the way without JavaScript): the message
+/// appears on every open page; a refusal re-renders the form with the text.
+#[post("/events/<_slug>/chats/<key>/messages", data = "<form>")]
+async fn post_message(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<NewMessage>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let room = room_of(state, &visible, key).await?;
+    let input = form.0;
+    let errors = match messages::post(&state.db, &state.chat, &room, &user.0, &input, now()).await {
+        Ok(saved) => return Ok(Html::Redirect(Redirect::to(format!("{}#m{}", room.url(), saved.id)))),
+        Err(AppError::Validation(errors)) => errors,
+        Err(AppError::Forbidden(reason)) => vec![FieldError::new("body", reason)],
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            vec![FieldError::new("body", format!("You are posting very fast: wait {retry_after_secs} seconds, then send again (your text is kept)."))]
+        }
+        Err(other) => return Err(other),
+    };
+    let context = room_context(state, &visible, &room, Some(&input), input.reply_to, input.quote_of).await?;
+    Ok(page.invalid(Status::UnprocessableEntity, "chats/room", &room.event.title, context, &errors))
+}
+
+/// The same for the page's script: the answer as JSON (problem JSON on refusal).
+#[post("/events/<_slug>/chats/<key>/messages.json", data = "<form>")]
+async fn post_message_json(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<NewMessage>,
+    state: &State<AppState>,
+) -> AppResult<Custom<Json<Value>>> {
+    let room = room_of(state, &visible, key).await?;
+    let saved = messages::post(&state.db, &state.chat, &room, &user.0, &form.0, now()).await?;
+    Ok(Custom(Status::Created, Json(json!({"id": saved.id}))))
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ReasonForm {
+    reason: String,
+}
+
+#[post("/events/<_slug>/chats/<key>/messages/<id>/hide", data = "<form>")]
+async fn hide_message(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<ReasonForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    host_of(&visible, &user)?;
+    let room = room_of(state, &visible, key).await?;
+    messages::hide(&state.db, &state.chat, &room, &user.0, id, &form.0.reason, now()).await?;
+    Ok(Flash::success(back_to(&room), "The message is hidden from every page and the transcript."))
+}
+
+#[post("/events/<_slug>/chats/<key>/messages/<id>/report", data = "<form>")]
+async fn report_message(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<ReasonForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let room = room_of(state, &visible, key).await?;
+    messages::report(&state.db, &room, &user.0, id, &form.0.reason, now()).await?;
+    Ok(Flash::success(back_to(&room), "Thank you: the hosts will look at it."))
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct EditForm {
+    body: String,
+}
+
+#[post("/events/<_slug>/chats/<key>/messages/<id>/edit", data = "<form>")]
+async fn edit_message(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<EditForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let room = room_of(state, &visible, key).await?;
+    match messages::edit(&state.db, &state.chat, &room, &user.0, id, &form.0.body, now()).await {
+        Ok(()) => Ok(Flash::success(back_to(&room), "Edited.")),
+        Err(AppError::Validation(errors)) => Ok(Flash::error(back_to(&room), errors.first().map(|e| e.message.clone()).unwrap_or_default())),
+        Err(other) => Err(other),
+    }
+}
+
+async fn author_of(state: &AppState, room: &Room, message_id: i32) -> AppResult<i32> {
+    use sea_orm::EntityTrait;
+    crate::db::entities::chat_message::Entity::find_by_id(message_id)
+        .one(&state.db)
+        .await?
+        .filter(|m| m.occurrence_id == room.id())
+        .and_then(|m| m.author_id)
+        .ok_or(AppError::NotFound)
+}
+
+#[post("/events/<_slug>/chats/<key>/messages/<id>/mute-author", data = "<_form>")]
+async fn mute_author(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    host_of(&visible, &user)?;
+    let room = room_of(state, &visible, key).await?;
+    let author = author_of(state, &room, id).await?;
+    messages::mute(&state.db, &room, &user.0, author, now()).await?;
+    Ok(Flash::success(back_to(&room), "Muted for this chat."))
+}
+
+#[post("/events/<_slug>/chats/<key>/messages/<id>/ban-author", data = "<form>")]
+async fn ban_author(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<ReasonForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    host_of(&visible, &user)?;
+    let room = room_of(state, &visible, key).await?;
+    let author = author_of(state, &room, id).await?;
+    messages::ban(&state.db, &room, &user.0, author, &form.0.reason, now()).await?;
+    Ok(Flash::success(back_to(&room), "Blocked from every chat of this series."))
+}
+
+#[post("/events/<_slug>/chats/<key>/topics/next", data = "<_form>")]
+async fn next_topic(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    host_of(&visible, &user)?;
+    let room = room_of(state, &visible, key).await?;
+    match topics::post_next(&state.db, &state.chat, &room, user.0.id, now()).await {
+        Ok(()) => Ok(Flash::success(back_to(&room), "Topic posted.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back_to(&room), message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct LurkingForm {
+    #[serde(deserialize_with = "crate::domain::input::checkbox")]
+    lurking: bool,
+}
+
+#[post("/events/<_slug>/chats/<key>/lurking", data = "<form>")]
+async fn set_lurking(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<LurkingForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let room = room_of(state, &visible, key).await?;
+    let lurking = form.0.lurking;
+    messages::set_lurking(&state.db, &room, user.0.id, lurking).await?;
+    Ok(Flash::success(back_to(&room), if lurking { "Marked as lurking / joined late." } else { "No longer marked as lurking." }))
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct IdeaForm {
+    idea: String,
+}
+
+#[post("/events/<_slug>/chats/<key>/ideas", data = "<form>")]
+async fn suggest_idea(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    form: CsrfForm<IdeaForm>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let room = room_of(state, &visible, key).await?;
+    let back = Redirect::to(format!("{}#ideas", room.url()));
+    match ideas::suggest(&state.db, &room, &user.0, &form.0.idea, now()).await {
+        Ok(()) => Ok(Flash::success(back, "Thanks for the idea.")),
+        Err(AppError::Validation(errors)) => Ok(Flash::error(back, errors.first().map(|e| e.message.clone()).unwrap_or_default())),
+        Err(AppError::Conflict(message) | AppError::Forbidden(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/events/<_slug>/chats/<key>/ideas/<id>/vote", data = "<_form>")]
+async fn vote_idea(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Redirect> {
+    let room = room_of(state, &visible, key).await?;
+    ideas::toggle_vote(&state.db, &room, &user.0, id).await?;
+    Ok(Redirect::to(format!("{}#ideas", room.url())))
+}
+
+#[post("/events/<_slug>/chats/<key>/ideas/<id>/use", data = "<_form>")]
+async fn use_idea(
+    _slug: &str,
+    key: &str,
+    id: i32,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    _form: CsrfForm<crate::web::csrf::CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    host_of(&visible, &user)?;
+    let room = room_of(state, &visible, key).await?;
+    let back = Redirect::to(format!("{}#ideas", room.url()));
+    match ideas::use_as_topic(&state.db, &room, id, now()).await {
+        Ok(()) => Ok(Flash::success(back, "Added as the next topic, with credit to its author.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[get("/events/<_slug>/chats/<key>/transcript")]
+async fn transcript_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let room = room_of(state, &visible, key).await?;
+    let (t, _) = transcript::load(&state.db, &room).await?;
+    Ok(page.ok(
+        "chats/transcript",
+        &format!("Transcript · {} · {}", room.event.title, local(&room, room.occurrence.starts_at)),
+        json!({"event": events::summarize(&room.event), "room": {"key": room.key(), "url": room.url(), "starts_local": local(&room, room.occurrence.starts_at)}, "transcript": t}),
+    ))
+}
+
+/// A download named after the event and the date.
+pub struct Download(ContentType, String, String);
+
+impl<'r> rocket::response::Responder<'r, 'static> for Download {
+    fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'static> {
+        let mut response = self.2.respond_to(req)?;
+        response.set_header(self.0);
+        response.set_header(Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.1)));
+        Ok(response)
+    }
+}
+
+fn file_name(room: &Room, extension: &str) -> String {
+    format!("{}-{}.{extension}", room.event.slug, room.occurrence.starts_at.with_timezone(&zone_of(&room.event)).format("%Y-%m-%d"))
+}
+
+#[get("/events/<_slug>/chats/<key>/transcript.json")]
+async fn transcript_json(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download> {
+    let room = room_of(state, &visible, key).await?;
+    let (t, _) = transcript::load(&state.db, &room).await?;
+    Ok(Download(ContentType::JSON, file_name(&room, "json"), serde_json::to_string_pretty(&t).map_err(|e| AppError::Internal(e.to_string()))?))
+}
+
+#[get("/events/<_slug>/chats/<key>/transcript.md")]
+async fn transcript_markdown(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download> {
+    let room = room_of(state, &visible, key).await?;
+    let (t, _) = transcript::load(&state.db, &room).await?;
+    Ok(Download(ContentType::new("text", "markdown").with_params(("charset", "utf-8")), file_name(&room, "md"), transcript::markdown(&room, &t)))
+}
+
+#[get("/events/<_slug>/chats/<key>/transcript.csv")]
+async fn transcript_csv(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download> {
+    let room = room_of(state, &visible, key).await?;
+    let (_, all) = transcript::load(&state.db, &room).await?;
+    Ok(Download(ContentType::new("text", "csv").with_params(("charset", "utf-8")), file_name(&room, "csv"), transcript::csv(&all)))
+}
+
+/// The series: the next chat, past transcripts with their numbers, and a
+/// search across them.
+#[get("/events/<_slug>/chats?<q>")]
+async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let event = &visible.event;
+    if events::EventKind::parse(&event.kind) != Some(events::EventKind::OnlineChat) {
+        return Err(AppError::NotFound);
+    }
+    let at = now();
+    let next = crate::domain::chats::next_occurrence(&state.db, event, at).await?;
+    let mut past = Vec::new();
+    for occurrence in chat_room::past_rooms(&state.db, event, at).await? {
+        let room = chat_room::by_occurrence(&state.db, occurrence.id).await?;
+        let (t, _) = transcript::load(&state.db, &room).await?;
+        past.push(json!({"key": room.key(), "when": local(&room, room.occurrence.starts_at), "participants": t.numbers.participants, "messages": t.numbers.messages, "topics": t.sections.iter().filter_map(|s| s.label.as_ref().map(|l| format!("{l}: {}", s.title))).collect::<Vec<_>>()}));
+    }
+    let found = match q {
+        Some(needle) if !needle.trim().is_empty() => transcript::search(&state.db, event, needle, at).await?,
+        _ => Vec::new(),
+    };
+    Ok(page.ok(
+        "chats/series",
+        &format!("Chats · {}", event.title),
+        json!({
+            "event": events::summarize(event),
+            "next": next.map(|o| json!({"key": chat_room::key_of(o.scheduled_start), "when": o.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string()})),
+            "past": past,
+            "q": q,
+            "searched": q.is_some_and(|s| !s.trim().is_empty()),
+            "found": found,
+        }),
+    ))
+}
