@@ -18,7 +18,7 @@ use crate::db::entities::{
 };
 use crate::domain::events::{local_to_utc, EventKind, TeamRole};
 use crate::domain::{accounts, now, passwords};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// Every demo account logs in with this password.
 pub const DEMO_PASSWORD: &str = "tribe-demo";
@@ -363,6 +363,8 @@ fn hcldr_event(today: NaiveDate) -> event::ActiveModel {
     model.recurrence_local_time = Set(Some("20:30".to_owned()));
     model.recurrence_minutes = Set(Some(60));
     model.host_name = Set(Some("Olivia Organizer".to_owned()));
+    model.chat_opening_message =
+        Set("Welcome to #hcldr! We will assume all posts during the hour are your own and not those of your employers.".to_owned());
     model
 }
 
@@ -708,18 +710,101 @@ async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &
             continue;
         }
         let topics = CHAT_TOPICS[week as usize % CHAT_TOPICS.len()];
+        let held = starts_at + Duration::minutes(60) < now();
         for (i, title) in topics.iter().enumerate() {
+            let offset = 5 + 13 * i as i32;
             chat_topic::ActiveModel {
                 occurrence_id: Set(occurrence.id),
                 position: Set(i as i32 + 1),
                 title: Set((*title).to_owned()),
                 question: Set(String::new()),
-                offset_minutes: Set(5 + 13 * i as i32),
+                offset_minutes: Set(offset),
+                posted_at: Set(held.then(|| starts_at + Duration::minutes(i64::from(offset)))),
                 ..Default::default()
             }
             .insert(txn)
             .await?;
         }
+        if held {
+            seed_conversation(txn, hcldr, &occurrence, &topics, attendees, week as usize).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What was said in a past chat, for its transcript: the opening, each
+/// topic, a few answers to each with a reply and a quote.
+async fn seed_conversation(
+    txn: &DatabaseTransaction,
+    hcldr: &event::Model,
+    occurrence: &chat_occurrence::Model,
+    topics: &[&str],
+    attendees: &[user::Model],
+    week: usize,
+) -> AppResult<()> {
+    use crate::db::entities::{chat_event, chat_message};
+    const ANSWERS: &[&str] = &[
+        "We started by asking frontline staff what gets in their way. The list was short and humbling.",
+        "Agree. Psychological safety first, dashboards second.",
+        "Our patient advisory council changed how we write discharge instructions: https://example.org/plain-language",
+        "Lurking tonight, but this is gold.",
+        "Leaders who round weekly hear things no survey tells them.",
+    ];
+    let post = |author: Option<i32>, kind: &str, topic: Option<i32>, body: String, reply_to: Option<i32>, quote_of: Option<i32>, minute: i64| {
+        let message = chat_message::ActiveModel {
+            occurrence_id: Set(occurrence.id),
+            author_id: Set(author),
+            kind: Set(kind.to_owned()),
+            topic_position: Set(topic),
+            reply_to: Set(reply_to),
+            quote_of: Set(quote_of),
+            body: Set(body),
+            hidden_reason: Set(String::new()),
+            created_at: Set(occurrence.starts_at + Duration::minutes(minute)),
+            ..Default::default()
+        };
+        async move {
+            let saved = message.insert(txn).await?;
+            chat_event::ActiveModel {
+                occurrence_id: Set(saved.occurrence_id),
+                message_id: Set(saved.id),
+                kind: Set("posted".into()),
+                created_at: Set(saved.created_at),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            Ok::<i32, AppError>(saved.id)
+        }
+    };
+    post(None, "opening", None, hcldr.chat_opening_message.clone(), None, None, 0).await?;
+    for (i, title) in topics.iter().enumerate() {
+        let position = i as i32 + 1;
+        let minute = 5 + 13 * i as i64;
+        post(None, "topic", Some(position), format!("T{position}: {title}"), None, None, minute).await?;
+        let speaker = |n: usize| attendees[(week * 11 + i * 5 + n * 3) % attendees.len()].id;
+        let first = post(
+            Some(speaker(0)),
+            "message",
+            Some(position),
+            format!("T{position}: {}", ANSWERS[(week + i) % ANSWERS.len()]),
+            None,
+            None,
+            minute + 1,
+        )
+        .await?;
+        post(Some(speaker(1)), "message", Some(position), ANSWERS[(week + i + 1) % ANSWERS.len()].to_owned(), Some(first), None, minute + 2).await?;
+        post(Some(speaker(2)), "message", Some(position), format!("MT T{position}: so true"), None, Some(first), minute + 3).await?;
+        post(
+            Some(speaker(3)),
+            "message",
+            Some(position),
+            format!("T{position}: {}", ANSWERS[(week + i + 2) % ANSWERS.len()]),
+            None,
+            None,
+            minute + 4,
+        )
+        .await?;
     }
     Ok(())
 }

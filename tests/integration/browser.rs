@@ -73,3 +73,22 @@ async fn staff_check_in_by_pointing_the_door_pages_camera_at_a_badge() {
     let found = registration::Entity::find_by_id(found.id).one(app.db()).await.unwrap().unwrap();
     assert!(found.checked_in_at.is_some());
 }
+
+#[rocket::async_test]
+async fn a_chat_message_reaches_another_readers_page_live_as_text() {
+    let app = TestApp::new().await;
+    let chat = crate::chats::chat(&app, "live-browser").await;
+    crate::chats::person(&app, "Wren Writer", json!({})).await;
+    let server = app.serve().await;
+    let base = server.base.clone();
+    let room = chat.room(&chat.live);
+    let text = r#"T1: <img src=x onerror="window.__xss=1"> see https://example.org/x"#;
+    let page = tokio::task::spawn_blocking(move || browser_script("chat_room", &[&base, &room, "wren.writer@example.org", "a long password", text]))
+        .await
+        .unwrap();
+    assert_eq!(page["errors"], json!([]), "no script errors: {page}");
+    assert_eq!(page["reloaded"], false, "the reader's page did not reload");
+    assert_eq!(page["script_ran"], false, "what people write is text");
+    assert_eq!(page["author"], "Wren Writer");
+    assert_eq!(page["links"], json!(["https://example.org/x"]));
+}

@@ -17,15 +17,15 @@ use crate::support::*;
 
 /// A weekly chat whose occurrence of a week ago is over and whose
 /// occurrence of today started ten minutes ago, with topics T1..T3 today.
-struct Chat {
-    slug: String,
-    live: String,
+pub(crate) struct Chat {
+    pub(crate) slug: String,
+    pub(crate) live: String,
     past: String,
     live_start: DateTime<Utc>,
     past_start: DateTime<Utc>,
 }
 
-async fn chat(app: &TestApp, slug: &str) -> Chat {
+pub(crate) async fn chat(app: &TestApp, slug: &str) -> Chat {
     sign_up(&app.client, &format!("host-{slug}@example.org"), "Hanna Host", "a long password").await;
     let start = (Utc::now() - Span::minutes(10) - Span::days(7)).format("%Y-%m-%dT%H:%M").to_string();
     let end = (Utc::now() + Span::days(60)).format("%Y-%m-%dT%H:%M").to_string();
@@ -62,7 +62,7 @@ async fn chat(app: &TestApp, slug: &str) -> Chat {
 }
 
 impl Chat {
-    fn room(&self, key: &str) -> String {
+    pub(crate) fn room(&self, key: &str) -> String {
         format!("/events/{}/chats/{key}", self.slug)
     }
 
@@ -81,7 +81,7 @@ async fn room_of(app: &TestApp, chat: &Chat, key: &str) -> chat_room::Room {
 }
 
 /// A person with an API token (password "a long password").
-async fn person(app: &TestApp, name: &str, profile: Value) -> (tribe::db::entities::user::Model, String) {
+pub(crate) async fn person(app: &TestApp, name: &str, profile: Value) -> (tribe::db::entities::user::Model, String) {
     let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
     let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
     let account = tribe::domain::accounts::insert_user(app.db(), &email, name, hash, false).await.unwrap();
@@ -250,9 +250,23 @@ async fn hosts_hide_messages_from_every_page_and_the_transcript() {
         reader.text_of_next().await;
         reader.text_of_next().await
     };
-    // An attendee cannot hide; the host can.
     let robbie = app.another_instance().await;
     log_in(&robbie, "rude.rob@example.org", "a long password").await;
+    // The author corrects a message: every page gets the new text.
+    let own_page = robbie.get(chat.room(&chat.live)).dispatch().await.into_string().await.unwrap();
+    assert!(own_page.contains(&format!("{}/messages/{}/edit", chat.room(&chat.live), kept["id"])), "an edit form for their own messages");
+    let edit = format!("{}/messages/{}/edit", chat.room(&chat.live), kept["id"]);
+    assert_eq!(post_form(&robbie, &edit, &[("body", "a fair point, well made")]).await.status(), Status::SeeOther);
+    // (Robbie's browser is another instance here; on SQLite one process
+    // serves a room, so the edit is read back as a page resuming would.)
+    let events: Value = app.client.get(format!("{}?since={last}", chat.api(&chat.live))).dispatch().await.into_json().await.unwrap();
+    let edited = &events["events"][0];
+    assert_eq!(
+        (edited["type"].as_str(), edited["data"]["text"].as_str(), edited["data"]["edited"].as_bool()),
+        (Some("edited"), Some("a fair point, well made"), Some(true))
+    );
+    assert_eq!(post_form(&app.client, &edit, &[("body", "not yours")]).await.status(), Status::Forbidden, "only the author edits");
+    // An attendee cannot hide; the host can.
     let path = format!("{}/messages/{}/hide", chat.room(&chat.live), rude["id"]);
     assert_eq!(post_form(&robbie, &path, &[("reason", "mine")]).await.status(), Status::Forbidden);
     assert_eq!(post_form(&app.client, &path, &[("reason", "insulting")]).await.status(), Status::SeeOther);
@@ -260,7 +274,7 @@ async fn hosts_hide_messages_from_every_page_and_the_transcript() {
     assert_eq!((kind.as_str(), &data), ("hidden", &json!({"id": rude["id"]})));
     // Gone from the page, the transcript and any replay; the reason stays for hosts.
     let page = reader_browser.get(chat.room(&chat.live)).dispatch().await.into_string().await.unwrap();
-    assert!(!page.contains("something rude") && page.contains("a fair point"));
+    assert!(!page.contains("something rude") && page.contains("a fair point, well made"));
     let transcript: Value =
         app.client.get(format!("/api/events/{}/chats/{}/transcript", chat.slug, chat.live)).dispatch().await.into_json().await.unwrap();
     assert!(!transcript.to_string().contains("something rude") && transcript.to_string().contains("a fair point"));
@@ -377,6 +391,15 @@ async fn the_transcript_groups_by_topic_nests_replies_and_counts() {
     assert!(!t["numbers"]["top_posters"].to_string().contains("a participant"));
     assert!(!t.to_string().contains("Shy Person"));
     assert!(t["opening"].as_str().unwrap().starts_with("We will assume"));
+    // What the API returns is what the OpenAPI document says.
+    let document: Value = app.client.get("/api/openapi.json").dispatch().await.into_json().await.unwrap();
+    for (schema, value) in [("ChatTranscript", &t), ("ChatMessage", &c)] {
+        let schema = json!({"$ref": format!("#/components/schemas/{schema}"), "components": document["components"]});
+        let validator = jsonschema::draft202012::options().build(&schema).expect("the schema compiles");
+        let problems: Vec<String> = validator.iter_errors(value).map(|e| e.to_string()).collect();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!validator.is_valid(&json!({"id": "not a number"})), "the schema has teeth");
+    }
     let markdown = app.client.get(format!("{}/transcript.md", chat.room(&chat.live))).dispatch().await.into_string().await.unwrap();
     assert!(
         markdown.contains("## T1: Patient portals")

@@ -23,8 +23,24 @@ pub struct RoomEvent {
     pub occurrence_id: i32,
     /// The SSE event name: `message`, `hidden` or `edited`.
     pub kind: String,
-    /// The JSON the page renders.
+    /// The JSON the page renders (one line).
     pub data: String,
+    /// The whole Server-Sent Events frame, made once and shared by every
+    /// subscriber (a thousand open pages write the same bytes).
+    pub frame: Arc<[u8]>,
+}
+
+impl RoomEvent {
+    pub fn new(id: i32, occurrence_id: i32, kind: String, data: String) -> RoomEvent {
+        let frame: Arc<[u8]> = sse_frame(Some(id), &kind, &data).into_bytes().into();
+        RoomEvent { id, occurrence_id, kind, data, frame }
+    }
+}
+
+/// One Server-Sent Events frame; `data` must be a single line (JSON is).
+pub fn sse_frame(id: Option<i32>, kind: &str, data: &str) -> String {
+    let id = id.map(|id| format!("id: {id}\n")).unwrap_or_default();
+    format!("{id}event: {kind}\ndata: {data}\n\n")
 }
 
 pub struct ChatHub {

@@ -164,7 +164,7 @@ async fn as_room_event(db: &DatabaseConnection, event: &chat_event::Model, messa
         json!(views(db, std::slice::from_ref(message)).await?.pop())
     };
     let kind = if message.hidden_at.is_some() { "hidden".to_owned() } else { event.kind.replace("posted", "message") };
-    Ok(RoomEvent { id: event.id, occurrence_id: event.occurrence_id, kind, data: data.to_string() })
+    Ok(RoomEvent::new(event.id, event.occurrence_id, kind, data.to_string()))
 }
 
 /// The room's events after `after` (all of them from 0), oldest first. A

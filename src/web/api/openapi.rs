@@ -341,7 +341,101 @@ pub fn document() -> Value {
     if let (Some(Value::Object(schemas)), Value::Object(more)) = (document.pointer_mut("/components/schemas"), tribe_schemas()) {
         schemas.extend(more);
     }
+    if let (Some(Value::Object(paths)), Value::Object(more)) = (document.get_mut("paths"), chat_paths()) {
+        paths.extend(more);
+    }
+    if let (Some(Value::Object(schemas)), Value::Object(more)) = (document.pointer_mut("/components/schemas"), chat_schemas()) {
+        schemas.extend(more);
+    }
     document
+}
+
+fn room_parameter() -> Value {
+    json!({"name": "key", "in": "path", "required": true, "description": "The occurrence: its scheduled start in UTC, e.g. 20270106T0130Z",
+        "schema": {"type": "string", "pattern": "^[0-9]{8}T[0-9]{4}Z$"}})
+}
+
+fn chat_schemas() -> Value {
+    json!({
+        "ChatMessage": {
+            "type": "object",
+            "required": ["id", "kind", "author", "text", "html", "at", "edited"],
+            "properties": {
+                "id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["message", "topic", "opening"]},
+                "author": {"type": "string", "description": "The name, or \"a participant\" for a hidden profile"},
+                "author_id": {"type": ["integer", "null"]},
+                "lurking": {"type": "boolean"},
+                "topic": {"type": ["string", "null"], "description": "T1, T2, ..."},
+                "topic_position": {"type": ["integer", "null"]},
+                "reply_to": {"type": ["integer", "null"]},
+                "quote": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "author": {"type": "string"}, "text": {"type": "string"}}},
+                "text": {"type": "string"},
+                "html": {"type": "string", "description": "The text escaped, with links made links"},
+                "at": {"type": "string", "format": "date-time"},
+                "clock": {"type": "string"},
+                "edited": {"type": "boolean"}
+            }
+        },
+        "ChatEvents": {
+            "type": "object",
+            "required": ["room", "events", "last_id"],
+            "properties": {
+                "room": {"type": "string"},
+                "last_id": {"type": "integer", "description": "Pass as since= to get what comes next"},
+                "events": {"type": "array", "items": {"type": "object", "required": ["id", "type", "data"], "properties": {
+                    "id": {"type": "integer"},
+                    "type": {"type": "string", "enum": ["message", "edited", "hidden"]},
+                    "data": {"description": "A ChatMessage, or {id} for a hidden one", "type": "object"}}}}
+            }
+        },
+        "ChatThread": {
+            "type": "object",
+            "required": ["message", "replies"],
+            "properties": {"message": {"$ref": "#/components/schemas/ChatMessage"}, "replies": {"type": "array", "items": {"$ref": "#/components/schemas/ChatThread"}}}
+        },
+        "ChatCount": {"type": "object", "required": ["name", "messages"], "properties": {"name": {"type": "string"}, "messages": {"type": "integer"}}},
+        "ChatTranscript": {
+            "type": "object",
+            "required": ["event", "slug", "starts_at", "ends_at", "sections", "numbers"],
+            "properties": {
+                "event": {"type": "string"}, "slug": {"type": "string"},
+                "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+                "opening": {"type": ["string", "null"]},
+                "sections": {"type": "array", "items": {"type": "object", "required": ["title", "messages", "threads"], "properties": {
+                    "label": {"type": ["string", "null"], "description": "T1, ...; null for what was said outside the topics"},
+                    "title": {"type": "string"}, "question": {"type": "string"}, "messages": {"type": "integer"},
+                    "threads": {"type": "array", "items": {"$ref": "#/components/schemas/ChatThread"}}}}},
+                "numbers": {"type": "object", "required": ["participants", "messages", "per_topic", "busiest_minutes", "top_posters"], "properties": {
+                    "participants": {"type": "integer"}, "messages": {"type": "integer"},
+                    "per_topic": {"type": "array", "items": {"$ref": "#/components/schemas/ChatCount"}},
+                    "busiest_minutes": {"type": "array", "items": {"$ref": "#/components/schemas/ChatCount"}},
+                    "top_posters": {"type": "array", "items": {"$ref": "#/components/schemas/ChatCount"}}}}
+            }
+        }
+    })
+}
+
+fn chat_paths() -> Value {
+    json!({
+        "/api/events/{slug}/chats/{key}/messages": {
+            "get": {"summary": "A live room's events after an id (no account needed): messages, edits and hides in order", "operationId": "chatEvents",
+                "parameters": [slug_parameter(), room_parameter(), {"name": "since", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}}],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/ChatEvents"})), &[404])},
+            "post": {"summary": "Post, reply (reply_to) or quote (quote_of) while the room is open", "operationId": "postChatMessage",
+                "security": [{"bearer": []}], "parameters": [slug_parameter(), room_parameter()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["body"], "additionalProperties": false,
+                    "properties": {"body": {"type": "string"}, "topic": {"type": "string", "description": "T2, 2, none; absent: the current topic"},
+                        "reply_to": {"type": "integer"}, "quote_of": {"type": "integer"}}}}}},
+                "responses": with_problems(json!({"201": {"description": "Posted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatMessage"}}}}}),
+                    &[400, 401, 403, 404, 415, 422, 429])}
+        },
+        "/api/events/{slug}/chats/{key}/transcript": {
+            "get": {"summary": "The occurrence's transcript grouped by topic, with its numbers", "operationId": "chatTranscript",
+                "parameters": [slug_parameter(), room_parameter()],
+                "responses": with_problems(ok_json(json!({"$ref": "#/components/schemas/ChatTranscript"})), &[404])}
+        }
+    })
 }
 
 fn tribe_schemas() -> Value {

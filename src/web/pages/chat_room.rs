@@ -6,7 +6,7 @@
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::status::Custom;
-use rocket::response::stream::{Event, EventStream};
+use rocket::response::stream::ByteStream;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, Shutdown, State};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::domain::chat_room::messages::{self, NewMessage};
-use crate::domain::chat_room::{self, hub::RoomEvent, ideas, stream, topics, transcript, Phase, Room};
+use crate::domain::chat_room::{self, hub, ideas, stream, topics, transcript, Phase, Room};
 use crate::domain::events::{self, zone_of, TeamRole};
 use crate::domain::now;
 use crate::error::{AppError, AppResult, FieldError};
@@ -127,6 +127,7 @@ async fn room_context(
         "can_post": cannot_post.is_none(),
         "cannot_post": cannot_post,
         "logged_in": viewer.is_some(),
+        "viewer_id": viewer.map(|v| v.id),
         "lurking": lurking,
         "is_host": host,
         "has_unposted_topic": room.topics.iter().any(|t| t.posted_at.is_none()),
@@ -169,19 +170,30 @@ impl<'r> FromRequest<'r> for LastEventId {
     }
 }
 
-fn sse(event: &RoomEvent) -> Event {
-    Event::data(event.data.clone()).event(event.kind.clone()).id(event.id.to_string())
+/// A frame for the stream: the shared bytes of a room event, or a small one of our own.
+pub struct Frame(std::sync::Arc<[u8]>);
+
+impl AsRef<[u8]> for Frame {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn readers_frame(count: usize) -> Frame {
+    Frame(hub::sse_frame(None, "readers", &count.to_string()).into_bytes().into())
 }
 
 enum Next {
-    Delivered(std::sync::Arc<RoomEvent>),
+    Delivered(std::sync::Arc<hub::RoomEvent>),
     Missed,
     Readers,
     Stop,
 }
 
 /// The room live: every event after the one the page saw last, then new
-/// ones as they happen (with the number of readers every 15 seconds).
+/// ones as they happen (with the number of readers every 15 seconds, which
+/// also keeps proxies from closing a quiet stream). Frames are written as
+/// made once per event, not formatted again for each subscriber.
 #[get("/events/<_slug>/chats/<key>/stream?<after>")]
 async fn room_stream(
     _slug: &str,
@@ -191,20 +203,20 @@ async fn room_stream(
     last: LastEventId,
     state: &State<AppState>,
     mut shutdown: Shutdown,
-) -> AppResult<EventStream![Event + 'static]> {
+) -> AppResult<EventStreamResponse<impl rocket::futures::Stream<Item = Frame> + Send + 'static>> {
     let room = room_of(state, &visible, key).await?;
     let (hub, db, room_id) = (state.chat.clone(), state.db.clone(), room.id());
     // Subscribe before reading the backlog, so nothing falls between them.
     let mut receiver = hub.subscribe();
     let mut seen = last.0.max(after.unwrap_or(0));
     let backlog = stream::since(&db, room_id, seen, u64::MAX).await?;
-    Ok(EventStream! {
+    Ok(EventStreamResponse(ByteStream! {
         let _reading = hub.reading(room_id);
         for event in &backlog {
             seen = event.id;
-            yield sse(event);
+            yield Frame(event.frame.clone());
         }
-        yield Event::data(hub.readers(room_id).to_string()).event("readers");
+        yield readers_frame(hub.readers(room_id));
         let mut ticker = tokio::time::interval(std::time::Duration::from_secs(15));
         ticker.tick().await;
         loop {
@@ -221,20 +233,36 @@ async fn room_stream(
                 Next::Delivered(event) => {
                     if event.occurrence_id == room_id && event.id > seen {
                         seen = event.id;
-                        yield sse(&event);
+                        yield Frame(event.frame.clone());
                     }
                 }
                 Next::Missed => {
                     for event in stream::since(&db, room_id, seen, u64::MAX).await.unwrap_or_default() {
                         seen = event.id;
-                        yield sse(&event);
+                        yield Frame(event.frame.clone());
                     }
                 }
-                Next::Readers => yield Event::data(hub.readers(room_id).to_string()).event("readers"),
+                Next::Readers => yield readers_frame(hub.readers(room_id)),
                 Next::Stop => break,
             }
         }
-    })
+    }))
+}
+
+/// A `text/event-stream` response that proxies must not buffer.
+pub struct EventStreamResponse<S>(ByteStream<S>);
+
+impl<'r, S> rocket::response::Responder<'r, 'r> for EventStreamResponse<S>
+where
+    S: rocket::futures::Stream<Item = Frame> + Send + 'r,
+{
+    fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'r> {
+        let mut response = self.0.respond_to(req)?;
+        response.set_header(ContentType::EventStream);
+        response.set_header(Header::new("Cache-Control", "no-cache"));
+        response.set_header(Header::new("X-Accel-Buffering", "no"));
+        Ok(response)
+    }
 }
 
 fn back_to(room: &Room) -> Redirect {
