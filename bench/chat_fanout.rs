@@ -120,7 +120,7 @@ async fn subscribe(port: u16, room: String, ready: Arc<AtomicUsize>, delays: Arc
         }
         while let Some(end) = body.find("\n\n") {
             let block: String = body.drain(..end + 2).collect();
-            if !counted_ready && block.contains("event:readers") {
+            if !counted_ready && block.contains("event: readers") {
                 counted_ready = true;
                 ready.fetch_add(1, Ordering::SeqCst);
             }

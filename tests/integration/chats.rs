@@ -270,6 +270,10 @@ async fn hosts_hide_messages_from_every_page_and_the_transcript() {
     let path = format!("{}/messages/{}/hide", chat.room(&chat.live), rude["id"]);
     assert_eq!(post_form(&robbie, &path, &[("reason", "mine")]).await.status(), Status::Forbidden);
     assert_eq!(post_form(&app.client, &path, &[("reason", "insulting")]).await.status(), Status::SeeOther);
+    // The open page gets the edit (it reached this instance's pages along
+    // with the next event) and then the hide, with only the id.
+    let (_, kind, data) = reader.text_of_next().await;
+    assert_eq!((kind.as_str(), data["text"].as_str()), ("edited", Some("a fair point, well made")));
     let (_, kind, data) = reader.text_of_next().await;
     assert_eq!((kind.as_str(), &data), ("hidden", &json!({"id": rude["id"]})));
     // Gone from the page, the transcript and any replay; the reason stays for hosts.

@@ -48,8 +48,11 @@ pub struct ChatHub {
     postgres: bool,
     readers: Mutex<HashMap<i32, usize>>,
     /// The newest event handed out, so that a listener that lost its
-    /// connection catches up on what was notified meanwhile.
+    /// connection catches up on what was notified meanwhile, and SQLite
+    /// writers hand out events in id order.
     last_delivered: std::sync::atomic::AtomicI32,
+    /// Serializes SQLite deliveries (see `published`).
+    in_order: tokio::sync::Mutex<()>,
 }
 
 /// Counts a reader of a room for as long as it is held.
@@ -73,9 +76,22 @@ impl ChatHub {
     pub fn new(db: &DatabaseConnection) -> Arc<ChatHub> {
         let postgres = db.get_database_backend() == DbBackend::Postgres;
         let (sender, _) = broadcast::channel(4096);
-        let hub = Arc::new(ChatHub { sender, postgres, readers: Mutex::new(HashMap::new()), last_delivered: Default::default() });
+        let hub = Arc::new(ChatHub {
+            sender,
+            postgres,
+            readers: Mutex::new(HashMap::new()),
+            last_delivered: Default::default(),
+            in_order: tokio::sync::Mutex::new(()),
+        });
         if postgres {
             tokio::spawn(listen(db.clone(), hub.clone()));
+        } else {
+            // Events before this process started are history, not news.
+            let (db, started) = (db.clone(), hub.clone());
+            tokio::spawn(async move {
+                let newest = super::stream::newest_event_id(&db).await.unwrap_or(0);
+                started.last_delivered.fetch_max(newest, std::sync::atomic::Ordering::SeqCst);
+            });
         }
         hub
     }
@@ -111,10 +127,23 @@ impl ChatHub {
     }
 
     /// After the commit: on SQLite, hand the event to this instance's pages
-    /// (on PostgreSQL the listener does, for every instance).
+    /// (on PostgreSQL the listener does, for every instance). Two writers
+    /// may get here in either order, but pages skip ids older than the last
+    /// they saw; so each call hands out, in id order, every event up to its
+    /// own that is not out yet. (SQLite has one writer: when event N has
+    /// committed, every event before N has too.)
     pub async fn published(&self, db: &DatabaseConnection, event_id: i32) {
-        if !self.postgres {
-            self.deliver(db, event_id).await;
+        if self.postgres {
+            return;
+        }
+        let _turn = self.in_order.lock().await;
+        let last = self.last_delivered.load(std::sync::atomic::Ordering::SeqCst);
+        if event_id <= last {
+            return;
+        }
+        let pending = super::stream::event_ids_after(db, last).await.unwrap_or_else(|_| vec![event_id]);
+        for id in pending.into_iter().filter(|id| *id <= event_id) {
+            self.deliver(db, id).await;
         }
     }
 

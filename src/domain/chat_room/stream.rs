@@ -190,6 +190,19 @@ pub async fn since(db: &DatabaseConnection, occurrence_id: i32, after: i32, limi
     Ok(out)
 }
 
+/// The newest room event's id (0 when there is none).
+pub async fn newest_event_id(db: &DatabaseConnection) -> AppResult<i32> {
+    Ok(chat_event::Entity::find()
+        .select_only()
+        .column(chat_event::Column::Id)
+        .order_by_desc(chat_event::Column::Id)
+        .limit(1)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .unwrap_or(0))
+}
+
 /// Ids of every room's events after `after` (a listener catching up).
 pub async fn event_ids_after(db: &DatabaseConnection, after: i32) -> AppResult<Vec<i32>> {
     Ok(chat_event::Entity::find()
