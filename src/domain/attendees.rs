@@ -104,7 +104,7 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
 
 /// One CSV cell (RFC 4180). Cells that a spreadsheet would run as a
 /// formula are prefixed with an apostrophe.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))

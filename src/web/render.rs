@@ -85,3 +85,24 @@ pub fn field_errors(errors: &[FieldError]) -> Value {
     map.insert("_list".into(), json!(errors));
     Value::Object(map)
 }
+
+/// A file to download: its type, the name a browser saves it under, and
+/// whether it is private (attendee lists, badges: never cached on the way).
+pub struct Download<B> {
+    pub kind: rocket::http::ContentType,
+    pub file_name: String,
+    pub body: B,
+    pub private: bool,
+}
+
+impl<'r, B: Responder<'r, 'static>> Responder<'r, 'static> for Download<B> {
+    fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'static> {
+        let mut response = self.body.respond_to(req)?;
+        response.set_header(self.kind);
+        response.set_header(rocket::http::Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.file_name)));
+        if self.private {
+            response.set_header(rocket::http::Header::new("Cache-Control", "private, no-store"));
+        }
+        Ok(response)
+    }
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::stream::{MessageView, ANONYMOUS};
 use super::Room;
+use crate::domain::attendees::cell;
 use crate::domain::events::zone_of;
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,15 +185,6 @@ pub fn markdown(room: &Room, t: &Transcript) -> String {
         out.push_str(&format!("- Most messages: {}\n", list.join(", ")));
     }
     out
-}
-
-fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 /// One row per message, in time order.

@@ -2,8 +2,8 @@
 //! the numbers per ticket type; organizers also register people by hand and
 //! cancel registrations.
 
-use rocket::http::{ContentType, Header, Status};
-use rocket::response::{Flash, Redirect, Responder};
+use rocket::http::{ContentType, Status};
+use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,7 +15,7 @@ use crate::domain::tickets;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
-use crate::web::render::{Html, Page};
+use crate::web::render::{Download, Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -87,19 +87,6 @@ async fn attendee_list(
     Ok(page.ok("organize/attendees", &format!("Attendees · {}", team.event.title), context))
 }
 
-/// CSV download with every answer.
-pub struct CsvDownload(String, String);
-
-impl<'r> Responder<'r, 'static> for CsvDownload {
-    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
-        let mut response = self.1.respond_to(req)?;
-        response.set_header(ContentType::new("text", "csv").with_params(("charset", "utf-8")));
-        response.set_header(Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.0)));
-        response.set_header(Header::new("Cache-Control", "private, no-store"));
-        Ok(response)
-    }
-}
-
 #[get("/events/<_slug>/manage/attendees.csv?<q>&<ticket>&<status>&<role>&<checked_in>")]
 #[allow(clippy::too_many_arguments)]
 async fn attendee_csv(
@@ -111,9 +98,14 @@ async fn attendee_csv(
     checked_in: Option<&str>,
     team: TeamEvent,
     state: &State<AppState>,
-) -> AppResult<CsvDownload> {
+) -> AppResult<Download<String>> {
     let body = attendees::csv(&state.db, &team.event, &filter(q, ticket, status, role, checked_in)).await?;
-    Ok(CsvDownload(format!("{}-attendees.csv", team.event.slug), body))
+    Ok(Download {
+        kind: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+        file_name: format!("{}-attendees.csv", team.event.slug),
+        body,
+        private: true,
+    })
 }
 
 #[derive(Default, Deserialize)]

@@ -2,7 +2,7 @@
 //! what opening that URL shows: the check-in screen for the event's team,
 //! a public card (never private data) for anyone else.
 
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Status};
 use rocket::response::status::Custom;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::guards::CurrentUser;
-use crate::web::render::{Html, Page};
+use crate::web::render::{Download, Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -249,23 +249,10 @@ async fn print_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page,
     ))
 }
 
-/// A PDF sent as a download named after the event.
-pub struct PdfDownload(String, Vec<u8>);
-
-impl<'r> rocket::response::Responder<'r, 'static> for PdfDownload {
-    fn respond_to(self, req: &'r rocket::Request<'_>) -> rocket::response::Result<'static> {
-        let mut response = self.1.respond_to(req)?;
-        response.set_header(ContentType::PDF);
-        response.set_header(Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.0)));
-        response.set_header(Header::new("Cache-Control", "private, no-store"));
-        Ok(response)
-    }
-}
-
 #[get("/events/<_slug>/manage/badges/prints/<id>/badges.pdf")]
-async fn print_pdf(_slug: &str, id: i32, organized: OrganizedEvent, state: &State<AppState>) -> AppResult<PdfDownload> {
+async fn print_pdf(_slug: &str, id: i32, organized: OrganizedEvent, state: &State<AppState>) -> AppResult<Download<Vec<u8>>> {
     let pdf = prints::pdf(&state.db, organized.event.id, id).await?;
-    Ok(PdfDownload(format!("{}-badges-{id}.pdf", organized.event.slug), pdf))
+    Ok(Download { kind: ContentType::PDF, file_name: format!("{}-badges-{id}.pdf", organized.event.slug), body: pdf, private: true })
 }
 
 /// The event's public key, for a scanner that checks badges without a network.

@@ -21,7 +21,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::CurrentUser;
-use crate::web::render::{Html, Page};
+use crate::web::render::{Download, Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -527,41 +527,32 @@ async fn transcript_page(_slug: &str, key: &str, visible: VisibleEvent, page: Pa
     ))
 }
 
-/// A download named after the event and the date.
-pub struct Download(ContentType, String, String);
-
-impl<'r> rocket::response::Responder<'r, 'static> for Download {
-    fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'static> {
-        let mut response = self.2.respond_to(req)?;
-        response.set_header(self.0);
-        response.set_header(Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.1)));
-        Ok(response)
-    }
-}
-
 fn file_name(room: &Room, extension: &str) -> String {
     format!("{}-{}.{extension}", room.event.slug, room.occurrence.starts_at.with_timezone(&zone_of(&room.event)).format("%Y-%m-%d"))
 }
 
 #[get("/events/<_slug>/chats/<key>/transcript.json")]
-async fn transcript_json(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download> {
+async fn transcript_json(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download<String>> {
     let room = room_of(state, &visible, key).await?;
     let (t, _) = transcript::load(&state.db, &room).await?;
-    Ok(Download(ContentType::JSON, file_name(&room, "json"), serde_json::to_string_pretty(&t).map_err(|e| AppError::Internal(e.to_string()))?))
+    let body = serde_json::to_string_pretty(&t).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Download { kind: ContentType::JSON, file_name: file_name(&room, "json"), body, private: false })
 }
 
 #[get("/events/<_slug>/chats/<key>/transcript.md")]
-async fn transcript_markdown(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download> {
+async fn transcript_markdown(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download<String>> {
     let room = room_of(state, &visible, key).await?;
     let (t, _) = transcript::load(&state.db, &room).await?;
-    Ok(Download(ContentType::new("text", "markdown").with_params(("charset", "utf-8")), file_name(&room, "md"), transcript::markdown(&room, &t)))
+    let kind = ContentType::new("text", "markdown").with_params(("charset", "utf-8"));
+    Ok(Download { kind, file_name: file_name(&room, "md"), body: transcript::markdown(&room, &t), private: false })
 }
 
 #[get("/events/<_slug>/chats/<key>/transcript.csv")]
-async fn transcript_csv(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download> {
+async fn transcript_csv(_slug: &str, key: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Download<String>> {
     let room = room_of(state, &visible, key).await?;
     let (_, all) = transcript::load(&state.db, &room).await?;
-    Ok(Download(ContentType::new("text", "csv").with_params(("charset", "utf-8")), file_name(&room, "csv"), transcript::csv(&all)))
+    let kind = ContentType::new("text", "csv").with_params(("charset", "utf-8"));
+    Ok(Download { kind, file_name: file_name(&room, "csv"), body: transcript::csv(&all), private: false })
 }
 
 /// The series: the next chat, past transcripts with their numbers, and a
