@@ -4,15 +4,15 @@
 // keeps the text. Without JavaScript the page's forms do all of this.
 (function () {
   "use strict";
-  var root = document.querySelector("[data-chat]");
-  if (!root) return;
-
-  // Times in the reader's own clock.
+  // Times in the reader's own clock (rooms and transcripts).
   function clock(iso) {
     var at = new Date(iso);
     return isNaN(at.getTime()) ? "" : at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
-  Array.prototype.forEach.call(root.querySelectorAll(".chat-message time[datetime]"), function (t) { t.textContent = clock(t.getAttribute("datetime")); });
+  Array.prototype.forEach.call(document.querySelectorAll(".chat-message time[datetime]"), function (t) { t.textContent = clock(t.getAttribute("datetime")); });
+
+  var root = document.querySelector("[data-chat]");
+  if (!root) return;
 
   var countdown = root.querySelector("[data-countdown]");
   if (countdown && root.dataset.opens) {

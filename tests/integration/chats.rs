@@ -451,6 +451,8 @@ async fn ideas_become_credited_topics_and_past_transcripts_are_searchable() {
         series.contains("1 participants · 1 messages") && series.contains("Telehealth parity matters") && series.contains("1 messages found"),
         "{series}"
     );
+    let closed = app.another_instance().await.get(chat.room(&chat.past)).dispatch().await.into_string().await.unwrap();
+    assert!(closed.contains("Transcript, grouped by topic") && closed.contains("Telehealth parity matters") && !closed.contains("Say something"), "{closed}");
     // A closed room takes no posts.
     let input = chat_room::messages::NewMessage { body: "late".into(), ..Default::default() };
     assert!(chat_room::messages::post(app.db(), &hub(&app), &past, &ida_user, &input, Utc::now()).await.is_err());
