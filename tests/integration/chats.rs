@@ -452,7 +452,10 @@ async fn ideas_become_credited_topics_and_past_transcripts_are_searchable() {
         "{series}"
     );
     let closed = app.another_instance().await.get(chat.room(&chat.past)).dispatch().await.into_string().await.unwrap();
-    assert!(closed.contains("Transcript, grouped by topic") && closed.contains("Telehealth parity matters") && !closed.contains("Say something"), "{closed}");
+    assert!(
+        closed.contains("Transcript, grouped by topic") && closed.contains("Telehealth parity matters") && !closed.contains("Say something"),
+        "{closed}"
+    );
     // A closed room takes no posts.
     let input = chat_room::messages::NewMessage { body: "late".into(), ..Default::default() };
     assert!(chat_room::messages::post(app.db(), &hub(&app), &past, &ida_user, &input, Utc::now()).await.is_err());

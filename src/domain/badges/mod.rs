@@ -175,6 +175,27 @@ mod tests {
         assert_eq!(doc.verified_payload(&EventKey::derive(&[1u8; 32], 2).public_key()), None);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Whatever a camera reads (any text, or a real token with one character
+        /// changed), checking it never panics and only the genuine token passes.
+        #[test]
+        fn only_genuine_tokens_verify(noise in ".{0,120}", registration in 1..100_000i32, event in 1..1000i32, at in 0usize..200, with in proptest::char::any()) {
+            let secret = [3u8; 32];
+            proptest::prop_assert_eq!(verify(&secret, &noise), None);
+            let genuine = token(&secret, registration, event);
+            proptest::prop_assert_eq!(verify(&secret, token_from_scan(&format!("https://x.example/b/{genuine}"))), Some((registration, event)));
+            let mut chars: Vec<char> = genuine.chars().collect();
+            let at = at % chars.len();
+            if chars[at] != with {
+                chars[at] = with;
+                let altered: String = chars.into_iter().collect();
+                proptest::prop_assert_eq!(verify(&secret, &altered), None, "{} verified", altered);
+            }
+        }
+    }
+
     #[test]
     fn scanned_urls_give_their_token() {
         assert_eq!(token_from_scan(" https://tribe.example/b/r1e2.abc_-\n"), "r1e2.abc_-");

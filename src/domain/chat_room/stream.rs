@@ -230,6 +230,37 @@ pub async fn messages(db: &DatabaseConnection, occurrence_id: i32) -> AppResult<
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Whatever people type, the only markup that comes out is our own
+        /// links, and the text reads back the same once unescaped.
+        #[test]
+        fn only_our_links_are_markup(text in "(.|<script>|https://a.example/x?y=1&z=\"|javascript:|<a href=x>){0,40}") {
+            let html = text_html(&text);
+            let without_links = regex_lite_strip_links(&html);
+            proptest::prop_assert!(!without_links.contains('<') && !without_links.contains('>'), "{}", html);
+            let unescaped = without_links.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+            proptest::prop_assert_eq!(unescaped, text);
+        }
+    }
+
+    /// The HTML with each `<a href="…" rel="…">label</a>` replaced by its label.
+    fn regex_lite_strip_links(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(start) = rest.find("<a href=\"") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start..];
+            let open_end = after.find('>').expect("a closed tag");
+            let close = after.find("</a>").expect("a closing tag");
+            out.push_str(&after[open_end + 1..close]);
+            rest = &after[close + 4..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     #[test]
     fn text_is_escaped_and_links_are_made_links() {
         assert_eq!(text_html("<script>alert('x')</script>"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
