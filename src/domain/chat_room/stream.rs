@@ -152,19 +152,27 @@ pub async fn views(db: &DatabaseConnection, messages: &[chat_message::Model]) ->
 /// One stored room event, as pages receive it.
 pub async fn render_event(db: &DatabaseConnection, event_id: i32) -> AppResult<Option<RoomEvent>> {
     let Some(event) = chat_event::Entity::find_by_id(event_id).one(db).await? else { return Ok(None) };
-    let Some(message) = chat_message::Entity::find_by_id(event.message_id).one(db).await? else { return Ok(None) };
-    Ok(Some(as_room_event(db, &event, &message).await?))
+    Ok(render_events(db, &[event]).await?.pop())
 }
 
-async fn as_room_event(db: &DatabaseConnection, event: &chat_event::Model, message: &chat_message::Model) -> AppResult<RoomEvent> {
-    let data = if event.kind == "hidden" || message.hidden_at.is_some() {
-        // Gone from every page: only its id travels.
-        json!({"id": message.id})
-    } else {
-        json!(views(db, std::slice::from_ref(message)).await?.pop())
-    };
-    let kind = if message.hidden_at.is_some() { "hidden".to_owned() } else { event.kind.replace("posted", "message") };
-    Ok(RoomEvent::new(event.id, event.occurrence_id, kind, data.to_string()))
+/// Room events as pages receive them, with the messages' views made in one go.
+async fn render_events(db: &DatabaseConnection, events: &[chat_event::Model]) -> AppResult<Vec<RoomEvent>> {
+    let ids: Vec<i32> = events.iter().map(|e| e.message_id).collect();
+    let messages: Vec<chat_message::Model> = chat_message::Entity::find().filter(chat_message::Column::Id.is_in(ids)).all(db).await?;
+    let visible: HashMap<i32, MessageView> = views(db, &messages).await?.into_iter().map(|v| (v.id, v)).collect();
+    let hidden: Vec<i32> = messages.iter().filter(|m| m.hidden_at.is_some()).map(|m| m.id).collect();
+    Ok(events
+        .iter()
+        .filter_map(|event| {
+            // A message hidden since is gone from every page: only its id travels.
+            let (kind, data) = if event.kind == "hidden" || hidden.contains(&event.message_id) {
+                ("hidden".to_owned(), json!({"id": event.message_id}))
+            } else {
+                (event.kind.replace("posted", "message"), json!(visible.get(&event.message_id)?))
+            };
+            Some(RoomEvent::new(event.id, event.occurrence_id, kind, data.to_string()))
+        })
+        .collect())
 }
 
 /// The room's events after `after` (all of them from 0), oldest first. A
@@ -178,16 +186,25 @@ pub async fn since(db: &DatabaseConnection, occurrence_id: i32, after: i32, limi
         .limit(limit.min(i64::MAX as u64))
         .all(db)
         .await?;
-    let ids: Vec<i32> = events.iter().map(|e| e.message_id).collect();
-    let messages: HashMap<i32, chat_message::Model> =
-        chat_message::Entity::find().filter(chat_message::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|m| (m.id, m)).collect();
     let mut out = Vec::with_capacity(events.len());
-    for event in &events {
-        if let Some(message) = messages.get(&event.message_id) {
-            out.push(as_room_event(db, event, message).await?);
-        }
+    for batch in events.chunks(500) {
+        out.extend(render_events(db, batch).await?);
     }
     Ok(out)
+}
+
+/// The room's newest event id (0 before anything happened), where a page's stream starts.
+pub async fn last_event_id(db: &DatabaseConnection, occurrence_id: i32) -> AppResult<i32> {
+    Ok(chat_event::Entity::find()
+        .select_only()
+        .column(chat_event::Column::Id)
+        .filter(chat_event::Column::OccurrenceId.eq(occurrence_id))
+        .order_by_desc(chat_event::Column::Id)
+        .limit(1)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?
+        .unwrap_or(0))
 }
 
 /// The newest room event's id (0 when there is none).

@@ -225,6 +225,28 @@ pub async fn participant_count(db: &sea_orm::DatabaseConnection, occurrence_id: 
     Ok(authors.into_iter().flatten().count())
 }
 
+/// A past room's line on the series page: participants, messages, and its topics ("T1: …").
+pub async fn summary(db: &sea_orm::DatabaseConnection, occurrence_id: i32) -> crate::error::AppResult<(usize, u64, Vec<String>)> {
+    use crate::db::entities::{chat_message, chat_topic};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+    let messages = chat_message::Entity::find()
+        .filter(chat_message::Column::OccurrenceId.eq(occurrence_id))
+        .filter(chat_message::Column::Kind.eq("message"))
+        .filter(chat_message::Column::HiddenAt.is_null())
+        .count(db)
+        .await?;
+    let topics = chat_topic::Entity::find()
+        .filter(chat_topic::Column::OccurrenceId.eq(occurrence_id))
+        .filter(chat_topic::Column::PostedAt.is_not_null())
+        .order_by_asc(chat_topic::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| format!("T{}: {}", t.position, t.title))
+        .collect();
+    Ok((participant_count(db, occurrence_id).await?, messages, topics))
+}
+
 /// The room's transcript, from the database.
 pub async fn load(db: &sea_orm::DatabaseConnection, room: &Room) -> crate::error::AppResult<(Transcript, Vec<MessageView>)> {
     let messages = super::stream::messages(db, room.id()).await?;

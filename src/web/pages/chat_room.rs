@@ -82,7 +82,7 @@ async fn room_context(
         None => Some("Log in to post; reading needs no account.".into()),
     };
     let all = stream::messages(&state.db, room.id()).await?;
-    let last_event = stream::since(&state.db, room.id(), 0, u64::MAX).await?.last().map_or(0, |e| e.id);
+    let last_event = stream::last_event_id(&state.db, room.id()).await?;
     let lurking = match viewer {
         Some(v) => crate::db::entities::chat_participant::Entity::find()
             .filter(crate::db::entities::chat_participant::Column::OccurrenceId.eq(room.id()))
@@ -567,9 +567,9 @@ async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page,
     let next = crate::domain::chats::next_occurrence(&state.db, event, at).await?;
     let mut past = Vec::new();
     for occurrence in chat_room::past_rooms(&state.db, event, at).await? {
-        let room = chat_room::by_occurrence(&state.db, occurrence.id).await?;
-        let (t, _) = transcript::load(&state.db, &room).await?;
-        past.push(json!({"key": room.key(), "when": local(&room, room.occurrence.starts_at), "participants": t.numbers.participants, "messages": t.numbers.messages, "topics": t.sections.iter().filter_map(|s| s.label.as_ref().map(|l| format!("{l}: {}", s.title))).collect::<Vec<_>>()}));
+        let (participants, messages, topics) = transcript::summary(&state.db, occurrence.id).await?;
+        let when = occurrence.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string();
+        past.push(json!({"key": chat_room::key_of(occurrence.scheduled_start), "when": when, "participants": participants, "messages": messages, "topics": topics}));
     }
     let found = match q {
         Some(needle) if !needle.trim().is_empty() => transcript::search(&state.db, event, needle, at).await?,
