@@ -519,11 +519,15 @@ async fn use_idea(
 #[get("/events/<_slug>/chats/<key>/transcript")]
 async fn transcript_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let room = room_of(state, &visible, key).await?;
-    let (t, _) = transcript::load(&state.db, &room).await?;
+    transcript_of(state, &room, &page).await
+}
+
+async fn transcript_of(state: &AppState, room: &Room, page: &Page) -> AppResult<Html> {
+    let (t, _) = transcript::load(&state.db, room).await?;
     Ok(page.ok(
         "chats/transcript",
-        &format!("Transcript · {} · {}", room.event.title, local(&room, room.occurrence.starts_at)),
-        json!({"event": events::summarize(&room.event), "room": {"key": room.key(), "url": room.url(), "starts_local": local(&room, room.occurrence.starts_at)}, "transcript": t}),
+        &format!("Transcript · {} · {}", room.event.title, local(room, room.occurrence.starts_at)),
+        json!({"event": events::summarize(&room.event), "room": {"key": room.key(), "url": room.url(), "starts_local": local(room, room.occurrence.starts_at)}, "transcript": t}),
     ))
 }
 
