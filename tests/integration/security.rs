@@ -150,3 +150,55 @@ async fn hostile_bodies_get_clear_4xx_answers_not_500s() {
     let response = app.client.get("/api/me").header(Header::new("Authorization", "Bearer \u{1F600}")).dispatch().await;
     assert_eq!(response.status(), Status::Unauthorized);
 }
+
+/// Every form the pages post to, found from the mounted routes (so a new
+/// form cannot be forgotten): without the CSRF token, an organizer logged in
+/// on the event gets 403 and nothing happens. The table of routes and
+/// answers is printed when it fails.
+#[rocket::async_test]
+async fn every_form_route_refuses_a_post_without_the_csrf_token() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "csrf-org@example.org", "csrf-all", "online_chat").await;
+    let routes: Vec<String> = app
+        .client
+        .rocket()
+        .routes()
+        .filter(|r| r.method == rocket::http::Method::Post)
+        .map(|r| r.uri.path().to_string())
+        .filter(|p| !p.starts_with("/api") && !p.starts_with("/webhooks"))
+        .collect();
+    assert!(routes.len() > 40, "only {} form routes found", routes.len());
+    let mut table = Vec::new();
+    for pattern in &routes {
+        let path: Vec<String> = pattern
+            .split('/')
+            .map(|segment| match segment.trim_start_matches('<').trim_end_matches('>').trim_start_matches('_') {
+                s if s == segment => s.to_owned(),
+                "slug" => "csrf-all".to_owned(),
+                "key" => "20270101T0000Z".to_owned(),
+                "token" => "r1e1.AAAA".to_owned(),
+                "action" => "accept".to_owned(),
+                _ => "1".to_owned(),
+            })
+            .collect();
+        let path = path.join("/");
+        let status = app.client.post(path.clone()).header(ContentType::Form).body("note=x&body=x&reason=x").dispatch().await.status();
+        table.push((status.code, pattern.clone(), path));
+    }
+    // The frab import takes a multipart upload: a urlencoded body is refused
+    // before its token is read; a multipart one without the token is 403.
+    let other_refusals = [("/events/<_slug>/manage/import", 422)];
+    let boundary = "XBOUNDARYX";
+    let upload = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.xml\"\r\nContent-Type: application/xml\r\n\r\n<schedule/>\r\n--{boundary}--\r\n");
+    let response = app
+        .client
+        .post("/events/csrf-all/manage/import")
+        .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
+        .body(upload)
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Forbidden, "the import without its token");
+    let wrong: Vec<_> =
+        table.iter().filter(|(code, pattern, _)| *code != other_refusals.iter().find(|(p, _)| p == pattern).map_or(403, |(_, c)| *c)).collect();
+    assert!(wrong.is_empty(), "expected 403 without a CSRF token: {wrong:#?}");
+}

@@ -414,7 +414,7 @@ async fn delete_session(
 
 #[derive(FromForm)]
 struct ImportUpload<'r> {
-    #[field(name = "_csrf")]
+    #[field(name = "_csrf", default = String::new())]
     csrf: String,
     file: TempFile<'r>,
 }
