@@ -79,7 +79,8 @@ pub fn rule_starts(event: &event::Model) -> Vec<DateTime<Utc>> {
     starts
 }
 
-fn length(event: &event::Model) -> Duration {
+/// How long each occurrence lasts.
+pub fn length(event: &event::Model) -> Duration {
     Duration::minutes(i64::from(event.recurrence_minutes.unwrap_or(60)))
 }
 

@@ -89,7 +89,7 @@ impl ChatHub {
             // Events before this process started are history, not news.
             let (db, started) = (db.clone(), hub.clone());
             tokio::spawn(async move {
-                let newest = super::stream::newest_event_id(&db).await.unwrap_or(0);
+                let newest = super::stream::newest_event_id(&db, None).await.unwrap_or(0);
                 started.last_delivered.fetch_max(newest, std::sync::atomic::Ordering::SeqCst);
             });
         }

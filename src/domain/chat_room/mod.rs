@@ -90,8 +90,9 @@ pub async fn find(db: &DatabaseConnection, event: &event::Model, key: &str) -> A
         return Err(AppError::NotFound);
     }
     let scheduled = parse_key(key).ok_or(AppError::NotFound)?;
-    let occurrence = chats::occurrences(db, event).await?.into_iter().find(|o| o.scheduled_start == scheduled).ok_or(AppError::NotFound)?;
-    if occurrence.status == "skipped" {
+    // Only this occurrence is looked at (posting and every open page come
+    // through here): the rule says it exists; a stored row says how it differs.
+    if !chats::rule_starts(event).contains(&scheduled) {
         return Err(AppError::NotFound);
     }
     let row = match stored(db, event.id, scheduled).await? {
@@ -101,10 +102,10 @@ pub async fn find(db: &DatabaseConnection, event: &event::Model, key: &str) -> A
             let inserted = chat_occurrence::ActiveModel {
                 event_id: Set(event.id),
                 scheduled_start: Set(scheduled),
-                starts_at: Set(occurrence.starts_at),
-                ends_at: Set(occurrence.ends_at),
-                status: Set(occurrence.status.clone()),
-                revision: Set(occurrence.revision),
+                starts_at: Set(scheduled),
+                ends_at: Set(scheduled + chats::length(event)),
+                status: Set("scheduled".into()),
+                revision: Set(1),
                 created_at: Set(at),
                 updated_at: Set(at),
                 ..Default::default()
@@ -118,6 +119,9 @@ pub async fn find(db: &DatabaseConnection, event: &event::Model, key: &str) -> A
             }
         }
     };
+    if row.status == "skipped" {
+        return Err(AppError::NotFound);
+    }
     let topics =
         chat_topic::Entity::find().filter(chat_topic::Column::OccurrenceId.eq(row.id)).order_by_asc(chat_topic::Column::Position).all(db).await?;
     Ok(Room { event: event.clone(), occurrence: row, topics })

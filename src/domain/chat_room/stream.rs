@@ -193,31 +193,15 @@ pub async fn since(db: &DatabaseConnection, occurrence_id: i32, after: i32, limi
     Ok(out)
 }
 
-/// The room's newest event id (0 before anything happened), where a page's stream starts.
-pub async fn last_event_id(db: &DatabaseConnection, occurrence_id: i32) -> AppResult<i32> {
-    Ok(chat_event::Entity::find()
-        .select_only()
-        .column(chat_event::Column::Id)
-        .filter(chat_event::Column::OccurrenceId.eq(occurrence_id))
-        .order_by_desc(chat_event::Column::Id)
-        .limit(1)
-        .into_tuple::<i32>()
-        .one(db)
-        .await?
-        .unwrap_or(0))
-}
-
-/// The newest room event's id (0 when there is none).
-pub async fn newest_event_id(db: &DatabaseConnection) -> AppResult<i32> {
-    Ok(chat_event::Entity::find()
-        .select_only()
-        .column(chat_event::Column::Id)
-        .order_by_desc(chat_event::Column::Id)
-        .limit(1)
-        .into_tuple::<i32>()
-        .one(db)
-        .await?
-        .unwrap_or(0))
+/// The newest event id of a room, or of every room with `None` (0 when
+/// nothing happened yet): where a page's stream starts, what a new SQLite
+/// hub has already seen.
+pub async fn newest_event_id(db: &DatabaseConnection, occurrence_id: Option<i32>) -> AppResult<i32> {
+    let mut query = chat_event::Entity::find().select_only().column(chat_event::Column::Id);
+    if let Some(room) = occurrence_id {
+        query = query.filter(chat_event::Column::OccurrenceId.eq(room));
+    }
+    Ok(query.order_by_desc(chat_event::Column::Id).limit(1).into_tuple::<i32>().one(db).await?.unwrap_or(0))
 }
 
 /// Ids of every room's events after `after` (a listener catching up).

@@ -82,7 +82,7 @@ async fn room_context(
         None => Some("Log in to post; reading needs no account.".into()),
     };
     let all = stream::messages(&state.db, room.id()).await?;
-    let last_event = stream::last_event_id(&state.db, room.id()).await?;
+    let last_event = stream::newest_event_id(&state.db, Some(room.id())).await?;
     let lurking = match viewer {
         Some(v) => crate::db::entities::chat_participant::Entity::find()
             .filter(crate::db::entities::chat_participant::Column::OccurrenceId.eq(room.id()))
@@ -141,6 +141,12 @@ async fn room_context(
 
 async fn room_of(state: &AppState, visible: &VisibleEvent, key: &str) -> AppResult<Room> {
     chat_room::find(&state.db, &visible.event, key).await
+}
+
+/// The room, for something only its hosts do.
+async fn hosted_room(state: &AppState, visible: &VisibleEvent, user: &CurrentUser, key: &str) -> AppResult<Room> {
+    host_of(visible, user)?;
+    room_of(state, visible, key).await
 }
 
 #[get("/events/<_slug>/chats/<key>?<reply_to>&<quote_of>", rank = 2)]
@@ -327,8 +333,7 @@ async fn hide_message(
     form: CsrfForm<ReasonForm>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    host_of(&visible, &user)?;
-    let room = room_of(state, &visible, key).await?;
+    let room = hosted_room(state, &visible, &user, key).await?;
     messages::hide(&state.db, &state.chat, &room, &user.0, id, &form.0.reason, now()).await?;
     Ok(Flash::success(back_to(&room), "The message is hidden from every page and the transcript."))
 }
@@ -392,8 +397,7 @@ async fn mute_author(
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    host_of(&visible, &user)?;
-    let room = room_of(state, &visible, key).await?;
+    let room = hosted_room(state, &visible, &user, key).await?;
     let author = author_of(state, &room, id).await?;
     messages::mute(&state.db, &room, &user.0, author, now()).await?;
     Ok(Flash::success(back_to(&room), "Muted for this chat."))
@@ -409,8 +413,7 @@ async fn ban_author(
     form: CsrfForm<ReasonForm>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    host_of(&visible, &user)?;
-    let room = room_of(state, &visible, key).await?;
+    let room = hosted_room(state, &visible, &user, key).await?;
     let author = author_of(state, &room, id).await?;
     messages::ban(&state.db, &room, &user.0, author, &form.0.reason, now()).await?;
     Ok(Flash::success(back_to(&room), "Blocked from every chat of this series."))
@@ -425,8 +428,7 @@ async fn next_topic(
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    host_of(&visible, &user)?;
-    let room = room_of(state, &visible, key).await?;
+    let room = hosted_room(state, &visible, &user, key).await?;
     match topics::post_next(&state.db, &state.chat, &room, user.0.id, now()).await {
         Ok(()) => Ok(Flash::success(back_to(&room), "Topic posted.")),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back_to(&room), message)),
@@ -506,8 +508,7 @@ async fn use_idea(
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    host_of(&visible, &user)?;
-    let room = room_of(state, &visible, key).await?;
+    let room = hosted_room(state, &visible, &user, key).await?;
     let back = Redirect::to(format!("{}#ideas", room.url()));
     match ideas::use_as_topic(&state.db, &room, id, now()).await {
         Ok(()) => Ok(Flash::success(back, "Added as the next topic, with credit to its author.")),
