@@ -79,7 +79,8 @@ pub(super) async fn insert(
     Ok(saved)
 }
 
-async fn participant(db: &DatabaseConnection, room: &Room, user_id: i32) -> AppResult<Option<chat_participant::Model>> {
+/// Someone's standing in the room (lurking, muted), if they joined it.
+pub async fn participant(db: &DatabaseConnection, room: &Room, user_id: i32) -> AppResult<Option<chat_participant::Model>> {
     Ok(chat_participant::Entity::find()
         .filter(chat_participant::Column::OccurrenceId.eq(room.id()))
         .filter(chat_participant::Column::UserId.eq(user_id))

@@ -84,12 +84,7 @@ async fn room_context(
     let all = stream::messages(&state.db, room.id()).await?;
     let last_event = stream::newest_event_id(&state.db, Some(room.id())).await?;
     let lurking = match viewer {
-        Some(v) => crate::db::entities::chat_participant::Entity::find()
-            .filter(crate::db::entities::chat_participant::Column::OccurrenceId.eq(room.id()))
-            .filter(crate::db::entities::chat_participant::Column::UserId.eq(v.id))
-            .one(&state.db)
-            .await?
-            .is_some_and(|p| p.lurking),
+        Some(v) => messages::participant(&state.db, room, v.id).await?.is_some_and(|p| p.lurking),
         None => false,
     };
     let replying = reply_to.and_then(|id| all.iter().find(|m| m.id == id)).cloned();
@@ -105,7 +100,6 @@ async fn room_context(
         Phase::Before { opens_at } => Some(opens_at),
         _ => None,
     };
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     Ok(json!({
         "event": events::summarize(&room.event),
         "room": {
