@@ -64,20 +64,7 @@ impl Drop for LiveServer {
 /// playwright-core driving the system's Chromium; the script gets `args`
 /// and prints one JSON value, which is returned.
 pub fn browser_script(name: &str, args: &[&str]) -> serde_json::Value {
-    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node");
-    let version = "1.65.1";
-    let ready = tools.join(format!(".ready-playwright-core-{version}"));
-    if !ready.exists() {
-        std::fs::create_dir_all(&tools).expect("tools dir");
-        let installed = std::process::Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
-            .arg(&tools)
-            .arg(format!("playwright-core@{version}"))
-            .status()
-            .expect("npm runs (Debian: apt-get install npm)");
-        assert!(installed.success(), "installing playwright-core from npm failed");
-        std::fs::write(&ready, "").expect("marker");
-    }
+    let tools = playwright_core();
     let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
@@ -92,6 +79,31 @@ pub fn browser_script(name: &str, args: &[&str]) -> serde_json::Value {
         .expect("node runs");
     assert!(output.status.success(), "{name}.mjs failed:\n{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{name}.mjs printed no JSON: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+/// Installs playwright-core into target/test-tools once per checkout. Browser
+/// tests run in parallel threads: the OnceLock makes the second one wait for
+/// the first install instead of running npm over a half-written
+/// node_modules.
+fn playwright_core() -> &'static std::path::Path {
+    static TOOLS: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node");
+        let version = "1.65.1";
+        let ready = tools.join(format!(".ready-playwright-core-{version}"));
+        if !ready.exists() {
+            std::fs::create_dir_all(&tools).expect("tools dir");
+            let installed = std::process::Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+                .arg(&tools)
+                .arg(format!("playwright-core@{version}"))
+                .status()
+                .expect("npm runs (Debian: apt-get install npm)");
+            assert!(installed.success(), "installing playwright-core from npm failed");
+            std::fs::write(&ready, "").expect("marker");
+        }
+        tools
+    })
 }
 
 async fn fresh_database() -> (String, Storage) {
