@@ -42,10 +42,16 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
     rocket::custom(figment)
         .manage(AppState {
             chat: domain::chat_room::hub::ChatHub::new(&db),
+            jobs: domain::jobs::Worker {
+                db: db.clone(),
+                mailer: std::sync::Arc::new(mailer),
+                badge_key: config.badge_key,
+                base_url: config.base_url.clone(),
+                name: domain::jobs::Worker::instance_name(),
+            },
             db,
             config,
             exports: Default::default(),
-            mailer: std::sync::Arc::new(mailer),
         })
         .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))
         .attach(Template::fairing())

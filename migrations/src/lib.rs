@@ -20,6 +20,7 @@ mod m20261126_000013_add_check_ins;
 mod m20261126_000014_create_tribes;
 mod m20261126_000015_create_badge_prints;
 mod m20261126_000016_create_chat_rooms;
+mod m20261126_000017_create_jobs;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000014_create_tribes::Migration),
             Box::new(m20261126_000015_create_badge_prints::Migration),
             Box::new(m20261126_000016_create_chat_rooms::Migration),
+            Box::new(m20261126_000017_create_jobs::Migration),
         ]
     }
 }

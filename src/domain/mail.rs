@@ -11,8 +11,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::config::MailConfig;
 use crate::error::{AppError, AppResult};
 
-/// A message to send.
-#[derive(Debug, Clone)]
+/// A message to send. It waits in the job queue as JSON.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Mail {
     pub to_name: String,
     pub to_email: String,
@@ -78,12 +78,5 @@ impl Mailer {
             }
         }
         Ok(())
-    }
-
-    /// Sends and logs a failure instead of returning it.
-    pub async fn send_or_log(&self, mail: Mail) {
-        if let Err(error) = self.send(&mail).await {
-            tracing::error!(%error, to = %mail.to_email, subject = %mail.subject, "email not sent");
-        }
     }
 }

@@ -16,6 +16,7 @@ pub mod events;
 pub mod exports;
 pub mod frab;
 pub mod input;
+pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod notify;

@@ -1,7 +1,9 @@
 //! Background work each instance runs: expiring held seats and passing them
 //! to the waitlist; posting live chat rooms' opening messages and topics
-//! when they are due. The domain makes each step a conditional update, so
-//! several instances running this loop at once do every piece of work once.
+//! when they are due; running queued jobs (emails to retry, badge prints
+//! whose instance stopped). The domain makes each step a conditional update
+//! or a leased job, so several instances running this loop at once do every
+//! piece of work once.
 
 use std::time::Duration;
 
@@ -14,10 +16,10 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
         return;
     }
     let Some(state) = rocket.state::<AppState>() else { return };
-    let (db, mailer, config, chat) = (state.db.clone(), state.mailer.clone(), state.config.clone(), state.chat.clone());
+    let (db, job_worker, config, chat) = (state.db.clone(), state.jobs.clone(), state.config.clone(), state.chat.clone());
     let shutdown = rocket.shutdown();
     tokio::spawn(async move {
-        let jobs = AppState { db, config, exports: Default::default(), mailer, chat };
+        let jobs = AppState { db, config, exports: Default::default(), jobs: job_worker, chat };
         let mut ticker = tokio::time::interval(interval);
         // Chat topics go out within seconds of their offset.
         let mut chat_ticker = tokio::time::interval(interval.min(Duration::from_secs(5)));
@@ -35,7 +37,12 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
                         Ok(offers) => jobs.send_offers(offers).await,
                         Err(error) => tracing::error!(%error, "expiring holds failed"),
                     }
-
+                    if let Err(error) = jobs.jobs.run_due().await {
+                        tracing::error!(%error, "running queued jobs failed");
+                    }
+                    if let Err(error) = crate::domain::jobs::prune(&jobs.db, crate::domain::now()).await {
+                        tracing::error!(%error, "pruning done jobs failed");
+                    }
                 }
             }
         }

@@ -25,7 +25,8 @@ pub struct AppState {
     pub config: Config,
     /// Rendered schedule exports, per event revision.
     pub exports: crate::domain::exports::ExportCache,
-    pub mailer: std::sync::Arc<crate::domain::mail::Mailer>,
+    /// Runs queued work (emails, badge PDFs) through the job table.
+    pub jobs: crate::domain::jobs::Worker,
     /// Live chat rooms' fan-out to open pages.
     pub chat: std::sync::Arc<crate::domain::chat_room::hub::ChatHub>,
 }
@@ -46,12 +47,16 @@ impl AppState {
         }
     }
 
-    /// Sends a notification built from the database; a failure to build or
-    /// send it is logged and does not undo what it reports.
+    /// Queues a notification built from the database and sends it; a
+    /// failure to build or queue it is logged and does not undo what it
+    /// reports, a failure to send it is retried by the job queue.
     pub async fn notify(&self, mail: crate::error::AppResult<crate::domain::mail::Mail>) {
-        match mail {
-            Ok(mail) => self.mailer.send_or_log(mail).await,
-            Err(error) => tracing::error!(%error, "email not built"),
+        let queued = match mail {
+            Ok(mail) => self.jobs.submit(crate::domain::jobs::Job::Email(mail)).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = queued {
+            tracing::error!(%error, "email not queued");
         }
     }
 }

@@ -14,6 +14,7 @@ mod fake_stripe;
 mod operations;
 mod payments;
 mod registrations;
+mod scale_out;
 mod schedules;
 mod security;
 mod tribe;

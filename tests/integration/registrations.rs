@@ -12,7 +12,7 @@ async fn event_row(app: &TestApp, slug: &str) -> event::Model {
 }
 
 /// A published event with one free ticket type of `capacity` seats; returns the ticket's id.
-async fn event_with_ticket(app: &TestApp, slug: &str, capacity: &str) -> i32 {
+pub(crate) async fn event_with_ticket(app: &TestApp, slug: &str, capacity: &str) -> i32 {
     organizer_with_event(&app.client, &format!("org-{slug}@example.org"), slug, "conference").await;
     let path = format!("/events/{slug}/manage/tickets");
     let response = post_form(&app.client, &path, &[("name", "General admission"), ("price", "0"), ("capacity", capacity)]).await;
@@ -23,7 +23,7 @@ async fn event_with_ticket(app: &TestApp, slug: &str, capacity: &str) -> i32 {
 }
 
 /// `count` accounts with API tokens, made directly (hashing 200 passwords would dominate the test).
-async fn attendees_with_tokens(app: &TestApp, count: usize) -> Vec<String> {
+pub(crate) async fn attendees_with_tokens(app: &TestApp, count: usize) -> Vec<String> {
     let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
     let mut tokens = Vec::with_capacity(count);
     for i in 0..count {

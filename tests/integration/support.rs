@@ -106,6 +106,47 @@ fn playwright_core() -> &'static std::path::Path {
     })
 }
 
+/// A `tribe serve` child process (see `TestApp::spawn_server`); killed
+/// when dropped.
+pub struct ServerProcess {
+    pub base: String,
+    port: u16,
+    command: std::process::Command,
+    child: Option<std::process::Child>,
+}
+
+impl ServerProcess {
+    /// Starts the process and waits until it listens.
+    pub async fn start(&mut self) {
+        assert!(self.child.is_none(), "already running");
+        self.child = Some(self.command.spawn().expect("tribe serve starts"));
+        for _ in 0..400 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return;
+            }
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("tribe serve exited before listening: {status}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("tribe serve did not listen on {}", self.port);
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as when a machine loses power.
+    pub fn kill_hard(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("kill -9");
+            child.wait().expect("reaped");
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}
+
 async fn fresh_database() -> (String, Storage) {
     match std::env::var("TRIBE_TEST_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
@@ -189,6 +230,32 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
         panic!("the server did not start listening on {port}");
+    }
+
+    /// A real `tribe serve` process over this app's database, secret key and
+    /// outbox, with background jobs every second: what runs in production,
+    /// for tests that kill or multiply it.
+    pub async fn spawn_server(&self) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tribe"));
+        command
+            .arg("serve")
+            .env_remove("ROCKET_PROFILE")
+            .env("TRIBE_DATABASE_URL", &self.database_url)
+            .env("TRIBE_SECRET_KEY", &self.secret_key)
+            .env("TRIBE_OUTBOX_DIR", &self.outbox)
+            .env("TRIBE_ADDRESS", "127.0.0.1")
+            .env("TRIBE_PORT", port.to_string())
+            .env("TRIBE_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("TRIBE_JOB_INTERVAL_SECS", "1")
+            .env("TRIBE_LOG_LEVEL", "off")
+            .env("RUST_LOG", "warn")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut server = ServerProcess { base: format!("http://127.0.0.1:{port}"), port, command, child: None };
+        server.start().await;
+        server
     }
 
     pub fn db(&self) -> &DatabaseConnection {

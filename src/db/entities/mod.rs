@@ -20,6 +20,7 @@ pub mod event;
 pub mod event_member;
 pub mod event_role;
 pub mod feed_token;
+pub mod job;
 pub mod login_attempt;
 pub mod meetup_slot;
 pub mod profile;

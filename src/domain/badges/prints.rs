@@ -15,6 +15,7 @@ use super::render::{Paper, Sheets, PER_PAGE};
 use super::EventKey;
 use crate::db::entities::{badge_print, event, event_role, profile, registration, user};
 use crate::domain::attendees::{self, AttendeeFilter};
+use crate::domain::jobs::Lease;
 use crate::domain::now;
 use crate::domain::tribe::profiles;
 use crate::error::{AppError, AppResult};
@@ -99,8 +100,8 @@ pub async fn select(db: &DatabaseConnection, event: &event::Model, filter: &Atte
     Ok(rows.into_iter().map(|r| r.registration_id).collect())
 }
 
-/// A print that has not moved for this long was cut off (its instance
-/// stopped); it is shown as failed and can be asked for again.
+/// A print that has not moved for this long lost its instance; the job
+/// queue gives it to another within a few minutes (see `jobs`).
 const STALLED_AFTER_SECONDS: i64 = 120;
 
 /// Records a print of `registration_ids`; `run` draws it.
@@ -136,22 +137,27 @@ pub async fn start(
 }
 
 /// Draws the print's sheets, saving progress after each one, then the PDF.
-/// A failure is recorded on the print, not lost in a log.
-pub async fn run(db: DatabaseConnection, secret: [u8; 32], base_url: String, print_id: i32) {
-    if let Err(error) = draw(&db, &secret, &base_url, print_id).await {
+/// Runs as a job: a print whose instance died is started again from the
+/// first sheet by another. A failure is recorded on the print, not lost in
+/// a log.
+pub async fn run(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) {
+    if let Err(error) = draw(db, secret, base_url, print_id, lease).await {
         tracing::error!(%error, print_id, "badge print failed");
         let _ = badge_print::Entity::update_many()
             .col_expr(badge_print::Column::Status, Expr::value("failed"))
             .col_expr(badge_print::Column::Error, Expr::value(error.to_string()))
             .col_expr(badge_print::Column::UpdatedAt, Expr::value(now()))
             .filter(badge_print::Column::Id.eq(print_id))
-            .exec(&db)
+            .exec(db)
             .await;
     }
 }
 
-async fn draw(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_id: i32) -> AppResult<()> {
+async fn draw(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) -> AppResult<()> {
     let print = badge_print::Entity::find_by_id(print_id).one(db).await?.ok_or(AppError::NotFound)?;
+    if print.status != "running" {
+        return Ok(());
+    }
     let event = crate::domain::events::find_by_id(db, print.event_id).await?.ok_or(AppError::NotFound)?;
     let paper = Paper::parse(&print.paper).unwrap_or(Paper::A4);
     let ids: Vec<i32> = print.registration_ids.split(',').filter_map(|id| id.parse().ok()).collect();
@@ -172,6 +178,10 @@ async fn draw(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_
             .await
             .map_err(|e| AppError::Internal(format!("badge sheet: {e}")))??;
         done += page.len() as i32;
+        if !lease.renew(db, now()).await? {
+            // Too slow: another instance has taken the print over.
+            return Ok(());
+        }
         badge_print::Entity::update_many()
             .col_expr(badge_print::Column::Done, Expr::value(done))
             .col_expr(badge_print::Column::UpdatedAt, Expr::value(now()))
@@ -217,8 +227,12 @@ fn view(print: &badge_print::Model) -> PrintView {
         done: print.done,
         percent: if print.total > 0 { print.done * 100 / print.total } else { 100 },
         pages: (print.total as usize).div_ceil(PER_PAGE) as i32,
-        status: if stalled { "failed".into() } else { print.status.clone() },
-        error: if stalled { "The print stopped part way (the server restarted); ask for it again.".into() } else { print.error.clone() },
+        status: print.status.clone(),
+        error: if stalled {
+            "The server drawing this print stopped; another starts it again within a few minutes.".into()
+        } else {
+            print.error.clone()
+        },
         created_at: print.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }

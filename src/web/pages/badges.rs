@@ -229,7 +229,7 @@ async fn start_print(_slug: &str, organized: OrganizedEvent, form: CsrfForm<Prin
         Err(AppError::Conflict(message)) => return Ok(Flash::error(back, message)),
         Err(other) => return Err(other),
     };
-    tokio::spawn(prints::run(state.db.clone(), state.config.badge_key, state.config.base_url.clone(), print.id));
+    state.jobs.submit(crate::domain::jobs::Job::BadgePrint { print_id: print.id }).await?;
     Ok(Flash::success(Redirect::to(format!("{}/prints/{}", badges_url(event), print.id)), "Drawing the badges."))
 }
 
