@@ -92,3 +92,99 @@ async fn a_chat_message_reaches_another_readers_page_live_as_text() {
     assert_eq!(page["author"], "Wren Writer");
     assert_eq!(page["links"], json!(["https://example.org/x"]));
 }
+
+/// The journeys of #8 on the demo data set, in Chromium: a newcomer signs
+/// up, registers, builds a clashing agenda, takes its calendar feed, finds
+/// their tribe and opens their badge; an organizer creates and publishes an
+/// event and checks someone in from their badge URL; a buyer pays through
+/// Stripe's checkout. axe-core checks every page on the way.
+#[rocket::async_test]
+async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() {
+    use sea_orm::QueryOrder;
+    use tribe::db::entities::{event, event_role, session, ticket_type};
+
+    let fake = crate::fake_stripe::FakeStripe::start().await;
+    let app = TestApp::with(&[
+        ("stripe_secret_key", "sk_test_tribe".into()),
+        ("stripe_webhook_secret", "whsec_browser".into()),
+        ("stripe_api_base", fake.base.clone()),
+    ])
+    .await;
+    tribe::domain::demo::load(app.db()).await.unwrap();
+    let hitmc = event::Entity::find().filter(event::Column::Slug.eq("hitmc")).one(app.db()).await.unwrap().unwrap();
+    log_in(&app.client, "organizer@example.org", "tribe-demo").await;
+    let added = post_form(&app.client, "/events/hitmc/manage/tickets", &[("name", "Supporter"), ("price", "25"), ("currency", "USD")]).await;
+    assert_eq!(added.status(), rocket::http::Status::SeeOther);
+    let paid_ticket = ticket_type::Entity::find().filter(ticket_type::Column::Name.eq("Supporter")).one(app.db()).await.unwrap().unwrap();
+
+    // Two sessions at the same time and one after them, none with a seat limit.
+    let sessions = session::Entity::find()
+        .filter(session::Column::EventId.eq(hitmc.id))
+        .filter(session::Column::Capacity.is_null())
+        .filter(session::Column::Status.ne("cancelled"))
+        .order_by_asc(session::Column::StartsAt)
+        .all(app.db())
+        .await
+        .unwrap();
+    let pair = sessions.windows(2).find(|w| w[0].starts_at == w[1].starts_at).expect("parallel sessions in the demo");
+    let later = sessions.iter().find(|s| s.starts_at >= pair[0].ends_at.max(pair[1].ends_at)).expect("a later session");
+    let chosen = [pair[0].id, pair[1].id, later.id];
+    // The role most demo attendees share, so the newcomer has matches.
+    let roles = event_role::Entity::find().filter(event_role::Column::EventId.eq(hitmc.id)).all(app.db()).await.unwrap();
+    let mut best = (0, String::new());
+    for role in roles {
+        let holders = registration::Entity::find().filter(registration::Column::RoleId.eq(role.id)).all(app.db()).await.unwrap().len();
+        if holders > best.0 {
+            best = (holders, role.name);
+        }
+    }
+    let guest = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(hitmc.id))
+        .filter(registration::Column::Status.eq("confirmed"))
+        .filter(registration::Column::CheckedInAt.is_null())
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let badge_path = format!("/b/{}", crate::tribe::badge_token(&app, guest.id, hitmc.id));
+
+    let server = app.serve().await;
+    let config = json!({
+        "base": server.base, "stripe": fake.base, "webhook_secret": "whsec_browser", "slug": "hitmc", "role": best.1,
+        "sessions": chosen, "organizer": {"email": "organizer@example.org", "password": "tribe-demo"},
+        "badge_path": badge_path, "paid_ticket": paid_ticket.id, "chats_path": "/events/hcldr/chats",
+    })
+    .to_string();
+    let seen = tokio::task::spawn_blocking(move || browser_script("journeys", &[&config])).await.unwrap();
+
+    for name in ["attendee", "organizer", "paid", "anonymous"] {
+        assert_eq!(seen["journeys"][name]["ok"], true, "the {name} journey failed (screenshots listed): {:#}", seen["journeys"][name]);
+    }
+    assert_eq!(seen["errors"], json!([]), "no script errors or failed requests");
+    let attendee = &seen["journeys"]["attendee"]["seen"];
+    assert!(attendee["registered"].as_str().unwrap().contains("You are registered"), "{attendee}");
+    assert!(attendee["clash_warning"].as_str().unwrap().contains("2 sessions overlap"), "{attendee}");
+    assert_eq!(attendee["clashing_cards"], 2);
+    assert!(attendee["ics_type"].as_str().unwrap().starts_with("text/calendar"));
+    assert_eq!((attendee["ics_events"].as_u64(), attendee["ics_starts"].as_str()), (Some(3), Some("BEGIN:VCALENDAR")));
+    assert!(attendee["matches"].as_u64().unwrap() > 0, "{attendee}");
+    assert!(attendee["badge_width"].as_u64().unwrap() > 0, "the badge image loads");
+    assert_eq!(attendee["badge_type"], "image/png");
+    let organizer = &seen["journeys"]["organizer"]["seen"];
+    assert_eq!(organizer["after_create"], "/events/browser-summit/manage");
+    assert_eq!(organizer["published_sessions"], 2);
+    assert!(organizer["check_in"].as_str().unwrap().starts_with("Checked in"), "{organizer}");
+    assert!(registration::Entity::find_by_id(guest.id).one(app.db()).await.unwrap().unwrap().checked_in_at.is_some());
+    let paid = &seen["journeys"]["paid"]["seen"];
+    assert_eq!(paid["checkout_host"], "checkout.stripe.com");
+    assert_eq!(paid["webhook_status"], 200);
+    assert!(paid["registered"].as_str().unwrap().contains("Supporter"), "{paid}");
+
+    let mut accessibility = seen["accessibility"].as_object().unwrap().clone();
+    let control = accessibility.remove("control (made to fail)").unwrap();
+    let rules: Vec<&str> = control.as_array().unwrap().iter().filter_map(|v| v["id"].as_str()).collect();
+    assert!(rules.contains(&"image-alt") && rules.contains(&"label"), "axe finds what is wrong with a broken page: {control}");
+    assert!(accessibility.len() >= 20, "axe ran on every page: {:?}", accessibility.keys().collect::<Vec<_>>());
+    let failing: Vec<_> = accessibility.iter().filter(|(_, v)| v.as_array().is_some_and(|a| !a.is_empty())).collect();
+    assert!(failing.is_empty(), "serious or critical accessibility violations: {failing:#?}");
+}

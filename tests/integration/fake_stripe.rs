@@ -1,5 +1,6 @@
 //! A Stripe test double on loopback: the two endpoints Tribe calls
-//! (`POST /v1/checkout/sessions`, `POST /v1/refunds`), answering with
+//! (`POST /v1/checkout/sessions`, `POST /v1/refunds`) and the one a browser
+//! test reads (`GET /v1/checkout/sessions/<id>`), answering with
 //! objects shaped as Stripe documents them, honouring idempotency keys, and
 //! recording what it was asked.
 
@@ -22,6 +23,8 @@ pub struct FakeState {
     /// Answers already given per idempotency key (Stripe replays them).
     answers: HashMap<String, String>,
     counter: u32,
+    /// Checkout sessions made, by id, for `GET /v1/checkout/sessions/<id>`.
+    sessions: HashMap<String, String>,
     /// When set, every request answers 500 (Stripe down).
     pub failing: bool,
 }
@@ -102,6 +105,12 @@ fn answer(shared: &Arc<Mutex<FakeState>>, head: &str, body: &str) -> (&'static s
         return ("500 Internal Server Error", r#"{"error":{"type":"api_error","message":"down for the test"}}"#.to_owned());
     }
     state.requests.push(Recorded { path: path.clone(), idempotency_key: key.clone(), form: form.clone() });
+    if let Some(id) = path.strip_prefix("/v1/checkout/sessions/") {
+        return match state.sessions.get(id) {
+            Some(session) => ("200 OK", session.clone()),
+            None => ("404 Not Found", r#"{"error":{"type":"invalid_request_error","message":"No such checkout.session"}}"#.to_owned()),
+        };
+    }
     if let Some(previous) = key.as_ref().and_then(|k| state.answers.get(k)) {
         return ("200 OK", previous.clone());
     }
@@ -124,7 +133,7 @@ fn answer(shared: &Arc<Mutex<FakeState>>, head: &str, body: &str) -> (&'static s
                 "customer_email": form.get("customer_email"),
                 "success_url": form.get("success_url"), "cancel_url": form.get("cancel_url"),
                 "metadata": {"registration_id": form.get("metadata[registration_id]")},
-                "url": format!("https://checkout.stripe.test/c/pay/{id}"),
+                "url": format!("https://checkout.stripe.com/c/pay/{id}"),
                 "payment_intent": null,
             })
         }
@@ -137,6 +146,10 @@ fn answer(shared: &Arc<Mutex<FakeState>>, head: &str, body: &str) -> (&'static s
     .to_string();
     if let Some(key) = key {
         state.answers.insert(key, json.clone());
+    }
+    if path == "/v1/checkout/sessions" {
+        let id = format!("cs_test_{:04}", state.counter);
+        state.sessions.insert(id, json.clone());
     }
     ("200 OK", json)
 }

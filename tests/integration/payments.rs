@@ -67,7 +67,7 @@ async fn a_paid_ticket_holds_a_seat_goes_to_checkout_and_is_confirmed_once_by_th
     let response = post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
     assert_eq!(response.status(), Status::SeeOther);
     let location = response.headers().get_one("Location").unwrap().to_owned();
-    assert!(location.starts_with("https://checkout.stripe.test/c/pay/cs_test_"), "{location}");
+    assert!(location.starts_with("https://checkout.stripe.com/c/pay/cs_test_"), "{location}");
 
     let held = held_registration(&app).await;
     assert_eq!((held.status.as_str(), held.amount_minor, held.currency.as_str()), ("held", 2500, "USD"));
@@ -239,7 +239,7 @@ async fn when_stripe_is_down_the_buyer_is_told_and_the_seat_is_released() {
     assert_eq!(response.status(), Status::Created);
     let body: Value = response.into_json().await.unwrap();
     assert_eq!(body["status"], "held");
-    assert!(body["checkout_url"].as_str().unwrap().starts_with("https://checkout.stripe.test/"));
+    assert!(body["checkout_url"].as_str().unwrap().starts_with("https://checkout.stripe.com/"));
 }
 
 #[rocket::async_test]

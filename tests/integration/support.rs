@@ -74,6 +74,8 @@ pub fn browser_script(name: &str, args: &[&str]) -> serde_json::Value {
         .arg(&script)
         .args(args)
         .env("PLAYWRIGHT_CORE", tools.join("node_modules/playwright-core"))
+        .env("AXE_CORE", tools.join("node_modules/axe-core/axe.min.js"))
+        .env("FAILURE_SCREENSHOTS", std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures"))
         .env("CHROMIUM", chromium)
         .output()
         .expect("node runs");
@@ -81,7 +83,8 @@ pub fn browser_script(name: &str, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{name}.mjs printed no JSON: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
-/// Installs playwright-core into target/test-tools once per checkout. Browser
+/// Installs playwright-core (drives Chromium) and axe-core (accessibility
+/// rules) into target/test-tools once per checkout. Browser
 /// tests run in parallel threads: the OnceLock makes the second one wait for
 /// the first install instead of running npm over a half-written
 /// node_modules.
@@ -89,14 +92,14 @@ fn playwright_core() -> &'static std::path::Path {
     static TOOLS: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     TOOLS.get_or_init(|| {
         let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/node");
-        let version = "1.65.1";
-        let ready = tools.join(format!(".ready-playwright-core-{version}"));
+        let packages = ["playwright-core@1.65.1", "axe-core@4.10.3"];
+        let ready = tools.join(format!(".ready-{}", packages.join("-")));
         if !ready.exists() {
             std::fs::create_dir_all(&tools).expect("tools dir");
             let installed = std::process::Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
                 .arg(&tools)
-                .arg(format!("playwright-core@{version}"))
+                .args(packages)
                 .status()
                 .expect("npm runs (Debian: apt-get install npm)");
             assert!(installed.success(), "installing playwright-core from npm failed");

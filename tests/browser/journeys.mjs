@@ -1,0 +1,227 @@
+// Whole journeys through the site in Chromium, with axe-core checking every
+// page on the way. Prints one JSON object: per journey what was seen and
+// any failure (with screenshots at phone and desktop widths of the page it
+// failed on), and per page the serious or critical axe violations.
+//
+// Usage: node journeys.mjs CONFIG_JSON
+//   {base, stripe, webhook_secret, slug, role, sessions: [a, b, c],
+//    organizer: {email, password}, badge_path, paid_ticket}
+import { createRequire } from "node:module";
+import { createHmac } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+const axeSource = readFileSync(process.env.AXE_CORE, "utf8");
+const shots = process.env.FAILURE_SCREENSHOTS;
+const config = JSON.parse(process.argv[2]);
+const { base, slug } = config;
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+const result = { journeys: {}, accessibility: {}, errors: [] };
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ["--no-sandbox"] });
+
+async function newPage(viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => result.errors.push(`${page.url()}: ${e}`));
+  page.on("console", (m) => { if (m.type() === "error") result.errors.push(`${page.url()}: ${m.text()}`); });
+  return page;
+}
+
+// axe-core on the page as it is now; keyed by path so each page counts once.
+async function audit(page, name) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const found = await window.axe.run(document, { resultTypes: ["violations"] });
+    return found.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  result.accessibility[name] = violations;
+}
+
+async function submit(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+}
+
+// Runs one journey; on failure keeps screenshots of where it stopped.
+async function journey(name, viewport, steps) {
+  const page = await newPage(viewport);
+  const seen = {};
+  let step = "start";
+  try {
+    await steps(page, seen, (s) => { step = s; });
+    result.journeys[name] = { ok: true, seen };
+  } catch (error) {
+    mkdirSync(shots, { recursive: true });
+    const files = [];
+    for (const [label, size] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+      const file = `${shots}/${name}-${step}-${label}.png`;
+      await page.setViewportSize(size);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      files.push(file);
+    }
+    result.journeys[name] = { ok: false, step, url: page.url(), error: String(error), screenshots: files, seen };
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function signUp(page, email, name) {
+  await page.goto(`${base}/signup`);
+  await audit(page, "signup");
+  await page.fill("#email", email);
+  await page.fill("#display_name", name);
+  await page.fill("#password", "a long password");
+  await submit(page, "form[action='/signup'] button[type=submit]");
+}
+
+await journey("attendee", DESKTOP, async (page, seen, at) => {
+  at("home");
+  await page.goto(`${base}/`);
+  await audit(page, "home");
+  at("signup");
+  await signUp(page, "newcomer@example.org", "Nora Newcomer");
+  at("register");
+  await page.goto(`${base}/events/${slug}`);
+  await audit(page, "event");
+  await page.selectOption("#role", { label: config.role });
+  await submit(page, `form[action='/events/${slug}/register'] button[type=submit]`);
+  seen.registered = await page.locator(".registration .status-good").first().textContent();
+  at("agenda");
+  await page.goto(`${base}/events/${slug}/schedule`);
+  await audit(page, "schedule");
+  for (const id of config.sessions) {
+    await submit(page, `form[action='/events/${slug}/sessions/${id}/agenda'] button`);
+  }
+  await page.goto(`${base}/agenda`);
+  await audit(page, "agenda");
+  seen.clash_warning = await page.locator(".flash-warning").textContent();
+  seen.clashing_cards = await page.locator(".session-card.has-clash").count();
+  at("calendar");
+  const feed = await page.inputValue("#feed-url");
+  const ics = await page.request.get(feed);
+  seen.ics_type = ics.headers()["content-type"];
+  const text = await ics.text();
+  seen.ics_events = (text.match(/^BEGIN:VEVENT/gm) || []).length;
+  seen.ics_starts = text.slice(0, 15);
+  at("tribe");
+  await page.goto(`${base}/events/${slug}/tribe`);
+  await audit(page, "tribe");
+  seen.matches = await page.locator(".connect-form").count();
+  await submit(page, ".connect-form button[type=submit]");
+  seen.connect_flash = await page.locator(".flash").first().textContent();
+  at("badge");
+  await page.goto(`${base}/events/${slug}`);
+  await submit(page, ".registration .status-good a");
+  await audit(page, "registration");
+  seen.badge_width = await page.locator("img.badge-preview").evaluate((img) => img.complete ? img.naturalWidth : 0);
+  const png = await page.request.get(await page.locator("a[href$='badge.png']").getAttribute("href").then((h) => base + h));
+  seen.badge_type = png.headers()["content-type"];
+  await page.goto(`${base}/account/profile`);
+  await audit(page, "profile");
+  await page.goto(`${base}/account`);
+  await audit(page, "account");
+});
+
+await journey("organizer", DESKTOP, async (page, seen, at) => {
+  at("login");
+  await page.goto(`${base}/login`);
+  await audit(page, "login");
+  await page.fill("#email", config.organizer.email);
+  await page.fill("#password", config.organizer.password);
+  await submit(page, "form[action='/login'] button[type=submit]");
+  at("create");
+  await page.goto(`${base}/events/new`);
+  await audit(page, "new event");
+  await page.fill("#title", "Browser Summit");
+  await page.fill("#slug", "browser-summit");
+  await page.selectOption("#time_zone", "America/New_York");
+  await page.fill("#starts_at", "2027-03-01T09:00");
+  await page.fill("#ends_at", "2027-03-02T17:00");
+  await submit(page, "form[action='/events'] button[type=submit]");
+  seen.after_create = new URL(page.url()).pathname;
+  at("sessions");
+  for (const [title, start, end] of [["Opening keynote", "09:00", "10:00"], ["Patients at the table", "10:30", "11:15"]]) {
+    await page.goto(`${base}/events/browser-summit/manage/sessions/new`);
+    await page.fill("#title", title);
+    await page.fill("#starts_at", `2027-03-01T${start}`);
+    await page.fill("#ends_at", `2027-03-01T${end}`);
+    await page.fill("#speakers", "Dana Speaker");
+    await submit(page, "form[action='/events/browser-summit/manage/sessions'] button[type=submit]");
+  }
+  await page.goto(`${base}/events/browser-summit/manage/sessions/new`);
+  await audit(page, "session form");
+  at("publish");
+  await page.goto(`${base}/events/browser-summit/manage`);
+  await audit(page, "dashboard");
+  await submit(page, ".publish-form button[type=submit]");
+  await page.goto(`${base}/events/browser-summit/schedule`);
+  seen.published_sessions = await page.locator(".session-card").count();
+  at("check-in");
+  await page.goto(base + config.badge_path);
+  await audit(page, "badge scan");
+  await submit(page, "form[action$='/check-in'] button[type=submit]");
+  seen.check_in = await page.locator(".flash").first().textContent();
+  for (const [name, path] of [["attendees", "attendees"], ["door", "check-in"], ["badges", "badges"], ["community", "community"]]) {
+    await page.goto(`${base}/events/${slug}/manage/${path}`);
+    await audit(page, name);
+  }
+});
+
+await journey("paid", PHONE, async (page, seen, at) => {
+  at("signup");
+  await signUp(page, "payer@example.org", "Pat Payer");
+  at("checkout");
+  // Stripe's hosted page, played here: the browser gets Tribe's redirect to
+  // Checkout (a redirect Playwright cannot route, so the answer is read and
+  // the hosted page stood in for); the buyer pays, Stripe calls the webhook
+  // (signed with Stripe's scheme, computed here independently) and sends the
+  // browser back to the success URL.
+  let checkout = null;
+  await page.route(`${base}/events/${slug}/register`, async (route) => {
+    const answer = await route.fetch({ maxRedirects: 0 });
+    checkout = answer.headers()["location"];
+    await route.fulfill({ contentType: "text/html", body: "<!doctype html><title>Checkout</title><h1>Test checkout</h1>" });
+  });
+  await page.goto(`${base}/events/${slug}`);
+  await page.selectOption("#ticket_type_id", String(config.paid_ticket));
+  await submit(page, `form[action='/events/${slug}/register'] button[type=submit]`);
+  const id = new URL(checkout).pathname.split("/").pop();
+  seen.checkout_host = new URL(checkout).host;
+  const session = await (await fetch(`${config.stripe}/v1/checkout/sessions/${id}`)).json();
+  const payload = JSON.stringify({
+    id: `evt_${id}`, object: "event", type: "checkout.session.completed", created: Math.floor(Date.now() / 1000), livemode: false,
+    data: { object: { ...session, status: "complete", payment_status: "paid", payment_intent: "pi_browser_1" } },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac("sha256", config.webhook_secret).update(`${t}.${payload}`).digest("hex");
+  const hook = await fetch(`${base}/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": `t=${t},v1=${v1}` }, body: payload });
+  seen.webhook_status = hook.status;
+  at("confirmed");
+  await page.goto(session.success_url);
+  seen.after_payment = await page.locator("main").textContent();
+  await page.goto(`${base}/events/${slug}`);
+  seen.registered = await page.locator(".registration .status-good").first().textContent();
+});
+
+await journey("anonymous", PHONE, async (page, seen, at) => {
+  at("pages");
+  for (const [name, path] of [["home (phone)", "/"], ["event (phone)", `/events/${slug}`], ["schedule (phone)", `/events/${slug}/schedule`], ["chats", config.chats_path]]) {
+    const response = await page.goto(base + path);
+    seen[name] = response.status();
+    await audit(page, name);
+  }
+});
+
+// The checker itself: a page made to fail must fail.
+await journey("control", DESKTOP, async (page) => {
+  await page.setContent('<!doctype html><html><title>Broken</title><body><img src="x.png"><input type="text"></body></html>');
+  await audit(page, "control (made to fail)");
+});
+
+await browser.close();
+console.log(JSON.stringify(result));
