@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod authorization;
 mod badges;
 mod browser;
 mod calendars;

@@ -16,6 +16,10 @@ pub(crate) struct Conference {
 }
 
 impl Conference {
+    pub(crate) fn new(slug: &str, ticket_id: i32, roles: Vec<(String, i32)>) -> Conference {
+        Conference { slug: slug.to_owned(), ticket_id, roles }
+    }
+
     pub(crate) fn role(&self, name: &str) -> i32 {
         self.roles.iter().find(|(n, _)| n == name).map(|(_, id)| *id).expect("role")
     }
