@@ -4,16 +4,20 @@
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 seconds="${seconds:-10}"
+# TRIBE_BENCH_PROFILE=debug runs the binaries `cargo test` already built: CI's
+# smoke run of these scripts. Figures worth recording come from release.
+profile="${TRIBE_BENCH_PROFILE:-release}"
+bin="target/$profile"
 port="${port:-8089}"
 base="http://127.0.0.1:$port"
 
 start_server() {
-  cargo build --release -q
+  if [ "$profile" = release ]; then cargo build --release -q --bin tribe; fi
   work=$(mktemp -d)
   export TRIBE_DATABASE_URL="sqlite:$work/bench.db" ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT=$port
   export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_BASE_URL="$base"
-  target/release/tribe demo >/dev/null
-  target/release/tribe serve 2>"$work/serve.log" &
+  $bin/tribe demo >/dev/null
+  $bin/tribe serve 2>"$work/serve.log" &
   server=$!
   trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
   for _ in $(seq 1 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done

@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
-cargo build --release -q --bin tribe --example registration_seed
+# TRIBE_BENCH_PROFILE=debug: CI's smoke run on the binaries `cargo test` built.
+profile="${TRIBE_BENCH_PROFILE:-release}"
+bin="target/$profile"
+if [ "$profile" = release ]; then cargo build --release -q --bin tribe --example registration_seed; fi
 port=8090
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -18,15 +21,15 @@ run() {
   export TRIBE_DATABASE_URL="$url" ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT=$port
   export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_OUTBOX_DIR="$work/outbox-$label" TRIBE_LOGIN_MAX_PER_IP=1000000
   local ticket
-  ticket=$(target/release/examples/registration_seed --users 40000 --capacity "${BENCH_CAPACITY:-30000}" --tokens "$work/tokens.txt")
-  target/release/tribe serve 2>"$work/serve-$label.log" &
+  ticket=$($bin/examples/registration_seed --users "${BENCH_USERS:-40000}" --capacity "${BENCH_CAPACITY:-30000}" --tokens "$work/tokens.txt")
+  $bin/tribe serve 2>"$work/serve-$label.log" &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   local result
   result=$(TOKENS="$work/tokens.txt" TICKET=$ticket THREADS=2 wrk -t2 -c32 -d"${seconds}s" --latency -s bench/register.lua "http://127.0.0.1:$port")
   kill $server; wait $server 2>/dev/null || true
   local rps p50 p99 counts
-  counts=$(target/release/examples/registration_seed --check)
+  counts=$($bin/examples/registration_seed --check)
   rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$result" | awk '$1 == "99%" {print $2}')

@@ -12,6 +12,7 @@ mod browser;
 mod calendars;
 mod chats;
 mod fake_stripe;
+mod hostile_input;
 mod operations;
 mod payments;
 mod registrations;

@@ -370,7 +370,7 @@ fn test_python() -> &'static std::path::Path {
         }
         let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv");
         let python = venv.join("bin/python");
-        let packages = ["icalendar==7.3.2", "recurring-ical-events==3.8.2", "zxing-cpp==3.1.1", "pillow==12.1.1"];
+        let packages = ["icalendar==7.3.2", "recurring-ical-events==3.8.2", "zxing-cpp==3.1.1", "pillow==12.1.1", "schemathesis==4.32.5"];
         let ready = venv.join(format!(".ready-{}", packages.join("-")));
         if !ready.exists() {
             let made = std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 is installed");
@@ -385,6 +385,18 @@ fn test_python() -> &'static std::path::Path {
         }
         python
     })
+}
+
+/// Runs schemathesis (the CLI, from the test Python) with `args`; returns
+/// whether it passed and what it printed.
+pub fn schemathesis(args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(test_python())
+        .args(["-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; schemathesis()"])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("schemathesis runs");
+    (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
 }
 
 /// The texts of the QR codes zxing-cpp finds in a PNG.

@@ -387,3 +387,81 @@ async fn upsert_session(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<schedule>
+  <version>1.0</version>
+  <conference><acronym>fuzz</acronym><title>Fuzz</title><start>2027-03-01</start><end>2027-03-01</end><days>1</days>
+    <time_zone_name>Europe/Berlin</time_zone_name></conference>
+  <day index="1" date="2027-03-01" start="2027-03-01T09:00:00+01:00" end="2027-03-01T18:00:00+01:00">
+    <room name="Hall A" guid="5b3f7c1e-2a0b-4c59-9d53-000000000001">
+      <event guid="0e1e3a5c-6f0b-4b8a-9d0a-000000000001" id="1">
+        <date>2027-03-01T10:00:00+01:00</date><start>10:00</start><duration>00:45</duration><room>Hall A</room>
+        <slug>fuzz-1</slug><title>TITLE</title><subtitle/><track>Care</track><type>talk</type><language>en</language>
+        <abstract>ABSTRACT</abstract><description/><persons><person id="1">Ada</person></persons><links/><attachments/>
+      </event>
+    </room>
+  </day>
+</schedule>"#;
+
+    fn escape(text: &str) -> String {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    }
+
+    /// Characters XML 1.0 allows in text.
+    fn xml_char(c: &char) -> bool {
+        matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// Whatever a file holds, reading it ends in sessions or in a message
+        /// naming the problem: no panic, no other kind of error.
+        #[test]
+        fn any_damage_to_a_file_is_read_or_refused_with_a_message(
+            cut in 0usize..2000, cut_len in 0usize..200, at in 0usize..2000,
+            inserted in "(\\PC{0,12}|<event>|</room>|<day date=\"x\">|&amp;|&#0;|<!DOCTYPE x [<!ENTITY e \"ee\">]>|<duration>99:99</duration>)",
+            noise in "\\PC{0,400}",
+            whole_noise in proptest::bool::ANY,
+        ) {
+            let xml = if whole_noise {
+                noise
+            } else {
+                let mut text: Vec<char> = SAMPLE.chars().collect();
+                let start = cut.min(text.len());
+                let end = (start + cut_len).min(text.len());
+                text.drain(start..end);
+                let at = at.min(text.len());
+                text.splice(at..at, inserted.chars());
+                text.into_iter().collect()
+            };
+            let mut report = ImportReport::default();
+            match parse_file(&xml, Tz::UTC, &mut report) {
+                Ok(_) => {}
+                Err(AppError::Validation(errors)) => proptest::prop_assert!(errors.iter().all(|e| !e.message.is_empty())),
+                Err(other) => proptest::prop_assert!(false, "unexpected error kind: {other:?}"),
+            }
+        }
+
+        /// Any text in a title or abstract comes through exactly.
+        #[test]
+        fn any_text_in_a_title_or_abstract_is_read_exactly(title in "\\PC{1,80}", abstract_text in "\\PC{0,200}") {
+            let title: String = title.chars().filter(xml_char).collect();
+            let abstract_text: String = abstract_text.chars().filter(xml_char).collect();
+            proptest::prop_assume!(!title.trim().is_empty());
+            let xml = SAMPLE.replace("TITLE", &escape(&title)).replace("ABSTRACT", &escape(&abstract_text));
+            let mut report = ImportReport::default();
+            let (sessions, _) = parse_file(&xml, Tz::UTC, &mut report).expect("a valid file");
+            proptest::prop_assert_eq!(sessions.len(), 1);
+            // XML reads every line end as a line feed.
+            let lines = |text: &str| text.trim().replace("\r\n", "\n").replace('\r', "\n");
+            proptest::prop_assert_eq!(lines(&sessions[0].title), lines(&title));
+            proptest::prop_assert_eq!(lines(&sessions[0].abstract_text), lines(&abstract_text));
+        }
+    }
+}

@@ -347,7 +347,30 @@ pub fn document() -> Value {
     if let (Some(Value::Object(schemas)), Value::Object(more)) = (document.pointer_mut("/components/schemas"), chat_schemas()) {
         schemas.extend(more);
     }
+    document_unreadable_numbers(&mut document);
     document
+}
+
+/// An integer path parameter that is not a number (`/api/registrations/abc`)
+/// is answered 422 with problem JSON by the router, before any handler:
+/// every operation with one says so.
+fn document_unreadable_numbers(document: &mut Value) {
+    let Some(Value::Object(paths)) = document.get_mut("paths") else { return };
+    for item in paths.values_mut() {
+        let Value::Object(operations) = item else { continue };
+        for operation in operations.values_mut() {
+            let numeric_path_parameter = operation["parameters"]
+                .as_array()
+                .is_some_and(|parameters| parameters.iter().any(|p| p["in"] == "path" && p["schema"]["type"] == "integer"));
+            if let (true, Some(Value::Object(responses))) = (numeric_path_parameter, operation.get_mut("responses")) {
+                if let Value::Object(problem) = problem_responses(&[422]) {
+                    for (code, response) in problem {
+                        responses.entry(code).or_insert(response);
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn room_parameter() -> Value {
