@@ -17,7 +17,7 @@ start_server() {
   export TRIBE_DATABASE_URL="sqlite:$work/bench.db" ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT=$port
   export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_BASE_URL="$base"
   $bin/tribe demo >/dev/null
-  $bin/tribe serve 2>"$work/serve.log" &
+  $bin/tribe serve >"$work/serve.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
   for _ in $(seq 1 50); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done

@@ -22,7 +22,7 @@ run() {
   export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_OUTBOX_DIR="$work/outbox-$label" TRIBE_LOGIN_MAX_PER_IP=1000000
   local ticket
   ticket=$($bin/examples/registration_seed --users "${BENCH_USERS:-40000}" --capacity "${BENCH_CAPACITY:-30000}" --tokens "$work/tokens.txt")
-  $bin/tribe serve 2>"$work/serve-$label.log" &
+  $bin/tribe serve >"$work/serve-$label.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   local result
