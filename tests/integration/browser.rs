@@ -104,12 +104,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     use tribe::db::entities::{event, event_role, session, ticket_type};
 
     let fake = crate::fake_stripe::FakeStripe::start().await;
-    let app = TestApp::with(&[
-        ("stripe_secret_key", "sk_test_tribe".into()),
-        ("stripe_webhook_secret", "whsec_browser".into()),
-        ("stripe_api_base", fake.base.clone()),
-    ])
-    .await;
+    let app = TestApp::with(&fake.settings("whsec_browser")).await;
     tribe::domain::demo::load(app.db()).await.unwrap();
     let hitmc = event::Entity::find().filter(event::Column::Slug.eq("hitmc")).one(app.db()).await.unwrap().unwrap();
     log_in(&app.client, "organizer@example.org", "tribe-demo").await;

@@ -84,6 +84,11 @@ impl FakeStripe {
         FakeStripe { base, state }
     }
 
+    /// Tribe's settings for talking to this double, with webhooks signed by `webhook_secret`.
+    pub fn settings(&self, webhook_secret: &str) -> Vec<(&'static str, String)> {
+        vec![("stripe_secret_key", "sk_test_tribe".into()), ("stripe_webhook_secret", webhook_secret.into()), ("stripe_api_base", self.base.clone())]
+    }
+
     pub fn requests(&self, path: &str) -> Vec<Recorded> {
         self.state.lock().unwrap().requests.iter().filter(|r| r.path == path).cloned().collect()
     }

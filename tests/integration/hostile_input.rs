@@ -89,12 +89,7 @@ async fn schemathesis_finds_no_server_error_and_every_answer_matches_the_api_sch
 async fn generated_stripe_webhooks_never_fail_the_server_or_touch_a_registration_they_do_not_name() {
     const SECRET: &str = "whsec_hostile";
     let fake = crate::fake_stripe::FakeStripe::start().await;
-    let app = TestApp::with(&[
-        ("stripe_secret_key", "sk_test_tribe".into()),
-        ("stripe_webhook_secret", SECRET.into()),
-        ("stripe_api_base", fake.base.clone()),
-    ])
-    .await;
+    let app = TestApp::with(&fake.settings(SECRET)).await;
     organizer_with_event(&app.client, "hostile-pay@example.org", "hostile-pay", "conference").await;
     post_form(&app.client, "/events/hostile-pay/manage/tickets", &[("name", "Pass"), ("price", "25"), ("currency", "USD")]).await;
     post_form(&app.client, "/events/hostile-pay/manage/publish", &[("published", "true")]).await;

@@ -10,12 +10,7 @@ const WEBHOOK_SECRET: &str = "whsec_test_tribe";
 
 async fn paid_app(capacity: &str) -> (TestApp, FakeStripe, String) {
     let fake = FakeStripe::start().await;
-    let app = TestApp::with(&[
-        ("stripe_secret_key", "sk_test_tribe".into()),
-        ("stripe_webhook_secret", WEBHOOK_SECRET.into()),
-        ("stripe_api_base", fake.base.clone()),
-    ])
-    .await;
+    let app = TestApp::with(&fake.settings(WEBHOOK_SECRET)).await;
     organizer_with_event(&app.client, "org@example.org", "paid", "conference").await;
     post_form(&app.client, "/events/paid/manage/tickets", &[("name", "Full pass"), ("price", "25"), ("currency", "USD"), ("capacity", capacity)])
         .await;

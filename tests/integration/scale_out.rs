@@ -123,6 +123,52 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
     let workers: HashSet<String> = job::Entity::find().all(app.db()).await.unwrap().into_iter().map(|j| j.locked_by).collect();
     println!("jobs were run by {workers:?}");
     assert_eq!(jobs::counts(app.db()).await.unwrap(), jobs::QueueCounts { waiting: 0, done: 240, failed: 0 });
+
+    // Waitlist and hold expiry, run by both instances' loops at once: 30
+    // people wait; 20 seat holders cancel through either instance (20
+    // offers); the offers lapse, and the loops pass them to the 10 still
+    // waiting. Every offer goes out once, every lapse is recorded once.
+    let event = tribe::domain::events::find_by_slug(app.db(), "two-up").await.unwrap().unwrap();
+    let waiting = user::Entity::find().filter(user::Column::Email.starts_with("buyer")).all(app.db()).await.unwrap();
+    let holders: HashSet<i32> = registration::Entity::find().all(app.db()).await.unwrap().into_iter().map(|r| r.user_id).collect();
+    for person in waiting.iter().filter(|u| !holders.contains(&u.id)).take(30) {
+        tribe::domain::waitlist::join(app.db(), &event, person, ticket_id).await.unwrap();
+    }
+    let confirmed = registration::Entity::find().filter(registration::Column::Status.eq("confirmed")).all(app.db()).await.unwrap();
+    let email_of: HashMap<i32, String> = waiting.iter().map(|u| (u.id, u.email.clone())).collect();
+    for (i, held_seat) in confirmed.iter().take(20).enumerate() {
+        let token = tribe::domain::api_tokens::create(app.db(), held_seat.user_id, "cancel").await.unwrap().1;
+        let response = http.delete(format!("{}/api/registrations/{}", servers[i % 2].base, held_seat.id)).bearer_auth(token).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{}", email_of[&held_seat.user_id]);
+    }
+    let offers = |emails: &[String]| emails.iter().filter(|m| m.contains("Subject: A seat is free")).count();
+    assert_eq!(offers(&sent_emails(&app)), 20, "one offer per freed seat");
+    sea_orm::ConnectionTrait::execute_unprepared(app.db(), "UPDATE registrations SET hold_expires_at = created_at WHERE status = 'held'")
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let lapsed = registration::Entity::find().filter(registration::Column::Status.eq("expired")).count(app.db()).await.unwrap();
+        if lapsed == 20 && offers(&sent_emails(&app)) == 30 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the loops pass lapsed offers on: {lapsed} lapsed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let emails = sent_emails(&app);
+    assert_eq!(offers(&emails), 30, "20 first offers and 10 passed on, none twice");
+    let offered_to: Vec<&str> =
+        emails.iter().filter(|m| m.contains("Subject: A seat is free")).filter_map(|m| m.lines().find_map(|l| l.strip_prefix("To: "))).collect();
+    assert_eq!(offered_to.iter().collect::<HashSet<_>>().len(), 30, "each waiting person offered once");
+    let ticket = ticket_type::Entity::find_by_id(ticket_id).one(app.db()).await.unwrap().unwrap();
+    let live = registration::Entity::find()
+        .filter(registration::Column::TicketTypeId.eq(ticket_id))
+        .filter(registration::Column::Status.is_in(["confirmed", "held"]))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!((ticket.taken as u64, live), (30, 30), "20 kept seats and 10 new offers hold the seats; 10 stay free");
 }
 
 #[rocket::async_test]
