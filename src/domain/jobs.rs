@@ -76,17 +76,28 @@ impl Job {
 
 /// Puts a job in the queue, due at `at`. Returns its id.
 pub async fn enqueue<C: ConnectionTrait>(db: &C, job: &Job, at: DateTime<Utc>) -> AppResult<i32> {
+    insert(db, job, at, at, 0, String::new()).await
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    job: &Job,
+    created_at: DateTime<Utc>,
+    run_at: DateTime<Utc>,
+    attempts: i32,
+    last_error: String,
+) -> AppResult<i32> {
     let row = job::ActiveModel {
         kind: Set(job.kind().to_owned()),
         payload: Set(job.payload()),
-        run_at: Set(at),
-        attempts: Set(0),
+        run_at: Set(run_at),
+        attempts: Set(attempts),
         locked_until: Set(None),
         locked_by: Set(String::new()),
         done_at: Set(None),
         failed_at: Set(None),
-        last_error: Set(String::new()),
-        created_at: Set(at),
+        last_error: Set(last_error),
+        created_at: Set(created_at),
         ..Default::default()
     }
     .insert(db)
@@ -238,24 +249,32 @@ impl Worker {
         format!("{}:{}", if host.is_empty() { "tribe" } else { &host }, std::process::id())
     }
 
-    /// Queues a job and starts it here at once, so an email goes out with
-    /// the request that caused it; if this instance fails or dies, the job
-    /// stays queued for the next worker.
+    /// Runs a job for the request that caused it. An email is sent at once
+    /// and only one that could not be sent waits in the queue for a retry
+    /// (queueing every email first cost three more writes per registration:
+    /// half of SQLite's registrations per second). A badge print is queued
+    /// and started here in the background; if this instance dies, another
+    /// takes it when its lease runs out.
     pub async fn submit(&self, job: Job) -> AppResult<()> {
-        let id = enqueue(&self.db, &job, crate::domain::now()).await?;
-        let worker = self.clone();
-        let run = async move {
-            match take_one(&worker.db, id, &worker.name, crate::domain::now()).await {
-                Ok(Some(lease)) => worker.run(lease).await,
-                Ok(None) => {}
-                Err(error) => tracing::error!(%error, job = id, "taking a job failed"),
-            }
-        };
         match job {
-            // Emails are quick: the request waits so its answer can say "sent".
-            Job::Email(_) => run.await,
-            // A badge PDF takes a while: the page shows its progress.
-            Job::BadgePrint { .. } => drop(tokio::spawn(run)),
+            Job::Email(mail) => {
+                if let Err(error) = self.mailer.send(&mail).await {
+                    let at = crate::domain::now();
+                    tracing::warn!(%error, to = %mail.to_email, "email not sent; queued for a retry");
+                    insert(&self.db, &Job::Email(mail), at, at + retry_pause(1), 1, error.to_string()).await?;
+                }
+            }
+            job @ Job::BadgePrint { .. } => {
+                let id = enqueue(&self.db, &job, crate::domain::now()).await?;
+                let worker = self.clone();
+                tokio::spawn(async move {
+                    match take_one(&worker.db, id, &worker.name, crate::domain::now()).await {
+                        Ok(Some(lease)) => worker.run(lease).await,
+                        Ok(None) => {}
+                        Err(error) => tracing::error!(%error, job = id, "taking a job failed"),
+                    }
+                });
+            }
         }
         Ok(())
     }

@@ -122,7 +122,7 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
     assert_eq!(emails.len(), 240);
     let workers: HashSet<String> = job::Entity::find().all(app.db()).await.unwrap().into_iter().map(|j| j.locked_by).collect();
     println!("jobs were run by {workers:?}");
-    assert_eq!(jobs::counts(app.db()).await.unwrap(), jobs::QueueCounts { waiting: 0, done: 240, failed: 0 });
+    assert_eq!(jobs::counts(app.db()).await.unwrap(), jobs::QueueCounts { waiting: 0, done: 200, failed: 0 });
 
     // Waitlist and hold expiry, run by both instances' loops at once: 30
     // people wait; 20 seat holders cancel through either instance (20
@@ -213,6 +213,7 @@ async fn a_server_killed_during_registrations_keeps_every_answered_one_exactly_o
         }
     }
     assert!(confirmed_to.len() >= 50 && confirmed_to.len() < 300, "killed part way: {} answered", confirmed_to.len());
+    println!("{} registrations answered 201 before SIGKILL", confirmed_to.len());
 
     server.start().await;
     let buyers: HashMap<String, i32> = user::Entity::find().all(app.db()).await.unwrap().into_iter().map(|u| (u.email, u.id)).collect();
@@ -241,9 +242,10 @@ async fn a_failing_job_waits_longer_each_time_and_a_dead_workers_job_is_taken_ag
     let worker = app.client.rocket().state::<tribe::web::AppState>().unwrap().jobs.clone();
     let start = tribe::domain::now();
     let bad = Mail { to_name: "Nobody".into(), to_email: "not an address".into(), subject: "Never".into(), text: String::new(), calendar: None };
-    let id = jobs::enqueue(app.db(), &Job::Email(bad), start).await.unwrap();
-    assert_eq!(worker.run_due().await.unwrap(), 1);
-    let row = job::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
+    // Sent at once, it fails, and waits in the queue.
+    worker.submit(Job::Email(bad)).await.unwrap();
+    let row = job::Entity::find().one(app.db()).await.unwrap().expect("the failed email is queued");
+    let id = row.id;
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.contains("recipient"), "{}", row.last_error);
     let pause = row.run_at - start;
