@@ -1,5 +1,5 @@
-//! The job queue: work that outlives the request that asked for it (emails,
-//! badge PDFs). A job is a row; whichever instance takes it first holds a
+//! The job queue: work that outlives the request that asked for it (emails
+//! that could not be sent at once, badge PDFs). A job is a row; whichever instance takes it first holds a
 //! lease (`locked_until`) while it works. Taking uses `SELECT … FOR UPDATE
 //! SKIP LOCKED` on PostgreSQL, so instances polling together pick different
 //! rows instead of queueing behind each other, and every take is also a

@@ -201,7 +201,8 @@ pub fn verify_signature(payload: &[u8], header: &str, secret: &str, at: DateTime
     if signatures.is_empty() {
         return Err("no v1 signature in the header");
     }
-    if (at.timestamp() - timestamp).abs() > SIGNATURE_TOLERANCE_SECS {
+    // abs_diff: a timestamp near i64::MIN must not overflow the subtraction.
+    if at.timestamp().abs_diff(timestamp) > SIGNATURE_TOLERANCE_SECS.unsigned_abs() {
         return Err("the signature is too old (or from the future)");
     }
     for candidate in signatures {
@@ -369,5 +370,47 @@ pub async fn refund_before_cancel(config: Option<&StripeConfig>, found: &registr
             Ok(true)
         }
         _ => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_property";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// A header nobody signed never verifies, whatever it holds; the
+        /// genuine one does; any change to the payload or the time breaks it.
+        #[test]
+        fn only_the_genuine_signature_verifies(
+            payload in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            header in "(t=-?[0-9]{0,20}|v1=[0-9a-f]{0,70}|v0=[0-9a-f]{64}|\\PC{0,20}|,| ){0,8}",
+            flip in 0usize..300,
+            drift in -1000i64..1000,
+        ) {
+            let at = Utc::now();
+            proptest::prop_assert!(verify_signature(&payload, &header, SECRET, at).is_err());
+            let genuine = sign(&payload, SECRET, at.timestamp());
+            proptest::prop_assert!(verify_signature(&payload, &genuine, SECRET, at).is_ok());
+            proptest::prop_assert!(verify_signature(&payload, &genuine, "whsec_other", at).is_err());
+            if !payload.is_empty() {
+                let mut altered = payload.clone();
+                altered[flip % payload.len()] ^= 0x01;
+                proptest::prop_assert!(verify_signature(&altered, &genuine, SECRET, at).is_err());
+            }
+            let late = at + chrono::Duration::seconds(SIGNATURE_TOLERANCE_SECS + 1 + drift.abs());
+            proptest::prop_assert!(verify_signature(&payload, &genuine, SECRET, late).is_err());
+        }
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_not_overflowed() {
+        for t in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let header = format!("t={t},v1={}", "0".repeat(64));
+            assert!(verify_signature(b"{}", &header, SECRET, Utc::now()).is_err());
+        }
     }
 }

@@ -47,9 +47,9 @@ impl AppState {
         }
     }
 
-    /// Queues a notification built from the database and sends it; a
-    /// failure to build or queue it is logged and does not undo what it
-    /// reports, a failure to send it is retried by the job queue.
+    /// Sends a notification built from the database; a failure to build it
+    /// is logged and does not undo what it reports, a failure to send it is
+    /// retried by the job queue.
     pub async fn notify(&self, mail: crate::error::AppResult<crate::domain::mail::Mail>) {
         let queued = match mail {
             Ok(mail) => self.jobs.submit(crate::domain::jobs::Job::Email(mail)).await,
