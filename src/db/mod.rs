@@ -49,10 +49,77 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// busy handler, which sleeps in growing steps. Queueing them here instead
 /// (one write transaction per process at a time) keeps the hot write paths
 /// (registrations, seats) fast under load. PostgreSQL needs no gate.
-pub async fn write_gate(db: &DatabaseConnection) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+async fn write_gate(db: &DatabaseConnection) -> Option<tokio::sync::MutexGuard<'static, ()>> {
     static GATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     match db.get_database_backend() {
         DbBackend::Sqlite => Some(GATE.lock().await),
         _ => None,
+    }
+}
+
+/// A transaction that may write. On SQLite it holds the write gate for its
+/// whole life: a deferred transaction that reads and then writes fails with
+/// SQLITE_BUSY_SNAPSHOT ("database is locked", no waiting helps) when
+/// another transaction wrote in between, so concurrent requests turned
+/// into 500s (schemathesis found it on connect requests). PostgreSQL takes
+/// no gate. Everything that opens a transaction goes through [`begin`].
+pub struct Transaction {
+    txn: sea_orm::DatabaseTransaction,
+    _gate: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+/// Opens a [`Transaction`], waiting for the write gate on SQLite.
+pub async fn begin(db: &DatabaseConnection) -> Result<Transaction, DbErr> {
+    let gate = write_gate(db).await;
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    Ok(Transaction { txn, _gate: gate })
+}
+
+impl Transaction {
+    /// Commits, then lets the next writer in.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        let Transaction { txn, _gate } = self;
+        txn.commit().await
+    }
+
+    /// Undoes everything, then lets the next writer in.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        let Transaction { txn, _gate } = self;
+        txn.rollback().await
+    }
+}
+
+impl std::ops::Deref for Transaction {
+    type Target = sea_orm::DatabaseTransaction;
+
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm::ConnectionTrait for Transaction {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
     }
 }

@@ -3,7 +3,7 @@
 //! secret calendar feed that carries the agenda into a calendar app.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, Set};
 
 use crate::db::entities::{agenda_item, event, feed_token, registration, session, user};
 use crate::domain::events::note_local_change;
@@ -73,7 +73,7 @@ pub async fn add(db: &DatabaseConnection, attendee: &user::Model, event: &event:
 /// agenda row. False when a concurrent request of the same person added it
 /// first (the unique index says so; the seat is given back by the rollback).
 async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, found: &session::Model) -> AppResult<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     if found.capacity.is_some() {
         let seat = session::Entity::update_many()
             .col_expr(session::Column::SeatsTaken, Expr::col(session::Column::SeatsTaken).add(1))
@@ -100,7 +100,7 @@ async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, foun
 
 /// Removes a session from the agenda, giving back its seat.
 pub async fn remove(db: &DatabaseConnection, attendee: &user::Model, session_id: i32) -> AppResult<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let removed = agenda_item::Entity::delete_many()
         .filter(agenda_item::Column::UserId.eq(attendee.id))
         .filter(agenda_item::Column::SessionId.eq(session_id))

@@ -2,7 +2,7 @@
 //! skips, moves and topics organizers set on particular weeks.
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc, Weekday};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::db::entities::{chat_occurrence, chat_topic, event};
@@ -182,7 +182,7 @@ pub async fn save_occurrence(db: &DatabaseConnection, event: &event::Model, form
         return Err(AppError::Validation(vec![FieldError::new("topics", "At most 12 topics per chat.")]));
     }
     let minutes = i64::from(event.recurrence_minutes.unwrap_or(60));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let at = now();
     let existing = chat_occurrence::Entity::find()
         .filter(chat_occurrence::Column::EventId.eq(event.id))

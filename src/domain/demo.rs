@@ -8,9 +8,7 @@ use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use crate::db::entities::{
     chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, registration_change, room, session, session_speaker,
@@ -173,7 +171,7 @@ fn at(zone: Tz, date: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<chr
 /// Loads the demo data set; returns what was created this time.
 pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     let password_hash = passwords::hash(DEMO_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut report = DemoReport::default();
     let mut rng = StdRng::seed_from_u64(2026);
 

@@ -12,9 +12,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::db::entities::job;
 use crate::domain::mail::{Mail, Mailer};
@@ -154,7 +152,7 @@ async fn take<C: ConnectionTrait>(db: &C, row: job::Model, worker: &str, at: Dat
 
 /// Leases up to `limit` due jobs, oldest first.
 pub async fn take_due(db: &DatabaseConnection, worker: &str, at: DateTime<Utc>, limit: u64) -> AppResult<Vec<Lease>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let candidates = job::Entity::find()
         .filter(due(at))
         .order_by_asc(job::Column::RunAt)

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use sha2::Sha256;
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_checkout::checkout_session::{
@@ -167,7 +167,7 @@ pub async fn cancel_with_refund(
 
 /// Ends a hold: the seats go back (and to the waitlist, by the caller).
 async fn expire(db: &DatabaseConnection, held: &registration::Model, reason: &str) -> AppResult<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let expired = registration::Entity::update_many()
         .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Expired.as_str()))
         .col_expr(registration::Column::UpdatedAt, Expr::value(now()))
@@ -257,7 +257,7 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
         return Err(AppError::BadRequest("not a Stripe event: no id or type".into()));
     };
     let object = &event["data"]["object"];
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let first_time = stripe_event::ActiveModel {
         event_id: Set(event_id.to_owned()),
         event_type: Set(kind.to_owned()),
@@ -323,7 +323,7 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
                     txn.commit().await?;
                     if let Some(intent) = payment_intent {
                         refund(config, &intent, found.id).await?;
-                        let txn = db.begin().await?;
+                        let txn = crate::db::begin(db).await?;
                         record_change(&txn, found.id, Some(&found.status), &found.status, None, "paid after the seat was gone; refunded").await?;
                         txn.commit().await?;
                     }

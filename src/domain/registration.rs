@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -247,8 +246,7 @@ pub(crate) async fn take_and_record(
     request: &CheckedRequest,
     outcome: Taking<'_>,
 ) -> AppResult<registration::Model> {
-    let _gate = crate::db::write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     // The write comes first: on SQLite it takes the write lock at once.
     take_seats(&txn, &request.ticket, event, request.quantity).await?;
     if let Some(code) = &request.discount {
@@ -314,7 +312,7 @@ pub async fn cancel(
             return Err(AppError::Conflict("The organizer no longer accepts cancellations for this event; please contact them.".into()));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let changed = registration::Entity::update_many()
         .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Cancelled.as_str()))
         .col_expr(registration::Column::CancelledAt, Expr::value(now()))

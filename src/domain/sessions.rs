@@ -3,7 +3,7 @@
 //! inside the event's days, no room and no speaker in two places at once.
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::{event, room, session, session_speaker, track, user};
@@ -295,7 +295,7 @@ pub fn new_guid() -> String {
 }
 
 pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &SessionForm) -> AppResult<session::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let input = validate(&txn, event, form).await?;
     check_clashes(&txn, event, &input, None).await?;
     let at = now();
@@ -328,7 +328,7 @@ pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &Sessio
 /// Saves an edit. Every saved change raises the session's revision, which
 /// calendar files carry as SEQUENCE so subscribed calendars take the update.
 pub async fn update(db: &DatabaseConnection, event: &event::Model, existing: &session::Model, form: &SessionForm) -> AppResult<session::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let input = validate(&txn, event, form).await?;
     check_clashes(&txn, event, &input, Some(existing.id)).await?;
     let mut model: session::ActiveModel = existing.clone().into();
@@ -352,7 +352,7 @@ pub async fn update(db: &DatabaseConnection, event: &event::Model, existing: &se
 }
 
 pub async fn delete(db: &DatabaseConnection, event: &event::Model, existing: &session::Model) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     session::Entity::delete_by_id(existing.id).exec(&txn).await?;
     bump_revision(&txn, event.id).await?;
     txn.commit().await?;

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::db::entities::{event, registration, ticket_type, user, waitlist_entry};
 use crate::domain::now;
@@ -94,7 +94,7 @@ pub async fn offer_free_seats(db: &DatabaseConnection, ticket_type_id: i32, at: 
         else {
             break;
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         if take_seats(&txn, &ticket, &event, 1).await.is_err() {
             break; // no seat free: the rest keep waiting
         }
@@ -163,7 +163,7 @@ pub async fn claim(db: &DatabaseConnection, attendee: &user::Model, registration
     if ticket.price_minor > 0 {
         return Err(AppError::Conflict("This ticket is paid; payment is not available on this server yet.".into()));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let confirmed = registration::Entity::update_many()
         .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Confirmed.as_str()))
         .col_expr(registration::Column::HoldExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
@@ -204,7 +204,7 @@ pub async fn expire_holds(db: &DatabaseConnection, at: DateTime<Utc>) -> AppResu
         .await?;
     let mut tickets_freed = Vec::new();
     for held in due {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         let expired = registration::Entity::update_many()
             .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Expired.as_str()))
             .col_expr(registration::Column::UpdatedAt, Expr::value(at))

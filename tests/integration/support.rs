@@ -390,7 +390,11 @@ fn test_python() -> &'static std::path::Path {
 /// Runs schemathesis (the CLI, from the test Python) with `args`; returns
 /// whether it passed and what it printed.
 pub fn schemathesis(args: &[&str]) -> (bool, String) {
+    // It keeps a cache in its working directory: not in the checkout.
+    let work = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/schemathesis");
+    std::fs::create_dir_all(&work).expect("schemathesis folder");
     let output = std::process::Command::new(test_python())
+        .current_dir(&work)
         .args(["-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; schemathesis()"])
         .args(args)
         .env("NO_COLOR", "1")

@@ -634,3 +634,42 @@ async fn attendees_who_scan_a_badge_connect_with_its_holder() {
     assert!(!page.contains("Ask to connect") && !page.contains("Al Asked"));
     assert_eq!(post_form(&stranger, &path, &[]).await.status(), Status::Forbidden);
 }
+
+/// Connect requests sent all at once (double clicks, two tabs, a script)
+/// each get a clear answer: one request per pair, the rest 409, never a 500.
+/// On SQLite, read-then-write transactions used to collide here
+/// ("database is locked", found by schemathesis).
+#[rocket::async_test]
+async fn simultaneous_connect_requests_get_one_request_per_pair_and_clear_conflicts() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "rush", &["Clinician"]).await;
+    let asker = attendee(&app, &conf, "Rita Rush", Some("Clinician"), json!({"visibility": "attendees"})).await;
+    let mut others = Vec::new();
+    for i in 0..8 {
+        others.push(attendee(&app, &conf, &format!("Peer Number{i}"), Some("Clinician"), json!({"visibility": "attendees"})).await.id);
+    }
+    let client = std::sync::Arc::new(app.another_instance().await);
+    let mut tasks = Vec::new();
+    for other in others.iter().chain(others.iter()).chain(others.iter()) {
+        let (client, token, other) = (client.clone(), asker.token.clone(), *other);
+        tasks.push(tokio::spawn(async move {
+            let response = client
+                .post("/api/me/connections")
+                .header(ContentType::JSON)
+                .header(bearer(&token))
+                .body(json!({"user_id": other}).to_string())
+                .dispatch()
+                .await;
+            response.status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap().code);
+    }
+    let created = statuses.iter().filter(|s| **s == 201 || **s == 200).count();
+    assert!(statuses.iter().all(|s| [200, 201, 409].contains(s)), "{statuses:?}");
+    assert_eq!(created, 8, "one request per pair: {statuses:?}");
+    let rows = tribe::db::entities::connection::Entity::find().all(app.db()).await.unwrap();
+    assert_eq!(rows.len(), 8);
+}

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, Statement, TransactionTrait,
+    Set, Statement,
 };
 
 use super::hub::ChatHub;
@@ -35,8 +35,8 @@ pub struct NewMessage {
 
 /// Starts a room transaction: on PostgreSQL the room's row is locked so its
 /// events commit in id order (SQLite has one writer at a time anyway).
-pub(super) async fn begin(db: &DatabaseConnection, room_id: i32) -> AppResult<DatabaseTransaction> {
-    let txn = db.begin().await?;
+pub(super) async fn begin(db: &DatabaseConnection, room_id: i32) -> AppResult<crate::db::Transaction> {
+    let txn = crate::db::begin(db).await?;
     if db.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Weekday};
 use chrono_tz::Tz;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use serde::Serialize;
 
 use crate::db::entities::{event, event_member, user};
@@ -240,7 +240,7 @@ pub async fn create(db: &DatabaseConnection, creator: &user::Model, form: &Event
     model.revision = Set(1);
     model.created_at = Set(at);
     model.updated_at = Set(at);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let created = model.insert(&txn).await.map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => slug_taken(),
         other => other,

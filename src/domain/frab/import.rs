@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use roxmltree::{Document, Node};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::db::entities::{event, room, session, session_speaker, track};
@@ -204,7 +204,7 @@ pub async fn import(db: &DatabaseConnection, target: &event::Model, xml: &str) -
     if parsed.is_empty() {
         return Err(AppError::Validation(vec![FieldError::new("file", "the file contains no sessions (<event> elements inside <day><room>)")]));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut rooms: HashMap<String, i32> = places::rooms(&txn, target.id).await?.into_iter().map(|r| (r.name.to_lowercase(), r.id)).collect();
     let mut tracks: HashMap<String, i32> = places::tracks(&txn, target.id).await?.into_iter().map(|t| (t.name.to_lowercase(), t.id)).collect();
     for (name, color) in &file_tracks {

@@ -4,9 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::db::entities::{block, connection, user};
@@ -122,7 +120,7 @@ pub async fn request(
     if note.chars().any(|c| c.is_control() && c != '\n') {
         return Err(AppError::Validation(vec![FieldError::new("note", "The note contains characters that cannot be shown.")]));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     if is_blocked_either_way(&txn, me.id, other_id).await? {
         // The same answer as for someone who does not exist: a block is not announced.
         return Err(AppError::NotFound);
@@ -232,7 +230,7 @@ pub async fn block(db: &DatabaseConnection, me: &user::Model, other_id: i32) -> 
         return Err(AppError::BadRequest("You cannot block yourself.".into()));
     }
     user::Entity::find_by_id(other_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let exists = block::Entity::find().filter(block::Column::BlockerId.eq(me.id)).filter(block::Column::BlockedId.eq(other_id)).one(&txn).await?;
     if exists.is_none() {
         block::ActiveModel { blocker_id: Set(me.id), blocked_id: Set(other_id), created_at: Set(now()), ..Default::default() }.insert(&txn).await?;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::db::entities::{agenda_item, event, session, table_plan, table_seat, user};
@@ -86,7 +86,7 @@ pub async fn seat(db: &DatabaseConnection, event: &event::Model, plan: &table_pl
     // Role 0 stands for "no role chosen"; they fill seats like everyone else.
     let entries: Vec<(i32, i32)> = people.iter().map(|a| (a.user.id, a.role.as_ref().map(|r| r.id).unwrap_or(0))).collect();
     let tables = algorithm::seat_tables(&entries, &role_ids(plan), plan.table_size as usize);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     table_seat::Entity::delete_many().filter(table_seat::Column::PlanId.eq(plan.id)).exec(&txn).await?;
     for (number, table) in tables.iter().enumerate() {
         for &i in table {

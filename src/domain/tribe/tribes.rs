@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::db::entities::{event, meetup_slot, tribe, tribe_member, user};
@@ -82,7 +82,7 @@ pub async fn add_slot(
 }
 
 pub async fn delete_slot(db: &DatabaseConnection, event: &event::Model, slot_id: i32) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let gone = meetup_slot::Entity::delete_many()
         .filter(meetup_slot::Column::Id.eq(slot_id))
         .filter(meetup_slot::Column::EventId.eq(event.id))
@@ -173,7 +173,7 @@ pub async fn form(db: &DatabaseConnection, event: &event::Model, keep_existing: 
     let groups: Vec<Vec<usize>> = planned.iter().map(|(_, _, g)| g.clone()).collect();
     let chosen = algorithm::assign_slots(&groups, &pool.busy, &options, &current_slots);
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let kept: HashSet<i32> = planned.iter().filter_map(|(id, _, _)| *id).collect();
     let dropped: Vec<i32> = existing.iter().map(|t| t.id).filter(|id| !kept.contains(id)).collect();
     if !dropped.is_empty() {
