@@ -213,7 +213,7 @@ pub async fn prune(db: &DatabaseConnection, at: DateTime<Utc>) -> AppResult<u64>
     Ok(deleted.rows_affected)
 }
 
-/// Counts for the operations page and the tests.
+/// How many jobs wait, are done or failed (the tests read it; an operator can too).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct QueueCounts {
     pub waiting: u64,
