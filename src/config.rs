@@ -32,6 +32,7 @@ pub struct Config {
     /// Cookies get the `Secure` flag when the service is reached over https.
     pub secure_cookies: bool,
     pub login_throttle: LoginThrottle,
+    pub sessions: SessionTimeouts,
     /// Stylesheets, scripts and icons served under `/static`.
     pub public_dir: std::path::PathBuf,
     /// Stripe, when paid tickets are sold; without it only free tickets are.
@@ -40,9 +41,10 @@ pub struct Config {
     /// How often each instance looks for expired holds (waitlist offers,
     /// unpaid checkouts). Zero turns the loop off (tests drive it by hand).
     pub job_interval: std::time::Duration,
-    /// Signs badge tokens. Derived from ROCKET_SECRET_KEY, so every instance
-    /// agrees; random per process when no key is set (debug only).
-    pub badge_key: [u8; 32],
+    /// Seals stored secrets (events' badge keys): `TRIBE_KEY_ENCRYPTION_KEY`,
+    /// 32 bytes in base64, the same on every instance. Required in release;
+    /// debug runs without one use `DEVELOPMENT_KEY_ENCRYPTION_KEY`.
+    pub key_encryption_key: [u8; 32],
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +87,24 @@ impl Default for LoginThrottle {
     }
 }
 
+/// When a log-in session ends by itself. ASVS 5.0 (V7.3) asks for an
+/// inactivity and an absolute limit chosen by risk and documented: by
+/// default a session ends after 12 hours unused (a night away from a
+/// conference) and 14 days after log-in however active; ASVS 4.0's level 2
+/// figure is 12 hours absolute (`TRIBE_SESSION_LIFETIME_DAYS` takes
+/// fractions, e.g. 0.5).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionTimeouts {
+    pub idle: chrono::Duration,
+    pub lifetime: chrono::Duration,
+}
+
+impl Default for SessionTimeouts {
+    fn default() -> Self {
+        SessionTimeouts { idle: chrono::Duration::hours(12), lifetime: chrono::Duration::days(14) }
+    }
+}
+
 /// The raw keys as they appear in Rocket.toml (`database_url`) or the
 /// environment (`TRIBE_DATABASE_URL`).
 #[derive(Debug, Deserialize)]
@@ -93,6 +113,8 @@ struct RawConfig {
     base_url: Option<String>,
     login_max_per_ip: Option<u32>,
     login_max_failures_per_account: Option<u32>,
+    session_idle_hours: Option<f64>,
+    session_lifetime_days: Option<f64>,
     public_dir: Option<String>,
     stripe_secret_key: Option<String>,
     stripe_webhook_secret: Option<String>,
@@ -101,6 +123,7 @@ struct RawConfig {
     outbox_dir: Option<String>,
     mail_from: Option<String>,
     job_interval_secs: Option<u64>,
+    key_encryption_key: Option<String>,
 }
 
 /// `name` in the working directory if it is there, else in the source tree
@@ -115,12 +138,33 @@ fn beside_binary_or_source(name: &str) -> std::path::PathBuf {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:tribe.db";
+
+/// The largest schedule file imported, from the web or the command line
+/// (the CCC congress's is about 3 MiB).
+pub const MAX_IMPORT_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The key-encryption key of debug runs without `TRIBE_KEY_ENCRYPTION_KEY`.
+/// It is public (it is right here), so what it seals is protected by
+/// nothing: release refuses to start without a key of its own.
+pub const DEVELOPMENT_KEY_ENCRYPTION_KEY: [u8; 32] = *b"tribe-development-only-not-a-key";
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8000";
 
 impl Config {
     /// Rocket's figment (Rocket.toml + `ROCKET_*`) with `TRIBE_*` on top.
     pub fn figment() -> Figment {
-        let figment = rocket::Config::figment().merge(Env::prefixed("TRIBE_").global());
+        let mut figment = rocket::Config::figment().merge(Env::prefixed("TRIBE_").global());
+        // Rocket's default upload limits (1 MiB for a file) sit below the
+        // schedule import's own limit, so real schedules (2–3 MiB) were
+        // refused with a bare 413. The handler's limit must be the one that
+        // applies: Rocket's sits a little above it, so a file just over it
+        // reaches the handler and gets its message. Only Rocket's built-in
+        // values are replaced; Rocket.toml or ROCKET_LIMITS still decide.
+        for (key, bytes) in [("limits.file", MAX_IMPORT_BYTES + 4 * 1024 * 1024), ("limits.data-form", MAX_IMPORT_BYTES + 5 * 1024 * 1024)] {
+            let built_in = figment.find_metadata(key).is_none_or(|m| m.name.starts_with("rocket::Config"));
+            if built_in {
+                figment = figment.merge(Serialized::global(key, bytes));
+            }
+        }
         // Templates are found from any working directory unless placed explicitly.
         if figment.find_value("template_dir").is_err() {
             let dir = beside_binary_or_source("templates");
@@ -168,6 +212,21 @@ impl Config {
             login_throttle.max_failures_per_account = n.max(1);
         }
 
+        let mut sessions = SessionTimeouts::default();
+        let positive = |value: f64, setting: &str| {
+            if value.is_finite() && value > 0.0 && value <= 3650.0 {
+                Ok(value)
+            } else {
+                Err(ConfigError::new(setting, "expected a positive number"))
+            }
+        };
+        if let Some(hours) = raw.session_idle_hours {
+            sessions.idle = chrono::Duration::seconds((positive(hours, "TRIBE_SESSION_IDLE_HOURS")? * 3600.0) as i64);
+        }
+        if let Some(days) = raw.session_lifetime_days {
+            sessions.lifetime = chrono::Duration::seconds((positive(days, "TRIBE_SESSION_LIFETIME_DAYS")? * 86_400.0) as i64);
+        }
+
         let public_dir = match raw.public_dir {
             Some(dir) => std::path::PathBuf::from(dir),
             None => beside_binary_or_source("public"),
@@ -207,16 +266,26 @@ impl Config {
         }
         let mail = MailConfig { smtp_url, outbox_dir: raw.outbox_dir.map(Into::into).unwrap_or_else(|| "outbox".into()), from };
 
-        let badge_key: [u8; 32] = match figment.extract_inner::<String>("secret_key") {
-            Ok(secret) if !secret.is_empty() => {
-                use sha2::Digest;
-                sha2::Sha256::digest(format!("tribe-badges:{secret}").as_bytes()).into()
+        let key_encryption_key = match raw.key_encryption_key.filter(|k| !k.is_empty()) {
+            Some(encoded) => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded.trim())
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                    .ok_or_else(|| ConfigError::new("TRIBE_KEY_ENCRYPTION_KEY", "expected 32 bytes in base64 (openssl rand -base64 32)"))?
             }
-            _ => rand::random(),
+            None if figment.profile() == rocket::Config::RELEASE_PROFILE => {
+                return Err(ConfigError::new(
+                    "TRIBE_KEY_ENCRYPTION_KEY",
+                    "required in release: 32 bytes in base64 (openssl rand -base64 32), kept apart from the database and ROCKET_SECRET_KEY",
+                ))
+            }
+            None => DEVELOPMENT_KEY_ENCRYPTION_KEY,
         };
 
         Ok(Config {
-            badge_key,
+            key_encryption_key,
             job_interval: Duration::from_secs(raw.job_interval_secs.unwrap_or(30)),
             mail,
             stripe,
@@ -225,6 +294,7 @@ impl Config {
             base_url: base.trim_end_matches('/').to_owned(),
             secure_cookies: parsed.scheme() == "https",
             login_throttle,
+            sessions,
         })
     }
 

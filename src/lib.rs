@@ -45,7 +45,7 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
             jobs: domain::jobs::Worker {
                 db: db.clone(),
                 mailer: std::sync::Arc::new(mailer),
-                badge_key: config.badge_key,
+                key_encryption_key: config.key_encryption_key,
                 base_url: config.base_url.clone(),
                 name: domain::jobs::Worker::instance_name(),
             },

@@ -115,6 +115,10 @@ async fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Import { command: ImportCommand::Frab { file, event } } => {
+            let size = std::fs::metadata(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?.len();
+            if size > tribe::config::MAX_IMPORT_BYTES {
+                return Err(format!("{} is larger than 20 MiB; a schedule file is a few MiB at most", file.display()));
+            }
             let xml = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
             let target = tribe::domain::events::find_by_slug(&db, &event)

@@ -21,6 +21,12 @@ mod m20261126_000014_create_tribes;
 mod m20261126_000015_create_badge_prints;
 mod m20261126_000016_create_chat_rooms;
 mod m20261126_000017_create_jobs;
+mod m20261130_000018_add_refunds;
+mod m20261130_000019_create_invitations;
+mod m20261130_000020_add_ticket_access_codes;
+mod m20261130_000021_create_login_sessions;
+mod m20261130_000022_hash_feed_tokens;
+mod m20261130_000023_create_event_signing_keys;
 
 pub struct Migrator;
 
@@ -45,6 +51,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000015_create_badge_prints::Migration),
             Box::new(m20261126_000016_create_chat_rooms::Migration),
             Box::new(m20261126_000017_create_jobs::Migration),
+            Box::new(m20261130_000018_add_refunds::Migration),
+            Box::new(m20261130_000019_create_invitations::Migration),
+            Box::new(m20261130_000020_add_ticket_access_codes::Migration),
+            Box::new(m20261130_000021_create_login_sessions::Migration),
+            Box::new(m20261130_000022_hash_feed_tokens::Migration),
+            Box::new(m20261130_000023_create_event_signing_keys::Migration),
         ]
     }
 }

@@ -113,7 +113,6 @@ pub async fn insert_user(
         display_name: Set(display_name.to_owned()),
         password_hash: Set(password_hash),
         is_site_admin: Set(is_site_admin),
-        session_epoch: Set(0),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -145,12 +144,23 @@ pub async fn change_password(db: &DatabaseConnection, account: &user::Model, cur
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
     }
+    set_password(db, account, new).await
+}
+
+/// Stores a new password and ends every session and API token of the
+/// account, in one transaction: whoever knew the old password (or held a
+/// session or token made with it) is out.
+pub async fn set_password(db: &DatabaseConnection, account: &user::Model, new: &str) -> AppResult<user::Model> {
     let hash = passwords::hash(new.to_owned()).await?;
+    let txn = crate::db::begin(db).await?;
     let mut model: user::ActiveModel = account.clone().into();
     model.password_hash = Set(hash);
-    model.session_epoch = Set(account.session_epoch + 1);
     model.updated_at = Set(now());
-    Ok(model.update(db).await?)
+    let updated = model.update(&txn).await?;
+    crate::domain::login_sessions::end_all(&txn, account.id).await?;
+    crate::domain::api_tokens::revoke_all(&txn, account.id).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// `tribe admin create`: makes a new site admin, or promotes an existing

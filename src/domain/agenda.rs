@@ -98,6 +98,13 @@ async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, foun
     }
 }
 
+/// As `remove`, for a session of `event` only (the page's address names
+/// the event; another event's session there is not found).
+pub async fn remove_from_event(db: &DatabaseConnection, attendee: &user::Model, event: &event::Model, session_id: i32) -> AppResult<bool> {
+    session::Entity::find_by_id(session_id).filter(session::Column::EventId.eq(event.id)).one(db).await?.ok_or(AppError::NotFound)?;
+    remove(db, attendee, session_id).await
+}
+
 /// Removes a session from the agenda, giving back its seat.
 pub async fn remove(db: &DatabaseConnection, attendee: &user::Model, session_id: i32) -> AppResult<bool> {
     let txn = crate::db::begin(db).await?;
@@ -191,21 +198,24 @@ pub async fn session_ids(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec
     Ok(agenda_item::Entity::find().filter(agenda_item::Column::UserId.eq(user_id)).all(db).await?.into_iter().map(|i| i.session_id).collect())
 }
 
-/// The person's feed token, made on first use.
-pub async fn feed_token(db: &DatabaseConnection, user_id: i32) -> AppResult<String> {
-    if let Some(found) = feed_token::Entity::find().filter(feed_token::Column::UserId.eq(user_id)).one(db).await? {
-        return Ok(found.token);
-    }
-    let token = api_tokens::random_token(24);
-    feed_token::ActiveModel { user_id: Set(user_id), token: Set(token.clone()), created_at: Set(now()), ..Default::default() }.insert(db).await?;
-    Ok(token)
+/// When the person's calendar feed address was made, if they have one.
+/// The address itself is shown only when it is made: only its hash is kept.
+pub async fn feed_made_at(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(feed_token::Entity::find().filter(feed_token::Column::UserId.eq(user_id)).one(db).await?.map(|f| f.created_at))
 }
 
-/// Replaces the feed token: the old URL stops working at once.
-pub async fn regenerate_feed_token(db: &DatabaseConnection, user_id: i32) -> AppResult<String> {
-    feed_token::Entity::delete_many().filter(feed_token::Column::UserId.eq(user_id)).exec(db).await?;
+/// Makes the person's feed address (replacing any earlier one, which stops
+/// working at once) and returns its token: the only copy.
+pub async fn make_feed_token(db: &DatabaseConnection, user_id: i32) -> AppResult<String> {
+    let token = api_tokens::random_token(24);
+    let txn = crate::db::begin(db).await?;
+    feed_token::Entity::delete_many().filter(feed_token::Column::UserId.eq(user_id)).exec(&txn).await?;
+    feed_token::ActiveModel { user_id: Set(user_id), token_hash: Set(api_tokens::hash_token(&token)), created_at: Set(now()), ..Default::default() }
+        .insert(&txn)
+        .await?;
+    txn.commit().await?;
     note_local_change();
-    feed_token(db, user_id).await
+    Ok(token)
 }
 
 /// Whose feed this token opens.
@@ -213,7 +223,7 @@ pub async fn feed_owner(db: &DatabaseConnection, token: &str) -> AppResult<Optio
     if token.len() > 100 {
         return Ok(None);
     }
-    let Some(found) = feed_token::Entity::find().filter(feed_token::Column::Token.eq(token)).one(db).await? else {
+    let Some(found) = feed_token::Entity::find().filter(feed_token::Column::TokenHash.eq(api_tokens::hash_token(token))).one(db).await? else {
         return Ok(None);
     };
     Ok(user::Entity::find_by_id(found.user_id).one(db).await?)

@@ -76,3 +76,8 @@ pub async fn revoke(db: &DatabaseConnection, user_id: i32, token_id: i32) -> App
     }
     Ok(())
 }
+
+/// Revokes every token of the account (a password change or reset).
+pub async fn revoke_all(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> AppResult<u64> {
+    Ok(api_token::Entity::delete_many().filter(api_token::Column::UserId.eq(user_id)).exec(db).await?.rows_affected)
+}

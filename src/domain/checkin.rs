@@ -49,8 +49,8 @@ pub enum Scanned {
     NoLongerValid(registration::Model),
 }
 
-pub async fn resolve_token(db: &DatabaseConnection, key: &[u8; 32], token: &str, event_id: Option<i32>) -> AppResult<Scanned> {
-    let Some((registration_id, token_event)) = crate::domain::badges::verify(key, token) else {
+pub async fn resolve_token(db: &DatabaseConnection, token: &str, event_id: Option<i32>) -> AppResult<Scanned> {
+    let Some((registration_id, token_event)) = crate::domain::badges::verify(db, token).await? else {
         return Ok(Scanned::Invalid);
     };
     if event_id.is_some_and(|e| e != token_event) {
@@ -81,9 +81,9 @@ pub struct DoorScan {
 }
 
 /// Checks in the badge `scanned` (a token or its whole URL) for `event_id`.
-pub async fn at_the_door(db: &DatabaseConnection, secret: &[u8; 32], event_id: i32, scanned: &str, staff: &user::Model) -> AppResult<DoorScan> {
+pub async fn at_the_door(db: &DatabaseConnection, event_id: i32, scanned: &str, staff: &user::Model) -> AppResult<DoorScan> {
     let token = crate::domain::badges::token_from_scan(scanned);
-    let found = match resolve_token(db, secret, token, Some(event_id)).await? {
+    let found = match resolve_token(db, token, Some(event_id)).await? {
         Scanned::Valid(found) => found,
         Scanned::Invalid => {
             return Ok(DoorScan {

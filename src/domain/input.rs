@@ -42,14 +42,54 @@ pub fn parse_optional_count(text: &str, max: i32) -> Result<Option<i32>, String>
     }
 }
 
-/// Tags as people write them (`#PatientEngagement, ai;  UX`) in one form:
-/// lower case, no `#`, no duplicates, joined by commas.
-pub fn normalize_tags(text: &str) -> String {
+/// How many tags one field holds (a profile's interests, a session's tags).
+pub const MAX_TAGS: usize = 20;
+/// How long one tag may be, in characters.
+pub const MAX_TAG_CHARS: usize = 40;
+
+/// One tag as typed: trimmed, without `#`, lower case, no control characters.
+fn clean_tag(raw: &str) -> String {
+    raw.trim().trim_start_matches('#').trim().to_lowercase().chars().filter(|c| !c.is_control()).collect()
+}
+
+/// Tags as typed (separated by commas, semicolons or lines; `#` optional)
+/// in their stored form: lower case, each once, in the order given, joined
+/// by commas. Refuses more than `MAX_TAGS` or one longer than
+/// `MAX_TAG_CHARS`. The work is linear in the text, and it stops at the
+/// first tag past the limit, so a body of a hundred thousand tags costs
+/// what twenty do.
+pub fn parse_tags(text: &str) -> Result<String, String> {
+    let mut seen = std::collections::HashSet::new();
     let mut tags: Vec<String> = Vec::new();
     for raw in text.split([',', ';', '\n']) {
-        let tag: String = raw.trim().trim_start_matches('#').trim().to_lowercase().chars().filter(|c| !c.is_control()).take(40).collect();
-        if !tag.is_empty() && !tags.contains(&tag) {
+        let trimmed = raw.trim().trim_start_matches('#').trim();
+        if trimmed.chars().nth(MAX_TAG_CHARS).is_some() {
+            let start: String = trimmed.chars().take(20).collect();
+            return Err(format!("Keep each tag to {MAX_TAG_CHARS} characters (“{start}…” is longer)."));
+        }
+        let tag = clean_tag(trimmed);
+        if !tag.is_empty() && seen.insert(tag.clone()) {
             tags.push(tag);
+            if tags.len() > MAX_TAGS {
+                return Err(format!("Keep it to {MAX_TAGS} tags."));
+            }
+        }
+    }
+    Ok(tags.join(","))
+}
+
+/// As `parse_tags` for text that is searched, not stored (a filter): the
+/// first `MAX_TAGS` tags, each cut to `MAX_TAG_CHARS`, never an error.
+pub fn normalize_tags(text: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut tags: Vec<String> = Vec::new();
+    for raw in text.split([',', ';', '\n']) {
+        let tag: String = clean_tag(&raw.chars().take(MAX_TAG_CHARS * 4).collect::<String>()).chars().take(MAX_TAG_CHARS).collect();
+        if !tag.is_empty() && seen.insert(tag.clone()) {
+            tags.push(tag);
+            if tags.len() == MAX_TAGS {
+                break;
+            }
         }
     }
     tags.join(",")
@@ -188,6 +228,27 @@ mod tests {
     #[test]
     fn tags_are_normalised() {
         assert_eq!(normalize_tags("#PatientEngagement, ai;  UX,ai,,"), "patientengagement,ai,ux");
+        assert_eq!(parse_tags("#PatientEngagement, ai;  UX,ai,,"), Ok("patientengagement,ai,ux".to_owned()));
+    }
+
+    #[test]
+    fn too_many_or_too_long_tags_are_refused_with_the_limit() {
+        let twenty: Vec<String> = (0..20).map(|n| format!("t{n}")).collect();
+        assert!(parse_tags(&twenty.join(",")).is_ok());
+        assert!(parse_tags(&format!("{},t20", twenty.join(","))).unwrap_err().contains("20 tags"));
+        // Repeats count once.
+        assert!(parse_tags(&format!("{},t0,T1,#t2", twenty.join(","))).is_ok());
+        assert!(parse_tags(&"x".repeat(40)).is_ok());
+        assert!(parse_tags(&"x".repeat(41)).unwrap_err().contains("40 characters"));
+        assert_eq!(normalize_tags(&(0..100).map(|n| format!("t{n}")).collect::<Vec<_>>().join(",")).split(',').count(), 20);
+    }
+
+    #[test]
+    fn a_hundred_thousand_tags_are_refused_at_the_limit() {
+        let many: Vec<String> = (0..100_000).map(|n| format!("interest{n}")).collect();
+        let text = many.join(",");
+        assert_eq!(parse_tags(&text), Err("Keep it to 20 tags.".to_owned()));
+        assert_eq!(normalize_tags(&text).split(',').count(), 20);
     }
 
     #[test]

@@ -235,7 +235,8 @@ pub async fn counts(db: &DatabaseConnection) -> AppResult<QueueCounts> {
 pub struct Worker {
     pub db: DatabaseConnection,
     pub mailer: Arc<Mailer>,
-    pub badge_key: [u8; 32],
+    /// Opens events' badge keys (see `domain::secrets`).
+    pub key_encryption_key: [u8; 32],
     pub base_url: String,
     /// This instance in the `locked_by` column: host name and process id.
     pub name: String,
@@ -296,7 +297,7 @@ impl Worker {
         let outcome = match Job::decode(&lease.job) {
             Ok(Job::Email(mail)) => self.mailer.send(&mail).await.map_err(|e| e.to_string()),
             Ok(Job::BadgePrint { print_id }) => {
-                crate::domain::badges::prints::run(&self.db, &self.badge_key, &self.base_url, print_id, &lease).await;
+                crate::domain::badges::prints::run(&self.db, &self.key_encryption_key, &self.base_url, print_id, &lease).await;
                 Ok(())
             }
             Err(error) => Err(error),

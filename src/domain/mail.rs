@@ -42,8 +42,10 @@ impl Mailer {
     }
 
     fn build(from: &Mailbox, mail: &Mail) -> AppResult<Message> {
-        let to =
-            Mailbox::new(Some(mail.to_name.clone()), mail.to_email.parse().map_err(|e| AppError::Internal(format!("bad recipient address: {e}")))?);
+        let to = Mailbox::new(
+            (!mail.to_name.is_empty()).then(|| mail.to_name.clone()),
+            mail.to_email.parse().map_err(|e| AppError::Internal(format!("bad recipient address: {e}")))?,
+        );
         let builder = Message::builder().from(from.clone()).to(to).subject(mail.subject.clone());
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
         let message = match &mail.calendar {

@@ -18,7 +18,9 @@ use stripe_checkout::checkout_session::{
 use crate::config::StripeConfig;
 use crate::db::entities::{event, registration, stripe_event, ticket_type, user};
 use crate::domain::now;
-use crate::domain::registration::{record_change, release_seats, take_and_record, take_seats, CheckedRequest, RegistrationStatus, Taking};
+use crate::domain::registration::{
+    record_change, release_seats, take_and_record, take_seats, CheckedRequest, RefundStatus, RegistrationStatus, Taking,
+};
 use crate::error::{AppError, AppResult};
 
 /// How long a seat is held for a buyer at checkout.
@@ -150,8 +152,48 @@ pub async fn checkout_for_held(
     Ok(url)
 }
 
-/// Cancels a registration, refunding a paid one first so that nothing is
-/// cancelled without its money going back.
+/// What a cancellation did about the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundOutcome {
+    /// Nothing was paid, so nothing is owed.
+    NotPaid,
+    /// Stripe confirmed the refund.
+    Refunded,
+    /// The refund is owed and Stripe has not confirmed it yet; it is retried
+    /// in the background until it does.
+    Pending,
+}
+
+impl RefundOutcome {
+    /// The sentence an attendee or organizer reads after cancelling.
+    pub fn message(self) -> &'static str {
+        match self {
+            RefundOutcome::NotPaid => "",
+            RefundOutcome::Refunded => " The payment was refunded.",
+            RefundOutcome::Pending => " The refund could not be sent to Stripe yet; it is retried automatically until Stripe confirms it.",
+        }
+    }
+}
+
+/// After this many refused attempts a refund is marked failed for the
+/// organizer to settle by hand (Stripe refuses for good, for instance,
+/// a charge that was already refunded in its dashboard).
+pub const MAX_REFUND_ATTEMPTS: i32 = 8;
+
+/// Whether cancelling this registration owes its buyer money.
+fn refund_due(found: &registration::Model) -> bool {
+    found.amount_minor > 0 && found.status == RegistrationStatus::Confirmed.as_str() && found.stripe_payment_intent_id.is_some()
+}
+
+/// Cancels a registration and refunds a paid one. The decision comes
+/// first: a cancellation the rules refuse (past the organizer's cut-off,
+/// someone else's registration) sends nothing to Stripe. Then the
+/// cancellation and the refund it owes are written in one transaction, and
+/// only after that is the refund sent (keyed per registration, so Stripe
+/// refunds once however often it is asked); one Stripe does not confirm is
+/// retried by the background loop until it does. At no point is a seat
+/// given up without its refund owed, or a refund sent without the
+/// cancellation.
 pub async fn cancel_with_refund(
     db: &DatabaseConnection,
     config: Option<&StripeConfig>,
@@ -159,10 +201,89 @@ pub async fn cancel_with_refund(
     found: &registration::Model,
     by: crate::domain::registration::CancelledBy,
     reason: &str,
-) -> AppResult<registration::Model> {
-    let refunded = refund_before_cancel(config, found).await?;
-    let reason = if refunded { format!("{}; refunded", if reason.is_empty() { "cancelled" } else { reason }) } else { reason.to_owned() };
-    crate::domain::registration::cancel(db, event, found, by, &reason).await
+) -> AppResult<(registration::Model, RefundOutcome)> {
+    let owes = refund_due(found);
+    if owes && config.is_none() {
+        return Err(AppError::Conflict(
+            "Payments are not configured, so this paid registration cannot be refunded here; nothing was cancelled.".into(),
+        ));
+    }
+    let cancelled = crate::domain::registration::cancel_owing(db, event, found, by, reason, owes).await?;
+    let outcome = match (cancelled.refund_status.as_deref(), config) {
+        (Some("pending"), Some(config)) => attempt_refund(db, config, &cancelled).await?,
+        (Some("refunded"), _) => RefundOutcome::Refunded,
+        (Some(_), _) => RefundOutcome::Pending,
+        (None, _) => RefundOutcome::NotPaid,
+    };
+    Ok((crate::domain::registration::find(db, cancelled.id).await?, outcome))
+}
+
+/// Sends one owed refund to Stripe and records what happened: refunded,
+/// or pending with a later retry (failed after `MAX_REFUND_ATTEMPTS`).
+async fn attempt_refund(db: &DatabaseConnection, config: &StripeConfig, owed: &registration::Model) -> AppResult<RefundOutcome> {
+    let Some(intent) = owed.stripe_payment_intent_id.as_deref() else { return Ok(RefundOutcome::NotPaid) };
+    let attempts = owed.refund_attempts + 1;
+    let at = now();
+    match refund(config, intent, owed.id).await {
+        Ok(()) => {
+            let txn = crate::db::begin(db).await?;
+            let marked = registration::Entity::update_many()
+                .col_expr(registration::Column::RefundStatus, Expr::value(RefundStatus::Refunded.as_str()))
+                .col_expr(registration::Column::RefundAttempts, Expr::value(attempts))
+                .col_expr(registration::Column::RefundRetryAt, Expr::value(Option::<DateTime<Utc>>::None))
+                .col_expr(registration::Column::RefundError, Expr::value(""))
+                .filter(registration::Column::Id.eq(owed.id))
+                .filter(registration::Column::RefundStatus.eq(RefundStatus::Pending.as_str()))
+                .exec(&txn)
+                .await?;
+            if marked.rows_affected == 1 {
+                record_change(&txn, owed.id, Some(&owed.status), &owed.status, None, "refunded").await?;
+            }
+            txn.commit().await?;
+            Ok(RefundOutcome::Refunded)
+        }
+        Err(error) => {
+            let status = if attempts >= MAX_REFUND_ATTEMPTS { RefundStatus::Failed } else { RefundStatus::Pending };
+            registration::Entity::update_many()
+                .col_expr(registration::Column::RefundStatus, Expr::value(status.as_str()))
+                .col_expr(registration::Column::RefundAttempts, Expr::value(attempts))
+                .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at + crate::domain::jobs::retry_pause(attempts))))
+                .col_expr(registration::Column::RefundError, Expr::value(error.to_string()))
+                .filter(registration::Column::Id.eq(owed.id))
+                .filter(registration::Column::RefundStatus.eq(RefundStatus::Pending.as_str()))
+                .exec(db)
+                .await?;
+            Ok(RefundOutcome::Pending)
+        }
+    }
+}
+
+/// Retries the refunds Stripe has not confirmed whose pause is over. Each
+/// is claimed with a conditional update (moving its retry time on), so
+/// instances running this loop at once do not send the same one together;
+/// Stripe's idempotency key would make a double send harmless anyway.
+pub async fn retry_owed_refunds(db: &DatabaseConnection, config: Option<&StripeConfig>, at: DateTime<Utc>) -> AppResult<usize> {
+    let Some(config) = config else { return Ok(0) };
+    let due = registration::Entity::find()
+        .filter(registration::Column::RefundStatus.eq(RefundStatus::Pending.as_str()))
+        .filter(registration::Column::RefundRetryAt.lte(at))
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for owed in due {
+        let claimed = registration::Entity::update_many()
+            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at + Duration::minutes(2))))
+            .filter(registration::Column::Id.eq(owed.id))
+            .filter(registration::Column::RefundStatus.eq(RefundStatus::Pending.as_str()))
+            .filter(registration::Column::RefundRetryAt.lte(at))
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            attempt_refund(db, config, &owed).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 /// Ends a hold: the seats go back (and to the waitlist, by the caller).
@@ -319,13 +440,17 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
                     .await?;
                     outcome.confirmed = Some(updated);
                 } else {
-                    model.update(&txn).await?;
+                    // The refund is owed in the same write that records the
+                    // payment, then sent (and retried until Stripe confirms).
+                    if payment_intent.is_some() && found.refund_status.is_none() {
+                        model.refund_status = Set(Some(RefundStatus::Pending.as_str().to_owned()));
+                        model.refund_retry_at = Set(Some(now()));
+                    }
+                    let owed = model.update(&txn).await?;
+                    record_change(&txn, found.id, Some(&found.status), &found.status, None, "paid after the seat was gone; a refund is owed").await?;
                     txn.commit().await?;
-                    if let Some(intent) = payment_intent {
-                        refund(config, &intent, found.id).await?;
-                        let txn = crate::db::begin(db).await?;
-                        record_change(&txn, found.id, Some(&found.status), &found.status, None, "paid after the seat was gone; refunded").await?;
-                        txn.commit().await?;
+                    if owed.refund_status.as_deref() == Some(RefundStatus::Pending.as_str()) {
+                        attempt_refund(db, config, &owed).await?;
                     }
                     return Ok(outcome);
                 }
@@ -355,22 +480,9 @@ pub async fn refund(config: &StripeConfig, payment_intent: &str, registration_id
         .await
         .map_err(|e| {
             tracing::error!(error = %e, registration_id, "refund failed");
-            AppError::Conflict("The refund could not be made right now, so nothing was cancelled. Please try again in a moment.".into())
+            AppError::Conflict(format!("Stripe did not confirm the refund: {e}"))
         })?;
     Ok(())
-}
-
-/// Refunds a confirmed paid registration; false when there is nothing to refund.
-pub async fn refund_before_cancel(config: Option<&StripeConfig>, found: &registration::Model) -> AppResult<bool> {
-    match (&found.stripe_payment_intent_id, found.amount_minor > 0 && found.status == RegistrationStatus::Confirmed.as_str()) {
-        (Some(intent), true) => {
-            let config =
-                config.ok_or_else(|| AppError::Conflict("Payments are not configured, so this paid registration cannot be refunded here.".into()))?;
-            refund(config, intent, found.id).await?;
-            Ok(true)
-        }
-        _ => Ok(false),
-    }
 }
 
 #[cfg(test)]

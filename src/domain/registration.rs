@@ -40,6 +40,25 @@ impl RegistrationStatus {
     pub const LIVE: [&'static str; 2] = ["held", "confirmed"];
 }
 
+/// The state of a refund owed for a cancelled registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundStatus {
+    Pending,
+    Refunded,
+    /// Stripe refused every attempt; the organizer refunds by hand.
+    Failed,
+}
+
+impl RefundStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::Pending => "pending",
+            RefundStatus::Refunded => "refunded",
+            RefundStatus::Failed => "failed",
+        }
+    }
+}
+
 /// What a person asks for, from the form or the API.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -55,6 +74,8 @@ pub struct RegistrationForm {
     pub answers: serde_json::Value,
     /// A discount code, for paid tickets.
     pub discount_code: String,
+    /// The code of a hidden ticket type's secret link.
+    pub access_code: String,
 }
 
 /// Why nothing was taken: sold out, or already registered. Both are 409s.
@@ -169,9 +190,13 @@ pub async fn check_request(
 ) -> AppResult<CheckedRequest> {
     let ticket_id =
         form.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose a ticket.")]))?;
+    // A hidden type without its link's code is refused exactly like an id
+    // that does not exist, so its existence is not given away either.
     let ticket = tickets::find(db, event.id, ticket_id)
         .await
-        .map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose one of this event's tickets.")]))?;
+        .ok()
+        .filter(|t| tickets::is_offered_to(t, &form.access_code))
+        .ok_or_else(|| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose one of this event's tickets.")]))?;
     let quantity =
         match form.quantity.trim() {
             "" => 1,
@@ -208,22 +233,15 @@ pub async fn register_free(
     event: &event::Model,
     attendee: &user::Model,
     request: &CheckedRequest,
-    actor: Option<i32>,
 ) -> AppResult<registration::Model> {
-    let by_organizer = actor.is_some_and(|a| a != attendee.id);
-    if request.amount_minor() != 0 && !by_organizer {
+    if request.amount_minor() != 0 {
         return Err(AppError::BadRequest("this ticket is paid; it goes through checkout".into()));
     }
-    if !event.is_published && actor.is_none() {
+    if !event.is_published {
         return Err(AppError::NotFound);
     }
-    let reason = match (by_organizer, request.ticket.price_minor) {
-        (true, 0) => "registered by an organizer",
-        (true, _) => "registered by an organizer (complimentary)",
-        _ => "registered",
-    };
     let outcome =
-        Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: actor.or(Some(attendee.id)), reason };
+        Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: Some(attendee.id), reason: "registered" };
     take_and_record(db, event, attendee, request, outcome).await
 }
 
@@ -295,6 +313,21 @@ pub fn attendee_cancel_deadline(event: &event::Model) -> DateTime<Utc> {
     event.cancel_until.unwrap_or(event.starts_at)
 }
 
+/// Whether `by` may cancel this registration now. Decided before anything
+/// is written or sent: a refused cancellation changes nothing and refunds
+/// nothing.
+pub fn check_cancellable(event: &event::Model, found: &registration::Model, by: CancelledBy) -> AppResult<()> {
+    if let CancelledBy::Attendee(user_id) = by {
+        if user_id != found.user_id {
+            return Err(AppError::NotFound);
+        }
+        if now() >= attendee_cancel_deadline(event) {
+            return Err(AppError::Conflict("The organizer no longer accepts cancellations for this event; please contact them.".into()));
+        }
+    }
+    Ok(())
+}
+
 /// Cancels a live registration and gives its seats back. Cancelling twice
 /// changes nothing the second time (and releases nothing twice).
 pub async fn cancel(
@@ -304,23 +337,33 @@ pub async fn cancel(
     by: CancelledBy,
     reason: &str,
 ) -> AppResult<registration::Model> {
-    if let CancelledBy::Attendee(user_id) = by {
-        if user_id != found.user_id {
-            return Err(AppError::NotFound);
-        }
-        if now() >= attendee_cancel_deadline(event) {
-            return Err(AppError::Conflict("The organizer no longer accepts cancellations for this event; please contact them.".into()));
-        }
-    }
+    cancel_owing(db, event, found, by, reason, false).await
+}
+
+/// As `cancel`; with `owes_refund`, the same transaction records the refund
+/// the cancellation owes (sent to Stripe by `payments` once it commits).
+pub(crate) async fn cancel_owing(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    found: &registration::Model,
+    by: CancelledBy,
+    reason: &str,
+    owes_refund: bool,
+) -> AppResult<registration::Model> {
+    check_cancellable(event, found, by)?;
     let txn = crate::db::begin(db).await?;
-    let changed = registration::Entity::update_many()
+    let at = now();
+    let mut update = registration::Entity::update_many()
         .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Cancelled.as_str()))
-        .col_expr(registration::Column::CancelledAt, Expr::value(now()))
-        .col_expr(registration::Column::UpdatedAt, Expr::value(now()))
-        .filter(registration::Column::Id.eq(found.id))
-        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
-        .exec(&txn)
-        .await?;
+        .col_expr(registration::Column::CancelledAt, Expr::value(at))
+        .col_expr(registration::Column::UpdatedAt, Expr::value(at));
+    if owes_refund {
+        update = update
+            .col_expr(registration::Column::RefundStatus, Expr::value(RefundStatus::Pending.as_str()))
+            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at)));
+    }
+    let changed =
+        update.filter(registration::Column::Id.eq(found.id)).filter(registration::Column::Status.is_in(RegistrationStatus::LIVE)).exec(&txn).await?;
     if changed.rows_affected == 0 {
         txn.rollback().await?;
         return registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound);
@@ -368,29 +411,19 @@ pub async fn changes(db: &DatabaseConnection, registration_id: i32) -> AppResult
         .await?)
 }
 
-/// An organizer registers someone who has an account: any of the event's
-/// ticket types (paid ones free of charge), listed or hidden, on sale or
-/// not, but never beyond a capacity.
-pub async fn register_by_organizer(
+/// A person accepts an organizer's invitation: any of the event's ticket
+/// types (paid ones free of charge), listed or hidden, on sale or not, but
+/// never beyond a capacity. Only `invitations::accept` calls this, so the
+/// person's own action is behind every registration an organizer offers.
+pub(crate) async fn register_invited(
     db: &DatabaseConnection,
     event: &event::Model,
-    organizer: &user::Model,
-    email: &str,
-    ticket_type_id: &str,
-    role: &str,
+    person: &user::Model,
+    request: &CheckedRequest,
+    invited_by: i32,
 ) -> AppResult<registration::Model> {
-    let attendee = crate::domain::accounts::find_by_email(db, email).await?.ok_or_else(|| {
-        AppError::Validation(vec![FieldError::new("attendee_email", "Nobody has an account with that email yet; ask them to sign up first.")])
-    })?;
-    let ticket_id =
-        ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose a ticket.")]))?;
-    let ticket = tickets::find(db, event.id, ticket_id)
-        .await
-        .map_err(|_| AppError::Validation(vec![FieldError::new("attendee_ticket", "Choose one of this event's tickets.")]))?;
-    let role_id = match role.trim() {
-        "" => None,
-        text => text.parse::<i32>().ok(),
-    };
-    let request = CheckedRequest { ticket, quantity: 1, role_id, answers: Vec::new(), discount: None };
-    register_free(db, event, &attendee, &request, Some(organizer.id)).await
+    let reason =
+        if request.ticket.price_minor == 0 { "accepted an organizer's invitation" } else { "accepted an organizer's invitation (complimentary)" };
+    let outcome = Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: Some(invited_by), reason };
+    take_and_record(db, event, person, request, outcome).await
 }

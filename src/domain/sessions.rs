@@ -185,6 +185,7 @@ pub async fn validate(db: &impl ConnectionTrait, event: &event::Model, form: &Se
             String::new()
         }
     };
+    let tags = input::parse_tags(&form.tags).map_err(|m| errors.push(FieldError::new("tags", m))).unwrap_or_default();
     let mut speakers = Vec::new();
     for line in form.speakers.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if line.chars().count() > 120 {
@@ -213,7 +214,7 @@ pub async fn validate(db: &impl ConnectionTrait, event: &event::Model, form: &Se
         capacity,
         status: status.unwrap_or(SessionStatus::Draft),
         language,
-        tags: input::normalize_tags(&form.tags),
+        tags,
         speakers,
     })
 }

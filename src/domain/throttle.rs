@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
+};
 
 use crate::config::LoginThrottle;
 use crate::db::entities::login_attempt;
@@ -26,42 +28,95 @@ fn since(window: Duration) -> chrono::DateTime<Utc> {
     now() - chrono::Duration::from_std(window).unwrap_or(chrono::Duration::minutes(15))
 }
 
-/// Refuses with 429 when this IP or this account has had too many tries.
-pub async fn check(db: &DatabaseConnection, limits: &LoginThrottle, ip: Option<std::net::IpAddr>, email: &str) -> AppResult<()> {
+/// An attempt that the limits let through, recorded as failed until the
+/// password proves right (see [`succeeded`]).
+pub struct Attempt {
+    ids: Vec<i32>,
+    email: String,
+}
+
+/// Records an attempt and decides in one step: refused with 429 when this
+/// address or this account has had too many tries. Recording first and
+/// counting after, with concurrent attempts for the same keys taken one at
+/// a time (SQLite's write gate; a PostgreSQL advisory lock per key), makes
+/// the limit exact: a hundred parallel guesses get exactly the limit's
+/// worth of password checks. A refused attempt leaves no row, as before.
+pub async fn attempt(db: &DatabaseConnection, limits: &LoginThrottle, ip: Option<std::net::IpAddr>, email: &str) -> AppResult<Attempt> {
+    let keys = [account_key(email), ip_key(ip)];
+    let txn = crate::db::begin(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Always in the same order (account, then address): no deadlocks.
+        for key in &keys {
+            txn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, "SELECT pg_advisory_xact_lock(hashtext($1))", [key.clone().into()]))
+                .await?;
+        }
+    }
+    let at = now();
+    let mut ids = Vec::new();
+    for key in &keys {
+        let row = login_attempt::ActiveModel { throttle_key: Set(key.clone()), attempted_at: Set(at), succeeded: Set(false), ..Default::default() }
+            .insert(&txn)
+            .await?;
+        ids.push(row.id);
+    }
     let from_ip = login_attempt::Entity::find()
-        .filter(login_attempt::Column::ThrottleKey.eq(ip_key(ip)))
+        .filter(login_attempt::Column::ThrottleKey.eq(&keys[1]))
         .filter(login_attempt::Column::AttemptedAt.gt(since(limits.ip_window)))
-        .count(db)
+        .count(&txn)
         .await?;
-    if from_ip >= u64::from(limits.max_per_ip) {
+    if from_ip > u64::from(limits.max_per_ip) {
+        txn.rollback().await?;
         return Err(AppError::RateLimited { retry_after_secs: limits.ip_window.as_secs() });
     }
     let failures = login_attempt::Entity::find()
-        .filter(login_attempt::Column::ThrottleKey.eq(account_key(email)))
+        .filter(login_attempt::Column::ThrottleKey.eq(&keys[0]))
         .filter(login_attempt::Column::Succeeded.eq(false))
         .filter(login_attempt::Column::AttemptedAt.gt(since(limits.account_window)))
-        .count(db)
+        .count(&txn)
         .await?;
-    if failures >= u64::from(limits.max_failures_per_account) {
+    if failures > u64::from(limits.max_failures_per_account) {
+        txn.rollback().await?;
         return Err(AppError::RateLimited { retry_after_secs: limits.account_window.as_secs() });
-    }
-    Ok(())
-}
-
-/// Records an attempt under both keys. A success clears the account's failures,
-/// so that a person who finally remembers their password is not locked out later.
-pub async fn record(db: &DatabaseConnection, limits: &LoginThrottle, ip: Option<std::net::IpAddr>, email: &str, succeeded: bool) -> AppResult<()> {
-    let at = now();
-    for key in [ip_key(ip), account_key(email)] {
-        login_attempt::ActiveModel { throttle_key: Set(key), attempted_at: Set(at), succeeded: Set(succeeded), ..Default::default() }
-            .insert(db)
-            .await?;
-    }
-    if succeeded {
-        login_attempt::Entity::delete_many().filter(login_attempt::Column::ThrottleKey.eq(account_key(email))).exec(db).await?;
     }
     // Old rows are useless; dropping them here keeps the table small without a job.
     let horizon = since(limits.ip_window.max(limits.account_window));
-    login_attempt::Entity::delete_many().filter(login_attempt::Column::AttemptedAt.lt(horizon)).exec(db).await?;
+    login_attempt::Entity::delete_many().filter(login_attempt::Column::AttemptedAt.lt(horizon)).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(Attempt { ids, email: email.to_owned() })
+}
+
+/// The password was right: the attempt counts as a success, and the
+/// account's failures are forgotten, so that a person who finally
+/// remembers their password is not locked out later.
+pub async fn succeeded(db: &DatabaseConnection, attempt: Attempt) -> AppResult<()> {
+    let txn = crate::db::begin(db).await?;
+    login_attempt::Entity::update_many()
+        .col_expr(login_attempt::Column::Succeeded, sea_orm::sea_query::Expr::value(true))
+        .filter(login_attempt::Column::Id.is_in(attempt.ids))
+        .exec(&txn)
+        .await?;
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::ThrottleKey.eq(account_key(&attempt.email)))
+        .filter(login_attempt::Column::Succeeded.eq(false))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(())
+}
+
+/// Checks a password under the throttle: `Ok(None)` for a wrong one,
+/// `Err(RateLimited)` when there were too many tries.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    limits: &LoginThrottle,
+    ip: Option<std::net::IpAddr>,
+    email: &str,
+    password: &str,
+) -> AppResult<Option<crate::db::entities::user::Model>> {
+    let attempt = attempt(db, limits, ip, email).await?;
+    let account = crate::domain::accounts::authenticate(db, email, password).await?;
+    if account.is_some() {
+        succeeded(db, attempt).await?;
+    }
+    Ok(account)
 }

@@ -27,7 +27,8 @@ pub struct TicketTypeForm {
     pub sales_end: String,
     #[serde(deserialize_with = "input::lenient_text")]
     pub max_per_person: String,
-    /// "false" to keep it off the public page (for organizers' manual registrations); listed otherwise.
+    /// "false" to keep it off the public page: on sale only through its
+    /// secret link, and given by invitation; listed otherwise.
     #[serde(deserialize_with = "input::lenient_text")]
     pub visible: String,
 }
@@ -153,6 +154,7 @@ pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &Ticket
     }
     let position = list(db, event.id).await?.len() as i32;
     let at = now();
+    let is_visible = !matches!(form.visible.trim(), "false" | "0" | "off" | "no");
     Ok(ticket_type::ActiveModel {
         event_id: Set(event.id),
         name: Set(name.unwrap_or_default()),
@@ -163,7 +165,8 @@ pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &Ticket
         taken: Set(0),
         sales_start: Set(sales_start),
         sales_end: Set(sales_end),
-        is_visible: Set(!matches!(form.visible.trim(), "false" | "0" | "off" | "no")),
+        is_visible: Set(is_visible),
+        access_code: Set((!is_visible).then(new_access_code)),
         max_per_person: Set(max_per_person.unwrap_or(1)),
         position: Set(position),
         created_at: Set(at),
@@ -176,10 +179,39 @@ pub async fn create(db: &DatabaseConnection, event: &event::Model, form: &Ticket
 
 pub async fn set_visible(db: &DatabaseConnection, event: &event::Model, id: i32, visible: bool) -> AppResult<ticket_type::Model> {
     let found = find(db, event.id, id).await?;
+    let needs_code = !visible && found.access_code.is_none();
     let mut model: ticket_type::ActiveModel = found.into();
     model.is_visible = Set(visible);
+    if needs_code {
+        model.access_code = Set(Some(new_access_code()));
+    }
     model.updated_at = Set(now());
     Ok(model.update(db).await?)
+}
+
+fn new_access_code() -> String {
+    crate::domain::api_tokens::random_token(12)
+}
+
+/// Makes a new secret link for a hidden ticket type; the old link stops
+/// working (for a link that went further than it should).
+pub async fn renew_access_code(db: &DatabaseConnection, event: &event::Model, id: i32) -> AppResult<ticket_type::Model> {
+    let found = find(db, event.id, id).await?;
+    let mut model: ticket_type::ActiveModel = found.into();
+    model.access_code = Set(Some(new_access_code()));
+    model.updated_at = Set(now());
+    Ok(model.update(db).await?)
+}
+
+/// Whether a buyer may see and take this ticket type: a listed one, or a
+/// hidden one whose secret link they came with.
+pub fn is_offered_to(ticket: &ticket_type::Model, access_code: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    ticket.is_visible
+        || ticket
+            .access_code
+            .as_deref()
+            .is_some_and(|code| !access_code.is_empty() && bool::from(code.as_bytes().ct_eq(access_code.trim().as_bytes())))
 }
 
 /// Removes a ticket type nobody holds; one with registrations can only be hidden.

@@ -20,9 +20,30 @@ fn stashed_detail(req: &Request<'_>) -> Option<String> {
     req.local_cache(|| StashedDetail(std::sync::Mutex::new(None))).0.lock().ok().and_then(|s| s.clone())
 }
 
-/// A path a browser may be sent back to after log-in: ours, never another site.
+/// A path a browser may be sent back to after log-in: ours, never another
+/// site, and a valid URI as it stands (a space, tab, NUL or non-ASCII
+/// character made the redirect itself fail with a 500, after the session
+/// had been started); anything else falls back to the caller's default.
 pub fn safe_next(path: &str) -> Option<&str> {
-    (path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.contains("\r") && !path.contains('\n')).then_some(path)
+    let local = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    (local && rocket::http::uri::Origin::parse(path).is_ok()).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_valid_local_paths_are_kept() {
+        for good in ["/", "/events/hitmc?access=abc", "/invitations/a-b_c", "/%20x"] {
+            assert_eq!(safe_next(good), Some(good), "{good}");
+        }
+        for bad in
+            ["/ x", "/\tx", "/\0x", "/\u{2028}", "/\u{3000}", "//evil.example", "/\\evil", "https://evil.example/", "x", "", "/a\r\nSet-Cookie: x"]
+        {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+    }
 }
 
 pub enum CaughtResponse {

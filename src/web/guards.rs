@@ -5,54 +5,58 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::outcome::{try_outcome, IntoOutcome};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::State;
-use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::db::entities::user;
-use crate::domain::{accounts, api_tokens};
+use crate::domain::{api_tokens, login_sessions};
 use crate::web::AppState;
 
 pub const SESSION_COOKIE: &str = "tribe_session";
-/// A session lasts two weeks from log-in.
-pub const SESSION_DAYS: i64 = 14;
-
-/// What the encrypted session cookie carries. The epoch ties it to the
-/// password it was issued under: changing the password ends other sessions.
-#[derive(Debug, Serialize, Deserialize)]
-struct SessionClaims {
-    uid: i32,
-    epoch: i32,
-    iat: i64,
-}
 
 pub fn session_cookie_base(config: &Config, name: &'static str, value: String) -> Cookie<'static> {
     Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(config.secure_cookies).build()
 }
 
-pub fn start_session(cookies: &CookieJar<'_>, config: &Config, account: &user::Model) {
-    let claims = SessionClaims { uid: account.id, epoch: account.session_epoch, iat: chrono::Utc::now().timestamp() };
-    let mut cookie = session_cookie_base(config, SESSION_COOKIE, serde_json::to_string(&claims).unwrap_or_default());
-    cookie.set_max_age(rocket::time::Duration::days(SESSION_DAYS));
+/// Starts a server-side session for `account` and gives this browser its
+/// cookie. The cookie is also encrypted (Rocket's private cookies), but
+/// what makes it a session is the row its token names.
+pub async fn start_session(
+    cookies: &CookieJar<'_>,
+    state: &AppState,
+    account: &user::Model,
+    device: &login_sessions::Device,
+) -> crate::error::AppResult<()> {
+    let token = login_sessions::start(&state.db, &state.config.sessions, account, device).await?;
+    let mut cookie = session_cookie_base(&state.config, SESSION_COOKIE, token);
+    cookie.set_max_age(rocket::time::Duration::seconds(state.config.sessions.lifetime.num_seconds()));
     cookies.add_private(cookie);
+    Ok(())
 }
 
-pub fn end_session(cookies: &CookieJar<'_>) {
-    cookies.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
-}
-
-/// The logged-in account behind this request's session cookie, looked up at
-/// most once per request.
-struct SessionUser(Option<user::Model>);
-
-async fn load_session_user(req: &Request<'_>) -> Option<user::Model> {
-    let cookie = req.cookies().get_private(SESSION_COOKIE)?;
-    let claims: SessionClaims = serde_json::from_str(cookie.value()).ok()?;
-    if chrono::Utc::now().timestamp() - claims.iat > SESSION_DAYS * 86_400 {
-        return None;
+/// Log-out: the session ends on the server (every copy of the cookie stops
+/// working) and the cookie leaves this browser.
+pub async fn end_session(cookies: &CookieJar<'_>, state: &AppState) -> crate::error::AppResult<()> {
+    if let Some(cookie) = cookies.get_private(SESSION_COOKIE) {
+        login_sessions::end(&state.db, cookie.value()).await?;
     }
+    cookies.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok(())
+}
+
+/// The logged-in account and session behind this request's cookie, looked
+/// up at most once per request.
+struct SessionUser(Option<login_sessions::ActiveSession>);
+
+async fn load_session_user(req: &Request<'_>) -> Option<login_sessions::ActiveSession> {
+    let cookie = req.cookies().get_private(SESSION_COOKIE)?;
     let state = req.rocket().state::<AppState>()?;
-    let account = accounts::find_by_id(&state.db, claims.uid).await.ok().flatten()?;
-    (account.session_epoch == claims.epoch).then_some(account)
+    match login_sessions::resolve(&state.db, &state.config.sessions, cookie.value()).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "session lookup failed");
+            None
+        }
+    }
 }
 
 /// Resolves the session user (called by a fairing before routing, so that
@@ -63,7 +67,33 @@ pub async fn resolve_session_user(req: &Request<'_>) {
 
 /// The session user if one was resolved for this request.
 pub fn cached_user<'r>(req: &'r Request<'_>) -> Option<&'r user::Model> {
-    req.local_cache(|| SessionUser(None)).0.as_ref()
+    req.local_cache(|| SessionUser(None)).0.as_ref().map(|s| &s.account)
+}
+
+/// The id of this request's session, to mark "this device" in the list.
+pub struct CurrentSessionId(pub Option<i32>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CurrentSessionId {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        resolve_session_user(req).await;
+        Outcome::Success(CurrentSessionId(req.local_cache(|| SessionUser(None)).0.as_ref().map(|s| s.session.id)))
+    }
+}
+
+/// Where a request comes from, for a new session's row.
+pub struct ClientDevice(pub login_sessions::Device);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientDevice {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let user_agent = req.headers().get_one("User-Agent").unwrap_or("").to_owned();
+        Outcome::Success(ClientDevice(login_sessions::Device { user_agent, ip: req.client_ip() }))
+    }
 }
 
 /// Anyone, logged in or not.

@@ -1,7 +1,7 @@
 //! Background work each instance runs: expiring held seats and passing them
 //! to the waitlist; posting live chat rooms' opening messages and topics
 //! when they are due; running queued jobs (emails to retry, badge prints
-//! whose instance stopped). The domain makes each step a conditional update
+//! whose instance stopped, refunds Stripe has not confirmed yet). The domain makes each step a conditional update
 //! or a leased job, so several instances running this loop at once do every
 //! piece of work once.
 
@@ -36,6 +36,9 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
                     match crate::domain::waitlist::expire_holds(&jobs.db, crate::domain::now()).await {
                         Ok(offers) => jobs.send_offers(offers).await,
                         Err(error) => tracing::error!(%error, "expiring holds failed"),
+                    }
+                    if let Err(error) = crate::domain::payments::retry_owed_refunds(&jobs.db, jobs.config.stripe.as_ref(), crate::domain::now()).await {
+                        tracing::error!(%error, "retrying owed refunds failed");
                     }
                     if let Err(error) = jobs.jobs.run_due().await {
                         tracing::error!(%error, "running queued jobs failed");

@@ -102,6 +102,7 @@ await journey("attendee", DESKTOP, async (page, seen, at) => {
   seen.clash_warning = await page.locator(".flash-warning").textContent();
   seen.clashing_cards = await page.locator(".session-card.has-clash").count();
   at("calendar");
+  await submit(page, "form[action='/agenda/feed/regenerate'] button");
   const feed = await page.inputValue("#feed-url");
   const ics = await page.request.get(feed);
   seen.ics_type = ics.headers()["content-type"];

@@ -143,3 +143,108 @@ async fn passwords_are_stored_as_argon2id_hashes() {
     assert!(users[0].password_hash.starts_with("$argon2id$"), "{}", users[0].password_hash);
     assert!(!users[0].password_hash.contains("a long password"));
 }
+
+/// The session cookie this browser holds, as an attacker would copy it.
+fn copied_session_cookie(client: &rocket::local::asynchronous::Client) -> rocket::http::Cookie<'static> {
+    client.cookies().get("tribe_session").expect("a session cookie").clone().into_owned()
+}
+
+#[rocket::async_test]
+async fn a_cookie_copied_before_log_out_opens_nothing_after_it() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "ivy@example.org", "Ivy", "a long password").await;
+    let copied = copied_session_cookie(&app.client);
+    let thief = app.another_instance().await;
+    assert_eq!(thief.get("/account").cookie(copied.clone()).dispatch().await.status(), Status::Ok, "the copy works while the session lives");
+    assert_eq!(post_form(&app.client, "/logout", &[]).await.status(), Status::SeeOther);
+    let response = thief.get("/account").cookie(copied).dispatch().await;
+    assert_eq!(response.status(), Status::SeeOther, "log-out ended the session on the server");
+}
+
+#[rocket::async_test]
+async fn a_password_change_ends_every_session_and_api_token() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "jo@example.org", "Jo", "first password").await;
+    let token = api_token(&app.client, "jo@example.org", "first password").await;
+    let copied = copied_session_cookie(&app.client);
+    assert_eq!(app.client.get("/api/me").header(bearer(&token)).dispatch().await.status(), Status::Ok);
+    let response = post_form(
+        &app.client,
+        "/account/password",
+        &[("current_password", "first password"), ("new_password", "second password"), ("confirm_password", "second password")],
+    )
+    .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(app.client.get("/api/me").header(bearer(&token)).dispatch().await.status(), Status::Unauthorized, "the token is revoked");
+    let thief = app.another_instance().await;
+    assert_eq!(thief.get("/account").cookie(copied).dispatch().await.status(), Status::SeeOther, "the old session is over");
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::Ok, "this browser carries on in a new session");
+}
+
+#[rocket::async_test]
+async fn people_see_their_sessions_and_end_one_or_all() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "kai@example.org", "Kai", "a long password").await;
+    let phone = app.another_instance().await;
+    let token = csrf(&phone).await;
+    let response = phone
+        .post("/login")
+        .header(rocket::http::ContentType::Form)
+        .header(rocket::http::Header::new(
+            "User-Agent",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+        ))
+        .body(form_body(&[("_csrf", &token), ("email", "kai@example.org"), ("password", "a long password")]))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let page = app.client.get("/account").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Safari on iPhone") && page.contains("this device"), "{page}");
+    let sessions = tribe::domain::login_sessions::list(
+        app.db(),
+        &tribe::config::SessionTimeouts::default(),
+        &tribe::domain::accounts::find_by_email(app.db(), "kai@example.org").await.unwrap().unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(sessions.len(), 2);
+    let phone_session = sessions.iter().find(|s| s.device == "Safari on iPhone").unwrap().id;
+
+    // Somebody else cannot end it.
+    let other = app.another_instance().await;
+    sign_up(&other, "lea@example.org", "Lea", "a long password").await;
+    assert_eq!(post_form(&other, &format!("/account/sessions/{phone_session}/end"), &[]).await.status(), Status::NotFound);
+    assert_eq!(phone.get("/account").dispatch().await.status(), Status::Ok);
+
+    assert_eq!(post_form(&app.client, &format!("/account/sessions/{phone_session}/end"), &[]).await.status(), Status::SeeOther);
+    assert_eq!(phone.get("/account").dispatch().await.status(), Status::SeeOther, "the phone is logged out");
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::Ok);
+
+    assert_eq!(log_in(&phone, "kai@example.org", "a long password").await.status(), Status::SeeOther);
+    assert_eq!(post_form(&app.client, "/account/sessions/end-all", &[]).await.status(), Status::SeeOther);
+    assert_eq!(phone.get("/account").dispatch().await.status(), Status::SeeOther);
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::SeeOther, "everywhere includes here");
+}
+
+#[rocket::async_test]
+async fn a_session_ends_when_idle_too_long_and_at_its_absolute_end() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use tribe::db::entities::login_session;
+    let app = TestApp::new().await;
+    sign_up(&app.client, "max@example.org", "Max", "a long password").await;
+    let session = login_session::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let mut idle: login_session::ActiveModel = session.clone().into();
+    idle.last_seen_at = Set(chrono::Utc::now() - chrono::Duration::hours(12) - chrono::Duration::minutes(1));
+    idle.update(app.db()).await.unwrap();
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::SeeOther, "unused for 12 hours");
+    assert!(login_session::Entity::find_by_id(session.id).one(app.db()).await.unwrap().is_none(), "and deleted");
+
+    log_in(&app.client, "max@example.org", "a long password").await;
+    let session = login_session::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!((session.expires_at - session.created_at).num_days(), 14);
+    let mut old: login_session::ActiveModel = session.into();
+    old.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+    old.update(app.db()).await.unwrap();
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::SeeOther, "past its absolute end");
+}

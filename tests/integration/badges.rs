@@ -27,7 +27,7 @@ async fn the_png_badge_decodes_to_its_scan_url_and_staff_who_follow_it_check_in_
     let profile = json!({"organization": "Saint Elsewhere General Hospital and Research Institute of the North", "handle_x": "@zoe"});
     let holder = attendee(&app, &conf, "Zoe Longname", Some("Clinician"), profile).await;
     let found = registration_of(&app, &holder).await;
-    let token = badge_token(&app, found.id, found.event_id);
+    let token = badge_token(&app, found.id, found.event_id).await;
 
     let response = app.client.get(format!("/registrations/{}/badge.png", found.id)).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
@@ -125,7 +125,7 @@ async fn organizers_print_badge_sheets_as_a_pdf_with_progress_and_crop_marks() {
     for (i, name) in ["Ann Ames", "Ben Bell", "Cal Cole", "Dee Dunn", "Eve Eads", "Fay Fox", "Gil Gray", "Hal Hunt", "Ida Ives"].iter().enumerate() {
         let person = attendee(&app, &conf, name, Some(if i < 7 { "Clinician" } else { "Patient" }), json!({})).await;
         let found = registration_of(&app, &person).await;
-        tokens.push(scan_url(&badge_token(&app, found.id, found.event_id)));
+        tokens.push(scan_url(&badge_token(&app, found.id, found.event_id).await));
     }
     // Attendees cannot print.
     let ann = browser_for(&app, "ann.ames@example.org").await;
@@ -181,7 +181,7 @@ async fn the_door_page_checks_in_by_camera_scan_typed_code_and_name() {
     let dora = attendee(&app, &conf, "Dora Door", Some("Nurse"), json!({})).await;
     attendee(&app, &conf, "Nora Name", Some("Nurse"), json!({})).await;
     let found = registration_of(&app, &dora).await;
-    let token = badge_token(&app, found.id, found.event_id);
+    let token = badge_token(&app, found.id, found.event_id).await;
 
     let page = app.client.get("/events/doorway/manage/check-in").dispatch().await.into_string().await.unwrap();
     assert!(
@@ -241,7 +241,7 @@ async fn offline_scanners_check_badges_with_the_public_key_and_a_signed_list() {
     let gone_registration = registration_of(&app, &gone).await;
     let response = app.client.delete(format!("/api/registrations/{}", gone_registration.id)).header(bearer(&gone.token)).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
-    let kept_token = badge_token(&app, kept_registration.id, kept_registration.event_id);
+    let kept_token = badge_token(&app, kept_registration.id, kept_registration.event_id).await;
 
     let key: Value = app.client.get("/events/offline/manage/badges/key.json").dispatch().await.into_json().await.unwrap();
     assert_eq!(key["algorithm"], "Ed25519");
@@ -292,7 +292,7 @@ async fn twenty_phones_scanning_one_badge_at_once_record_one_check_in() {
     let conf = conference(&app, "rush", &["Clinician"]).await;
     let guest = attendee(&app, &conf, "Rita Rush", Some("Clinician"), json!({})).await;
     let found = registration_of(&app, &guest).await;
-    let token = badge_token(&app, found.id, found.event_id);
+    let token = badge_token(&app, found.id, found.event_id).await;
     let organizer = api_token(&app.client, "org-rush@example.org", "a long password").await;
     let body = json!({"token": scan_url(&token)}).to_string();
     let scans =
@@ -306,4 +306,60 @@ async fn twenty_phones_scanning_one_badge_at_once_record_one_check_in() {
     assert_eq!(answers.iter().filter(|(s, _)| *s == Status::Ok).count(), 19);
     let first = &answers.iter().find(|(s, _)| *s == Status::Created).unwrap().1["checked_in_at"];
     assert!(answers.iter().all(|(_, a)| &a["checked_in_at"] == first), "every phone shows the one check-in time");
+}
+
+#[rocket::async_test]
+async fn badge_keys_are_random_sealed_and_independent_of_the_cookie_key_and_rotate_without_voiding_printed_badges() {
+    use base64::Engine;
+    let app = TestApp::new().await;
+    let conf = conference(&app, "keys", &["Clinician"]).await;
+    let holder = attendee(&app, &conf, "Kay Keys", Some("Clinician"), json!({})).await;
+    let found = registration_of(&app, &holder).await;
+    let printed = badge_token(&app, found.id, found.event_id).await;
+
+    // Stored sealed: the row holds the public key and a ciphertext, and the
+    // seed does not open with another key-encryption key.
+    let row = tribe::db::entities::event_signing_key::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let sealed = base64::engine::general_purpose::STANDARD.decode(&row.sealed_seed).unwrap();
+    assert_eq!(sealed.len(), 12 + 32 + 16, "nonce, seed, tag");
+    assert!(badges::keys::signing_key(app.db(), &[0u8; 32], found.event_id).await.is_err());
+
+    // Another instance with a different cookie key (ROCKET_SECRET_KEY rotated) still accepts the badge.
+    let mut other_secret = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut other_secret);
+    let overrides = [
+        ("database_url", app.database_url.clone()),
+        ("secret_key", base64::engine::general_purpose::STANDARD.encode(other_secret)),
+        ("log_level", "off".to_owned()),
+        ("job_interval_secs", "0".to_owned()),
+        ("outbox_dir", app.outbox.display().to_string()),
+    ];
+    let rotated_cookies = Client::tracked(tribe::prepare(tribe::config::Config::figment_with(&overrides)).await.unwrap()).await.unwrap();
+    sign_up(&rotated_cookies, "scanner@example.org", "Scanner", "a long password").await;
+    let page = rotated_cookies.get(format!("/b/{printed}")).dispatch().await;
+    assert_eq!(page.status(), Status::Ok, "a badge does not hang on the cookie key");
+
+    // Rotation: new badges carry the new key, printed ones still scan.
+    assert_eq!(post_form(&app.client, "/events/keys/manage/badges/keys", &[]).await.status(), Status::SeeOther);
+    let reprinted = badge_token(&app, found.id, found.event_id).await;
+    assert_ne!(reprinted, printed);
+    let organizer = api_token(&app.client, "org-keys@example.org", "a long password").await;
+    let (_, kit) = get_json(&app.client, "/api/events/keys/badges/key", &organizer).await;
+    assert_eq!(kit["public_keys"].as_array().unwrap().len(), 2, "the offline kit carries both keys");
+    for token in [&printed, &reprinted] {
+        assert_eq!(app.client.get(format!("/b/{token}")).dispatch().await.status(), Status::Ok);
+    }
+    // The signing key cannot be revoked; the old one can, and its badges stop scanning.
+    let keys = badges::keys::list(app.db(), found.event_id).await.unwrap();
+    let (signing, old) = (keys.iter().find(|k| k.is_signing).unwrap().id, keys.iter().find(|k| !k.is_signing).unwrap().id);
+    post_form(&app.client, &format!("/events/keys/manage/badges/keys/{signing}/revoke"), &[]).await;
+    assert_eq!(app.client.get(format!("/b/{reprinted}")).dispatch().await.status(), Status::Ok);
+    post_form(&app.client, &format!("/events/keys/manage/badges/keys/{old}/revoke"), &[]).await;
+    assert_eq!(app.client.get(format!("/b/{printed}")).dispatch().await.status(), Status::NotFound);
+    assert_eq!(app.client.get(format!("/b/{reprinted}")).dispatch().await.status(), Status::Ok);
+    let (_, kit) = get_json(&app.client, "/api/events/keys/badges/key", &organizer).await;
+    assert_eq!(kit["public_keys"].as_array().unwrap().len(), 1);
+    // Only the organizer manages keys.
+    let attendee_browser = browser_for(&app, "kay.keys@example.org").await;
+    assert_eq!(post_form(&attendee_browser, "/events/keys/manage/badges/keys", &[]).await.status(), Status::Forbidden);
 }

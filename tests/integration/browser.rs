@@ -141,7 +141,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
         .await
         .unwrap()
         .unwrap();
-    let badge_path = format!("/b/{}", crate::tribe::badge_token(&app, guest.id, hitmc.id));
+    let badge_path = format!("/b/{}", crate::tribe::badge_token(&app, guest.id, hitmc.id).await);
 
     let server = app.serve().await;
     let config = json!({

@@ -104,7 +104,7 @@ async fn a_workshop_seat_is_taken_when_added_and_refused_when_full_even_under_a_
         let account = tribe::domain::accounts::insert_user(app.db(), &format!("w{i}@example.org"), "W", hash.clone(), false).await.unwrap();
         let request =
             tribe::domain::registration::CheckedRequest { ticket: ticket.clone(), quantity: 1, role_id: None, answers: Vec::new(), discount: None };
-        tribe::domain::registration::register_free(app.db(), &event_row(&app, "cal").await, &account, &request, None).await.unwrap();
+        tribe::domain::registration::register_free(app.db(), &event_row(&app, "cal").await, &account, &request).await.unwrap();
         tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "t").await.unwrap().1);
     }
     let client = Arc::new(app.another_instance().await);
@@ -258,10 +258,22 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
     add_via_page(&browser, session_by_title(&app, "Saturday keynote").await.id).await;
     add_via_page(&browser, session_by_title(&app, "Monday closing").await.id).await;
     let page = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
-    let https = regex::Regex::new(r#"value="http://127\.0\.0\.1:8000(/feeds/[A-Za-z0-9_-]+\.ics)""#).unwrap().captures(&page).expect("a feed link")
-        [1]
-    .to_owned();
+    assert!(!page.contains("/feeds/") && page.contains("Make my calendar address"));
+    let feed_link = |page: &str| {
+        regex::Regex::new(r#"value="http://127\.0\.0\.1:8000(/feeds/[A-Za-z0-9_-]+\.ics)""#).unwrap().captures(page).expect("a feed link")[1]
+            .to_owned()
+    };
+    let response = post_form(&browser, "/agenda/feed/regenerate", &[]).await;
+    assert_eq!(response.status(), Status::Ok);
+    let page = response.into_string().await.unwrap();
+    let https = feed_link(&page);
     assert!(page.contains("webcal://127.0.0.1:8000/feeds/"));
+    // Shown once: the database holds only its hash.
+    let stored = tribe::db::entities::feed_token::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let token = https.trim_start_matches("/feeds/").trim_end_matches(".ics");
+    assert_eq!(stored.token_hash, tribe::domain::api_tokens::hash_token(token));
+    let page = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains(token) && page.contains("Make a new address"));
 
     let calendar_app = app.another_instance().await;
     let response = calendar_app.get(https.clone()).dispatch().await;
@@ -275,8 +287,10 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
     assert_eq!(titles, ["Saturday keynote", "Monday closing"]);
 
     let response = post_form(&browser, "/agenda/feed/regenerate", &[]).await;
-    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(response.status(), Status::Ok);
+    let renewed = feed_link(&response.into_string().await.unwrap());
     assert_eq!(calendar_app.get(https).dispatch().await.status(), Status::NotFound);
+    assert_eq!(calendar_app.get(renewed).dispatch().await.status(), Status::Ok);
     assert_eq!(calendar_app.get("/feeds/not-a-token.ics").dispatch().await.status(), Status::NotFound);
 }
 

@@ -151,6 +151,20 @@ impl<'c> Sse<'c> {
         }
     }
 
+    /// Whether the server ends the stream within `wait` (rather than it
+    /// staying open with nothing to say).
+    async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let mut chunk = [0u8; 4096];
+            match tokio::time::timeout_at(deadline, self.response.read(&mut chunk)).await {
+                Err(_) => return false,
+                Ok(Ok(0)) | Ok(Err(_)) => return true,
+                Ok(Ok(_)) => continue,
+            }
+        }
+    }
+
     async fn text_of_next(&mut self) -> (i32, String, Value) {
         let event = self.next(Duration::from_secs(5)).await.expect("an event within 5 s");
         (event.id.expect("an id"), event.kind, serde_json::from_str(&event.data).unwrap())
@@ -475,4 +489,41 @@ async fn on_postgresql_a_message_posted_through_one_instance_reaches_another() {
     say(&app.client, &chat, &token, json!({"body": "across instances"})).await;
     let (_, _, message) = reader.text_of_next().await;
     assert_eq!(message["text"], "across instances");
+}
+
+#[rocket::async_test]
+async fn forty_posts_at_once_get_exactly_the_rate_limit_through() {
+    let app = TestApp::new().await;
+    let chat = chat(&app, "hcldr-rush").await;
+    let (author, fast) = person(&app, "Rus Rush", json!({})).await;
+    let posts = (0..40).map(|i| say(&app.client, &chat, &fast, json!({"body": format!("at once {i}")})));
+    let statuses: Vec<Status> = futures::future::join_all(posts).await.into_iter().map(|(status, _)| status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == Status::Created).count(), chat_room::messages::RATE_MESSAGES as usize, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == Status::Created || *s == Status::TooManyRequests));
+    use sea_orm::PaginatorTrait;
+    let stored = tribe::db::entities::chat_message::Entity::find()
+        .filter(tribe::db::entities::chat_message::Column::AuthorId.eq(author.id))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(stored, chat_room::messages::RATE_MESSAGES);
+}
+
+#[rocket::async_test]
+async fn unpublishing_an_event_ends_the_streams_opened_while_it_was_public() {
+    let app = TestApp::new().await;
+    let chat = chat(&app, "hcldr-closing").await;
+    let stream = format!("{}/stream", chat.room(&chat.live));
+    // On SQLite, streams are served by the instance the writes go through.
+    let mut reader = Sse::open(&app.client, stream.clone(), None).await;
+    // The opening message (and anything before) comes first; then quiet.
+    while reader.next(Duration::from_millis(300)).await.is_some() {}
+    assert!(!reader.ends_within(Duration::from_millis(500)).await, "an open stream stays open");
+    post_form(&app.client, &format!("/events/{}/manage/publish", chat.slug), &[("published", "false")]).await;
+    assert!(reader.ends_within(Duration::from_secs(10)).await, "unpublishing ended it");
+    let anonymous = app.another_instance().await;
+    assert_eq!(anonymous.get(stream.clone()).dispatch().await.status(), Status::NotFound, "and it cannot be opened again");
+    // The team still can.
+    let host = Sse::open(&app.client, stream, None).await;
+    drop(host);
 }

@@ -170,32 +170,85 @@ async fn an_expired_checkout_releases_the_seat_and_a_late_payment_is_honoured_or
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1, "never oversold");
 }
 
-#[rocket::async_test]
-async fn cancelling_a_paid_registration_refunds_it_first_and_a_failed_refund_cancels_nothing() {
-    let (app, fake, ticket_id) = paid_app("").await;
-    let browser = buyer(&app, "refund@example.org").await;
-    post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
-    let held = held_registration(&app).await;
+async fn confirmed_paid_registration(app: &TestApp, email: &str, ticket_id: &str) -> (rocket::local::asynchronous::Client, registration::Model) {
+    let browser = buyer(app, email).await;
+    post_form(&browser, "/events/paid/register", &[("ticket_type_id", ticket_id)]).await;
+    let held = held_registration(app).await;
     let completed = event_json("evt_paid", "checkout.session.completed", held.id, true);
-    deliver(&app, &completed, signed(&completed)).await;
+    deliver(app, &completed, signed(&completed)).await;
+    assert_eq!(held_registration(app).await.status, "confirmed");
+    (browser, held)
+}
+
+fn stripe_config(app: &TestApp) -> tribe::config::StripeConfig {
+    app.client.rocket().state::<tribe::web::AppState>().unwrap().config.stripe.clone().expect("Stripe is configured")
+}
+
+#[rocket::async_test]
+async fn cancelling_a_paid_registration_refunds_it_and_a_refund_stripe_refuses_is_retried_until_confirmed() {
+    let (app, fake, ticket_id) = paid_app("").await;
+    let (browser, held) = confirmed_paid_registration(&app, "refund@example.org", &ticket_id).await;
 
     fake.set_failing(true);
     post_form(&browser, "/events/paid/registration/cancel", &[]).await;
     let page = browser.get("/events/paid").dispatch().await.into_string().await.unwrap();
-    assert!(page.contains("The refund could not be made right now"), "{page}");
-    assert_eq!(held_registration(&app).await.status, "confirmed", "nothing paid for is lost");
+    assert!(page.contains("retried automatically"), "{page}");
+    let owed = held_registration(&app).await;
+    assert_eq!((owed.status.as_str(), owed.refund_status.as_deref()), ("cancelled", Some("pending")), "the cancellation and its debt stand together");
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
 
     fake.set_failing(false);
-    post_form(&browser, "/events/paid/registration/cancel", &[]).await;
-    let cancelled = held_registration(&app).await;
-    assert_eq!(cancelled.status, "cancelled");
+    let config = stripe_config(&app);
+    let now = chrono::Utc::now();
+    assert_eq!(tribe::domain::payments::retry_owed_refunds(app.db(), Some(&config), now).await.unwrap(), 0, "not before its pause is over");
+    let later = now + chrono::Duration::hours(1);
+    assert_eq!(tribe::domain::payments::retry_owed_refunds(app.db(), Some(&config), later).await.unwrap(), 1);
+    assert_eq!(tribe::domain::payments::retry_owed_refunds(app.db(), Some(&config), later).await.unwrap(), 0, "a confirmed refund is done");
+    let refunded = held_registration(&app).await;
+    assert_eq!(refunded.refund_status.as_deref(), Some("refunded"));
     let refunds = fake.requests("/v1/refunds");
-    assert_eq!(refunds.len(), 1);
-    assert_eq!(refunds[0].form["payment_intent"], "pi_test_42");
-    assert_eq!(refunds[0].idempotency_key.as_deref(), Some(format!("tribe-refund-{}", held.id).as_str()));
+    assert_eq!(refunds.len(), 1, "the double records the attempt it answered");
+    for refund in &refunds {
+        assert_eq!(refund.form["payment_intent"], "pi_test_42");
+        assert_eq!(refund.idempotency_key.as_deref(), Some(format!("tribe-refund-{}", held.id).as_str()), "Stripe refunds once, however often asked");
+    }
     let changes = tribe::domain::registration::changes(app.db(), held.id).await.unwrap();
-    assert!(changes.last().unwrap().reason.ends_with("refunded"));
-    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
+    assert_eq!(changes.last().unwrap().reason, "refunded");
+
+    // Cancelling again asks nothing more of Stripe.
+    post_form(&browser, "/events/paid/registration/cancel", &[]).await;
+    assert_eq!(fake.requests("/v1/refunds").len(), 1);
+}
+
+#[rocket::async_test]
+async fn a_cancellation_refused_after_the_cut_off_refunds_nothing_and_keeps_the_seat() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let (app, fake, ticket_id) = paid_app("").await;
+    let (browser, held) = confirmed_paid_registration(&app, "late@example.org", &ticket_id).await;
+    let event = tribe::domain::events::find_by_slug(app.db(), "paid").await.unwrap().unwrap();
+    let mut model: tribe::db::entities::event::ActiveModel = event.into();
+    model.cancel_until = Set(Some(chrono::Utc::now() - chrono::Duration::hours(1)));
+    model.update(app.db()).await.unwrap();
+
+    post_form(&browser, "/events/paid/registration/cancel", &[]).await;
+    let page = browser.get("/events/paid").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("no longer accepts cancellations"), "{page}");
+    let token = api_token(&browser, "late@example.org", "a long password").await;
+    for _ in 0..3 {
+        let response = browser.delete(format!("/api/registrations/{}", held.id)).header(bearer(&token)).dispatch().await;
+        assert_eq!(response.status(), Status::Conflict);
+    }
+    assert!(fake.requests("/v1/refunds").is_empty(), "no refund without a cancellation");
+    let kept = held_registration(&app).await;
+    assert_eq!((kept.status.as_str(), kept.refund_status.as_deref()), ("confirmed", None));
+    assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
+
+    // The organizer may still cancel, and then the refund goes out.
+    let cancel_path = format!("/events/paid/manage/attendees/{}/cancel", held.id);
+    let response = post_form(&app.client, &cancel_path, &[]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(held_registration(&app).await.refund_status.as_deref(), Some("refunded"));
+    assert_eq!(fake.requests("/v1/refunds").len(), 1);
 }
 
 #[rocket::async_test]

@@ -329,8 +329,15 @@ async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list(
     assert!(csv.contains(",S,Dinner,yes"));
 }
 
+/// The link in the newest email to `to`.
+fn invitation_link(app: &TestApp, to: &str) -> String {
+    let mail = sent_emails(app).into_iter().rev().find(|m| m.contains(&format!("To: {to}")) || m.contains(&format!("<{to}>"))).expect("an email");
+    let re = regex::Regex::new(r"http://127\.0\.0\.1:8000(/invitations/[A-Za-z0-9_-]+)").unwrap();
+    re.captures(&mail.replace("=\r\n", "")).map(|c| c[1].to_owned()).unwrap_or_else(|| panic!("no link in {mail}"))
+}
+
 #[rocket::async_test]
-async fn staff_see_the_list_organizers_register_people_by_hand_and_outsiders_see_nothing() {
+async fn staff_see_the_list_organizers_invite_people_and_outsiders_see_nothing() {
     let app = TestApp::new().await;
     organizer_with_event(&app.client, "org@example.org", "by-hand", "conference").await;
     post_form(&app.client, "/events/by-hand/manage/tickets", &[("name", "Speaker pass"), ("price", "300"), ("capacity", "1"), ("visible", "false")])
@@ -346,33 +353,56 @@ async fn staff_see_the_list_organizers_register_people_by_hand_and_outsiders_see
     let response = post_form(
         &app.client,
         "/events/by-hand/manage/attendees",
-        &[("attendee_email", "nobody@example.org"), ("attendee_ticket", &ticket.id.to_string())],
-    )
-    .await;
-    assert_eq!(response.status(), Status::UnprocessableEntity);
-    let response = post_form(
-        &app.client,
-        "/events/by-hand/manage/attendees",
         &[("attendee_email", "guest@example.org"), ("attendee_ticket", &ticket.id.to_string())],
     )
     .await;
     assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 0, "nobody is registered before they accept");
+    let link = invitation_link(&app, "guest@example.org");
+    let invitation = guest.get(link.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(invitation.contains("Speaker pass") && invitation.contains("Accept and register"), "{invitation}");
+    // Someone else logged in cannot take it.
+    let page = staff.get(link.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("Accept and register") && page.contains("guest@example.org"));
+    let not_theirs = format!("{link}/accept");
+    assert_eq!(post_form(&staff, &not_theirs, &[]).await.status(), Status::Forbidden);
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 0);
+
+    let accept_path = format!("{link}/accept");
+    let response = post_form(&guest, &accept_path, &[]).await;
+    assert_eq!(response.status(), Status::SeeOther);
     let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
-    assert_eq!((found.status.as_str(), found.amount_minor), ("confirmed", 0), "a paid ticket registered by hand is complimentary");
-    assert_eq!(tribe::domain::registration::changes(app.db(), found.id).await.unwrap()[0].reason, "registered by an organizer (complimentary)");
-    // The capacity still holds for organizers.
-    let response = post_form(
+    assert_eq!(
+        (found.status.as_str(), found.amount_minor, found.user_id != 0),
+        ("confirmed", 0, true),
+        "a paid ticket given by invitation is complimentary"
+    );
+    assert_eq!(
+        tribe::domain::registration::changes(app.db(), found.id).await.unwrap()[0].reason,
+        "accepted an organizer's invitation (complimentary)"
+    );
+    assert!(sent_emails(&app).iter().any(|m| m.contains("Subject: You are registered")));
+    // Spent: a second click registers nothing more.
+    post_form(&guest, &format!("{link}/accept"), &[]).await;
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 1);
+
+    // The capacity still holds: the next invitation's acceptance is refused and stays open.
+    post_form(
         &app.client,
         "/events/by-hand/manage/attendees",
         &[("attendee_email", "staff@example.org"), ("attendee_ticket", &ticket.id.to_string())],
     )
     .await;
-    assert!(response.into_string().await.unwrap().contains("sold out"));
+    let second = invitation_link(&app, "staff@example.org");
+    post_form(&staff, &format!("{second}/accept"), &[]).await;
+    let page = staff.get(second.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("sold out") && page.contains("Accept and register"), "{page}");
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 1);
 
     let list = staff.get("/events/by-hand/manage/attendees").dispatch().await;
     assert_eq!(list.status(), Status::Ok);
     let list = list.into_string().await.unwrap();
-    assert!(list.contains("Guest Speaker") && list.contains("Free") && !list.contains("Register someone"));
+    assert!(list.contains("Guest Speaker") && list.contains("Free") && !list.contains("Invite someone"));
     assert_eq!(post_form(&staff, "/events/by-hand/manage/attendees", &[("attendee_email", "staff@example.org")]).await.status(), Status::Forbidden);
     assert_eq!(staff.get("/events/by-hand/manage/attendees.csv").dispatch().await.status(), Status::Ok);
     assert_eq!(guest.get("/events/by-hand/manage/attendees").dispatch().await.status(), Status::Forbidden);
@@ -557,8 +587,7 @@ async fn the_badge_carries_a_signed_code_that_opens_check_in_for_staff_and_a_pub
     let outsider = browser_for(&app, "outsider@example.org").await;
     assert_eq!(outsider.get(format!("/registrations/{}/badge.svg", found.id)).dispatch().await.status(), Status::NotFound);
 
-    let key = app.client.rocket().state::<tribe::web::AppState>().unwrap().config.badge_key;
-    let token = tribe::domain::badges::token(&key, found.id, found.event_id);
+    let token = crate::tribe::badge_token(&app, found.id, found.event_id).await;
     // The organizer scans: the check-in screen, then checked in once.
     let scan = app.client.get(format!("/b/{token}")).dispatch().await.into_string().await.unwrap();
     assert!(scan.contains("holder") && scan.contains("Check in"), "{scan}");

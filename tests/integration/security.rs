@@ -202,3 +202,285 @@ async fn every_form_route_refuses_a_post_without_the_csrf_token() {
         table.iter().filter(|(code, pattern, _)| *code != other_refusals.iter().find(|(p, _)| p == pattern).map_or(403, |(_, c)| *c)).collect();
     assert!(wrong.is_empty(), "expected 403 without a CSRF token: {wrong:#?}");
 }
+
+/// A multipart body for the schedule import form.
+fn import_upload(token: &str, content: &str) -> (ContentType, String) {
+    let boundary = "XBOUNDARYX";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"schedule.xml\"\r\nContent-Type: application/xml\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    (ContentType::new("multipart", "form-data").with_params(("boundary", boundary)), body)
+}
+
+fn deeply_nested_schedule(levels: usize) -> String {
+    format!("<?xml version=\"1.0\"?><schedule>{}{}</schedule>", "<a>".repeat(levels), "</a>".repeat(levels))
+}
+
+#[rocket::async_test]
+async fn a_deeply_nested_schedule_is_refused_and_the_server_keeps_serving() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "deep", "conference").await;
+    // Over real HTTP, on Rocket's worker threads: a stack overflow there
+    // aborts the whole process (and this test with it).
+    let server = app.serve().await;
+    let http = reqwest::Client::new();
+    let cookies: Vec<String> = app.client.cookies().iter().map(|c| format!("{}={}", c.name(), c.value())).collect();
+    let cookie_header = cookies.join("; ");
+    let page = http.get(format!("{}/events/deep/manage", server.base)).header("Cookie", &cookie_header).send().await.unwrap().text().await.unwrap();
+    let token = csrf_in(&page);
+    let (content_type, body) = import_upload(&token, &deeply_nested_schedule(100_000));
+    let response = http
+        .post(format!("{}/events/deep/manage/import", server.base))
+        .header("Cookie", &cookie_header)
+        .header("Content-Type", content_type.to_string())
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("nested more than 100 levels"), "the page says why");
+    let health = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
+    assert_eq!(health.status().as_u16(), 200, "the server still serves");
+}
+
+#[rocket::async_test]
+async fn the_import_command_refuses_a_deeply_nested_file_with_a_message() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "deep-cli", "conference").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deep.xml");
+    std::fs::write(&file, deeply_nested_schedule(100_000)).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tribe"))
+        .args(["import", "frab"])
+        .arg(&file)
+        .args(["--event", "deep-cli"])
+        .env("TRIBE_DATABASE_URL", &app.database_url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "a refusal, not an abort: {:?}", output.status);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nested more than 100 levels"));
+}
+
+/// A frab schedule of `talks` sessions with long abstracts, the size of a
+/// real congress's file.
+fn large_schedule(talks: usize) -> String {
+    let abstract_text = "Patients and clinicians discuss shared decisions. ".repeat(48);
+    let mut events = String::new();
+    for n in 0..talks {
+        let (hour, minute) = (9 + (n % 9), 0);
+        let day = 13 + (n / 9) % 3;
+        events.push_str(&format!(
+            "<event guid=\"00000000-0000-4000-8000-{n:012}\" id=\"{n}\"><date>2027-03-{day}T{hour:02}:{minute:02}:00-04:00</date><start>{hour:02}:00</start><duration>00:30</duration><room>Room {}</room><slug>t{n}</slug><title>Talk {n}</title><track>Care</track><type>talk</type><language>en</language><abstract>{abstract_text}</abstract><persons><person id=\"{n}\">Speaker {n}</person></persons></event>",
+            n % 40
+        ));
+    }
+    format!(
+        "<?xml version=\"1.0\"?><schedule><conference><acronym>large</acronym><title>Large</title><time_zone_name>America/New_York</time_zone_name></conference><day index=\"1\" date=\"2027-03-13\"><room name=\"Room 0\">{events}</room></day></schedule>"
+    )
+}
+
+#[rocket::async_test]
+async fn a_five_mebibyte_schedule_uploads_and_one_over_the_limit_gets_a_message() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "large", "conference").await;
+    let xml = large_schedule(2100);
+    assert!(xml.len() > 5 * 1024 * 1024, "{} bytes", xml.len());
+    let token = csrf(&app.client).await;
+    let (content_type, body) = import_upload(&token, &xml);
+    let response = app.client.post("/events/large/manage/import").header(content_type).body(body).dispatch().await;
+    assert_eq!(
+        response.status(),
+        Status::Ok,
+        "{}",
+        response.into_string().await.unwrap_or_default().split("field-error").nth(1).unwrap_or_default().chars().take(300).collect::<String>()
+    );
+    assert!(response.into_string().await.unwrap().contains("Imported: 2100 new"));
+
+    // Just over the import's limit: the form's own message, not a bare 413.
+    let padding = format!("<!-- {} -->", "x".repeat(20 * 1024 * 1024 + 512 * 1024 - xml.len()));
+    let (content_type, body) = import_upload(&token, &format!("{xml}{padding}"));
+    let response = app.client.post("/events/large/manage/import").header(content_type).body(body).dispatch().await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("larger than 20 MiB"));
+}
+
+#[rocket::async_test]
+async fn an_organizer_cannot_add_an_account_to_their_event_or_learn_whether_it_exists() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = TestApp::new().await;
+    // The victim keeps a hidden profile and belongs to no event.
+    let victim = app.another_instance().await;
+    sign_up(&victim, "victim@example.org", "Vic Tim", "a long password").await;
+    let token = api_token(&victim, "victim@example.org", "a long password").await;
+    let response = victim
+        .put("/api/me/profile")
+        .header(ContentType::JSON)
+        .header(bearer(&token))
+        .body(serde_json::json!({"visibility": "hidden", "handle_x": "vic"}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Ok);
+    let victim_id = tribe::domain::accounts::find_by_email(app.db(), "victim@example.org").await.unwrap().unwrap().id;
+
+    // Anyone can make an event, unpublished, with a ticket.
+    let attacker = &app.client;
+    organizer_with_event(attacker, "attacker@example.org", "trap", "conference").await;
+    post_form(attacker, "/events/trap/manage/tickets", &[("name", "Pass"), ("price", "0")]).await;
+    let ticket = tribe::db::entities::ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().id.to_string();
+
+    let mut answers = Vec::new();
+    for email in ["victim@example.org", "nobody-here@example.org"] {
+        let response = post_form(attacker, "/events/trap/manage/attendees", &[("attendee_email", email), ("attendee_ticket", &ticket)]).await;
+        let status = response.status();
+        let location = response.headers().get_one("Location").map(str::to_owned);
+        let page = attacker.get("/events/trap/manage/attendees").dispatch().await.into_string().await.unwrap();
+        answers.push((status, location, page.contains(&format!("Invitation sent to {email}"))));
+    }
+    assert_eq!(answers[0], answers[1], "the same answer whether the account exists or not");
+    assert_eq!(answers[0].0, Status::SeeOther);
+
+    assert_eq!(tribe::db::entities::registration::Entity::find().count(app.db()).await.unwrap(), 0, "nobody is added");
+    assert_eq!(attacker.get(format!("/people/{victim_id}")).dispatch().await.status(), Status::NotFound, "the hidden profile stays hidden");
+    let list = attacker.get("/events/trap/manage/attendees").dispatch().await.into_string().await.unwrap();
+    assert!(!list.contains("Vic Tim"));
+    let offline = attacker.get("/events/trap/manage/badges/offline-list.json").dispatch().await.into_string().await.unwrap_or_default();
+    assert!(!offline.contains("Vic Tim"));
+
+    // A role of another event is refused by name.
+    organizer_with_event(&app.another_instance().await, "other@example.org", "other-roles", "conference").await;
+    let response = post_form(
+        attacker,
+        "/events/trap/manage/attendees",
+        &[("attendee_email", "x@example.org"), ("attendee_ticket", &ticket), ("attendee_role", "999999")],
+    )
+    .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("Choose one of this event"));
+}
+
+#[rocket::async_test]
+async fn a_hidden_ticket_is_sold_only_through_its_secret_link() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use tribe::db::entities::{registration, ticket_type};
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "secret", "conference").await;
+    post_form(&app.client, "/events/secret/manage/tickets", &[("name", "Open pass"), ("price", "0")]).await;
+    post_form(&app.client, "/events/secret/manage/tickets", &[("name", "Speaker pass"), ("price", "0"), ("visible", "false")]).await;
+    post_form(&app.client, "/events/secret/manage/publish", &[("published", "true")]).await;
+    let hidden = ticket_type::Entity::find().filter(ticket_type::Column::Name.eq("Speaker pass")).one(app.db()).await.unwrap().unwrap();
+    let code = hidden.access_code.clone().expect("a hidden type gets a secret code");
+    let dashboard = app.client.get("/events/secret/manage").dispatch().await.into_string().await.unwrap();
+    // (Handlebars writes the `=` of an attribute as `&#x3D;`.)
+    assert!(dashboard.contains(&format!("/events/secret?access&#x3D;{code}")), "the organizer sees the link to give out");
+
+    let buyer = app.another_instance().await;
+    sign_up(&buyer, "buyer@example.org", "Buyer", "a long password").await;
+    let token = api_token(&buyer, "buyer@example.org", "a long password").await;
+    assert!(!buyer.get("/events/secret").dispatch().await.into_string().await.unwrap().contains("Speaker pass"));
+    let listed = buyer.get("/api/events/secret/ticket-types").dispatch().await.into_string().await.unwrap();
+    assert!(!listed.contains("Speaker pass") && !listed.contains(&code));
+
+    // By id, without the code (or with a wrong one): as if it did not exist.
+    for body in [serde_json::json!({"ticket_type_id": hidden.id}), serde_json::json!({"ticket_type_id": hidden.id, "access_code": "guess"})] {
+        let response =
+            buyer.post("/api/events/secret/registrations").header(ContentType::JSON).header(bearer(&token)).body(body.to_string()).dispatch().await;
+        assert_eq!(response.status(), Status::UnprocessableEntity);
+    }
+    post_form(&buyer, "/events/secret/register", &[("ticket_type_id", &hidden.id.to_string())]).await;
+    assert_eq!(registration::Entity::find().count(app.db()).await.unwrap(), 0);
+
+    // With the link: shown, and taken.
+    let page = buyer.get(format!("/events/secret?access={code}")).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("Speaker pass") && page.contains(&format!("name=\"access_code\" value=\"{code}\"")));
+    let listed = buyer.get(format!("/api/events/secret/ticket-types?access={code}")).dispatch().await.into_string().await.unwrap();
+    assert!(listed.contains("Speaker pass"));
+    let response = post_form(&buyer, "/events/secret/register", &[("ticket_type_id", &hidden.id.to_string()), ("access_code", &code)]).await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let taken = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!(taken.ticket_type_id, hidden.id);
+
+    // A new link retires the old one.
+    post_form(&app.client, &format!("/events/secret/manage/tickets/{}/link", hidden.id), &[]).await;
+    let renewed = ticket_type::Entity::find_by_id(hidden.id).one(app.db()).await.unwrap().unwrap().access_code.unwrap();
+    assert_ne!(renewed, code);
+    let anonymous = app.another_instance().await;
+    assert!(!anonymous.get(format!("/events/secret?access={code}")).dispatch().await.into_string().await.unwrap().contains("Speaker pass"));
+    assert!(anonymous.get(format!("/events/secret?access={renewed}")).dispatch().await.into_string().await.unwrap().contains("Speaker pass"));
+}
+
+#[rocket::async_test]
+async fn a_hundred_parallel_guesses_get_exactly_the_limit_of_password_checks() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    // The per-address limit is out of the way: each guess comes from its own address.
+    let app = TestApp::new().await;
+    sign_up(&app.client, "target@example.org", "Target", "a long password").await;
+    let guesses = (0..100).map(|i| {
+        let client = &app.client;
+        async move {
+            let remote: std::net::SocketAddr = format!("203.0.113.{}:4000", i % 250 + 1).parse().unwrap();
+            let body = serde_json::json!({"email": "target@example.org", "password": format!("guess {i}")}).to_string();
+            client.post("/api/tokens").remote(remote).header(ContentType::JSON).body(body).dispatch().await.status()
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == Status::Unauthorized).count();
+    assert_eq!(checked, 5, "exactly the limit was checked against the password: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == Status::TooManyRequests).count(), 95);
+    let failures = tribe::db::entities::login_attempt::Entity::find()
+        .filter(tribe::db::entities::login_attempt::Column::ThrottleKey.eq("account:target@example.org"))
+        .count(app.db())
+        .await
+        .unwrap();
+    assert_eq!(failures, 5, "refused attempts leave no row");
+}
+
+#[rocket::async_test]
+async fn an_unusable_next_address_falls_back_home_and_the_log_in_still_works() {
+    for next in ["/ x", "/\tx", "/\u{0}x", "/\u{2028}", "/\u{3000}", "//evil.example/", "https://evil.example/"] {
+        let app = TestApp::new().await;
+        sign_up(&app.client, "nia@example.org", "Nia", "a long password").await;
+        post_form(&app.client, "/logout", &[]).await;
+        let response = post_form(&app.client, "/login", &[("email", "nia@example.org"), ("password", "a long password"), ("next", next)]).await;
+        assert_eq!(response.status(), Status::SeeOther, "{next:?}");
+        assert_eq!(response.headers().get_one("Location"), Some("/"), "{next:?}");
+        assert_eq!(app.client.get("/account").dispatch().await.status(), Status::Ok, "the session started: {next:?}");
+        // Sign-up too.
+        let fresh = app.another_instance().await;
+        let response =
+            post_form(&fresh, "/signup", &[("email", "new@example.org"), ("display_name", "New"), ("password", "a long password"), ("next", next)])
+                .await;
+        assert_eq!(response.status(), Status::SeeOther, "{next:?}");
+        assert_eq!(response.headers().get_one("Location"), Some("/"));
+    }
+}
+
+#[rocket::async_test]
+async fn a_profile_with_a_hundred_thousand_interests_is_refused_with_the_limit() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "tag@example.org", "Tag", "a long password").await;
+    let token = api_token(&app.client, "tag@example.org", "a long password").await;
+    let interests: Vec<String> = (0..100_000).map(|n| format!("i{n}")).collect();
+    let response = app
+        .client
+        .put("/api/me/profile")
+        .header(ContentType::JSON)
+        .header(bearer(&token))
+        .body(serde_json::json!({"interests": interests}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("Keep it to 20 tags"));
+    let response = app
+        .client
+        .put("/api/me/profile")
+        .header(ContentType::JSON)
+        .header(bearer(&token))
+        .body(serde_json::json!({"interests": ["x".repeat(41)]}).to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("40 characters"));
+    assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::Ok);
+}

@@ -533,9 +533,10 @@ async fn only_the_events_organizers_manage_its_community() {
     assert_eq!(kept.role_id, Some(conf.role("Clinician")), "a role of another event is refused");
 }
 
-pub(crate) fn badge_token(app: &TestApp, registration_id: i32, event_id: i32) -> String {
-    let key = app.client.rocket().state::<tribe::web::AppState>().unwrap().config.badge_key;
-    tribe::domain::badges::token(&key, registration_id, event_id)
+/// The token on a registration's badge, signed with the event's key.
+pub(crate) async fn badge_token(app: &TestApp, registration_id: i32, event_id: i32) -> String {
+    let kek = app.client.rocket().state::<tribe::web::AppState>().unwrap().config.key_encryption_key;
+    tribe::domain::badges::keys::signing_key(app.db(), &kek, event_id).await.unwrap().token(registration_id, event_id)
 }
 
 #[rocket::async_test]
@@ -544,7 +545,7 @@ async fn door_scanners_check_in_through_the_api_once_and_refuse_bad_badges() {
     let conf = conference(&app, "door", &["Clinician"]).await;
     let guest = attendee(&app, &conf, "Gus Guest", Some("Clinician"), json!({})).await;
     let found = registration::Entity::find().filter(registration::Column::UserId.eq(guest.id)).one(app.db()).await.unwrap().unwrap();
-    let token = badge_token(&app, found.id, found.event_id);
+    let token = badge_token(&app, found.id, found.event_id).await;
     let organizer_token = api_token(&app.client, "org-door@example.org", "a long password").await;
     let scan = |body: Value, bearer_token: String| {
         let client = &app.client;
@@ -571,7 +572,11 @@ async fn door_scanners_check_in_through_the_api_once_and_refuse_bad_badges() {
     assert_eq!(scan(json!({"token": token}), guest.token.clone()).await.0, Status::Forbidden);
     // Forged and altered tokens are 404; another event's badge too.
     assert_eq!(scan(json!({"token": "r1e1.AAAAAAAAAAAAAAAAAAAAAA"}), organizer_token.clone()).await.0, Status::NotFound);
-    assert_eq!(scan(json!({"token": badge_token(&app, found.id, found.event_id + 1)}), organizer_token.clone()).await.0, Status::NotFound);
+    let elsewhere = tribe::domain::badges::EventKey::from_seed(&[1u8; 32]).token(found.id, found.event_id + 1);
+    assert_eq!(scan(json!({"token": elsewhere}), organizer_token.clone()).await.0, Status::NotFound);
+    // Signed with a key this server never made for the event: refused too.
+    let foreign = tribe::domain::badges::EventKey::from_seed(&[2u8; 32]).token(found.id, found.event_id);
+    assert_eq!(scan(json!({"token": foreign}), organizer_token.clone()).await.0, Status::NotFound);
     // Live numbers.
     let (status, stats) = get_json(&app.client, "/api/events/door/checkins/stats", &organizer_token).await;
     assert_eq!(status, Status::Ok);
@@ -584,14 +589,14 @@ async fn door_scanners_check_in_through_the_api_once_and_refuse_bad_badges() {
     let cancelled = registration::Entity::find().filter(registration::Column::UserId.eq(other.id)).one(app.db()).await.unwrap().unwrap();
     let response = app.client.delete(format!("/api/registrations/{}", cancelled.id)).header(bearer(&other.token)).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
-    let (status, problem) = scan(json!({"token": badge_token(&app, cancelled.id, cancelled.event_id)}), organizer_token.clone()).await;
+    let (status, problem) = scan(json!({"token": badge_token(&app, cancelled.id, cancelled.event_id).await}), organizer_token.clone()).await;
     assert_eq!(status, Status::Gone);
     assert_eq!(problem["status"], 410);
 }
 
 async fn token_of(app: &TestApp, user_id: i32) -> String {
     let found = registration::Entity::find().filter(registration::Column::UserId.eq(user_id)).one(app.db()).await.unwrap().unwrap();
-    badge_token(app, found.id, found.event_id)
+    badge_token(app, found.id, found.event_id).await
 }
 
 #[rocket::async_test]

@@ -7,8 +7,9 @@ pub struct Model {
     pub id: i32,
     #[sea_orm(unique)]
     pub user_id: i32,
-    #[sea_orm(unique)]
-    pub token: String,
+    /// SHA-256 of the token in the feed's URL (the column kept its old name).
+    #[sea_orm(unique, column_name = "token")]
+    pub token_hash: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -23,6 +23,12 @@ pub struct Model {
     pub discount_code_id: Option<i32>,
     pub checked_in_at: Option<DateTimeUtc>,
     pub checked_in_by: Option<i32>,
+    /// `pending` (owed, being sent to Stripe), `refunded`, or `failed`
+    /// (Stripe kept refusing: the organizer refunds by hand).
+    pub refund_status: Option<String>,
+    pub refund_attempts: i32,
+    pub refund_retry_at: Option<DateTimeUtc>,
+    pub refund_error: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,9 @@ pub struct Model {
     pub position: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The secret of a hidden type's link; never serialized.
+    #[serde(skip)]
+    pub access_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,8 +12,6 @@ pub struct Model {
     #[serde(skip)]
     pub password_hash: String,
     pub is_site_admin: bool,
-    #[serde(skip)]
-    pub session_epoch: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

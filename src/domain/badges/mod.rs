@@ -8,21 +8,23 @@
 //! ## Token
 //! `r<registration>e<event>.<signature>`, where the signature is Ed25519
 //! over the bytes `tribe-badge:v2:r<registration>e<event>`, base64url
-//! without padding. Each event has its own key pair, derived from the
-//! server's secret key and the event id (so every instance agrees and
-//! nothing needs storing); publishing one event's public key says nothing
-//! about another's.
+//! without padding. Each event has its own key pairs, made at random and
+//! stored sealed (`keys`); a token verifies against any of the event's
+//! keys that is not revoked, so badges printed before a key rotation still
+//! scan. Publishing one event's public key says nothing about another's.
 
 pub mod face;
+pub mod keys;
 pub mod offline;
 pub mod prints;
 pub mod render;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
-use sha2::Sha256;
+use sea_orm::DatabaseConnection;
+
+use crate::error::AppResult;
 
 pub use face::{svg, BadgeFace};
 
@@ -32,14 +34,9 @@ const SIGNED_PREFIX: &str = "tribe-badge:v2:";
 pub struct EventKey(Ed25519KeyPair);
 
 impl EventKey {
-    /// The event's key pair: its seed is HMAC-SHA256 of the event id under
-    /// the server's secret.
-    pub fn derive(secret: &[u8; 32], event_id: i32) -> EventKey {
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("any key length works");
-        mac.update(b"tribe-badge-event-key:v2:");
-        mac.update(event_id.to_string().as_bytes());
-        let seed = mac.finalize().into_bytes();
-        EventKey(Ed25519KeyPair::from_seed_unchecked(&seed).expect("a 32-byte seed is a valid Ed25519 seed"))
+    /// The key pair of a 32-byte seed (made at random, see `keys`).
+    pub fn from_seed(seed: &[u8; 32]) -> EventKey {
+        EventKey(Ed25519KeyPair::from_seed_unchecked(seed).expect("a 32-byte seed is a valid Ed25519 seed"))
     }
 
     /// The raw 32-byte public key.
@@ -67,11 +64,6 @@ impl EventKey {
     }
 }
 
-/// `r<registration>e<event>.<signature>`, URL-safe.
-pub fn token(secret: &[u8; 32], registration_id: i32, event_id: i32) -> String {
-    EventKey::derive(secret, event_id).token(registration_id, event_id)
-}
-
 /// The (registration, event) a token claims, before any check.
 fn claimed(token: &str) -> Option<((i32, i32), &str, Vec<u8>)> {
     let (body, signature) = token.split_once('.')?;
@@ -90,10 +82,11 @@ pub fn verify_with_public_key(public_key: &[u8], token: &str) -> Option<(i32, i3
     Some(ids)
 }
 
-/// The (registration, event) a genuine token names.
-pub fn verify(secret: &[u8; 32], token: &str) -> Option<(i32, i32)> {
-    let ((_, event_id), _, _) = claimed(token)?;
-    verify_with_public_key(&EventKey::derive(secret, event_id).public_key(), token)
+/// The (registration, event) a token names, if one of the event's keys
+/// that is not revoked signed it.
+pub async fn verify(db: &DatabaseConnection, token: &str) -> AppResult<Option<(i32, i32)>> {
+    let Some(((_, event_id), _, _)) = claimed(token) else { return Ok(None) };
+    Ok(keys::verifying_keys(db, event_id).await?.iter().find_map(|public_key| verify_with_public_key(public_key, token)))
 }
 
 /// Accepts a bare token or the whole `<base>/b/<token>` URL a camera read.
@@ -139,25 +132,29 @@ impl SignedDocument {
 mod tests {
     use super::*;
 
+    /// Checks a token the way `verify` does, against one key.
+    fn check(key: &EventKey, token: &str) -> Option<(i32, i32)> {
+        verify_with_public_key(&key.public_key(), token)
+    }
+
     #[test]
     fn tokens_verify_and_any_change_is_refused() {
-        let key = [7u8; 32];
-        let token = token(&key, 42, 3);
-        assert_eq!(verify(&key, &token), Some((42, 3)));
-        assert_eq!(verify(&[8u8; 32], &token), None, "another server secret");
-        assert_eq!(verify(&key, &token.replacen("r42", "r43", 1)), None, "altered registration");
-        assert_eq!(verify(&key, &token.replacen("e3", "e4", 1)), None, "moved to another event");
-        assert_eq!(verify(&key, &token.replacen("r42", "r042", 1)), None, "the same numbers written differently");
-        assert_eq!(verify(&key, "r42e3"), None);
-        assert_eq!(verify(&key, "garbage.!!"), None);
+        let key = EventKey::from_seed(&[7u8; 32]);
+        let token = key.token(42, 3);
+        assert_eq!(check(&key, &token), Some((42, 3)));
+        assert_eq!(check(&EventKey::from_seed(&[8u8; 32]), &token), None, "another key");
+        assert_eq!(check(&key, &token.replacen("r42", "r43", 1)), None, "altered registration");
+        assert_eq!(check(&key, &token.replacen("e3", "e4", 1)), None, "moved to another event");
+        assert_eq!(check(&key, &token.replacen("r42", "r042", 1)), None, "the same numbers written differently");
+        assert_eq!(check(&key, "r42e3"), None);
+        assert_eq!(check(&key, "garbage.!!"), None);
         assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'));
     }
 
     #[test]
     fn a_public_key_checks_its_own_events_tokens_only() {
-        let secret = [9u8; 32];
-        let key3 = EventKey::derive(&secret, 3);
-        let key4 = EventKey::derive(&secret, 4);
+        let key3 = EventKey::from_seed(&[9u8; 32]);
+        let key4 = EventKey::from_seed(&[10u8; 32]);
         assert_ne!(key3.public_key(), key4.public_key());
         assert_eq!(verify_with_public_key(&key3.public_key(), &key3.token(5, 3)), Some((5, 3)));
         assert_eq!(verify_with_public_key(&key3.public_key(), &key4.token(5, 4)), None);
@@ -166,13 +163,13 @@ mod tests {
 
     #[test]
     fn signed_documents_refuse_any_change() {
-        let key = EventKey::derive(&[1u8; 32], 1);
+        let key = EventKey::from_seed(&[1u8; 32]);
         let doc = SignedDocument::sign(&key, "test/1", &serde_json::json!({"valid": ["a", "b"]}));
         assert_eq!(doc.verified_payload(&key.public_key()), Some(serde_json::json!({"valid": ["a", "b"]})));
         let mut changed = doc.clone();
         changed.payload = changed.payload.replace("\"b\"", "\"c\"");
         assert_eq!(changed.verified_payload(&key.public_key()), None);
-        assert_eq!(doc.verified_payload(&EventKey::derive(&[1u8; 32], 2).public_key()), None);
+        assert_eq!(doc.verified_payload(&EventKey::from_seed(&[2u8; 32]).public_key()), None);
     }
 
     proptest::proptest! {
@@ -182,16 +179,16 @@ mod tests {
         /// changed), checking it never panics and only the genuine token passes.
         #[test]
         fn only_genuine_tokens_verify(noise in ".{0,120}", registration in 1..100_000i32, event in 1..1000i32, at in 0usize..200, with in proptest::char::any()) {
-            let secret = [3u8; 32];
-            proptest::prop_assert_eq!(verify(&secret, &noise), None);
-            let genuine = token(&secret, registration, event);
-            proptest::prop_assert_eq!(verify(&secret, token_from_scan(&format!("https://x.example/b/{genuine}"))), Some((registration, event)));
+            let key = EventKey::from_seed(&[3u8; 32]);
+            proptest::prop_assert_eq!(check(&key, &noise), None);
+            let genuine = key.token(registration, event);
+            proptest::prop_assert_eq!(check(&key, token_from_scan(&format!("https://x.example/b/{genuine}"))), Some((registration, event)));
             let mut chars: Vec<char> = genuine.chars().collect();
             let at = at % chars.len();
             if chars[at] != with {
                 chars[at] = with;
                 let altered: String = chars.into_iter().collect();
-                proptest::prop_assert_eq!(verify(&secret, &altered), None, "{} verified", altered);
+                proptest::prop_assert_eq!(check(&key, &altered), None, "{} verified", altered);
             }
         }
     }

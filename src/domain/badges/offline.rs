@@ -5,7 +5,7 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
-use super::{EventKey, SignedDocument, SIGNED_PREFIX};
+use super::{SignedDocument, SIGNED_PREFIX};
 use crate::db::entities::{event, registration};
 use crate::domain::now;
 use crate::domain::registration::RegistrationStatus;
@@ -17,23 +17,32 @@ fn event_part(event: &event::Model) -> Value {
     json!({"id": event.id, "slug": event.slug, "title": event.title})
 }
 
-/// The event's public key and how its tokens are signed.
-pub fn public_key(secret: &[u8; 32], event: &event::Model) -> Value {
-    let key = EventKey::derive(secret, event.id);
-    json!({
+fn encoded(public_key: &[u8]) -> String {
+    base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, public_key)
+}
+
+/// The event's public keys and how its tokens are signed: `public_key`
+/// signs badges now; `public_keys` are all that verify (badges printed
+/// before a rotation carry an older one).
+pub async fn public_key(db: &DatabaseConnection, kek: &[u8; 32], event: &event::Model) -> AppResult<Value> {
+    let key = super::keys::signing_key(db, kek, event.id).await?;
+    let verifying: Vec<String> = super::keys::verifying_keys(db, event.id).await?.iter().map(|k| encoded(k)).collect();
+    Ok(json!({
         "event": event_part(event),
         "algorithm": "Ed25519",
-        "public_key": base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, key.public_key()),
+        "public_key": encoded(&key.public_key()),
+        "public_keys": verifying,
         "public_key_pem": key.public_key_pem(),
         "token_format": "r<registration>e<event>.<base64url(signature)>",
         "signed_message": format!("{SIGNED_PREFIX}r<registration>e<event>"),
-    })
+    }))
 }
 
 /// Every badge of the event as of now, signed: `valid` for confirmed
 /// registrations, `revoked` for cancelled ones (a hold that ran out never had a badge).
-pub async fn signed_list(db: &DatabaseConnection, secret: &[u8; 32], event: &event::Model) -> AppResult<SignedDocument> {
-    let key = EventKey::derive(secret, event.id);
+pub async fn signed_list(db: &DatabaseConnection, kek: &[u8; 32], event: &event::Model) -> AppResult<SignedDocument> {
+    let key = super::keys::signing_key(db, kek, event.id).await?;
+    let verifying: Vec<String> = super::keys::verifying_keys(db, event.id).await?.iter().map(|k| encoded(k)).collect();
     let registrations =
         registration::Entity::find().filter(registration::Column::EventId.eq(event.id)).order_by_asc(registration::Column::Id).all(db).await?;
     let confirmed: Vec<i32> = registrations.iter().filter(|r| r.status == RegistrationStatus::Confirmed.as_str()).map(|r| r.id).collect();
@@ -60,6 +69,7 @@ pub async fn signed_list(db: &DatabaseConnection, secret: &[u8; 32], event: &eve
         .filter(|r| r.status == RegistrationStatus::Cancelled.as_str())
         .map(|r| json!({"token": key.token(r.id, event.id), "registration": r.id, "status": r.status}))
         .collect();
-    let payload = json!({"event": event_part(event), "generated_at": now().to_rfc3339(), "valid": valid, "revoked": revoked});
+    let payload =
+        json!({"event": event_part(event), "generated_at": now().to_rfc3339(), "public_keys": verifying, "valid": valid, "revoked": revoked});
     Ok(SignedDocument::sign(&key, LIST_FORMAT, &payload))
 }

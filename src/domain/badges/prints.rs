@@ -87,8 +87,8 @@ pub async fn holders(db: &DatabaseConnection, event: &event::Model, registration
     Ok(registration_ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
-pub fn badge_url(base_url: &str, secret: &[u8; 32], registration_id: i32, event_id: i32) -> String {
-    format!("{base_url}/b/{}", super::token(secret, registration_id, event_id))
+pub fn badge_url(base_url: &str, key: &EventKey, registration_id: i32, event_id: i32) -> String {
+    format!("{base_url}/b/{}", key.token(registration_id, event_id))
 }
 
 /// The confirmed registrations a filter picks, ordered by name (badges are
@@ -140,8 +140,8 @@ pub async fn start(
 /// Runs as a job: a print whose instance died is started again from the
 /// first sheet by another. A failure is recorded on the print, not lost in
 /// a log.
-pub async fn run(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) {
-    if let Err(error) = draw(db, secret, base_url, print_id, lease).await {
+pub async fn run(db: &DatabaseConnection, kek: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) {
+    if let Err(error) = draw(db, kek, base_url, print_id, lease).await {
         tracing::error!(%error, print_id, "badge print failed");
         let _ = badge_print::Entity::update_many()
             .col_expr(badge_print::Column::Status, Expr::value("failed"))
@@ -153,7 +153,7 @@ pub async fn run(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, pri
     }
 }
 
-async fn draw(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) -> AppResult<()> {
+async fn draw(db: &DatabaseConnection, kek: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) -> AppResult<()> {
     let print = badge_print::Entity::find_by_id(print_id).one(db).await?.ok_or(AppError::NotFound)?;
     if print.status != "running" {
         return Ok(());
@@ -161,7 +161,7 @@ async fn draw(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_
     let event = crate::domain::events::find_by_id(db, print.event_id).await?.ok_or(AppError::NotFound)?;
     let paper = Paper::parse(&print.paper).unwrap_or(Paper::A4);
     let ids: Vec<i32> = print.registration_ids.split(',').filter_map(|id| id.parse().ok()).collect();
-    let key = EventKey::derive(secret, event.id);
+    let key = super::keys::signing_key(db, kek, event.id).await?;
     let mut sheets = Sheets::new(paper);
     let mut done = 0;
     for page in ids.chunks(PER_PAGE) {
@@ -169,7 +169,7 @@ async fn draw(db: &DatabaseConnection, secret: &[u8; 32], base_url: &str, print_
         let badges = holders
             .iter()
             .map(|h| {
-                let url = format!("{base_url}/b/{}", key.token(h.registration_id, event.id));
+                let url = badge_url(base_url, &key, h.registration_id, event.id);
                 super::face::svg(&h.face(&event.title, &url))
             })
             .collect::<AppResult<Vec<String>>>()?;

@@ -15,6 +15,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use tokio::sync::broadcast;
 
 pub const CHANNEL: &str = "tribe_chat";
+/// Event ids whose rooms' streams must end (the event was unpublished, or a
+/// week skipped): pages reconnect, and only those still allowed get in.
+pub const CLOSING_CHANNEL: &str = "tribe_chat_closed";
 
 /// One room event as every page receives it.
 #[derive(Debug, Clone)]
@@ -45,6 +48,8 @@ pub fn sse_frame(id: Option<i32>, kind: &str, data: &str) -> String {
 
 pub struct ChatHub {
     sender: broadcast::Sender<Arc<RoomEvent>>,
+    /// Event ids whose open streams end (see `close_event`).
+    closing: broadcast::Sender<i32>,
     postgres: bool,
     readers: Mutex<HashMap<i32, usize>>,
     /// The newest event handed out, so that a listener that lost its
@@ -76,8 +81,10 @@ impl ChatHub {
     pub fn new(db: &DatabaseConnection) -> Arc<ChatHub> {
         let postgres = db.get_database_backend() == DbBackend::Postgres;
         let (sender, _) = broadcast::channel(4096);
+        let (closing, _) = broadcast::channel(64);
         let hub = Arc::new(ChatHub {
             sender,
+            closing,
             postgres,
             readers: Mutex::new(HashMap::new()),
             last_delivered: Default::default(),
@@ -98,6 +105,31 @@ impl ChatHub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<RoomEvent>> {
         self.sender.subscribe()
+    }
+
+    /// Notices of events whose streams must end.
+    pub fn closings(&self) -> broadcast::Receiver<i32> {
+        self.closing.subscribe()
+    }
+
+    /// Ends every open stream of the event's rooms, on every instance (on
+    /// PostgreSQL through NOTIFY). A stream opened while the event was
+    /// public would otherwise go on delivering after it was unpublished.
+    pub async fn close_event(&self, db: &DatabaseConnection, event_id: i32) {
+        if self.postgres {
+            let notified = db
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [CLOSING_CHANNEL.into(), event_id.to_string().into()],
+                ))
+                .await;
+            if let Err(error) = notified {
+                tracing::error!(%error, event_id, "notifying closed chat streams failed");
+            }
+        } else {
+            let _ = self.closing.send(event_id);
+        }
     }
 
     pub fn reading(self: &Arc<Self>, occurrence_id: i32) -> Reading {
@@ -167,7 +199,7 @@ async fn listen(db: DatabaseConnection, hub: Arc<ChatHub>) {
         let pool = db.get_postgres_connection_pool().clone();
         match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
             Ok(mut listener) => {
-                if let Err(error) = listener.listen(CHANNEL).await {
+                if let Err(error) = listener.listen_all([CHANNEL, CLOSING_CHANNEL]).await {
                     tracing::error!(%error, "LISTEN failed");
                 } else {
                     if reconnecting {
@@ -179,8 +211,11 @@ async fn listen(db: DatabaseConnection, hub: Arc<ChatHub>) {
                     loop {
                         match listener.recv().await {
                             Ok(notification) => {
-                                if let Ok(event_id) = notification.payload().parse::<i32>() {
-                                    hub.deliver(&db, event_id).await;
+                                let Ok(id) = notification.payload().parse::<i32>() else { continue };
+                                if notification.channel() == CLOSING_CHANNEL {
+                                    let _ = hub.closing.send(id);
+                                } else {
+                                    hub.deliver(&db, id).await;
                                 }
                             }
                             Err(error) => {

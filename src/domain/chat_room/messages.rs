@@ -160,15 +160,6 @@ pub async fn post(
     for id in [input.reply_to, input.quote_of].into_iter().flatten() {
         visible_message(db, room, id).await?;
     }
-    let recent = chat_message::Entity::find()
-        .filter(chat_message::Column::OccurrenceId.eq(room.id()))
-        .filter(chat_message::Column::AuthorId.eq(author.id))
-        .filter(chat_message::Column::CreatedAt.gt(at - Duration::seconds(RATE_WINDOW_SECONDS)))
-        .count(db)
-        .await?;
-    if recent >= RATE_MESSAGES {
-        return Err(AppError::RateLimited { retry_after_secs: RATE_WINDOW_SECONDS as u64 });
-    }
     ensure_participant(db, room, author.id).await?;
     let message = chat_message::ActiveModel {
         occurrence_id: Set(room.id()),
@@ -182,7 +173,25 @@ pub async fn post(
         created_at: Set(at),
         ..Default::default()
     };
-    insert(db, hub, room, message, at).await
+    // The rate is counted inside the room's transaction (which takes posts
+    // to one room one at a time) and after the insert, so parallel posts
+    // cannot all read the same count: exactly RATE_MESSAGES get through.
+    let txn = begin(db, room.id()).await?;
+    let saved = message.insert(&txn).await?;
+    let recent = chat_message::Entity::find()
+        .filter(chat_message::Column::OccurrenceId.eq(room.id()))
+        .filter(chat_message::Column::AuthorId.eq(author.id))
+        .filter(chat_message::Column::CreatedAt.gt(at - Duration::seconds(RATE_WINDOW_SECONDS)))
+        .count(&txn)
+        .await?;
+    if recent > RATE_MESSAGES {
+        txn.rollback().await?;
+        return Err(AppError::RateLimited { retry_after_secs: RATE_WINDOW_SECONDS as u64 });
+    }
+    let event_id = record(&txn, hub, room.id(), saved.id, "posted", at).await?;
+    txn.commit().await?;
+    hub.published(db, event_id).await;
+    Ok(saved)
 }
 
 /// The author corrects their message while the room is open.

@@ -82,7 +82,89 @@ fn parse_instant(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
     None
 }
 
+/// How deeply elements may nest. A frab schedule nests six levels
+/// (schedule, day, room, event, persons, person) and real exporters add a
+/// few; the tree parser recurses per level, and a few thousand levels
+/// overflow a worker thread's stack and abort the whole process.
+pub const MAX_NESTING: usize = 100;
+
+/// Refuses a document whose elements nest deeper than `MAX_NESTING`, before
+/// it reaches the tree parser. This scan never fails on input it does not
+/// understand: it only counts tags (outside comments, CDATA, processing
+/// instructions, declarations and quoted attribute values), so no file can
+/// slip past it to the parser unmeasured; over-counting in a malformed file
+/// only turns one refusal into another.
+fn refuse_deep_nesting(xml: &str) -> AppResult<()> {
+    let bytes = xml.as_bytes();
+    let skip_past = |from: usize, end: &[u8]| -> usize {
+        bytes[from..].windows(end.len()).position(|w| w == end).map(|p| from + p + end.len()).unwrap_or(bytes.len())
+    };
+    // The end of a tag starting at `from`: the next `>` outside quotes.
+    let tag_end = |from: usize| -> usize {
+        let mut quote = None;
+        let mut i = from;
+        while i < bytes.len() {
+            match (quote, bytes[i]) {
+                (None, b'"' | b'\'') => quote = Some(bytes[i]),
+                (Some(q), c) if c == q => quote = None,
+                (None, b'>') => return i,
+                _ => {}
+            }
+            i += 1;
+        }
+        bytes.len()
+    };
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') else { break };
+        i += offset;
+        let rest = &bytes[i..];
+        if rest.starts_with(b"<!--") {
+            i = skip_past(i + 4, b"-->");
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = skip_past(i + 9, b"]]>");
+        } else if rest.starts_with(b"<?") {
+            i = skip_past(i + 2, b"?>");
+        } else if rest.starts_with(b"<!") {
+            // A declaration; a DOCTYPE's internal subset holds bracketed
+            // declarations of its own.
+            let mut brackets = 0i32;
+            let mut j = i + 2;
+            while j < bytes.len() && !(bytes[j] == b'>' && brackets <= 0) {
+                match bytes[j] {
+                    b'[' => brackets += 1,
+                    b']' => brackets -= 1,
+                    b'"' | b'\'' => j = bytes[j + 1..].iter().position(|&b| b == bytes[j]).map(|p| j + 1 + p).unwrap_or(bytes.len()),
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            i = tag_end(i + 2) + 1;
+        } else {
+            let end = tag_end(i + 1);
+            let self_closing = end > i + 1 && end < bytes.len() && bytes[end - 1] == b'/';
+            if !self_closing {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let line = bytes[..i].iter().filter(|&&b| b == b'\n').count() + 1;
+                    return Err(AppError::Validation(vec![FieldError::new(
+                        "file",
+                        format!("line {line}: elements are nested more than {MAX_NESTING} levels deep; a frab schedule nests about six, so this is not one"),
+                    )]));
+                }
+            }
+            i = end + 1;
+        }
+    }
+    Ok(())
+}
+
 fn parse_file(xml: &str, fallback_zone: Tz, report: &mut ImportReport) -> AppResult<(Vec<ParsedSession>, Vec<(String, Option<String>)>)> {
+    refuse_deep_nesting(xml)?;
     let doc = Document::parse(xml).map_err(|e| {
         let pos = e.pos();
         AppError::Validation(vec![FieldError::new("file", format!("line {}, column {}: this is not well-formed XML ({e})", pos.row, pos.col))])
@@ -417,8 +499,55 @@ mod tests {
         matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
     }
 
+    fn nested(levels: usize) -> String {
+        format!("<schedule>{}{}</schedule>", "<a>".repeat(levels), "</a>".repeat(levels))
+    }
+
+    #[test]
+    fn a_hundred_thousand_nested_elements_are_refused_before_parsing() {
+        let mut report = ImportReport::default();
+        match parse_file(&nested(100_000), Tz::UTC, &mut report) {
+            Err(AppError::Validation(errors)) => assert!(errors[0].message.contains("nested more than 100 levels"), "{errors:?}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nesting_is_counted_past_comments_cdata_quotes_and_self_closing_tags() {
+        let decoys = "<!-- <a><a> --><![CDATA[<a><a>]]><?pi <a> ?><b attr=\"<a>\" other='>'/>";
+        let within = format!("<schedule>{decoys}{}{}</schedule>", "<a>".repeat(MAX_NESTING - 1), "</a>".repeat(MAX_NESTING - 1));
+        assert!(refuse_deep_nesting(&within).is_ok());
+        let beyond = format!("<schedule>{decoys}{}{}</schedule>", "<a>".repeat(MAX_NESTING), "</a>".repeat(MAX_NESTING));
+        assert!(refuse_deep_nesting(&beyond).is_err());
+        // Siblings do not add up: a thousand flat elements are fine.
+        assert!(refuse_deep_nesting(&format!("<schedule>{}</schedule>", "<a></a>".repeat(1000))).is_ok());
+        assert!(refuse_deep_nesting(SAMPLE).is_ok());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// Nested, truncated and padded documents: read or refused with a
+        /// message, never a crash (the stack overflow this guards against
+        /// would abort the test process itself).
+        #[test]
+        fn nested_truncated_and_enormous_documents_are_refused_not_crashed(
+            levels in 0usize..20_000, keep in 0.0f64..=1.0, open_only in proptest::bool::ANY, padding in 0usize..200_000,
+        ) {
+            let mut xml = if open_only { format!("<schedule>{}", "<event>".repeat(levels)) } else { nested(levels) };
+            xml.insert_str(xml.find('>').map(|p| p + 1).unwrap_or(0), &" ".repeat(padding));
+            let mut cut = (xml.len() as f64 * keep) as usize;
+            while !xml.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            xml.truncate(cut);
+            let mut report = ImportReport::default();
+            match parse_file(&xml, Tz::UTC, &mut report) {
+                Ok(_) => {}
+                Err(AppError::Validation(errors)) => proptest::prop_assert!(errors.iter().all(|e| !e.message.is_empty())),
+                Err(other) => proptest::prop_assert!(false, "unexpected error kind: {other:?}"),
+            }
+        }
 
         /// Whatever a file holds, reading it ends in sessions or in a message
         /// naming the problem: no panic, no other kind of error.

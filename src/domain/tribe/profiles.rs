@@ -119,8 +119,6 @@ pub struct CleanProfile {
     pub share_on_scan: bool,
 }
 
-const MAX_TAGS: usize = 20;
-
 /// An X (Twitter) handle: `@name`, 1–15 letters, digits or underscores;
 /// a profile URL is accepted too.
 pub fn parse_x_handle(text: &str) -> Result<String, String> {
@@ -193,11 +191,10 @@ pub fn parse_linkedin(text: &str) -> Result<String, String> {
 }
 
 fn tags(text: &str, field: &str, errors: &mut Vec<FieldError>) -> String {
-    let normalized = input::normalize_tags(text);
-    if input::split_tags(&normalized).len() > MAX_TAGS {
-        errors.push(FieldError::new(field, format!("Keep it to {MAX_TAGS} tags.")));
-    }
-    normalized
+    input::parse_tags(text).unwrap_or_else(|message| {
+        errors.push(FieldError::new(field, message));
+        String::new()
+    })
 }
 
 /// Checks every field; all problems are reported at once.

@@ -7,7 +7,7 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::{accounts, api_tokens, throttle};
+use crate::domain::{api_tokens, throttle};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::guards::{ApiUser, ClientIp};
@@ -31,10 +31,7 @@ struct TokenRequest {
 async fn create_token(body: ApiJson<TokenRequest>, ip: ClientIp, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
     let ApiJson(request) = body;
     let limits = &state.config.login_throttle;
-    throttle::check(&state.db, limits, ip.0, &request.email).await?;
-    let account = accounts::authenticate(&state.db, &request.email, &request.password).await?;
-    throttle::record(&state.db, limits, ip.0, &request.email, account.is_some()).await?;
-    let account = account.ok_or(AppError::Unauthorized)?;
+    let account = throttle::authenticate(&state.db, limits, ip.0, &request.email, &request.password).await?.ok_or(AppError::Unauthorized)?;
     let (token, plaintext) = api_tokens::create(&state.db, account.id, &request.name).await?;
     Ok(Custom(
         Status::Created,

@@ -29,7 +29,7 @@ struct CheckInRequest {
 /// token that is not this event's, 410 for a cancelled registration.
 #[post("/events/<_slug>/checkins", data = "<body>")]
 async fn check_in(_slug: &str, team: ApiTeamEvent, body: ApiJson<CheckInRequest>, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
-    let scan = checkin::at_the_door(&state.db, &state.config.badge_key, team.0.event.id, &body.0.token, &team.0.member).await?;
+    let scan = checkin::at_the_door(&state.db, team.0.event.id, &body.0.token, &team.0.member).await?;
     let status = match scan.outcome {
         "checked_in" => Status::Created,
         "already" => Status::Ok,
@@ -47,14 +47,14 @@ async fn check_in(_slug: &str, team: ApiTeamEvent, body: ApiJson<CheckInRequest>
 
 /// The event's public key, for scanners that check badges offline.
 #[get("/events/<_slug>/badges/key")]
-fn badge_key(_slug: &str, team: ApiTeamEvent, state: &State<AppState>) -> Json<Value> {
-    Json(badges::offline::public_key(&state.config.badge_key, &team.0.event))
+async fn badge_key(_slug: &str, team: ApiTeamEvent, state: &State<AppState>) -> AppResult<Json<Value>> {
+    Ok(Json(badges::offline::public_key(&state.db, &state.config.key_encryption_key, &team.0.event).await?))
 }
 
 /// Every badge of the event as of now, signed with the event's key.
 #[get("/events/<_slug>/badges/offline-list")]
 async fn offline_list(_slug: &str, team: ApiTeamEvent, state: &State<AppState>) -> AppResult<Json<badges::SignedDocument>> {
-    Ok(Json(badges::offline::signed_list(&state.db, &state.config.badge_key, &team.0.event).await?))
+    Ok(Json(badges::offline::signed_list(&state.db, &state.config.key_encryption_key, &team.0.event).await?))
 }
 
 #[get("/events/<_slug>/checkins/stats")]

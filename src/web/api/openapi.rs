@@ -144,7 +144,8 @@ pub fn document() -> Value {
                     "properties": {
                         "ticket_type_id": {"type": ["integer", "string"]},
                         "quantity": {"type": ["integer", "string"]},
-                        "role": {"type": ["integer", "string"], "description": "A role id or name of the event's roles."}
+                        "role": {"type": ["integer", "string"], "description": "A role id or name of the event's roles."},
+                        "access_code": {"type": "string", "description": "The code of a hidden ticket type's secret link (the `access` parameter of `/events/<slug>?access=…`)."}
                     }
                 },
                 "Registration": {
@@ -158,7 +159,9 @@ pub fn document() -> Value {
                         "amount_minor": {"type": "integer"}, "currency": {"type": "string"},
                         "role_id": {"type": ["integer", "null"]},
                         "created_at": {"type": "string", "format": "date-time"},
-                        "cancelled_at": {"type": ["string", "null"], "format": "date-time"}
+                        "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
+                        "refund_status": {"type": ["string", "null"], "enum": ["pending", "refunded", "failed", null],
+                            "description": "For a cancelled paid registration: the refund it owes is pending (retried until Stripe confirms), refunded, or failed (the organizer refunds by hand)."}
                     }
                 },
                 "AgendaEntry": {
@@ -266,9 +269,9 @@ pub fn document() -> Value {
             },
             "/api/events/{slug}/ticket-types": {
                 "get": {
-                    "summary": "The event's listed ticket types and whether each is on sale",
+                    "summary": "The event's listed ticket types and whether each is on sale (a hidden one too, with its secret code)",
                     "operationId": "listTicketTypes",
-                    "parameters": [slug_parameter()],
+                    "parameters": [slug_parameter(), {"name": "access", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The code of a hidden ticket type's secret link."}],
                     "responses": with_problems(json!({"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/TicketType"}}}}}}), &[404])
                 }
             },
@@ -547,7 +550,8 @@ fn tribe_schemas() -> Value {
             "type": "object",
             "required": ["event", "algorithm", "public_key", "public_key_pem", "token_format", "signed_message"],
             "properties": {"event": {"type": "object"}, "algorithm": {"type": "string", "enum": ["Ed25519"]},
-                "public_key": {"type": "string", "description": "The raw 32-byte key, base64url without padding"},
+                "public_key": {"type": "string", "description": "The key that signs badges now: the raw 32-byte key, base64url without padding"},
+                "public_keys": {"type": "array", "items": {"type": "string"}, "description": "Every key whose badges are accepted (the signing key and older ones not revoked)"},
                 "public_key_pem": {"type": "string"}, "token_format": {"type": "string"},
                 "signed_message": {"type": "string", "description": "What each token's signature covers"}}
         },

@@ -20,14 +20,15 @@ pub fn routes() -> Vec<Route> {
     routes![ticket_types, register, my_registrations, cancel_registration]
 }
 
-#[get("/events/<_slug>/ticket-types")]
-async fn ticket_types(_slug: &str, visible: ApiVisibleEvent, state: &State<AppState>) -> AppResult<Json<Vec<Value>>> {
+/// The listed ticket types, and a hidden one when `access` is its secret code.
+#[get("/events/<_slug>/ticket-types?<access>")]
+async fn ticket_types(_slug: &str, access: Option<&str>, visible: ApiVisibleEvent, state: &State<AppState>) -> AppResult<Json<Vec<Value>>> {
     let payments = state.config.stripe.is_some();
     let listed = tickets::list(&state.db, visible.event.id).await?;
     Ok(Json(
         listed
             .iter()
-            .filter(|t| t.is_visible)
+            .filter(|t| tickets::is_offered_to(t, access.unwrap_or("")))
             .map(|t| {
                 let availability = tickets::availability(t, now(), payments);
                 json!({
@@ -64,6 +65,7 @@ fn registration_body(
         "role_id": found.role_id,
         "created_at": found.created_at,
         "cancelled_at": found.cancelled_at,
+        "refund_status": found.refund_status,
     })
 }
 
@@ -83,7 +85,7 @@ async fn register(
         body["checkout_url"] = json!(checkout.url);
         return Ok(Custom(Status::Created, Json(body)));
     }
-    let created = registration::register_free(&state.db, &visible.event, &user.0, &request, None).await?;
+    let created = registration::register_free(&state.db, &visible.event, &user.0, &request).await?;
     state
         .notify(crate::domain::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket).await)
         .await;
@@ -112,7 +114,7 @@ async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) ->
         return Err(AppError::NotFound);
     };
     let was_live = found.status == "confirmed" || found.status == "held";
-    let cancelled =
+    let (cancelled, _refund) =
         crate::domain::payments::cancel_with_refund(&state.db, state.config.stripe.as_ref(), &event, &found, by, "cancelled through the API").await?;
     if was_live {
         state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;

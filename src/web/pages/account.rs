@@ -6,16 +6,28 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::{accounts, api_tokens, throttle};
+use crate::domain::{accounts, api_tokens, login_sessions, throttle};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
-use crate::web::guards::{end_session, start_session, ClientIp, CurrentUser};
+use crate::web::guards::{end_session, start_session, ClientDevice, ClientIp, CurrentSessionId, CurrentUser};
 use crate::web::render::{Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![signup_page, signup, login_page, login, logout, account_page, change_password, create_token, revoke_token]
+    routes![
+        signup_page,
+        signup,
+        login_page,
+        login,
+        logout,
+        account_page,
+        change_password,
+        create_token,
+        revoke_token,
+        end_one_session,
+        end_every_session
+    ]
 }
 
 #[derive(Default, Deserialize)]
@@ -48,12 +60,12 @@ fn signup_page(page: Page, next: Option<&str>) -> Html {
 }
 
 #[post("/signup", data = "<form>")]
-async fn signup(page: Page, form: CsrfForm<SignUpForm>, state: &State<AppState>, cookies: &CookieJar<'_>) -> AppResult<Html> {
+async fn signup(page: Page, form: CsrfForm<SignUpForm>, device: ClientDevice, state: &State<AppState>, cookies: &CookieJar<'_>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     let input = accounts::SignUp { email: form.email.clone(), display_name: form.display_name.clone(), password: form.password };
     match accounts::sign_up(&state.db, input).await {
         Ok(account) => {
-            start_session(cookies, &state.config, &account);
+            start_session(cookies, state, &account, &device.0).await?;
             Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome to Tribe, {}!", account.display_name))))
         }
         Err(AppError::Validation(errors)) => {
@@ -73,20 +85,31 @@ fn login_page(page: Page, next: Option<&str>) -> Html {
 }
 
 #[post("/login", data = "<form>")]
-async fn login(page: Page, form: CsrfForm<LogInForm>, ip: ClientIp, state: &State<AppState>, cookies: &CookieJar<'_>) -> AppResult<Html> {
+async fn login(
+    page: Page,
+    form: CsrfForm<LogInForm>,
+    ip: ClientIp,
+    device: ClientDevice,
+    state: &State<AppState>,
+    cookies: &CookieJar<'_>,
+) -> AppResult<Html> {
     let CsrfForm(form) = form;
     let typed = json!({"form": {"email": form.email, "next": safe_next(&form.next)}});
     let limits = &state.config.login_throttle;
-    if let Err(AppError::RateLimited { retry_after_secs }) = throttle::check(&state.db, limits, ip.0, &form.email).await {
-        let minutes = retry_after_secs.div_ceil(60);
-        let errors = [FieldError::new("email", format!("Too many log-in attempts. Please wait {minutes} minutes and try again."))];
-        return Ok(page.invalid(Status::TooManyRequests, "account/login", "Log in", typed, &errors));
-    }
-    let account = accounts::authenticate(&state.db, &form.email, &form.password).await?;
-    throttle::record(&state.db, limits, ip.0, &form.email, account.is_some()).await?;
+    let account = match throttle::authenticate(&state.db, limits, ip.0, &form.email, &form.password).await {
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            let minutes = retry_after_secs.div_ceil(60);
+            let errors = [FieldError::new("email", format!("Too many log-in attempts. Please wait {minutes} minutes and try again."))];
+            return Ok(page.invalid(Status::TooManyRequests, "account/login", "Log in", typed, &errors));
+        }
+        other => other?,
+    };
     match account {
         Some(account) => {
-            start_session(cookies, &state.config, &account);
+            // A session token seen before log-in is worthless after: the
+            // old session (if any) ends and a new one starts.
+            end_session(cookies, state).await?;
+            start_session(cookies, state, &account, &device.0).await?;
             // A fresh CSRF token per login: a token seen before log-in is worthless after.
             cookies.remove_private(crate::web::csrf::CSRF_COOKIE);
             Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome back, {}.", account.display_name))))
@@ -100,12 +123,57 @@ async fn login(page: Page, form: CsrfForm<LogInForm>, ip: ClientIp, state: &Stat
 }
 
 #[post("/logout", data = "<_form>")]
-fn logout(_form: CsrfForm<CsrfOnly>, cookies: &CookieJar<'_>) -> Flash<Redirect> {
-    end_session(cookies);
-    Flash::success(Redirect::to("/"), "You are logged out.")
+async fn logout(_form: CsrfForm<CsrfOnly>, state: &State<AppState>, cookies: &CookieJar<'_>) -> AppResult<Flash<Redirect>> {
+    end_session(cookies, state).await?;
+    Ok(Flash::success(Redirect::to("/"), "You are logged out."))
 }
 
-async fn account_context(state: &AppState, user: &crate::db::entities::user::Model, extra: Value) -> AppResult<Value> {
+/// Ends one of the person's sessions (another device, or this one).
+#[post("/account/sessions/<id>/end", data = "<_form>")]
+async fn end_one_session(
+    id: i32,
+    user: CurrentUser,
+    current: CurrentSessionId,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+    cookies: &CookieJar<'_>,
+) -> AppResult<Flash<Redirect>> {
+    login_sessions::end_one(&state.db, &user.0, id).await?;
+    if current.0 == Some(id) {
+        end_session(cookies, state).await?;
+        return Ok(Flash::success(Redirect::to("/"), "You are logged out."));
+    }
+    Ok(Flash::success(Redirect::to("/account#sessions"), "That session is over: the device is logged out."))
+}
+
+/// "Sign out everywhere": every session of the account ends, this one too.
+#[post("/account/sessions/end-all", data = "<_form>")]
+async fn end_every_session(
+    user: CurrentUser,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+    cookies: &CookieJar<'_>,
+) -> AppResult<Flash<Redirect>> {
+    let ended = login_sessions::end_all(&state.db, user.0.id).await?;
+    end_session(cookies, state).await?;
+    Ok(Flash::success(Redirect::to("/"), format!("You are logged out everywhere ({ended} sessions ended).")))
+}
+
+async fn account_context(state: &AppState, user: &crate::db::entities::user::Model, current: Option<i32>, extra: Value) -> AppResult<Value> {
+    let sessions: Vec<Value> = login_sessions::list(&state.db, &state.config.sessions, user, current)
+        .await?
+        .into_iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "device": s.device,
+                "ip_address": s.ip_address,
+                "started": s.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+                "last_seen": s.last_seen.format("%Y-%m-%d %H:%M UTC").to_string(),
+                "is_current": s.is_current,
+            })
+        })
+        .collect();
     let tokens: Vec<Value> = api_tokens::list_for_user(&state.db, user.id)
         .await?
         .into_iter()
@@ -129,7 +197,7 @@ async fn account_context(state: &AppState, user: &crate::db::entities::user::Mod
             registrations.push(json!({"id": found.id, "event_slug": event.slug, "event_title": event.title, "status": found.status, "is_held": found.status == "held", "when": crate::domain::events::summarize(&event).when}));
         }
     }
-    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "tokens": tokens, "team_events": team_events, "registrations": registrations });
+    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "sessions": sessions, "tokens": tokens, "team_events": team_events, "registrations": registrations });
     if let (Value::Object(base), Value::Object(more)) = (&mut context, extra) {
         base.extend(more);
     }
@@ -137,8 +205,8 @@ async fn account_context(state: &AppState, user: &crate::db::entities::user::Mod
 }
 
 #[get("/account")]
-async fn account_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
-    let context = account_context(state, &user.0, json!({})).await?;
+async fn account_page(page: Page, user: CurrentUser, current: CurrentSessionId, state: &State<AppState>) -> AppResult<Html> {
+    let context = account_context(state, &user.0, current.0, json!({})).await?;
     Ok(page.ok("account/show", "Your account", context))
 }
 
@@ -154,6 +222,8 @@ struct PasswordForm {
 async fn change_password(
     page: Page,
     user: CurrentUser,
+    current: CurrentSessionId,
+    device: ClientDevice,
     form: CsrfForm<PasswordForm>,
     state: &State<AppState>,
     cookies: &CookieJar<'_>,
@@ -161,12 +231,16 @@ async fn change_password(
     let CsrfForm(form) = form;
     match accounts::change_password(&state.db, &user.0, &form.current_password, &form.new_password, &form.confirm_password).await {
         Ok(updated) => {
-            // Other sessions end with the old epoch; this one carries on.
-            start_session(cookies, &state.config, &updated);
-            Ok(Html::Flash(Flash::success(Redirect::to("/account"), "Your password is changed. Other sessions have been logged out.")))
+            // Every session and API token of the account ended; this
+            // browser carries on in a new session.
+            start_session(cookies, state, &updated, &device.0).await?;
+            Ok(Html::Flash(Flash::success(
+                Redirect::to("/account"),
+                "Your password is changed. Every other session is logged out and your API tokens are revoked.",
+            )))
         }
         Err(AppError::Validation(errors)) => {
-            let context = account_context(state, &user.0, json!({})).await?;
+            let context = account_context(state, &user.0, current.0, json!({})).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),
@@ -180,14 +254,20 @@ struct TokenForm {
 }
 
 #[post("/account/tokens", data = "<form>")]
-async fn create_token(page: Page, user: CurrentUser, form: CsrfForm<TokenForm>, state: &State<AppState>) -> AppResult<Html> {
+async fn create_token(
+    page: Page,
+    user: CurrentUser,
+    current: CurrentSessionId,
+    form: CsrfForm<TokenForm>,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     match api_tokens::create(&state.db, user.0.id, &form.0.name).await {
         Ok((token, plaintext)) => {
-            let context = account_context(state, &user.0, json!({"new_token": {"name": token.name, "value": plaintext}})).await?;
+            let context = account_context(state, &user.0, current.0, json!({"new_token": {"name": token.name, "value": plaintext}})).await?;
             Ok(Html::WithStatus(rocket::response::status::Custom(Status::Created, page.render("account/show", "Your account", context))))
         }
         Err(AppError::Validation(errors)) => {
-            let context = account_context(state, &user.0, json!({})).await?;
+            let context = account_context(state, &user.0, current.0, json!({})).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),

@@ -62,7 +62,7 @@ async fn remove(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
-    agenda::remove(&state.db, &user.0, id).await?;
+    agenda::remove_from_event(&state.db, &user.0, &visible.event, id).await?;
     Ok(Flash::success(back, "Removed from your agenda."))
 }
 
@@ -74,8 +74,15 @@ fn feed_links(state: &AppState, token: &str) -> Value {
 
 #[get("/agenda")]
 async fn agenda_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
-    let viewer_zone = accounts::time_zone_of(&state.db, user.0.id).await?;
-    let entries = agenda::entries(&state.db, user.0.id).await?;
+    let context = agenda_context(state, &user.0, None).await?;
+    Ok(page.ok("agenda/show", "My agenda", context))
+}
+
+/// The agenda page's data; `new_feed` is a feed token just made, whose
+/// address is shown this once.
+async fn agenda_context(state: &AppState, user: &crate::db::entities::user::Model, new_feed: Option<&str>) -> AppResult<Value> {
+    let viewer_zone = accounts::time_zone_of(&state.db, user.id).await?;
+    let entries = agenda::entries(&state.db, user.id).await?;
     let mut days: Vec<Value> = Vec::new();
     for entry in &entries {
         let zone = crate::domain::events::zone_of(&entry.event);
@@ -97,15 +104,23 @@ async fn agenda_page(page: Page, user: CurrentUser, state: &State<AppState>) -> 
             _ => days.push(json!({"label": label, "sessions": [card]})),
         }
     }
-    let token = agenda::feed_token(&state.db, user.0.id).await?;
     let clash_count = entries.iter().filter(|e| !e.clashes_with.is_empty()).count();
-    Ok(page.ok("agenda/show", "My agenda", json!({"days": days, "feed": feed_links(state, &token), "clash_count": clash_count})))
+    let feed_made = agenda::feed_made_at(&state.db, user.id).await?;
+    Ok(json!({
+        "days": days,
+        "feed": new_feed.map(|token| feed_links(state, token)),
+        "feed_made": feed_made.map(|at| times::show(at, viewer_zone.unwrap_or(chrono_tz::UTC), None)),
+        "clash_count": clash_count,
+    }))
 }
 
+/// Makes the calendar feed's address (or a new one: the old stops working)
+/// and shows it, this once; only its hash is stored.
 #[post("/agenda/feed/regenerate", data = "<_form>")]
-async fn regenerate_feed(user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
-    agenda::regenerate_feed_token(&state.db, user.0.id).await?;
-    Ok(Flash::success(Redirect::to("/agenda"), "Your feed has a new address; the old one no longer works. Subscribe again in your calendar."))
+async fn regenerate_feed(page: Page, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Html> {
+    let token = agenda::make_feed_token(&state.db, user.0.id).await?;
+    let context = agenda_context(state, &user.0, Some(&token)).await?;
+    Ok(page.ok("agenda/show", "My agenda", context))
 }
 
 /// The personal feed: no cookie, the token in the URL is the key.

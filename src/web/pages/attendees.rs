@@ -1,6 +1,6 @@
 //! The attendee list for an event's team: search and filters, CSV export,
-//! the numbers per ticket type; organizers also register people by hand and
-//! cancel registrations.
+//! the numbers per ticket type; organizers also invite people (who are
+//! registered once they accept) and cancel registrations.
 
 use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
@@ -10,16 +10,17 @@ use serde_json::json;
 
 use crate::domain::attendees::{self, AttendeeFilter};
 use crate::domain::events::{places, TeamRole};
+use crate::domain::invitations::{self, InvitationRequest};
 use crate::domain::registration::{self, CancelledBy};
 use crate::domain::tickets;
-use crate::error::{AppError, AppResult, FieldError};
-use crate::web::csrf::CsrfForm;
+use crate::error::{AppError, AppResult};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::render::{Download, Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![attendee_list, attendee_csv, register_someone, cancel_registration, check_in]
+    routes![attendee_list, attendee_csv, register_someone, withdraw_invitation, cancel_registration, check_in]
 }
 
 fn filter(q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Option<i32>, checked_in: Option<&str>) -> AttendeeFilter {
@@ -47,6 +48,7 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
         "checkin": crate::domain::checkin::stats(&state.db, event.id).await?,
         "questions": questions.iter().map(|q| q.label.clone()).collect::<Vec<_>>(),
         "is_organizer": team.role == TeamRole::Organizer,
+        "invitations": if team.role == TeamRole::Organizer { invitations::open_for_event(&state.db, event).await? } else { Vec::new() },
         "filter": {
             "q": chosen.search,
             "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == chosen.ticket_type_id})).collect::<Vec<_>>(),
@@ -116,6 +118,9 @@ struct ManualForm {
     attendee_role: String,
 }
 
+/// An organizer invites someone: the answer is the same whether the
+/// address has an account or not, and nobody is registered until they
+/// accept (see `domain::invitations`).
 #[post("/events/<_slug>/manage/attendees", data = "<form>")]
 async fn register_someone(
     _slug: &str,
@@ -125,27 +130,31 @@ async fn register_someone(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let form = form.0;
-    let result = registration::register_by_organizer(
-        &state.db,
-        &organized.event,
-        &organized.organizer,
-        &form.attendee_email,
-        &form.attendee_ticket,
-        &form.attendee_role,
-    )
-    .await;
-    let errors = match result {
-        Ok(created) => {
-            state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
-            return Ok(Html::Flash(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "Registered.")));
+    let request = InvitationRequest { email: &form.attendee_email, ticket_type_id: &form.attendee_ticket, role: &form.attendee_role };
+    let errors = match invitations::invite(&state.db, &state.config.base_url, &organized.event, &organized.organizer, request).await {
+        Ok(sent) => {
+            state.notify(Ok(sent.mail)).await;
+            let message = format!("Invitation sent to {}. They are registered once they accept it.", sent.invitation.email);
+            return Ok(Html::Flash(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), message)));
         }
         Err(AppError::Validation(errors)) => errors,
-        Err(AppError::Conflict(message)) => vec![FieldError::new("attendee_email", message)],
         Err(other) => return Err(other),
     };
     let team = TeamEvent { event: organized.event, member: organized.organizer, role: TeamRole::Organizer };
     let context = list_context(state, &team, &AttendeeFilter::default()).await?;
     Ok(page.invalid(Status::UnprocessableEntity, "organize/attendees", &format!("Attendees · {}", team.event.title), context, &errors))
+}
+
+#[post("/events/<_slug>/manage/invitations/<id>/withdraw", data = "<_form>")]
+async fn withdraw_invitation(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    invitations::withdraw(&state.db, &organized.event, id).await?;
+    Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "The invitation is withdrawn."))
 }
 
 #[derive(Default, Deserialize)]
@@ -168,7 +177,7 @@ async fn cancel_registration(
     }
     let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
     let was_live = found.status == "confirmed" || found.status == "held";
-    let cancelled = crate::domain::payments::cancel_with_refund(
+    let (cancelled, refund) = crate::domain::payments::cancel_with_refund(
         &state.db,
         state.config.stripe.as_ref(),
         &organized.event,
@@ -181,7 +190,10 @@ async fn cancel_registration(
         state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, &reason).await).await;
         state.seat_freed(cancelled.ticket_type_id).await;
     }
-    Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "The registration is cancelled."))
+    Ok(Flash::success(
+        Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)),
+        format!("The registration is cancelled.{}", refund.message()),
+    ))
 }
 
 /// The door: staff check someone in from the list (the search-by-name way

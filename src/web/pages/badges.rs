@@ -17,14 +17,28 @@ use crate::domain::tribe::connections::{self, Standing};
 use crate::domain::tribe::profiles;
 use crate::domain::{accounts, badges, events, registration, tickets};
 use crate::error::{AppError, AppResult};
-use crate::web::csrf::CsrfForm;
+use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Download, Html, Page};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
-    routes![badge_svg, badge_png, scanned, connect_by_scan, badges_page, start_print, print_page, print_pdf, key_json, key_pem, offline_list]
+    routes![
+        badge_svg,
+        badge_png,
+        scanned,
+        connect_by_scan,
+        badges_page,
+        start_print,
+        print_page,
+        print_pdf,
+        key_json,
+        key_pem,
+        rotate_key,
+        revoke_key,
+        offline_list
+    ]
 }
 
 async fn role_of(state: &AppState, found: &registration_row::Model) -> AppResult<Option<(String, String)>> {
@@ -43,7 +57,8 @@ async fn badge_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<St
         return Err(AppError::Conflict("Only a confirmed registration has a badge.".into()));
     }
     let holder = prints::holders(&state.db, &event, &[id]).await?.pop().ok_or(AppError::NotFound)?;
-    let url = prints::badge_url(&state.config.base_url, &state.config.badge_key, found.id, found.event_id);
+    let key = badges::keys::signing_key(&state.db, &state.config.key_encryption_key, found.event_id).await?;
+    let url = prints::badge_url(&state.config.base_url, &key, found.id, found.event_id);
     badges::svg(&holder.face(&event.title, &url))
 }
 
@@ -68,7 +83,7 @@ fn refused(page: &Page, status: Status, title: &str, detail: &str) -> Html {
 /// else the public card or a prompt to log in.
 #[get("/b/<token>")]
 async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let found = match checkin::resolve_token(&state.db, &state.config.badge_key, token, None).await? {
+    let found = match checkin::resolve_token(&state.db, token, None).await? {
         Scanned::Valid(found) => found,
         Scanned::Invalid => return Ok(refused(&page, Status::NotFound, "Not a valid badge", "This code was not made by Tribe, or it was changed.")),
         Scanned::NoLongerValid(found) => {
@@ -141,7 +156,7 @@ struct ScanConnectForm {
 /// opted into share-on-scan is connected at once; otherwise a request goes.
 #[post("/b/<token>/connect", data = "<form>")]
 async fn connect_by_scan(token: &str, user: CurrentUser, form: CsrfForm<ScanConnectForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
-    let found = match checkin::resolve_token(&state.db, &state.config.badge_key, token, None).await? {
+    let found = match checkin::resolve_token(&state.db, token, None).await? {
         Scanned::Valid(found) => found,
         Scanned::Invalid => return Err(AppError::NotFound),
         Scanned::NoLongerValid(_) => return Err(AppError::Gone("This badge is no longer valid.".into())),
@@ -179,8 +194,30 @@ async fn badges_page(_slug: &str, organized: OrganizedEvent, page: Page, state: 
             "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name})).collect::<Vec<_>>(),
             "roles": crate::web::pages::role_options(&roles, None),
             "prints": prints::recent(&state.db, event.id).await?,
+            "keys": key_rows(state, event).await?,
         }),
     ))
+}
+
+/// The event's badge keys for the offline kit section (made on first look,
+/// so the page always shows the key that signs).
+async fn key_rows(state: &AppState, event: &event::Model) -> AppResult<Vec<serde_json::Value>> {
+    badges::keys::signing_key(&state.db, &state.config.key_encryption_key, event.id).await?;
+    let zone = events::zone_of(event);
+    Ok(badges::keys::list(&state.db, event.id)
+        .await?
+        .into_iter()
+        .map(|k| {
+            let made = crate::domain::times::show(k.created_at, zone, None);
+            json!({
+                "id": k.id,
+                "fingerprint": k.public_key.chars().take(8).collect::<String>(),
+                "made": format!("{} {}", made.date, made.time),
+                "state": if k.is_signing { "signs new badges" } else if k.revoked_at.is_some() { "revoked: its badges no longer scan" } else { "older: its badges still scan" },
+                "can_revoke": k.can_revoke,
+            })
+        })
+        .collect())
 }
 
 #[derive(Default, serde::Deserialize)]
@@ -257,17 +294,46 @@ async fn print_pdf(_slug: &str, id: i32, organized: OrganizedEvent, state: &Stat
 
 /// The event's public key, for a scanner that checks badges without a network.
 #[get("/events/<_slug>/manage/badges/key.json")]
-fn key_json(_slug: &str, team: TeamEvent, state: &State<AppState>) -> Json<serde_json::Value> {
-    Json(badges::offline::public_key(&state.config.badge_key, &team.event))
+async fn key_json(_slug: &str, team: TeamEvent, state: &State<AppState>) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(badges::offline::public_key(&state.db, &state.config.key_encryption_key, &team.event).await?))
 }
 
 #[get("/events/<_slug>/manage/badges/key.pem")]
-fn key_pem(_slug: &str, team: TeamEvent, state: &State<AppState>) -> (ContentType, String) {
-    (ContentType::new("application", "x-pem-file"), badges::EventKey::derive(&state.config.badge_key, team.event.id).public_key_pem())
+async fn key_pem(_slug: &str, team: TeamEvent, state: &State<AppState>) -> AppResult<(ContentType, String)> {
+    let key = badges::keys::signing_key(&state.db, &state.config.key_encryption_key, team.event.id).await?;
+    Ok((ContentType::new("application", "x-pem-file"), key.public_key_pem()))
+}
+
+/// A new signing key: badges printed from now on carry it; the old key
+/// keeps verifying the badges already printed until it is revoked.
+#[post("/events/<_slug>/manage/badges/keys", data = "<_form>")]
+async fn rotate_key(_slug: &str, organized: OrganizedEvent, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    badges::keys::rotate(&state.db, &state.config.key_encryption_key, organized.event.id).await?;
+    Ok(Flash::success(
+        Redirect::to(format!("/events/{}/manage/badges#keys", organized.event.slug)),
+        "A new badge key signs from now on. Badges printed before still scan until you revoke the old key. Download the offline kit again for your scanners.",
+    ))
+}
+
+/// Revokes an older key: the badges it signed stop scanning.
+#[post("/events/<_slug>/manage/badges/keys/<id>/revoke", data = "<_form>")]
+async fn revoke_key(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let back = Redirect::to(format!("/events/{}/manage/badges#keys", organized.event.slug));
+    match badges::keys::revoke(&state.db, organized.event.id, id).await {
+        Ok(()) => Ok(Flash::success(back, "The key is revoked: badges printed with it no longer scan.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
 }
 
 /// Every badge of the event as of now, signed with the event's key.
 #[get("/events/<_slug>/manage/badges/offline-list.json")]
 async fn offline_list(_slug: &str, team: TeamEvent, state: &State<AppState>) -> AppResult<Json<badges::SignedDocument>> {
-    Ok(Json(badges::offline::signed_list(&state.db, &state.config.badge_key, &team.event).await?))
+    Ok(Json(badges::offline::signed_list(&state.db, &state.config.key_encryption_key, &team.event).await?))
 }

@@ -187,6 +187,8 @@ enum Next {
     Delivered(std::sync::Arc<hub::RoomEvent>),
     Missed,
     Readers,
+    /// Another event's streams were closed.
+    Nothing,
     Stop,
 }
 
@@ -208,6 +210,8 @@ async fn room_stream(
     let (hub, db, room_id) = (state.chat.clone(), state.db.clone(), room.id());
     // Subscribe before reading the backlog, so nothing falls between them.
     let mut receiver = hub.subscribe();
+    let mut closings = hub.closings();
+    let event_id = visible.event.id;
     let mut seen = last.0.max(after.unwrap_or(0));
     let backlog = stream::since(&db, room_id, seen, u64::MAX).await?;
     Ok(EventStreamResponse(ByteStream! {
@@ -227,6 +231,12 @@ async fn room_stream(
                     Err(RecvError::Closed) => Next::Stop,
                 },
                 _ = ticker.tick() => Next::Readers,
+                closed = closings.recv() => match closed {
+                    Ok(id) if id == event_id => Next::Stop,
+                    Ok(_) => Next::Nothing,
+                    // Notices were missed: end, and let the page's reconnect ask again.
+                    Err(_) => Next::Stop,
+                },
                 _ = &mut shutdown => Next::Stop,
             };
             match next {
@@ -243,6 +253,7 @@ async fn room_stream(
                     }
                 }
                 Next::Readers => yield readers_frame(hub.readers(room_id)),
+                Next::Nothing => {}
                 Next::Stop => break,
             }
         }

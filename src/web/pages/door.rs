@@ -62,7 +62,7 @@ struct ScanForm {
 /// A token typed or pasted at the door (the scanner without JavaScript).
 #[post("/events/<_slug>/manage/check-in", data = "<form>")]
 async fn scan_form(_slug: &str, team: TeamEvent, form: CsrfForm<ScanForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let scan = checkin::at_the_door(&state.db, &state.config.badge_key, team.event.id, &form.0.token, &team.member).await?;
+    let scan = checkin::at_the_door(&state.db, team.event.id, &form.0.token, &team.member).await?;
     let context = door_context(state, &team, None, Some(&scan)).await?;
     Ok(page.ok("organize/door", &format!("Check-in · {}", team.event.title), context))
 }
@@ -70,7 +70,7 @@ async fn scan_form(_slug: &str, team: TeamEvent, form: CsrfForm<ScanForm>, page:
 /// What the camera scanner posts: the same check-in, answered as JSON.
 #[post("/events/<_slug>/manage/check-in/scan", data = "<form>")]
 async fn scan_json(_slug: &str, team: TeamEvent, form: CsrfForm<ScanForm>, state: &State<AppState>) -> AppResult<Json<DoorScan>> {
-    Ok(Json(checkin::at_the_door(&state.db, &state.config.badge_key, team.event.id, &form.0.token, &team.member).await?))
+    Ok(Json(checkin::at_the_door(&state.db, team.event.id, &form.0.token, &team.member).await?))
 }
 
 #[get("/events/<_slug>/manage/check-in/stats")]

@@ -48,8 +48,8 @@ fn event_frame(visible: &VisibleEvent) -> Value {
     })
 }
 
-#[get("/events/<_slug>", rank = 2)]
-async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+#[get("/events/<_slug>?<access>", rank = 2)]
+async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &visible.event;
     let zone = events::zone_of(event);
     let viewer = viewer_of(state, &visible).await?;
@@ -59,7 +59,7 @@ async fn event_home(_slug: &str, visible: VisibleEvent, page: Page, state: &Stat
     context["venue_map_url"] = json!(event.venue_map_url);
     context["online_url"] = json!(event.online_url);
     context["host_name"] = json!(event.host_name);
-    context["registration"] = crate::web::pages::registration::panel(state, event, visible.viewer.as_ref()).await?;
+    context["registration"] = crate::web::pages::registration::panel(state, event, visible.viewer.as_ref(), access.unwrap_or("")).await?;
     context["starts"] = json!(times::show(event.starts_at, zone, viewer.zone));
     context["ends"] = json!(times::show(event.ends_at, zone, viewer.zone));
     if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {

@@ -9,6 +9,7 @@ pub mod community;
 pub mod door;
 pub mod events;
 pub mod home;
+pub mod invitations;
 pub mod organize;
 pub mod profiles;
 pub mod registration;
@@ -28,6 +29,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(door::routes());
     routes.extend(organize::routes());
     routes.extend(registration::routes());
+    routes.extend(invitations::routes());
     routes.extend(profiles::routes());
     routes.extend(tribe::routes());
     routes.extend(community::routes());

@@ -50,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         save_occurrence,
         add_ticket_type,
         set_ticket_visibility,
+        renew_ticket_link,
         delete_ticket_type,
         add_question,
         delete_question,
@@ -157,6 +158,7 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
         .map(|t| json!({
             "id": t.id, "name": t.name, "price": tickets::format_price(t.price_minor, &t.currency), "taken": t.taken, "capacity": t.capacity,
             "is_visible": t.is_visible, "availability": tickets::availability(t, now(), payments).message(),
+            "secret_link": t.access_code.as_ref().filter(|_| !t.is_visible).map(|code| format!("{}/events/{}?access={code}", state.config.base_url, event.slug)),
         }))
         .collect::<Vec<_>>());
     context["seats_taken"] = json!(event.seats_taken);
@@ -251,6 +253,9 @@ struct PublishForm {
 async fn publish(_slug: &str, organized: OrganizedEvent, form: CsrfForm<PublishForm>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let published = form.0.published == "true";
     let updated = editing::set_published(&state.db, &organized.event, published).await?;
+    if !published {
+        state.chat.close_event(&state.db, updated.id).await;
+    }
     let message = if published { "The event is published: everyone can see it now." } else { "The event is unpublished: only its team can see it." };
     Ok(back_to_dashboard(&updated, message))
 }
@@ -419,9 +424,6 @@ struct ImportUpload<'r> {
     file: TempFile<'r>,
 }
 
-/// The largest schedule file accepted (the CCC congress's is about 2 MiB).
-const MAX_IMPORT_BYTES: u64 = 20 * 1024 * 1024;
-
 #[post("/events/<_slug>/manage/import", data = "<upload>")]
 async fn import_frab(
     _slug: &str,
@@ -437,7 +439,7 @@ async fn import_frab(
         ));
     }
     let event = &organized.event;
-    if upload.file.len() > MAX_IMPORT_BYTES {
+    if upload.file.len() > crate::config::MAX_IMPORT_BYTES {
         return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", "The file is larger than 20 MiB.")]).await;
     }
     let xml = match read_upload(&upload.file).await {
@@ -489,6 +491,9 @@ async fn save_occurrence(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = chats::save_occurrence(&state.db, &organized.event, &form.0).await;
+    if result.as_ref().is_ok_and(|o| o.status == "skipped") {
+        state.chat.close_event(&state.db, organized.event.id).await;
+    }
     dashboard_action(&page, state, &organized.event, result, "The chat is updated.").await
 }
 
@@ -515,6 +520,19 @@ async fn set_ticket_visibility(
     let visible = form.0.published == "true";
     tickets::set_visible(&state.db, &organized.event, id, visible).await?;
     Ok(back_to_dashboard(&organized.event, if visible { "The ticket is listed." } else { "The ticket is hidden." }))
+}
+
+/// A new secret link for a hidden ticket type; the old one stops working.
+#[post("/events/<_slug>/manage/tickets/<id>/link", data = "<_form>")]
+async fn renew_ticket_link(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let renewed = tickets::renew_access_code(&state.db, &organized.event, id).await?;
+    Ok(back_to_dashboard(&organized.event, format!("“{}” has a new secret link; the old one no longer works.", renewed.name)))
 }
 
 #[post("/events/<_slug>/manage/tickets/<id>/delete", data = "<_form>")]

@@ -22,13 +22,15 @@ pub fn routes() -> Vec<Route> {
 
 /// The registration panel on an event's page: tickets on offer, or the
 /// viewer's registration.
-pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user::Model>) -> AppResult<Value> {
+/// `access` is the code of a hidden ticket type's secret link, if the
+/// visitor came with one: that type is offered to them too.
+pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user::Model>, access: &str) -> AppResult<Value> {
     let payments = state.config.stripe.is_some();
     let at = now();
     let offered: Vec<Value> = tickets::list(&state.db, event.id)
         .await?
         .into_iter()
-        .filter(|t| t.is_visible)
+        .filter(|t| tickets::is_offered_to(t, access))
         .map(|t| {
             let availability = tickets::availability(&t, at, payments);
             json!({
@@ -90,6 +92,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         "mine": mine,
         "waitlist_place": waiting,
         "full": event.capacity.is_some_and(|c| event.seats_taken >= c),
+        "access_code": if offered.is_empty() || access.is_empty() { None } else { Some(access) },
     }))
 }
 
@@ -114,6 +117,7 @@ async fn register(
         role: field("role"),
         answers: serde_json::Value::Null,
         discount_code: field("discount_code"),
+        access_code: field("access_code"),
     };
     let outcome = async {
         let questions = crate::domain::questions::list(&state.db, visible.event.id).await?;
@@ -125,7 +129,7 @@ async fn register(
                 crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
             return Ok(Err(checkout.url));
         }
-        registration::register_free(&state.db, &visible.event, &user.0, &request, None).await.map(Ok)
+        registration::register_free(&state.db, &visible.event, &user.0, &request).await.map(Ok)
     }
     .await;
     // A paid ticket: off to Stripe Checkout; the webhook confirms it.
@@ -175,10 +179,10 @@ async fn cancel(
     )
     .await
     {
-        Ok(cancelled) => {
+        Ok((cancelled, refund)) => {
             state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
             state.seat_freed(cancelled.ticket_type_id).await;
-            Ok(Flash::success(back, "Your registration is cancelled."))
+            Ok(Flash::success(back, format!("Your registration is cancelled.{}", refund.message())))
         }
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),

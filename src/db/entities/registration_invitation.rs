@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "registration_invitations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub event_id: i32,
+    /// Normalized (trimmed, lower-case).
+    pub email: String,
+    pub ticket_type_id: i32,
+    pub role_id: Option<i32>,
+    pub invited_by: i32,
+    pub token_hash: String,
+    /// `pending`, `accepted`, `declined` or `withdrawn`.
+    pub status: String,
+    pub registration_id: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub expires_at: DateTimeUtc,
+    pub answered_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,64 @@
+//! The page an invitation's link opens: what is offered, by whom, and the
+//! buttons to accept or decline it (for the person logged in with the
+//! invited address).
+
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route, State};
+use serde_json::json;
+
+use crate::domain::{accounts, events, invitations, now, tickets};
+use crate::error::{AppError, AppResult};
+use crate::web::csrf::{CsrfForm, CsrfOnly};
+use crate::web::guards::CurrentUser;
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![invitation_page, accept, decline]
+}
+
+#[get("/invitations/<token>")]
+async fn invitation_page(token: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let invitation = invitations::find_by_token(&state.db, token).await?;
+    let event = events::find_by_id(&state.db, invitation.event_id).await?.ok_or(AppError::NotFound)?;
+    let ticket = tickets::find(&state.db, event.id, invitation.ticket_type_id).await?;
+    let inviter = accounts::find_by_id(&state.db, invitation.invited_by).await?.map(|u| u.display_name).unwrap_or_default();
+    let here = format!("/invitations/{token}");
+    let for_viewer = page.user.as_ref().map(|u| accounts::normalize_email(&u.email) == invitation.email);
+    let context = json!({
+        "event": events::summarize(&event),
+        "ticket": {"name": ticket.name, "complimentary": ticket.price_minor > 0},
+        "inviter": inviter,
+        "email": invitation.email,
+        "token": token,
+        "is_open": invitations::is_open(&invitation, now()),
+        "status": invitation.status,
+        "registration_id": invitation.registration_id,
+        "logged_out": page.user.is_none(),
+        "for_viewer": for_viewer == Some(true),
+        "for_someone_else": for_viewer == Some(false),
+        "next": url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>(),
+    });
+    Ok(page.ok("registrations/invitation", &format!("Invitation · {}", event.title), context))
+}
+
+#[post("/invitations/<token>/accept", data = "<_form>")]
+async fn accept(token: &str, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    match invitations::accept(&state.db, token, &user.0).await {
+        Ok(created) => {
+            state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
+            Ok(Flash::success(Redirect::to(format!("/registrations/{}", created.id)), "You're going: the invitation is accepted."))
+        }
+        Err(AppError::Conflict(message)) => Ok(Flash::error(Redirect::to(format!("/invitations/{token}")), message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/invitations/<token>/decline", data = "<_form>")]
+async fn decline(token: &str, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
+    match invitations::decline(&state.db, token, &user.0).await {
+        Ok(()) => Ok(Flash::success(Redirect::to("/"), "You declined the invitation. Nothing was registered.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(Redirect::to(format!("/invitations/{token}")), message)),
+        Err(other) => Err(other),
+    }
+}
