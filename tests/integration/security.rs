@@ -484,3 +484,33 @@ async fn a_profile_with_a_hundred_thousand_interests_is_refused_with_the_limit()
     assert!(response.into_string().await.unwrap().contains("40 characters"));
     assert_eq!(app.client.get("/healthz").dispatch().await.status(), Status::Ok);
 }
+
+#[rocket::async_test]
+async fn a_client_dribbling_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::with(&[("header_read_timeout", "2".into())]).await;
+    let server = app.serve().await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+
+    // A prompt client is served.
+    let mut prompt = tokio::net::TcpStream::connect(&address).await.unwrap();
+    prompt.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut answer = String::new();
+    prompt.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // One header line a second, never finishing: the server hangs up.
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut closed = false;
+    for line in 0..10 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let mut byte = [0u8; 1];
+        let ended = matches!(tokio::time::timeout(std::time::Duration::from_millis(10), slow.read(&mut byte)).await, Ok(Ok(0)) | Ok(Err(_)));
+        if ended || slow.write_all(format!("X-Slow-{line}: 1\r\n").as_bytes()).await.is_err() {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "the connection was still open after 10 header lines over 10 seconds");
+}
