@@ -277,7 +277,7 @@ pub async fn open_for_event(db: &DatabaseConnection, event: &event::Model) -> Ap
                 id: row.id,
                 ticket: ticket_names.get(&row.ticket_type_id).cloned().unwrap_or_default(),
                 email: row.email,
-                sent: format!("{} {}", sent.date, sent.time),
+                sent: format!("{} {} {}", sent.date, sent.time, sent.zone),
             }
         })
         .collect())

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::config::SessionTimeouts;
@@ -108,6 +108,16 @@ pub async fn end_one(db: &DatabaseConnection, account: &user::Model, session_id:
 /// change or reset); returns how many ended.
 pub async fn end_all(db: &impl sea_orm::ConnectionTrait, account_id: i32) -> AppResult<u64> {
     Ok(login_session::Entity::delete_many().filter(login_session::Column::UserId.eq(account_id)).exec(db).await?.rows_affected)
+}
+
+/// Deletes the sessions that timed out and were never used again (a used
+/// one is deleted when it is next presented); returns how many.
+pub async fn prune(db: &DatabaseConnection, timeouts: &SessionTimeouts, at: DateTime<Utc>) -> AppResult<u64> {
+    Ok(login_session::Entity::delete_many()
+        .filter(login_session::Column::ExpiresAt.lte(at).or(login_session::Column::LastSeenAt.lte(at - timeouts.idle)))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// A session as the account page lists it.

@@ -1,7 +1,8 @@
 //! Background work each instance runs: expiring held seats and passing them
 //! to the waitlist; posting live chat rooms' opening messages and topics
 //! when they are due; running queued jobs (emails to retry, badge prints
-//! whose instance stopped, refunds Stripe has not confirmed yet). The domain makes each step a conditional update
+//! whose instance stopped, refunds Stripe has not confirmed yet); deleting
+//! log-in sessions that timed out. The domain makes each step a conditional update
 //! or a leased job, so several instances running this loop at once do every
 //! piece of work once.
 
@@ -42,6 +43,9 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
                     }
                     if let Err(error) = jobs.jobs.run_due().await {
                         tracing::error!(%error, "running queued jobs failed");
+                    }
+                    if let Err(error) = crate::domain::login_sessions::prune(&jobs.db, &jobs.config.sessions, crate::domain::now()).await {
+                        tracing::error!(%error, "pruning ended log-in sessions failed");
                     }
                     if let Err(error) = crate::domain::jobs::prune(&jobs.db, crate::domain::now()).await {
                         tracing::error!(%error, "pruning done jobs failed");

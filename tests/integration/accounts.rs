@@ -248,3 +248,20 @@ async fn a_session_ends_when_idle_too_long_and_at_its_absolute_end() {
     old.update(app.db()).await.unwrap();
     assert_eq!(app.client.get("/account").dispatch().await.status(), Status::SeeOther, "past its absolute end");
 }
+
+#[rocket::async_test]
+async fn timed_out_sessions_are_pruned_and_live_ones_kept() {
+    use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+    use tribe::db::entities::login_session;
+    let app = TestApp::new().await;
+    sign_up(&app.client, "pat@example.org", "Pat", "a long password").await;
+    let laptop = app.another_instance().await;
+    log_in(&laptop, "pat@example.org", "a long password").await;
+    let abandoned = login_session::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let mut idle: login_session::ActiveModel = abandoned.into();
+    idle.last_seen_at = Set(chrono::Utc::now() - chrono::Duration::days(2));
+    idle.update(app.db()).await.unwrap();
+    let timeouts = tribe::config::SessionTimeouts::default();
+    assert_eq!(tribe::domain::login_sessions::prune(app.db(), &timeouts, chrono::Utc::now()).await.unwrap(), 1);
+    assert_eq!(login_session::Entity::find().count(app.db()).await.unwrap(), 1);
+}

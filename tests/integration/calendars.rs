@@ -405,3 +405,27 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         assert!(description.starts_with(shown(text).trim()), "case {i}: {:?} vs {:?}", shown(text), description);
     }
 }
+
+#[rocket::async_test]
+async fn feed_addresses_made_before_tokens_were_hashed_keep_working() {
+    use migrations::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::new().await;
+    conference(&app).await;
+    let browser = registered_attendee(&app, "old-feed@example.org").await;
+    let owner = tribe::domain::accounts::find_by_email(app.db(), "old-feed@example.org").await.unwrap().unwrap();
+    // Back to before the hashing migration, with a token stored as it was then.
+    migrations::Migrator::down(app.db(), Some(2)).await.unwrap();
+    let insert = app.db().get_database_backend().build(
+        sea_orm::sea_query::Query::insert()
+            .into_table(sea_orm::sea_query::Alias::new("feed_tokens"))
+            .columns(["user_id", "token", "created_at"].map(sea_orm::sea_query::Alias::new))
+            .values_panic([owner.id.into(), "an-old-plain-token".into(), chrono::Utc::now().into()]),
+    );
+    app.db().execute_raw(insert).await.unwrap();
+    migrations::Migrator::up(app.db(), None).await.unwrap();
+    let stored = tribe::db::entities::feed_token::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!(stored.token_hash, tribe::domain::api_tokens::hash_token("an-old-plain-token"), "stored as its hash");
+    let response = browser.get("/feeds/an-old-plain-token.ics").dispatch().await;
+    assert_eq!(response.status(), Status::Ok, "the calendar app's old address still works");
+}

@@ -197,7 +197,13 @@ async fn account_context(state: &AppState, user: &crate::db::entities::user::Mod
             registrations.push(json!({"id": found.id, "event_slug": event.slug, "event_title": event.title, "status": found.status, "is_held": found.status == "held", "when": crate::domain::events::summarize(&event).when}));
         }
     }
-    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "sessions": sessions, "tokens": tokens, "team_events": team_events, "registrations": registrations });
+    let in_words = |d: chrono::Duration| match (d.num_days(), d.num_hours(), d.num_minutes()) {
+        (days, _, _) if days >= 2 && d == chrono::Duration::days(days) => format!("{days} days"),
+        (_, hours, _) if hours >= 1 && d == chrono::Duration::hours(hours) => format!("{hours} hour{}", if hours == 1 { "" } else { "s" }),
+        (_, _, minutes) => format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" }),
+    };
+    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "sessions": sessions,
+        "session_idle": in_words(state.config.sessions.idle), "session_lifetime": in_words(state.config.sessions.lifetime), "tokens": tokens, "team_events": team_events, "registrations": registrations });
     if let (Value::Object(base), Value::Object(more)) = (&mut context, extra) {
         base.extend(more);
     }
