@@ -45,6 +45,10 @@ pub struct Config {
     /// 32 bytes in base64, the same on every instance. Required in release;
     /// debug runs without one use `DEVELOPMENT_KEY_ENCRYPTION_KEY`.
     pub key_encryption_key: [u8; 32],
+    /// `ROCKET_SECRET_KEY` as configured, if it was: badges printed before
+    /// event keys were made at random were signed with a key derived from
+    /// it (see `badges::keys::import_derived_keys`).
+    pub cookie_secret: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +289,7 @@ impl Config {
         };
 
         Ok(Config {
+            cookie_secret: figment.extract_inner::<String>("secret_key").ok().filter(|s| !s.is_empty()),
             key_encryption_key,
             job_interval: Duration::from_secs(raw.job_interval_secs.unwrap_or(30)),
             mail,

@@ -72,6 +72,13 @@ pub async fn prepare(figment: Figment) -> Result<Rocket<Build>, StartupError> {
     Config::check_rocket(&figment)?;
     let config = Config::from_figment(&figment)?;
     let db = open_database(&config).await?;
+    if let Some(secret) = &config.cookie_secret {
+        match domain::badges::keys::import_derived_keys(&db, secret).await {
+            Ok(0) => {}
+            Ok(events) => tracing::info!(events, "kept the derived badge keys of events made before badge keys were random"),
+            Err(error) => tracing::error!(%error, "importing derived badge keys failed"),
+        }
+    }
     Ok(build_rocket(figment, config, db))
 }
 

@@ -6,17 +6,21 @@ use crate::m20261126_000004_create_events::Events;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// An organizer's offer of a ticket to an email address. Nobody is
-/// registered (and so shown to the event's team, or connected by a badge
-/// scan) until the person who reads that mailbox accepts it.
+/// An organizer's offer to an email address: a ticket, or a place on the
+/// event's team. Nobody is registered or made team (and so shown to the
+/// event's team, connected by a badge scan, or shown as staff) until the
+/// person who reads that mailbox accepts it.
 #[derive(DeriveIden)]
 enum RegistrationInvitations {
     Table,
     Id,
     EventId,
     Email,
+    /// A ticket offer: the ticket type and the attendee role.
     TicketTypeId,
     RoleId,
+    /// A team offer: `organizer` or `staff`.
+    TeamRole,
     InvitedBy,
     /// SHA-256 of the link's token; the token itself is only in the email.
     TokenHash,
@@ -38,8 +42,9 @@ impl MigrationTrait for Migration {
                     .col(pk_auto(RegistrationInvitations::Id))
                     .col(integer(RegistrationInvitations::EventId))
                     .col(string(RegistrationInvitations::Email))
-                    .col(integer(RegistrationInvitations::TicketTypeId))
+                    .col(integer_null(RegistrationInvitations::TicketTypeId))
                     .col(integer_null(RegistrationInvitations::RoleId))
+                    .col(string_null(RegistrationInvitations::TeamRole))
                     .col(integer(RegistrationInvitations::InvitedBy))
                     .col(string(RegistrationInvitations::TokenHash).unique_key())
                     .col(string(RegistrationInvitations::Status))
@@ -71,6 +76,17 @@ impl MigrationTrait for Migration {
                     .table(RegistrationInvitations::Table)
                     .col(RegistrationInvitations::EventId)
                     .col(RegistrationInvitations::Status)
+                    .to_owned(),
+            )
+            .await?;
+        // Sending limits count an organizer's invitations of the last day.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_invitations_sender_created")
+                    .table(RegistrationInvitations::Table)
+                    .col(RegistrationInvitations::InvitedBy)
+                    .col(RegistrationInvitations::CreatedAt)
                     .to_owned(),
             )
             .await

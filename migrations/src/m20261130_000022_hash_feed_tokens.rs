@@ -18,6 +18,12 @@ impl MigrationTrait for Migration {
         for row in rows {
             let id: i32 = row.try_get("", "id")?;
             let token: String = row.try_get("", "token")?;
+            // A token is 32 base64url characters; a hash is 64 hex digits.
+            // Skipping hashes makes running this again (after a crash, or
+            // down and up) harmless.
+            if token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
             let hash: String = Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
             let sql = match backend {
                 sea_orm_migration::sea_orm::DbBackend::Postgres => "UPDATE feed_tokens SET token = $1 WHERE id = $2",

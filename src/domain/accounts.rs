@@ -129,8 +129,9 @@ pub async fn authenticate(db: &DatabaseConnection, email: &str, password: &str) 
     Ok(found.filter(|_| matches))
 }
 
-/// Changes the password and bumps the session epoch, which logs out every
-/// other session; the caller re-issues the current one.
+/// Changes the password after checking the current one (see
+/// `set_password`: every session and API token ends; the caller starts a
+/// new session for this browser).
 pub async fn change_password(db: &DatabaseConnection, account: &user::Model, current: &str, new: &str, confirm: &str) -> AppResult<user::Model> {
     let mut errors = Vec::new();
     if !passwords::verify(current.to_owned(), account.password_hash.clone()).await {
@@ -181,11 +182,14 @@ pub async fn create_or_promote_site_admin(
         Some(existing) => {
             let mut model: user::ActiveModel = existing.into();
             model.is_site_admin = Set(true);
-            if let Some(password) = password {
-                model.password_hash = Set(passwords::hash(password).await?);
-            }
             model.updated_at = Set(now());
-            Ok((model.update(db).await?, false))
+            let promoted = model.update(db).await?;
+            // A new password (recovering an account) ends its sessions and tokens too.
+            let promoted = match password {
+                Some(password) => set_password(db, &promoted, &password).await?,
+                None => promoted,
+            };
+            Ok((promoted, false))
         }
         None => {
             let password = password.ok_or_else(|| AppError::BadRequest("a new account needs a password".into()))?;

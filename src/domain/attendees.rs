@@ -32,6 +32,9 @@ pub struct AttendeeRow {
     pub ticket: String,
     pub quantity: i32,
     pub status: String,
+    /// For a cancelled paid registration: "refund pending", "refunded" or
+    /// "refund failed: refund by hand" (with Stripe's last answer).
+    pub refund: String,
     pub amount: String,
     pub registered_at: String,
     /// "2027-01-25 08:41 UTC", empty when not checked in.
@@ -92,6 +95,12 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
                 ticket: ticket_names.get(&r.ticket_type_id).cloned().unwrap_or_default(),
                 quantity: r.quantity,
                 status: r.status.clone(),
+                refund: match r.refund_status.as_deref() {
+                    Some("pending") => "refund pending".to_owned(),
+                    Some("refunded") => "refunded".to_owned(),
+                    Some(_) => format!("refund failed: refund by hand in Stripe ({})", r.refund_error),
+                    None => String::new(),
+                },
                 amount: tickets::format_price(r.amount_minor, &r.currency),
                 registered_at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 checked_in_at: r.checked_in_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default(),

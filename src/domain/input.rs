@@ -59,40 +59,41 @@ fn clean_tag(raw: &str) -> String {
 /// first tag past the limit, so a body of a hundred thousand tags costs
 /// what twenty do.
 pub fn parse_tags(text: &str) -> Result<String, String> {
-    let mut seen = std::collections::HashSet::new();
-    let mut tags: Vec<String> = Vec::new();
-    for raw in text.split([',', ';', '\n']) {
-        let trimmed = raw.trim().trim_start_matches('#').trim();
-        if trimmed.chars().nth(MAX_TAG_CHARS).is_some() {
-            let start: String = trimmed.chars().take(20).collect();
-            return Err(format!("Keep each tag to {MAX_TAG_CHARS} characters (“{start}…” is longer)."));
-        }
-        let tag = clean_tag(trimmed);
-        if !tag.is_empty() && seen.insert(tag.clone()) {
-            tags.push(tag);
-            if tags.len() > MAX_TAGS {
-                return Err(format!("Keep it to {MAX_TAGS} tags."));
-            }
-        }
-    }
-    Ok(tags.join(","))
+    collect_tags(text, true).map(|tags| tags.join(","))
 }
 
 /// As `parse_tags` for text that is searched, not stored (a filter): the
 /// first `MAX_TAGS` tags, each cut to `MAX_TAG_CHARS`, never an error.
 pub fn normalize_tags(text: &str) -> String {
+    collect_tags(text, false).unwrap_or_default().join(",")
+}
+
+/// The distinct tags of `text`; `strict` refuses what the lenient form cuts.
+fn collect_tags(text: &str, strict: bool) -> Result<Vec<String>, String> {
     let mut seen = std::collections::HashSet::new();
     let mut tags: Vec<String> = Vec::new();
     for raw in text.split([',', ';', '\n']) {
-        let tag: String = clean_tag(&raw.chars().take(MAX_TAG_CHARS * 4).collect::<String>()).chars().take(MAX_TAG_CHARS).collect();
+        let trimmed = raw.trim().trim_start_matches('#').trim();
+        let tag = if trimmed.chars().nth(MAX_TAG_CHARS).is_some() {
+            if strict {
+                let start: String = trimmed.chars().take(20).collect();
+                return Err(format!("Keep each tag to {MAX_TAG_CHARS} characters (“{start}…” is longer)."));
+            }
+            clean_tag(&trimmed.chars().take(MAX_TAG_CHARS).collect::<String>())
+        } else {
+            clean_tag(trimmed)
+        };
         if !tag.is_empty() && seen.insert(tag.clone()) {
-            tags.push(tag);
             if tags.len() == MAX_TAGS {
+                if strict {
+                    return Err(format!("Keep it to {MAX_TAGS} tags."));
+                }
                 break;
             }
+            tags.push(tag);
         }
     }
-    tags.join(",")
+    Ok(tags)
 }
 
 pub fn split_tags(stored: &str) -> Vec<String> {

@@ -19,7 +19,7 @@ use crate::config::StripeConfig;
 use crate::db::entities::{event, registration, stripe_event, ticket_type, user};
 use crate::domain::now;
 use crate::domain::registration::{
-    record_change, release_seats, take_and_record, take_seats, CheckedRequest, RefundStatus, RegistrationStatus, Taking,
+    record_change, release_seats, take_and_record, take_seats, Cancellation, CheckedRequest, RefundStatus, RegistrationStatus, Taking,
 };
 use crate::error::{AppError, AppResult};
 
@@ -162,6 +162,8 @@ pub enum RefundOutcome {
     /// The refund is owed and Stripe has not confirmed it yet; it is retried
     /// in the background until it does.
     Pending,
+    /// Stripe refused it every time: the organizer refunds by hand.
+    Failed,
 }
 
 impl RefundOutcome {
@@ -171,28 +173,33 @@ impl RefundOutcome {
             RefundOutcome::NotPaid => "",
             RefundOutcome::Refunded => " The payment was refunded.",
             RefundOutcome::Pending => " The refund could not be sent to Stripe yet; it is retried automatically until Stripe confirms it.",
+            RefundOutcome::Failed => " Stripe refused the refund; the organizer sees this on the attendee list and refunds by hand.",
+        }
+    }
+
+    fn of(registration: &registration::Model) -> RefundOutcome {
+        match registration.refund_status.as_deref() {
+            Some("refunded") => RefundOutcome::Refunded,
+            Some("failed") => RefundOutcome::Failed,
+            Some(_) => RefundOutcome::Pending,
+            None => RefundOutcome::NotPaid,
         }
     }
 }
 
 /// After this many refused attempts a refund is marked failed for the
-/// organizer to settle by hand (Stripe refuses for good, for instance,
-/// a charge that was already refunded in its dashboard).
+/// organizer to settle by hand.
 pub const MAX_REFUND_ATTEMPTS: i32 = 8;
-
-/// Whether cancelling this registration owes its buyer money.
-fn refund_due(found: &registration::Model) -> bool {
-    found.amount_minor > 0 && found.status == RegistrationStatus::Confirmed.as_str() && found.stripe_payment_intent_id.is_some()
-}
 
 /// Cancels a registration and refunds a paid one. The decision comes
 /// first: a cancellation the rules refuse (past the organizer's cut-off,
 /// someone else's registration) sends nothing to Stripe. Then the
-/// cancellation and the refund it owes are written in one transaction, and
-/// only after that is the refund sent (keyed per registration, so Stripe
-/// refunds once however often it is asked); one Stripe does not confirm is
-/// retried by the background loop until it does. At no point is a seat
-/// given up without its refund owed, or a refund sent without the
+/// cancellation and the refund it owes are written in one transaction
+/// (`registration::cancel`), and only after that is the refund sent, by
+/// the request that cancelled (keyed per registration and payment, so
+/// Stripe refunds once however often it is asked); one Stripe does not
+/// confirm is retried by the background loop until it does. At no point is
+/// a seat given up without its refund owed, or a refund sent without the
 /// cancellation.
 pub async fn cancel_with_refund(
     db: &DatabaseConnection,
@@ -201,35 +208,39 @@ pub async fn cancel_with_refund(
     found: &registration::Model,
     by: crate::domain::registration::CancelledBy,
     reason: &str,
-) -> AppResult<(registration::Model, RefundOutcome)> {
-    let owes = refund_due(found);
-    if owes && config.is_none() {
+) -> AppResult<(Cancellation, RefundOutcome)> {
+    if crate::domain::registration::owes_refund(found) && config.is_none() {
         return Err(AppError::Conflict(
             "Payments are not configured, so this paid registration cannot be refunded here; nothing was cancelled.".into(),
         ));
     }
-    let cancelled = crate::domain::registration::cancel_owing(db, event, found, by, reason, owes).await?;
-    let outcome = match (cancelled.refund_status.as_deref(), config) {
-        (Some("pending"), Some(config)) => attempt_refund(db, config, &cancelled).await?,
-        (Some("refunded"), _) => RefundOutcome::Refunded,
-        (Some(_), _) => RefundOutcome::Pending,
-        (None, _) => RefundOutcome::NotPaid,
-    };
-    Ok((crate::domain::registration::find(db, cancelled.id).await?, outcome))
+    let mut cancellation = crate::domain::registration::cancel(db, event, found, by, reason).await?;
+    match (config, cancellation.registration.refund_status.as_deref()) {
+        // Asking again (a second click) leaves the retrying to the loop.
+        (Some(config), Some("pending")) if cancellation.cancelled_now => {
+            let outcome = attempt_refund(db, config, &cancellation.registration).await?;
+            cancellation.registration = crate::domain::registration::find(db, cancellation.registration.id).await?;
+            Ok((cancellation, outcome))
+        }
+        _ => {
+            let outcome = RefundOutcome::of(&cancellation.registration);
+            Ok((cancellation, outcome))
+        }
+    }
 }
 
 /// Sends one owed refund to Stripe and records what happened: refunded,
 /// or pending with a later retry (failed after `MAX_REFUND_ATTEMPTS`).
 async fn attempt_refund(db: &DatabaseConnection, config: &StripeConfig, owed: &registration::Model) -> AppResult<RefundOutcome> {
+    use sea_orm::ExprTrait;
     let Some(intent) = owed.stripe_payment_intent_id.as_deref() else { return Ok(RefundOutcome::NotPaid) };
-    let attempts = owed.refund_attempts + 1;
     let at = now();
     match refund(config, intent, owed.id).await {
         Ok(()) => {
             let txn = crate::db::begin(db).await?;
             let marked = registration::Entity::update_many()
                 .col_expr(registration::Column::RefundStatus, Expr::value(RefundStatus::Refunded.as_str()))
-                .col_expr(registration::Column::RefundAttempts, Expr::value(attempts))
+                .col_expr(registration::Column::RefundAttempts, Expr::col(registration::Column::RefundAttempts).add(1))
                 .col_expr(registration::Column::RefundRetryAt, Expr::value(Option::<DateTime<Utc>>::None))
                 .col_expr(registration::Column::RefundError, Expr::value(""))
                 .filter(registration::Column::Id.eq(owed.id))
@@ -243,17 +254,20 @@ async fn attempt_refund(db: &DatabaseConnection, config: &StripeConfig, owed: &r
             Ok(RefundOutcome::Refunded)
         }
         Err(error) => {
+            // The count this attempt makes (the row's count may be a
+            // little stale; the pause and the limit only need it roughly).
+            let attempts = owed.refund_attempts + 1;
             let status = if attempts >= MAX_REFUND_ATTEMPTS { RefundStatus::Failed } else { RefundStatus::Pending };
             registration::Entity::update_many()
                 .col_expr(registration::Column::RefundStatus, Expr::value(status.as_str()))
-                .col_expr(registration::Column::RefundAttempts, Expr::value(attempts))
+                .col_expr(registration::Column::RefundAttempts, Expr::col(registration::Column::RefundAttempts).add(1))
                 .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at + crate::domain::jobs::retry_pause(attempts))))
-                .col_expr(registration::Column::RefundError, Expr::value(error.to_string()))
+                .col_expr(registration::Column::RefundError, Expr::value(error))
                 .filter(registration::Column::Id.eq(owed.id))
                 .filter(registration::Column::RefundStatus.eq(RefundStatus::Pending.as_str()))
                 .exec(db)
                 .await?;
-            Ok(RefundOutcome::Pending)
+            Ok(if status == RefundStatus::Failed { RefundOutcome::Failed } else { RefundOutcome::Pending })
         }
     }
 }
@@ -426,7 +440,12 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
                 let mut model: registration::ActiveModel = found.clone().into();
                 model.stripe_payment_intent_id = Set(payment_intent.clone());
                 model.updated_at = Set(now());
-                if found.status == RegistrationStatus::Expired.as_str() && take_seats(&txn, &ticket, &event, found.quantity).await.is_ok() {
+                // Only a lapsed hold is confirmed again: never a registration
+                // that was cancelled, or whose payment is already owed back.
+                if found.status == RegistrationStatus::Expired.as_str()
+                    && found.refund_status.is_none()
+                    && take_seats(&txn, &ticket, &event, found.quantity).await.is_ok()
+                {
                     model.status = Set(RegistrationStatus::Confirmed.as_str().to_owned());
                     let updated = model.update(&txn).await?;
                     record_change(
@@ -469,20 +488,27 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
     Ok(outcome)
 }
 
-/// Refunds a payment in full, once (the idempotency key is per registration).
-pub async fn refund(config: &StripeConfig, payment_intent: &str, registration_id: i32) -> AppResult<()> {
-    let key = IdempotencyKey::new(format!("tribe-refund-{registration_id}")).map_err(|e| AppError::Internal(e.to_string()))?;
-    stripe_core::refund::CreateRefund::new()
+/// Refunds a payment in full, once: the idempotency key names the
+/// registration and its payment, so however often it is asked (and from
+/// however many deployments sharing a Stripe account) Stripe refunds one
+/// payment once. A payment already refunded (by hand, in Stripe's
+/// dashboard) counts as refunded.
+pub async fn refund(config: &StripeConfig, payment_intent: &str, registration_id: i32) -> Result<(), String> {
+    let key = IdempotencyKey::new(format!("tribe-refund-{registration_id}-{payment_intent}")).map_err(|e| e.to_string())?;
+    let sent = stripe_core::refund::CreateRefund::new()
         .payment_intent(payment_intent.to_owned())
         .customize()
         .request_strategy(RequestStrategy::Idempotent(key))
-        .send(&client(config)?)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, registration_id, "refund failed");
-            AppError::Conflict(format!("Stripe did not confirm the refund: {e}"))
-        })?;
-    Ok(())
+        .send(&client(config).map_err(|e| e.to_string())?)
+        .await;
+    match sent {
+        Ok(_) => Ok(()),
+        Err(stripe::StripeError::Stripe(errors, _)) if errors.code == Some(stripe_shared::ApiErrorsCode::ChargeAlreadyRefunded) => Ok(()),
+        Err(error) => {
+            tracing::error!(%error, registration_id, "refund failed");
+            Err(error.to_string())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -265,10 +265,24 @@ pub(crate) async fn take_and_record(
     outcome: Taking<'_>,
 ) -> AppResult<registration::Model> {
     let txn = crate::db::begin(db).await?;
+    let created = take_and_record_in(&txn, event, attendee, request, outcome).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// As `take_and_record`, inside the caller's transaction (an invitation
+/// accepted and its registration made are one write).
+async fn take_and_record_in(
+    txn: &DatabaseTransaction,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+    outcome: Taking<'_>,
+) -> AppResult<registration::Model> {
     // The write comes first: on SQLite it takes the write lock at once.
-    take_seats(&txn, &request.ticket, event, request.quantity).await?;
+    take_seats(txn, &request.ticket, event, request.quantity).await?;
     if let Some(code) = &request.discount {
-        crate::domain::discounts::use_once(&txn, code).await?;
+        crate::domain::discounts::use_once(txn, code).await?;
     }
     // A second live registration of the same person is refused by the
     // partial unique index (one live registration per person and event).
@@ -288,15 +302,14 @@ pub(crate) async fn take_and_record(
         updated_at: Set(at),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => already_registered(),
         other => other,
     })?;
-    crate::domain::questions::save(&txn, created.id, &request.answers).await?;
-    record_change(&txn, created.id, None, outcome.status.as_str(), outcome.actor, outcome.reason).await?;
-    txn.commit().await?;
+    crate::domain::questions::save(txn, created.id, &request.answers).await?;
+    record_change(txn, created.id, None, outcome.status.as_str(), outcome.actor, outcome.reason).await?;
     Ok(created)
 }
 
@@ -328,56 +341,75 @@ pub fn check_cancellable(event: &event::Model, found: &registration::Model, by: 
     Ok(())
 }
 
-/// Cancels a live registration and gives its seats back. Cancelling twice
-/// changes nothing the second time (and releases nothing twice).
+/// Whether cancelling this registration (as it stands) owes its buyer a
+/// refund: it was paid for through Stripe and confirmed.
+pub fn owes_refund(found: &registration::Model) -> bool {
+    found.status == RegistrationStatus::Confirmed.as_str() && found.amount_minor > 0 && found.stripe_payment_intent_id.is_some()
+}
+
+/// What a cancellation did.
+#[derive(Debug, Clone)]
+pub struct Cancellation {
+    /// The registration as it is now.
+    pub registration: registration::Model,
+    /// This call cancelled it (false: it was no longer live).
+    pub cancelled_now: bool,
+}
+
+/// How long a refund owed by a cancellation waits before the background
+/// loop may retry it: the request that cancelled sends it first.
+const FIRST_REFUND_RETRY_SECS: i64 = 120;
+
+/// Cancels a live registration and gives its seats back; one paid for
+/// records in the same transaction the refund it owes (`payments` sends
+/// it). Whether a refund is owed is decided on the row as it is inside the
+/// transaction, not as the caller last read it: a payment confirmed a
+/// moment before is refunded. Cancelling twice changes nothing the second
+/// time (and releases nothing twice).
 pub async fn cancel(
     db: &DatabaseConnection,
     event: &event::Model,
     found: &registration::Model,
     by: CancelledBy,
     reason: &str,
-) -> AppResult<registration::Model> {
-    cancel_owing(db, event, found, by, reason, false).await
-}
-
-/// As `cancel`; with `owes_refund`, the same transaction records the refund
-/// the cancellation owes (sent to Stripe by `payments` once it commits).
-pub(crate) async fn cancel_owing(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    found: &registration::Model,
-    by: CancelledBy,
-    reason: &str,
-    owes_refund: bool,
-) -> AppResult<registration::Model> {
+) -> AppResult<Cancellation> {
     check_cancellable(event, found, by)?;
     let txn = crate::db::begin(db).await?;
     let at = now();
+    // The write comes first: it takes SQLite's write lock and PostgreSQL's
+    // row lock, so the row read next is the one that gets cancelled.
+    let live = registration::Entity::update_many()
+        .col_expr(registration::Column::UpdatedAt, Expr::value(at))
+        .filter(registration::Column::Id.eq(found.id))
+        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
+        .exec(&txn)
+        .await?;
+    if live.rows_affected == 0 {
+        txn.rollback().await?;
+        let registration = registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound)?;
+        return Ok(Cancellation { registration, cancelled_now: false });
+    }
+    let current = registration::Entity::find_by_id(found.id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let mut update = registration::Entity::update_many()
         .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Cancelled.as_str()))
-        .col_expr(registration::Column::CancelledAt, Expr::value(at))
-        .col_expr(registration::Column::UpdatedAt, Expr::value(at));
-    if owes_refund {
+        .col_expr(registration::Column::CancelledAt, Expr::value(at));
+    if owes_refund(&current) {
         update = update
             .col_expr(registration::Column::RefundStatus, Expr::value(RefundStatus::Pending.as_str()))
-            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at)));
+            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at + chrono::Duration::seconds(FIRST_REFUND_RETRY_SECS))));
     }
-    let changed =
-        update.filter(registration::Column::Id.eq(found.id)).filter(registration::Column::Status.is_in(RegistrationStatus::LIVE)).exec(&txn).await?;
-    if changed.rows_affected == 0 {
-        txn.rollback().await?;
-        return registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound);
-    }
-    release_seats(&txn, found).await?;
-    crate::domain::agenda::release_event_agenda(&txn, found.user_id, found.event_id).await?;
+    update.filter(registration::Column::Id.eq(found.id)).exec(&txn).await?;
+    release_seats(&txn, &current).await?;
+    crate::domain::agenda::release_event_agenda(&txn, current.user_id, current.event_id).await?;
     let actor = match by {
         CancelledBy::Attendee(id) | CancelledBy::Organizer(id) => Some(id),
         CancelledBy::System => None,
     };
     let reason = if reason.trim().is_empty() { "cancelled" } else { reason.trim() };
-    record_change(&txn, found.id, Some(&found.status), RegistrationStatus::Cancelled.as_str(), actor, reason).await?;
+    record_change(&txn, found.id, Some(&current.status), RegistrationStatus::Cancelled.as_str(), actor, reason).await?;
     txn.commit().await?;
-    registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound)
+    let registration = registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(Cancellation { registration, cancelled_now: true })
 }
 
 /// The person's live registration for the event, if any.
@@ -416,7 +448,7 @@ pub async fn changes(db: &DatabaseConnection, registration_id: i32) -> AppResult
 /// never beyond a capacity. Only `invitations::accept` calls this, so the
 /// person's own action is behind every registration an organizer offers.
 pub(crate) async fn register_invited(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     event: &event::Model,
     person: &user::Model,
     request: &CheckedRequest,
@@ -425,5 +457,5 @@ pub(crate) async fn register_invited(
     let reason =
         if request.ticket.price_minor == 0 { "accepted an organizer's invitation" } else { "accepted an organizer's invitation (complimentary)" };
     let outcome = Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: Some(invited_by), reason };
-    take_and_record(db, event, person, request, outcome).await
+    take_and_record_in(txn, event, person, request, outcome).await
 }

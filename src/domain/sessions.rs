@@ -192,10 +192,23 @@ pub async fn validate(db: &impl ConnectionTrait, event: &event::Model, form: &Se
             errors.push(FieldError::new("speakers", "Keep each speaker's name under 120 characters."));
             continue;
         }
-        let linked = if line.contains('@') { accounts::find_by_email_on(db, line).await? } else { None };
-        let speaker = match linked {
-            Some(account) => SpeakerInput { user_id: Some(account.id), name: account.display_name },
-            None => SpeakerInput { user_id: None, name: line.to_owned() },
+        let speaker = if line.contains('@') {
+            // An email links a Tribe account, shown by its name on the
+            // schedule; only someone who took their own step towards the
+            // event (registered, or joined its team) is linked, so the
+            // field tells nobody whether an address has an account.
+            match accounts::find_by_email_on(db, line).await? {
+                Some(account) if is_at_event(db, event, account.id).await? => SpeakerInput { user_id: Some(account.id), name: account.display_name },
+                _ => {
+                    errors.push(FieldError::new(
+                        "speakers",
+                        "A speaker is linked by email once they are registered for this event or on its team; until then, type their name.",
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            SpeakerInput { user_id: None, name: line.to_owned() }
         };
         if !speakers.contains(&speaker) {
             speakers.push(speaker);
@@ -217,6 +230,21 @@ pub async fn validate(db: &impl ConnectionTrait, event: &event::Model, form: &Se
         tags,
         speakers,
     })
+}
+
+/// Registered (confirmed) for the event, or on its team.
+async fn is_at_event(db: &impl ConnectionTrait, event: &event::Model, user_id: i32) -> AppResult<bool> {
+    use crate::db::entities::registration;
+    if crate::domain::events::team::membership(db, event.id, user_id).await?.is_some() {
+        return Ok(true);
+    }
+    let registered = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event.id))
+        .filter(registration::Column::UserId.eq(user_id))
+        .filter(registration::Column::Status.eq(crate::domain::registration::RegistrationStatus::Confirmed.as_str()))
+        .one(db)
+        .await?;
+    Ok(registered.is_some())
 }
 
 fn time_range(zone: chrono_tz::Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> String {

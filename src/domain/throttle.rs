@@ -104,6 +104,25 @@ pub async fn succeeded(db: &DatabaseConnection, attempt: Attempt) -> AppResult<(
     Ok(())
 }
 
+/// Runs a password check under the account's limit (and the address's):
+/// the attempt counts as a failure unless `check` succeeds. Guards every
+/// place a password is checked, so a stolen session cannot guess the
+/// current password on the password form either.
+pub async fn guarded<T>(
+    db: &DatabaseConnection,
+    limits: &LoginThrottle,
+    ip: Option<std::net::IpAddr>,
+    email: &str,
+    check: impl std::future::Future<Output = AppResult<T>>,
+) -> AppResult<T> {
+    let attempt = attempt(db, limits, ip, email).await?;
+    let result = check.await;
+    if result.is_ok() {
+        succeeded(db, attempt).await?;
+    }
+    result
+}
+
 /// Checks a password under the throttle: `Ok(None)` for a wrong one,
 /// `Err(RateLimited)` when there were too many tries.
 pub async fn authenticate(

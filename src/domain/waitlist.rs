@@ -18,9 +18,20 @@ use crate::error::{AppError, AppResult};
 /// How long an offered seat waits for its claim.
 pub const OFFER_HOURS: i64 = 24;
 
-/// Joins the waitlist of a sold-out ticket type.
-pub async fn join(db: &DatabaseConnection, event: &event::Model, attendee: &user::Model, ticket_type_id: i32) -> AppResult<waitlist_entry::Model> {
+/// Joins the waitlist of a sold-out ticket type. A hidden type's waitlist
+/// needs its secret link's code like its tickets do (without it, the type
+/// is not found, so its name is not given away either).
+pub async fn join(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    attendee: &user::Model,
+    ticket_type_id: i32,
+    access_code: &str,
+) -> AppResult<waitlist_entry::Model> {
     let ticket = tickets::find(db, event.id, ticket_type_id).await?;
+    if !tickets::is_offered_to(&ticket, access_code) {
+        return Err(AppError::NotFound);
+    }
     if tickets::availability(&ticket, now(), true) != Availability::SoldOut {
         return Err(AppError::Conflict(format!("“{}” is not sold out: register instead.", ticket.name)));
     }

@@ -198,7 +198,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /events/<_slug>/role", "L A A A A A A"),
     ("POST /events/<_slug>/sessions/<id>/agenda", "L A A A A A A"),
     ("POST /events/<_slug>/sessions/<id>/agenda/remove", "L A A A A N N"),
-    ("POST /events/<_slug>/waitlist", "L A A A A A A"),
+    // The ticket asked for was hidden a moment before (its visibility row): without its code it is not found.
+    ("POST /events/<_slug>/waitlist", "L N N N N N N"),
     ("POST /events/<_slug>/waitlist/leave", "L A A A A A A"),
     // The invitation is Ada's (to the weekly chat): only she answers it.
     ("POST /invitations/<token>/accept", "L A F F F F F"),
@@ -550,15 +551,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     let staff_user = tribe::domain::accounts::insert_user(db, "stella.staff@example.org", "Stella Staff", hash.clone(), false).await.unwrap();
     tribe::domain::accounts::insert_user(db, "root@example.org", "Root Admin", hash, true).await.unwrap();
     let organizer = Actor::new(&app, Some(("organizer@example.org", "tribe-demo")), None).await;
-    let added = organizer
-        .client
-        .post("/events/hitmc/manage/team")
-        .header(ContentType::Form)
-        .body(form_body(&[("_csrf", &organizer.csrf), ("email", "stella.staff@example.org"), ("role", "staff")]))
-        .dispatch()
-        .await;
-    assert_eq!(added.status(), Status::SeeOther);
-    drop(added);
+    join_team(&app, &organizer.client, "hitmc", "stella.staff@example.org", "staff").await;
 
     let registration = registration::Entity::find().filter(registration::Column::UserId.eq(ada.id)).one(db).await.unwrap().unwrap();
     let occurrence =

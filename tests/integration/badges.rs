@@ -363,3 +363,37 @@ async fn badge_keys_are_random_sealed_and_independent_of_the_cookie_key_and_rota
     let attendee_browser = browser_for(&app, "kay.keys@example.org").await;
     assert_eq!(post_form(&attendee_browser, "/events/keys/manage/badges/keys", &[]).await.status(), Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn badges_printed_with_the_old_derived_key_keep_scanning_until_that_key_is_revoked() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::new().await;
+    let conf = conference(&app, "legacy", &["Clinician"]).await;
+    let holder = attendee(&app, &conf, "Lee Legacy", Some("Clinician"), json!({})).await;
+    let found = registration_of(&app, &holder).await;
+    // The event predates random keys, and its badges were printed then.
+    let event = tribe::domain::events::find_by_id(app.db(), found.event_id).await.unwrap().unwrap();
+    let mut older: tribe::db::entities::event::ActiveModel = event.into();
+    older.created_at = Set(chrono::Utc::now() - chrono::Duration::days(400));
+    older.update(app.db()).await.unwrap();
+    let secret = "the cookie key of an earlier release";
+    let printed = badges::keys::derived_key(secret, found.event_id).token(found.id, found.event_id);
+    assert_eq!(app.client.get(format!("/b/{printed}")).dispatch().await.status(), Status::NotFound, "unknown before the import");
+
+    assert_eq!(badges::keys::import_derived_keys(app.db(), secret).await.unwrap(), 1);
+    assert_eq!(badges::keys::import_derived_keys(app.db(), secret).await.unwrap(), 0, "once");
+    assert_eq!(app.client.get(format!("/b/{printed}")).dispatch().await.status(), Status::Ok, "the printed badge scans");
+    let reprinted = badge_token(&app, found.id, found.event_id).await;
+    assert_ne!(reprinted, printed, "new badges carry a random key");
+    let page = app.client.get("/events/legacy/manage/badges").dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("before keys were random"));
+
+    let derived = badges::keys::list(app.db(), found.event_id).await.unwrap().into_iter().find(|k| k.derived).unwrap();
+    post_form(&app.client, &format!("/events/legacy/manage/badges/keys/{}/revoke", derived.id), &[]).await;
+    assert_eq!(app.client.get(format!("/b/{printed}")).dispatch().await.status(), Status::NotFound);
+    assert_eq!(app.client.get(format!("/b/{reprinted}")).dispatch().await.status(), Status::Ok);
+
+    // An event made since random keys gets no derived key.
+    conference(&app, "newer", &["Clinician"]).await;
+    assert_eq!(badges::keys::import_derived_keys(app.db(), secret).await.unwrap(), 0);
+}

@@ -164,7 +164,7 @@ async fn an_expired_checkout_releases_the_seat_and_a_late_payment_is_honoured_or
     assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status, "expired");
     let refunds = fake.requests("/v1/refunds");
     assert_eq!(refunds.len(), refunds_before + 1);
-    assert_eq!(refunds.last().unwrap().idempotency_key.as_deref(), Some(format!("tribe-refund-{}", seconds.id).as_str()));
+    assert_eq!(refunds.last().unwrap().idempotency_key.as_deref(), Some(format!("tribe-refund-{}-pi_test_42", seconds.id).as_str()));
     let story = tribe::domain::registration::changes(app.db(), seconds.id).await.unwrap();
     assert!(story.last().unwrap().reason.contains("refunded"));
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1, "never oversold");
@@ -210,7 +210,11 @@ async fn cancelling_a_paid_registration_refunds_it_and_a_refund_stripe_refuses_i
     assert_eq!(refunds.len(), 1, "the double records the attempt it answered");
     for refund in &refunds {
         assert_eq!(refund.form["payment_intent"], "pi_test_42");
-        assert_eq!(refund.idempotency_key.as_deref(), Some(format!("tribe-refund-{}", held.id).as_str()), "Stripe refunds once, however often asked");
+        assert_eq!(
+            refund.idempotency_key.as_deref(),
+            Some(format!("tribe-refund-{}-pi_test_42", held.id).as_str()),
+            "Stripe refunds once, however often asked"
+        );
     }
     let changes = tribe::domain::registration::changes(app.db(), held.id).await.unwrap();
     assert_eq!(changes.last().unwrap().reason, "refunded");
@@ -322,4 +326,41 @@ async fn discount_codes_lower_the_price_run_out_and_can_make_a_ticket_free() {
     assert_eq!(fake.requests("/v1/checkout/sessions").last().unwrap().form["line_items[0][price_data][unit_amount]"], "2000");
     let summary = app.client.get("/events/paid/manage/attendees").dispatch().await.into_string().await.unwrap();
     assert!(summary.contains("Full pass"));
+}
+
+#[rocket::async_test]
+async fn a_payment_confirmed_while_the_cancellation_was_being_asked_is_refunded() {
+    let (app, fake, ticket_id) = paid_app("").await;
+    let browser = buyer(&app, "race@example.org").await;
+    post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
+    // What the cancelling request read: the seat still held, nothing paid yet.
+    let read_before = held_registration(&app).await;
+    assert_eq!(read_before.status, "held");
+    // Meanwhile the payment goes through.
+    let completed = event_json("evt_race", "checkout.session.completed", read_before.id, true);
+    deliver(&app, &completed, signed(&completed)).await;
+    assert_eq!(held_registration(&app).await.status, "confirmed");
+
+    let event = tribe::domain::events::find_by_slug(app.db(), "paid").await.unwrap().unwrap();
+    let organizer = tribe::domain::accounts::find_by_email(app.db(), "org@example.org").await.unwrap().unwrap();
+    let config = stripe_config(&app);
+    let (cancellation, outcome) = tribe::domain::payments::cancel_with_refund(
+        app.db(),
+        Some(&config),
+        &event,
+        &read_before,
+        tribe::domain::registration::CancelledBy::Organizer(organizer.id),
+        "changed plans",
+    )
+    .await
+    .unwrap();
+    assert!(cancellation.cancelled_now);
+    assert_eq!(outcome, tribe::domain::payments::RefundOutcome::Refunded, "decided on the row as it was when cancelled");
+    assert_eq!(held_registration(&app).await.refund_status.as_deref(), Some("refunded"));
+    assert_eq!(fake.requests("/v1/refunds").len(), 1);
+    let changes = tribe::domain::registration::changes(app.db(), read_before.id).await.unwrap();
+    assert!(
+        changes.iter().any(|c| c.from_status.as_deref() == Some("confirmed") && c.to_status == "cancelled"),
+        "recorded as cancelled from confirmed"
+    );
 }

@@ -329,13 +329,6 @@ async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list(
     assert!(csv.contains(",S,Dinner,yes"));
 }
 
-/// The link in the newest email to `to`.
-fn invitation_link(app: &TestApp, to: &str) -> String {
-    let mail = sent_emails(app).into_iter().rev().find(|m| m.contains(&format!("To: {to}")) || m.contains(&format!("<{to}>"))).expect("an email");
-    let re = regex::Regex::new(r"http://127\.0\.0\.1:8000(/invitations/[A-Za-z0-9_-]+)").unwrap();
-    re.captures(&mail.replace("=\r\n", "")).map(|c| c[1].to_owned()).unwrap_or_else(|| panic!("no link in {mail}"))
-}
-
 #[rocket::async_test]
 async fn staff_see_the_list_organizers_invite_people_and_outsiders_see_nothing() {
     let app = TestApp::new().await;
@@ -345,7 +338,7 @@ async fn staff_see_the_list_organizers_invite_people_and_outsiders_see_nothing()
     post_form(&app.client, "/events/by-hand/manage/publish", &[("published", "true")]).await;
     let staff = app.another_instance().await;
     sign_up(&staff, "staff@example.org", "Staff", "a long password").await;
-    post_form(&app.client, "/events/by-hand/manage/team", &[("email", "staff@example.org"), ("role", "staff")]).await;
+    join_team(&app, &app.client, "by-hand", "staff@example.org", "staff").await;
     let guest = app.another_instance().await;
     sign_up(&guest, "guest@example.org", "Guest Speaker", "a long password").await;
     let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
@@ -522,7 +515,7 @@ async fn staff_check_people_in_once_however_often_it_is_asked_and_the_list_filte
     let app = TestApp::new().await;
     let ticket_id = event_with_ticket(&app, "door", "").await.to_string();
     let staff = browser_for(&app, "door-staff@example.org").await;
-    post_form(&app.client, "/events/door/manage/team", &[("email", "door-staff@example.org"), ("role", "staff")]).await;
+    join_team(&app, &app.client, "door", "door-staff@example.org", "staff").await;
     for email in ["in@example.org", "out@example.org"] {
         let attendee = browser_for(&app, email).await;
         post_form(&attendee, "/events/door/register", &[("ticket_type_id", &ticket_id)]).await;

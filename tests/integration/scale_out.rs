@@ -132,7 +132,7 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
     let waiting = user::Entity::find().filter(user::Column::Email.starts_with("buyer")).all(app.db()).await.unwrap();
     let holders: HashSet<i32> = registration::Entity::find().all(app.db()).await.unwrap().into_iter().map(|r| r.user_id).collect();
     for person in waiting.iter().filter(|u| !holders.contains(&u.id)).take(30) {
-        tribe::domain::waitlist::join(app.db(), &event, person, ticket_id).await.unwrap();
+        tribe::domain::waitlist::join(app.db(), &event, person, ticket_id, "").await.unwrap();
     }
     let confirmed = registration::Entity::find().filter(registration::Column::Status.eq("confirmed")).all(app.db()).await.unwrap();
     let email_of: HashMap<i32, String> = waiting.iter().map(|u| (u.id, u.email.clone())).collect();

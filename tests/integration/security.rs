@@ -401,6 +401,13 @@ async fn a_hidden_ticket_is_sold_only_through_its_secret_link() {
     let taken = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
     assert_eq!(taken.ticket_type_id, hidden.id);
 
+    // The waitlist of a hidden type does not open (or name it) without the code either.
+    let waiting = app.another_instance().await;
+    sign_up(&waiting, "waiting@example.org", "Waiting", "a long password").await;
+    let response = post_form(&waiting, "/events/secret/waitlist", &[("ticket_type_id", &hidden.id.to_string())]).await;
+    assert_eq!(response.status(), Status::NotFound);
+    assert!(!response.into_string().await.unwrap().contains("Speaker pass"));
+
     // A new link retires the old one.
     post_form(&app.client, &format!("/events/secret/manage/tickets/{}/link", hidden.id), &[]).await;
     let renewed = ticket_type::Entity::find_by_id(hidden.id).one(app.db()).await.unwrap().unwrap().access_code.unwrap();
@@ -513,4 +520,51 @@ async fn a_client_dribbling_its_headers_is_disconnected() {
         }
     }
     assert!(closed, "the connection was still open after 10 header lines over 10 seconds");
+}
+
+#[rocket::async_test]
+async fn team_and_speaker_forms_neither_add_an_account_nor_tell_whether_it_exists() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = TestApp::new().await;
+    let victim = app.another_instance().await;
+    sign_up(&victim, "quiet@example.org", "Quentin Quiet", "a long password").await;
+    organizer_with_event(&app.client, "org@example.org", "lure", "conference").await;
+    let team_before = tribe::db::entities::event_member::Entity::find().count(app.db()).await.unwrap();
+
+    // The team form invites; the answer is the same for an account and for no account.
+    let mut answers = Vec::new();
+    for email in ["quiet@example.org", "no-such-person@example.org"] {
+        let response = post_form(&app.client, "/events/lure/manage/team", &[("email", email), ("role", "organizer")]).await;
+        let status = response.status();
+        let page = app.client.get("/events/lure/manage").dispatch().await.into_string().await.unwrap();
+        answers.push((status, page.contains(&format!("Invitation sent to {email}"))));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(tribe::db::entities::event_member::Entity::find().count(app.db()).await.unwrap(), team_before, "nobody joined");
+    assert_eq!(victim.get("/events/lure/manage").dispatch().await.status(), Status::NotFound, "the victim is not on the team");
+
+    // Speakers: an email links only someone at the event; others get the same refusal as no account.
+    let mut refusals = Vec::new();
+    for email in ["quiet@example.org", "no-such-person@example.org"] {
+        let (status, page) = add_session(
+            &app.client,
+            "lure",
+            &[("title", "Bait"), ("starts_at", "2027-03-13T10:00"), ("ends_at", "2027-03-13T11:00"), ("status", "published"), ("speakers", email)],
+        )
+        .await;
+        assert_eq!(status, Status::UnprocessableEntity);
+        assert!(!page.contains("Quentin"), "the account's name is not shown");
+        refusals.push(page.contains("linked by email once they are registered"));
+    }
+    assert_eq!(refusals, [true, true]);
+
+    // Invitations are capped per address and day, so the form mails nobody in bulk.
+    for _ in 0..2 {
+        post_form(&app.client, "/events/lure/manage/team", &[("email", "quiet@example.org"), ("role", "staff")]).await;
+    }
+    let response = post_form(&app.client, "/events/lure/manage/team", &[("email", "quiet@example.org"), ("role", "staff")]).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(response.into_string().await.unwrap().contains("invited 3 times in the last day"));
+    let to_victim = sent_emails(&app).iter().filter(|m| m.contains("To: quiet@example.org")).count();
+    assert_eq!(to_victim, 3);
 }

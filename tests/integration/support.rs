@@ -459,3 +459,23 @@ pub fn sent_emails(app: &TestApp) -> Vec<String> {
     files.sort();
     files.iter().map(|f| std::fs::read_to_string(f).expect("an email")).collect()
 }
+
+/// The invitation link in the newest email to `to`, as a path.
+pub fn invitation_link(app: &TestApp, to: &str) -> String {
+    let mail = sent_emails(app).into_iter().rev().find(|m| m.contains(&format!("<{to}>")) || m.contains(&format!("To: {to}"))).expect("an email");
+    let unfolded = mail.replace("=\r\n", "");
+    let re = regex::Regex::new(r"http://127\.0\.0\.1:8000(/invitations/[A-Za-z0-9_-]+)").expect("regex");
+    re.captures(&unfolded).map(|c| c[1].to_owned()).unwrap_or_else(|| panic!("no invitation link in {mail}"))
+}
+
+/// The organizer (logged in on `organizer`) invites `email` onto the team of
+/// `slug`, and its owner accepts, as they would from the emailed link.
+pub async fn join_team(app: &TestApp, organizer: &Client, slug: &str, email: &str, role: &str) {
+    let path = format!("/events/{slug}/manage/team");
+    let response = post_form(organizer, &path, &[("email", email), ("role", role)]).await;
+    assert_eq!(response.status(), Status::SeeOther, "{:?}", response.into_string().await);
+    let link = invitation_link(app, email);
+    let token = link.trim_start_matches("/invitations/");
+    let person = tribe::domain::accounts::find_by_email(app.db(), email).await.expect("lookup").expect("an account");
+    tribe::domain::invitations::accept(app.db(), token, &person).await.map(|_| ()).expect("the invitation is accepted");
+}

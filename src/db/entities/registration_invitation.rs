@@ -8,8 +8,11 @@ pub struct Model {
     pub event_id: i32,
     /// Normalized (trimmed, lower-case).
     pub email: String,
-    pub ticket_type_id: i32,
+    /// A ticket offer: the ticket type and the attendee role.
+    pub ticket_type_id: Option<i32>,
     pub role_id: Option<i32>,
+    /// A team offer: `organizer` or `staff`.
+    pub team_role: Option<String>,
     pub invited_by: i32,
     pub token_hash: String,
     /// `pending`, `accepted`, `declined` or `withdrawn`.

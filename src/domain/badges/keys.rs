@@ -97,6 +97,8 @@ pub struct KeyListing {
     pub revoked_at: Option<DateTime<Utc>>,
     pub is_signing: bool,
     pub can_revoke: bool,
+    /// Derived from the cookie key, as keys were before they were random.
+    pub derived: bool,
 }
 
 /// Every key the event has had, newest first.
@@ -111,6 +113,7 @@ pub async fn list(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<KeyLi
             id: k.id,
             is_signing: k.retired_at.is_none(),
             can_revoke: k.retired_at.is_some() && k.revoked_at.is_none(),
+            derived: k.sealed_seed.is_empty(),
             public_key: k.public_key,
             created_at: k.created_at,
             retired_at: k.retired_at,
@@ -151,4 +154,65 @@ pub async fn revoke(db: &DatabaseConnection, event_id: i32, key_id: i32) -> AppR
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The migration that made badge keys random; events created before it
+/// may have badges signed with the old derived key.
+const RANDOM_KEYS_MIGRATION: &str = "m20261130_000023_create_event_signing_keys";
+
+/// Badges printed before keys were made at random were signed with a key
+/// derived from the cookie key (`ROCKET_SECRET_KEY`). Each event that
+/// existed before that change and has no key yet gets the old public key
+/// as an older key: its printed badges keep scanning, new ones carry a
+/// random key, and the organizer can revoke the old one (the badge page
+/// says so). Only the public half is stored. Events made since never get
+/// one, so a leaked cookie key forges nothing for them. Returns how many
+/// events got one.
+pub async fn import_derived_keys(db: &DatabaseConnection, cookie_secret: &str) -> AppResult<usize> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => "SELECT applied_at FROM seaql_migrations WHERE version = $1",
+        _ => "SELECT applied_at FROM seaql_migrations WHERE version = ?",
+    };
+    let Some(row) = db.query_one_raw(Statement::from_sql_and_values(backend, sql, [RANDOM_KEYS_MIGRATION.into()])).await? else { return Ok(0) };
+    let applied_at: i64 = row.try_get("", "applied_at")?;
+    let Some(cutoff) = DateTime::<Utc>::from_timestamp(applied_at, 0) else { return Ok(0) };
+    let keyed: std::collections::HashSet<i32> = event_signing_key::Entity::find().all(db).await?.into_iter().map(|k| k.event_id).collect();
+    let older = crate::db::entities::event::Entity::find().filter(crate::db::entities::event::Column::CreatedAt.lt(cutoff)).all(db).await?;
+    let mut imported = 0;
+    for event in older.into_iter().filter(|e| !keyed.contains(&e.id)) {
+        event_signing_key::ActiveModel {
+            event_id: Set(event.id),
+            public_key: Set(URL_SAFE_NO_PAD.encode(derived_public_key(cookie_secret, event.id))),
+            // Verify-only: there is no private half to open.
+            sealed_seed: Set(String::new()),
+            created_at: Set(event.created_at),
+            retired_at: Set(Some(now())),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        imported += 1;
+    }
+    Ok(imported)
+}
+
+/// The public key of the key pair Tribe used to derive for an event from
+/// the cookie key (before keys were made at random).
+pub fn derived_public_key(cookie_secret: &str, event_id: i32) -> Vec<u8> {
+    derived_key(cookie_secret, event_id).public_key()
+}
+
+/// The old derivation itself (tests sign legacy badges with it).
+pub fn derived_key(cookie_secret: &str, event_id: i32) -> EventKey {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    let server_key: [u8; 32] = Sha256::digest(format!("tribe-badges:{cookie_secret}").as_bytes()).into();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&server_key).expect("any key length works");
+    mac.update(b"tribe-badge-event-key:v2:");
+    mac.update(event_id.to_string().as_bytes());
+    let seed: [u8; 32] = mac.finalize().into_bytes().into();
+    EventKey::from_seed(&seed)
 }

@@ -63,16 +63,33 @@ pub(super) async fn record(txn: &DatabaseTransaction, hub: &ChatHub, room_id: i3
     Ok(event.id)
 }
 
-/// Inserts a message and its event in one room transaction.
+/// Inserts a message and its event in one room transaction. With
+/// `rate_limited_author`, the author's posts of the last window are counted
+/// inside that transaction (which takes posts to one room one at a time)
+/// and after the insert, so parallel posts cannot all read the same count:
+/// exactly `RATE_MESSAGES` get through.
 pub(super) async fn insert(
     db: &DatabaseConnection,
     hub: &ChatHub,
     room: &Room,
     message: chat_message::ActiveModel,
     at: DateTime<Utc>,
+    rate_limited_author: Option<i32>,
 ) -> AppResult<chat_message::Model> {
     let txn = begin(db, room.id()).await?;
     let saved = message.insert(&txn).await?;
+    if let Some(author_id) = rate_limited_author {
+        let recent = chat_message::Entity::find()
+            .filter(chat_message::Column::OccurrenceId.eq(room.id()))
+            .filter(chat_message::Column::AuthorId.eq(author_id))
+            .filter(chat_message::Column::CreatedAt.gt(at - Duration::seconds(RATE_WINDOW_SECONDS)))
+            .count(&txn)
+            .await?;
+        if recent > RATE_MESSAGES {
+            txn.rollback().await?;
+            return Err(AppError::RateLimited { retry_after_secs: RATE_WINDOW_SECONDS as u64 });
+        }
+    }
     let event_id = record(&txn, hub, room.id(), saved.id, "posted", at).await?;
     txn.commit().await?;
     hub.published(db, event_id).await;
@@ -173,25 +190,7 @@ pub async fn post(
         created_at: Set(at),
         ..Default::default()
     };
-    // The rate is counted inside the room's transaction (which takes posts
-    // to one room one at a time) and after the insert, so parallel posts
-    // cannot all read the same count: exactly RATE_MESSAGES get through.
-    let txn = begin(db, room.id()).await?;
-    let saved = message.insert(&txn).await?;
-    let recent = chat_message::Entity::find()
-        .filter(chat_message::Column::OccurrenceId.eq(room.id()))
-        .filter(chat_message::Column::AuthorId.eq(author.id))
-        .filter(chat_message::Column::CreatedAt.gt(at - Duration::seconds(RATE_WINDOW_SECONDS)))
-        .count(&txn)
-        .await?;
-    if recent > RATE_MESSAGES {
-        txn.rollback().await?;
-        return Err(AppError::RateLimited { retry_after_secs: RATE_WINDOW_SECONDS as u64 });
-    }
-    let event_id = record(&txn, hub, room.id(), saved.id, "posted", at).await?;
-    txn.commit().await?;
-    hub.published(db, event_id).await;
-    Ok(saved)
+    insert(db, hub, room, message, at, Some(author.id)).await
 }
 
 /// The author corrects their message while the room is open.

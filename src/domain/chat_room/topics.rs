@@ -53,7 +53,7 @@ async fn post_topic(
         created_at: Set(at),
         ..Default::default()
     };
-    messages::insert(db, hub, room, message, at).await?;
+    messages::insert(db, hub, room, message, at, None).await?;
     Ok(true)
 }
 
@@ -93,7 +93,7 @@ pub async fn post_due_in(db: &DatabaseConnection, hub: &ChatHub, room: &Room, at
                 created_at: Set(at),
                 ..Default::default()
             };
-            messages::insert(db, hub, room, message, at).await?;
+            messages::insert(db, hub, room, message, at, None).await?;
             posted += 1;
         }
     }

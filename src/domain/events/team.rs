@@ -1,14 +1,14 @@
 //! An event's team: organizers (everything) and staff (check-in and the
 //! attendee list). An event always keeps at least one organizer.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::db::entities::{event, event_member, user};
 use crate::domain::accounts;
 use crate::domain::events::TeamRole;
 use crate::domain::now;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamMember {
@@ -30,17 +30,11 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model) -> AppResult<Ve
     Ok(team)
 }
 
-/// Adds a person by their account's email, or changes their role.
-pub async fn add(db: &DatabaseConnection, event: &event::Model, email: &str, role: &str) -> AppResult<TeamMember> {
-    let role = TeamRole::parse(role.trim()).ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Choose organizer or staff.")]))?;
-    let account = accounts::find_by_email(db, email).await?.ok_or_else(|| {
-        AppError::Validation(vec![FieldError::new("email", "Nobody has an account with that email yet; ask them to sign up first.")])
-    })?;
-    let existing = event_member::Entity::find()
-        .filter(event_member::Column::EventId.eq(event.id))
-        .filter(event_member::Column::UserId.eq(account.id))
-        .one(db)
-        .await?;
+/// Puts a person on the team with `role`, or changes the role of one who
+/// is on it. Only two ways lead here: the person accepting an invitation
+/// (`invitations`), and an organizer changing the role of a member.
+pub(crate) async fn set_role(db: &impl ConnectionTrait, event: &event::Model, account: &user::Model, role: TeamRole) -> AppResult<TeamMember> {
+    let existing = membership(db, event.id, account.id).await?;
     match existing {
         Some(member) if member.role == role.as_str() => {}
         Some(member) => {
@@ -63,10 +57,26 @@ pub async fn add(db: &DatabaseConnection, event: &event::Model, email: &str, rol
             .await?;
         }
     }
-    Ok(TeamMember { user_id: account.id, display_name: account.display_name, email: account.email, role: role.as_str().to_owned() })
+    Ok(TeamMember { user_id: account.id, display_name: account.display_name.clone(), email: account.email.clone(), role: role.as_str().to_owned() })
 }
 
-async fn ensure_another_organizer(db: &DatabaseConnection, event: &event::Model, leaving_user_id: i32) -> AppResult<()> {
+/// The person's place on the event's team, if they have one.
+pub async fn membership(db: &impl ConnectionTrait, event_id: i32, user_id: i32) -> AppResult<Option<event_member::Model>> {
+    Ok(event_member::Entity::find()
+        .filter(event_member::Column::EventId.eq(event_id))
+        .filter(event_member::Column::UserId.eq(user_id))
+        .one(db)
+        .await?)
+}
+
+/// The team member with this email, if one is on the team (organizers see
+/// the team, so this tells them nothing new).
+pub async fn member_by_email(db: &DatabaseConnection, event: &event::Model, email: &str) -> AppResult<Option<user::Model>> {
+    let Some(account) = accounts::find_by_email(db, email).await? else { return Ok(None) };
+    Ok(membership(db, event.id, account.id).await?.map(|_| account))
+}
+
+async fn ensure_another_organizer(db: &impl ConnectionTrait, event: &event::Model, leaving_user_id: i32) -> AppResult<()> {
     let others = event_member::Entity::find()
         .filter(event_member::Column::EventId.eq(event.id))
         .filter(event_member::Column::Role.eq(TeamRole::Organizer.as_str()))

@@ -113,10 +113,10 @@ async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) ->
     } else {
         return Err(AppError::NotFound);
     };
-    let was_live = found.status == "confirmed" || found.status == "held";
-    let (cancelled, _refund) =
+    let (cancellation, _refund) =
         crate::domain::payments::cancel_with_refund(&state.db, state.config.stripe.as_ref(), &event, &found, by, "cancelled through the API").await?;
-    if was_live {
+    let cancelled = cancellation.registration;
+    if cancellation.cancelled_now {
         state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
         state.seat_freed(cancelled.ticket_type_id).await;
     }

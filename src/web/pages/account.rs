@@ -65,7 +65,10 @@ async fn signup(page: Page, form: CsrfForm<SignUpForm>, device: ClientDevice, st
     let input = accounts::SignUp { email: form.email.clone(), display_name: form.display_name.clone(), password: form.password };
     match accounts::sign_up(&state.db, input).await {
         Ok(account) => {
+            // As at log-in: whatever session and form token this browser had end.
+            end_session(cookies, state).await?;
             start_session(cookies, state, &account, &device.0).await?;
+            cookies.remove_private(crate::web::csrf::CSRF_COOKIE);
             Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome to Tribe, {}!", account.display_name))))
         }
         Err(AppError::Validation(errors)) => {
@@ -225,17 +228,21 @@ struct PasswordForm {
 }
 
 #[post("/account/password", data = "<form>")]
+#[allow(clippy::too_many_arguments)]
 async fn change_password(
     page: Page,
     user: CurrentUser,
     current: CurrentSessionId,
+    ip: ClientIp,
     device: ClientDevice,
     form: CsrfForm<PasswordForm>,
     state: &State<AppState>,
     cookies: &CookieJar<'_>,
 ) -> AppResult<Html> {
     let CsrfForm(form) = form;
-    match accounts::change_password(&state.db, &user.0, &form.current_password, &form.new_password, &form.confirm_password).await {
+    let limits = &state.config.login_throttle;
+    let changed = accounts::change_password(&state.db, &user.0, &form.current_password, &form.new_password, &form.confirm_password);
+    match throttle::guarded(&state.db, limits, ip.0, &user.0.email, changed).await {
         Ok(updated) => {
             // Every session and API token of the account ended; this
             // browser carries on in a new session.
@@ -248,6 +255,12 @@ async fn change_password(
         Err(AppError::Validation(errors)) => {
             let context = account_context(state, &user.0, current.0, json!({})).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            let minutes = retry_after_secs.div_ceil(60);
+            let errors = [FieldError::new("current_password", format!("Too many tries. Please wait {minutes} minutes and try again."))];
+            let context = account_context(state, &user.0, current.0, json!({})).await?;
+            Ok(page.invalid(Status::TooManyRequests, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),
     }

@@ -48,7 +48,7 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
         "checkin": crate::domain::checkin::stats(&state.db, event.id).await?,
         "questions": questions.iter().map(|q| q.label.clone()).collect::<Vec<_>>(),
         "is_organizer": team.role == TeamRole::Organizer,
-        "invitations": if team.role == TeamRole::Organizer { invitations::open_for_event(&state.db, event).await? } else { Vec::new() },
+        "invitations": if team.role == TeamRole::Organizer { invitations::open_for_event(&state.db, event, invitations::Kind::Ticket).await? } else { Vec::new() },
         "filter": {
             "q": chosen.search,
             "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == chosen.ticket_type_id})).collect::<Vec<_>>(),
@@ -153,8 +153,15 @@ async fn withdraw_invitation(
     _form: CsrfForm<CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    invitations::withdraw(&state.db, &organized.event, id).await?;
-    Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), "The invitation is withdrawn."))
+    let event = &organized.event;
+    match invitations::withdraw(&state.db, event, id).await {
+        Ok(withdrawn) if withdrawn.team_role.is_some() => {
+            Ok(Flash::success(Redirect::to(format!("/events/{}/manage#team", event.slug)), "The invitation is withdrawn."))
+        }
+        Ok(_) => Ok(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", event.slug)), "The invitation is withdrawn.")),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(Redirect::to(format!("/events/{}/manage/attendees", event.slug)), message)),
+        Err(other) => Err(other),
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -176,8 +183,7 @@ async fn cancel_registration(
         return Err(AppError::NotFound);
     }
     let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
-    let was_live = found.status == "confirmed" || found.status == "held";
-    let (cancelled, refund) = crate::domain::payments::cancel_with_refund(
+    let (cancellation, refund) = crate::domain::payments::cancel_with_refund(
         &state.db,
         state.config.stripe.as_ref(),
         &organized.event,
@@ -186,8 +192,9 @@ async fn cancel_registration(
         &reason,
     )
     .await?;
-    if was_live {
-        state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, &reason).await).await;
+    if cancellation.cancelled_now {
+        let cancelled = &cancellation.registration;
+        state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, &reason).await).await;
         state.seat_freed(cancelled.ticket_type_id).await;
     }
     Ok(Flash::success(

@@ -213,7 +213,12 @@ async fn key_rows(state: &AppState, event: &event::Model) -> AppResult<Vec<serde
                 "id": k.id,
                 "fingerprint": k.public_key.chars().take(8).collect::<String>(),
                 "made": format!("{} {}", made.date, made.time),
-                "state": if k.is_signing { "signs new badges" } else if k.revoked_at.is_some() { "revoked: its badges no longer scan" } else { "older: its badges still scan" },
+                "state": match (k.is_signing, k.revoked_at.is_some(), k.derived) {
+                    (true, _, _) => "signs new badges",
+                    (_, true, _) => "revoked: its badges no longer scan",
+                    (_, false, true) => "the key of badges printed before keys were random (derived from the server's cookie key): revoke it once those badges are reprinted",
+                    (_, false, false) => "older: its badges still scan",
+                },
                 "can_revoke": k.can_revoke,
             })
         })

@@ -212,6 +212,7 @@ async fn room_stream(
     let mut receiver = hub.subscribe();
     let mut closings = hub.closings();
     let event_id = visible.event.id;
+    let team_reader = visible.role.is_some();
     let mut seen = last.0.max(after.unwrap_or(0));
     let backlog = stream::since(&db, room_id, seen, u64::MAX).await?;
     Ok(EventStreamResponse(ByteStream! {
@@ -252,7 +253,16 @@ async fn room_stream(
                         yield Frame(event.frame.clone());
                     }
                 }
-                Next::Readers => yield readers_frame(hub.readers(room_id)),
+                Next::Readers => {
+                    // A closing notice can be missed (sent while this
+                    // stream was opening, or while a PostgreSQL listener
+                    // reconnected): the ticker looks again.
+                    let still_public = crate::domain::events::find_by_id(&db, event_id).await.ok().flatten().is_some_and(|e| e.is_published);
+                    if !team_reader && !still_public {
+                        break;
+                    }
+                    yield readers_frame(hub.readers(room_id));
+                }
                 Next::Nothing => {}
                 Next::Stop => break,
             }

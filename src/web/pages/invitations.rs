@@ -1,12 +1,12 @@
-//! The page an invitation's link opens: what is offered, by whom, and the
-//! buttons to accept or decline it (for the person logged in with the
-//! invited address).
+//! The page an invitation's link opens: what is offered (a ticket or a
+//! place on the team), by whom, and the buttons to accept or decline it
+//! (for the person logged in with the invited address).
 
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde_json::json;
 
-use crate::domain::{accounts, events, invitations, now, tickets};
+use crate::domain::{accounts, events, invitations, now};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::CurrentUser;
@@ -21,13 +21,14 @@ pub fn routes() -> Vec<Route> {
 async fn invitation_page(token: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let invitation = invitations::find_by_token(&state.db, token).await?;
     let event = events::find_by_id(&state.db, invitation.event_id).await?.ok_or(AppError::NotFound)?;
-    let ticket = tickets::find(&state.db, event.id, invitation.ticket_type_id).await?;
+    let offer = invitations::offer_of(&state.db, &invitation).await?;
     let inviter = accounts::find_by_id(&state.db, invitation.invited_by).await?.map(|u| u.display_name).unwrap_or_default();
     let here = format!("/invitations/{token}");
     let for_viewer = page.user.as_ref().map(|u| accounts::normalize_email(&u.email) == invitation.email);
     let context = json!({
         "event": events::summarize(&event),
-        "ticket": {"name": ticket.name, "complimentary": ticket.price_minor > 0},
+        "offer": invitations::describe(&offer),
+        "is_team": matches!(offer, invitations::Offer::Team(_)),
         "inviter": inviter,
         "email": invitation.email,
         "token": token,
@@ -45,9 +46,16 @@ async fn invitation_page(token: &str, page: Page, state: &State<AppState>) -> Ap
 #[post("/invitations/<token>/accept", data = "<_form>")]
 async fn accept(token: &str, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     match invitations::accept(&state.db, token, &user.0).await {
-        Ok(created) => {
+        Ok((_, invitations::Accepted::Registered(created))) => {
             state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
             Ok(Flash::success(Redirect::to(format!("/registrations/{}", created.id)), "You're going: the invitation is accepted."))
+        }
+        Ok((invitation, invitations::Accepted::JoinedTeam(role))) => {
+            let event = events::find_by_id(&state.db, invitation.event_id).await?.ok_or(AppError::NotFound)?;
+            Ok(Flash::success(
+                Redirect::to(format!("/events/{}", event.slug)),
+                format!("You are on the team of {} as {}.", event.title, role.as_str()),
+            ))
         }
         Err(AppError::Conflict(message)) => Ok(Flash::error(Redirect::to(format!("/invitations/{token}")), message)),
         Err(other) => Err(other),

@@ -16,6 +16,7 @@ use crate::domain::chats::{self, OccurrenceForm};
 use crate::domain::events::editing::{self, EventForm};
 use crate::domain::events::{self, places, team};
 use crate::domain::frab::import::{self, ImportReport};
+use crate::domain::invitations;
 use crate::domain::schedule::{self, Scope};
 use crate::domain::sessions::{self, SessionForm};
 use crate::domain::tickets::{self, TicketTypeForm};
@@ -151,6 +152,7 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
     context["rooms"] = json!(loaded.rooms);
     context["tracks"] = json!(loaded.tracks);
     context["team"] = json!(team::list(&state.db, event).await?);
+    context["team_invitations"] = json!(invitations::open_for_event(&state.db, event, invitations::Kind::Team).await?);
     let payments = state.config.stripe.is_some();
     context["ticket_types"] = json!(tickets::list(&state.db, event.id)
         .await?
@@ -319,8 +321,20 @@ struct TeamForm {
 
 #[post("/events/<_slug>/manage/team", data = "<form>")]
 async fn add_team_member(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TeamForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let result = team::add(&state.db, &organized.event, &form.0.email, &form.0.role).await;
-    dashboard_action(&page, state, &organized.event, result, "The team is updated.").await
+    let event = &organized.event;
+    let message = match invitations::invite_to_team(&state.db, &state.config.base_url, event, &organized.organizer, &form.0.email, &form.0.role).await
+    {
+        Ok(invitations::TeamChange::Invited(sent)) => {
+            let email = sent.invitation.email.clone();
+            state.notify(Ok(sent.mail)).await;
+            format!("Invitation sent to {email}. They join the team once they accept it.")
+        }
+        Ok(invitations::TeamChange::RoleChanged(member)) => format!("{} is now {} of this event.", member.display_name, member.role),
+        Err(AppError::Validation(errors)) => return dashboard_with_errors(&page, state, event, None, &errors).await,
+        Err(AppError::Conflict(message)) => return dashboard_with_errors(&page, state, event, None, &[FieldError::new("team", message)]).await,
+        Err(other) => return Err(other),
+    };
+    Ok(Html::Flash(back_to_dashboard(event, message)))
 }
 
 #[post("/events/<_slug>/manage/team/<user_id>/delete", data = "<_form>")]

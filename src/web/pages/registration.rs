@@ -179,9 +179,12 @@ async fn cancel(
     )
     .await
     {
-        Ok((cancelled, refund)) => {
-            state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
-            state.seat_freed(cancelled.ticket_type_id).await;
+        Ok((cancellation, refund)) => {
+            let cancelled = &cancellation.registration;
+            if cancellation.cancelled_now {
+                state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, "").await).await;
+                state.seat_freed(cancelled.ticket_type_id).await;
+            }
             Ok(Flash::success(back, format!("Your registration is cancelled.{}", refund.message())))
         }
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
@@ -217,6 +220,12 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
                 "hold_expires": found.hold_expires_at.map(|t| times::show(t, zone, None)),
                 "is_held": found.status == "held",
                 "can_cancel": is_owner && live && now() < registration::attendee_cancel_deadline(&event),
+                "refund": match found.refund_status.as_deref() {
+                    Some("pending") => Some("Your refund is on its way: Stripe has not confirmed it yet, and it is retried automatically."),
+                    Some("refunded") => Some("Refunded."),
+                    Some(_) => Some("Stripe refused the refund; the organizer has been shown this and refunds you by hand."),
+                    None => None,
+                },
             },
             "event": crate::domain::events::summarize(&event),
             "badge": found.status == "confirmed",
@@ -254,6 +263,8 @@ async fn claim(id: i32, user: CurrentUser, _form: CsrfForm<crate::web::csrf::Csr
 #[serde(default)]
 struct WaitlistForm {
     ticket_type_id: String,
+    /// A hidden ticket type's secret code, when the page was opened with it.
+    access_code: String,
 }
 
 #[post("/events/<_slug>/waitlist", data = "<form>")]
@@ -266,7 +277,7 @@ async fn join_waitlist(
 ) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/events/{}", visible.event.slug));
     let ticket_type_id = form.0.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::NotFound)?;
-    match crate::domain::waitlist::join(&state.db, &visible.event, &user.0, ticket_type_id).await {
+    match crate::domain::waitlist::join(&state.db, &visible.event, &user.0, ticket_type_id, &form.0.access_code).await {
         Ok(_) => Ok(Flash::success(back, "You are on the waitlist. If a seat frees up, we email you and hold it for you.")),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),
