@@ -19,7 +19,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 run() {
   local label=$1 url=$2
   export TRIBE_DATABASE_URL="$url" ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT=$port
-  export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_OUTBOX_DIR="$work/outbox-$label" TRIBE_LOGIN_MAX_PER_IP=1000000
+  export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_OUTBOX_DIR="$work/outbox-$label" TRIBE_LOGIN_MAX_PER_IP=1000000
   local ticket
   ticket=$($bin/examples/registration_seed --users "${BENCH_USERS:-40000}" --capacity "${BENCH_CAPACITY:-30000}" --tokens "$work/tokens.txt")
   $bin/tribe serve >"$work/serve-$label.log" 2>&1 &

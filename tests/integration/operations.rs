@@ -109,6 +109,9 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         ("TRIBE_DATABASE_URL", "mysql://x", "TRIBE_DATABASE_URL"),
         ("ROCKET_PORT", "eighty", "ROCKET_PORT"),
         ("TRIBE_LOGIN_MAX_PER_IP", "many", "TRIBE_LOGIN_MAX_PER_IP"),
+        ("TRIBE_KEY_ENCRYPTION_KEY", "c2hvcnQ=", "TRIBE_KEY_ENCRYPTION_KEY"),
+        ("TRIBE_SESSION_IDLE_HOURS", "-1", "TRIBE_SESSION_IDLE_HOURS"),
+        ("ROCKET_HEADER_READ_TIMEOUT", "soon", "ROCKET_HEADER_READ_TIMEOUT"),
     ] {
         let output = tribe_command("sqlite::memory:").arg("serve").env(variable, value).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{variable}");
@@ -120,4 +123,14 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
     let output = tribe_command("sqlite::memory:").arg("serve").env("ROCKET_PROFILE", "release").env_remove("ROCKET_SECRET_KEY").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("ROCKET_SECRET_KEY"));
+    // Release also needs its own key-encryption key (badge keys are sealed with it).
+    let output = tribe_command("sqlite::memory:")
+        .arg("serve")
+        .env("ROCKET_PROFILE", "release")
+        .env("ROCKET_SECRET_KEY", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=")
+        .env_remove("TRIBE_KEY_ENCRYPTION_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("TRIBE_KEY_ENCRYPTION_KEY"));
 }
