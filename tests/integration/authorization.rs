@@ -60,8 +60,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /api/events/<_slug>/checkins/stats", "L F F A F A A"),
     ("GET /api/events/<_slug>/matches", "L A A A A A A"),
     ("GET /api/events/<_slug>/my-tables", "L A A A A A A"),
-    // Ada is in no tribe (tribes.rs shows a member's tribe and meetup).
-    ("GET /api/events/<_slug>/my-tribe", "L N N N N N N"),
+    // Only Ada is in a tribe here: everyone else has none to see.
+    ("GET /api/events/<_slug>/my-tribe", "L A N N N N N"),
     ("GET /api/events/<_slug>/people", "L A A A A A A"),
     ("GET /api/events/<_slug>/sessions", "A A A A A A A"),
     ("GET /api/events/<_slug>/sessions/<id>", "A A A A A A A"),
@@ -90,8 +90,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /events/<_slug>/manage/badges/key.pem", "L F F A F A A"),
     ("GET /events/<_slug>/manage/badges/offline-list.json", "L F F A F A A"),
     ("GET /events/<_slug>/manage/badges/prints/<id>", "L F F F F A A"),
-    // The print is recorded but not drawn yet: its PDF is not there to fetch.
-    ("GET /events/<_slug>/manage/badges/prints/<id>/badges.pdf", "L F F F F V V"),
+    ("GET /events/<_slug>/manage/badges/prints/<id>/badges.pdf", "L F F F F A A"),
     ("GET /events/<_slug>/manage/check-in", "L F F A F A A"),
     ("GET /events/<_slug>/manage/check-in/stats", "L F F A F A A"),
     ("GET /events/<_slug>/manage/community", "L F F F F A A"),
@@ -103,7 +102,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /events/<_slug>/sessions/<id>", "A A A A A A A"),
     ("GET /events/<_slug>/speakers/<key>", "A A A A A A A"),
     ("GET /events/<_slug>/tribe", "L A A A A A A"),
-    ("GET /events/<_slug>/tribe/meetup.ics", "L N N N N N N"),
+    ("GET /events/<_slug>/tribe/meetup.ics", "L A N N N N N"),
     ("GET /events/<slug>/schedule.ics", "A A A A A A A"),
     ("GET /events/<slug>/schedule.json", "A A A A A A A"),
     ("GET /events/<slug>/schedule.xml", "A A A A A A A"),
@@ -142,6 +141,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /connections/<id>/<action>", "L A N A N N N"),
     ("POST /events", "L A A A A A A"),
     ("POST /events/<_slug>/chats/<key>/ideas", "L A A A A A A"),
+    // No topic idea exists (ideas are for weeks not yet held); chats.rs shows them used and voted on.
     ("POST /events/<_slug>/chats/<key>/ideas/<id>/use", "L F F F F N N"),
     ("POST /events/<_slug>/chats/<key>/ideas/<id>/vote", "L N N N N N N"),
     ("POST /events/<_slug>/chats/<key>/lurking", "L A A A A A A"),
@@ -544,8 +544,18 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
 
     // hitmc's attendee (profile for attendees only), a hidden attendee, staff and a site admin.
     let ticket = first::<ticket_type::Entity, _>(db, ticket_type::Column::EventId.eq(hitmc.id)).await;
-    let hitmc_conf = Conference::new("hitmc", ticket, vec![]);
-    let ada = attendee(&app, &hitmc_conf, "Ada Attendee", None, json!({"visibility": "attendees"})).await;
+    let hitmc_roles: Vec<(String, i32)> = event_role::Entity::find()
+        .filter(event_role::Column::EventId.eq(hitmc.id))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.name, r.id))
+        .collect();
+    let first_role = hitmc_roles[0].0.clone();
+    let hitmc_conf = Conference::new("hitmc", ticket, hitmc_roles);
+    // Ada has a role, so forming tribes again puts her in one (with its meetup).
+    let ada = attendee(&app, &hitmc_conf, "Ada Attendee", Some(&first_role), json!({"visibility": "attendees"})).await;
     attendee(&app, &hitmc_conf, "Hilda Hidden", None, json!({"visibility": "hidden", "organization": "Hilda's Clinic"})).await;
     let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
     let staff_user = tribe::domain::accounts::insert_user(db, "stella.staff@example.org", "Stella Staff", hash.clone(), false).await.unwrap();
@@ -601,6 +611,19 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             .await
             .unwrap()
             .id;
+    // Drawn, so that its PDF is there to fetch.
+    let state = app.client.rocket().state::<tribe::web::AppState>().unwrap();
+    state.jobs.submit(tribe::domain::jobs::Job::BadgePrint { print_id: print }).await.unwrap();
+    for _ in 0..300 {
+        if tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status, "ready");
+    tribe::domain::tribe::tribes::form(db, &hitmc, true).await.unwrap();
+    let ada_account = tribe::domain::accounts::find_by_id(db, ada.id).await.unwrap().unwrap();
+    assert!(tribe::domain::tribe::tribes::of_member(db, &hitmc, &ada_account).await.unwrap().is_some(), "Ada is in a tribe");
     tribe::domain::tribe::connections::request(db, &staff_user, ada.id, Some(hitmc.id), "hello", false).await.unwrap();
     let connection = tribe::db::entities::connection::Entity::find()
         .filter(tribe::db::entities::connection::Column::AddresseeId.eq(ada.id))
