@@ -5,7 +5,7 @@ use rocket::http::{Header, Status};
 use rocket::request::Request;
 use rocket::response::{self, Redirect, Responder};
 
-use crate::error::{wants_json, ErrorResponse};
+use crate::web::errors::{wants_json, ErrorResponse};
 
 /// A message a guard leaves for the catcher (guards can only return a status).
 struct StashedDetail(std::sync::Mutex<Option<String>>);

@@ -5,6 +5,7 @@ pub mod api;
 pub mod catchers;
 pub mod conditional;
 pub mod csrf;
+pub mod errors;
 pub mod event_guards;
 pub mod fairings;
 pub mod guards;
