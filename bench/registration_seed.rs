@@ -48,11 +48,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let txn = db.begin().await?;
     for i in 0..users {
         let account = tribe::domain::accounts::insert_user(&txn, &format!("load{i}@example.org"), &format!("Load {i}"), hash.clone(), false).await?;
-        let token = format!("tribe_{}", tribe::domain::api_tokens::random_token(32));
+        let token = format!("tribe_{}", tribe::domain::secrets::random_token(32));
         tribe::db::entities::api_token::ActiveModel {
             user_id: Set(account.id),
             name: Set("bench".into()),
-            token_hash: Set(tribe::domain::api_tokens::hash_token(&token)),
+            token_hash: Set(tribe::domain::secrets::hash_token(&token)),
             created_at: Set(tribe::domain::now()),
             last_used_at: Set(Some(tribe::domain::now())),
             ..Default::default()

@@ -7,10 +7,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 
 use crate::db::entities::{agenda_item, event, feed_token, registration, session, user};
 use crate::domain::events::note_local_change;
+use crate::domain::now;
 use crate::domain::registration::RegistrationStatus;
 use crate::domain::schedule::{self, ScheduledSession, Scope};
+use crate::domain::secrets::{hash_token, random_token};
 use crate::domain::sessions::SessionStatus;
-use crate::domain::{api_tokens, now};
 use crate::error::{AppError, AppResult};
 
 /// What adding a session did, with any sessions it overlaps in the agenda.
@@ -207,10 +208,10 @@ pub async fn feed_made_at(db: &DatabaseConnection, user_id: i32) -> AppResult<Op
 /// Makes the person's feed address (replacing any earlier one, which stops
 /// working at once) and returns its token: the only copy.
 pub async fn make_feed_token(db: &DatabaseConnection, user_id: i32) -> AppResult<String> {
-    let token = api_tokens::random_token(24);
+    let token = random_token(24);
     let txn = crate::db::begin(db).await?;
     feed_token::Entity::delete_many().filter(feed_token::Column::UserId.eq(user_id)).exec(&txn).await?;
-    feed_token::ActiveModel { user_id: Set(user_id), token_hash: Set(api_tokens::hash_token(&token)), created_at: Set(now()), ..Default::default() }
+    feed_token::ActiveModel { user_id: Set(user_id), token_hash: Set(hash_token(&token)), created_at: Set(now()), ..Default::default() }
         .insert(&txn)
         .await?;
     txn.commit().await?;
@@ -223,7 +224,7 @@ pub async fn feed_owner(db: &DatabaseConnection, token: &str) -> AppResult<Optio
     if token.len() > 100 {
         return Ok(None);
     }
-    let Some(found) = feed_token::Entity::find().filter(feed_token::Column::TokenHash.eq(api_tokens::hash_token(token))).one(db).await? else {
+    let Some(found) = feed_token::Entity::find().filter(feed_token::Column::TokenHash.eq(hash_token(token))).one(db).await? else {
         return Ok(None);
     };
     Ok(user::Entity::find_by_id(found.user_id).one(db).await?)

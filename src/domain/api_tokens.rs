@@ -1,29 +1,14 @@
 //! Personal API tokens: shown once at creation, stored only as a SHA-256 hash,
 //! presented as `Authorization: Bearer tribe_...`.
 
-use base64::Engine;
-use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
-use sha2::{Digest, Sha256};
 
 use crate::db::entities::{api_token, user};
 use crate::domain::now;
+use crate::domain::secrets::{hash_token, random_token};
 use crate::error::{AppError, AppResult, FieldError};
 
 const PREFIX: &str = "tribe_";
-
-/// `bytes` random bytes, URL-safe base64 without padding.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// The stored form of a token.
-pub fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Creates a token and returns it with its only plaintext copy.
 pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str) -> AppResult<(api_token::Model, String)> {

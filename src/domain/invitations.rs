@@ -14,10 +14,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Pa
 use serde::Serialize;
 
 use crate::db::entities::{event, event_role, registration, registration_invitation, ticket_type, user};
-use crate::domain::api_tokens::{hash_token, random_token};
 use crate::domain::events::{team, TeamRole};
 use crate::domain::mail::Mail;
 use crate::domain::registration::CheckedRequest;
+use crate::domain::secrets::{hash_token, random_token};
 use crate::domain::{accounts, events, now, tickets};
 use crate::error::{AppError, AppResult, FieldError};
 

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::config::SessionTimeouts;
 use crate::db::entities::{login_session, user};
-use crate::domain::api_tokens::{hash_token, random_token};
 use crate::domain::now;
+use crate::domain::secrets::{hash_token, random_token};
 use crate::error::{AppError, AppResult};
 
 /// `last_seen_at` moves on at most this often, so that reading pages is not

@@ -73,7 +73,7 @@ impl Mailer {
             Mailer::Outbox { dir, from } => {
                 let message = Self::build(from, mail)?;
                 tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(format!("outbox {}: {e}", dir.display())))?;
-                let name = format!("{}-{}.eml", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"), crate::domain::api_tokens::random_token(6));
+                let name = format!("{}-{}.eml", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"), crate::domain::secrets::random_token(6));
                 let path = dir.join(name);
                 tokio::fs::write(&path, message.formatted()).await.map_err(|e| AppError::Internal(format!("outbox {}: {e}", path.display())))?;
                 tracing::info!(to = %mail.to_email, subject = %mail.subject, file = %path.display(), "email written to the outbox");

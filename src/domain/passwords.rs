@@ -38,7 +38,7 @@ pub async fn verify(password: String, stored: String) -> bool {
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
-        let random: String = crate::domain::api_tokens::random_token(24);
+        let random: String = crate::domain::secrets::random_token(24);
         hash_blocking(&random).unwrap_or_default()
     })
 }

@@ -1,7 +1,9 @@
-//! Secrets at rest: values sealed with the key-encryption key from
-//! configuration (`TRIBE_KEY_ENCRYPTION_KEY`), with AES-256-GCM. Each
-//! sealed value is bound to a context string (what it is and whose), so a
-//! value copied into another row does not open there.
+//! Secrets: random tokens (API tokens, sessions, feeds, invitations, form
+//! tokens) and the hashes they are stored as; and values sealed at rest
+//! with the key-encryption key from configuration
+//! (`TRIBE_KEY_ENCRYPTION_KEY`), with AES-256-GCM. Each sealed value is
+//! bound to a context string (what it is and whose), so a value copied into
+//! another row does not open there.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -9,6 +11,19 @@ use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::error::{AppError, AppResult};
+
+/// `bytes` random bytes, URL-safe base64 without padding.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// The stored form of a token: its SHA-256, in hex.
+pub fn hash_token(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
 
 fn key(kek: &[u8; 32]) -> LessSafeKey {
     LessSafeKey::new(UnboundKey::new(&AES_256_GCM, kek).expect("a 32-byte key is an AES-256 key"))

@@ -190,7 +190,7 @@ pub async fn set_visible(db: &DatabaseConnection, event: &event::Model, id: i32,
 }
 
 fn new_access_code() -> String {
-    crate::domain::api_tokens::random_token(12)
+    crate::domain::secrets::random_token(12)
 }
 
 /// Makes a new secret link for a hidden ticket type; the old link stops

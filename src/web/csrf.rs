@@ -21,7 +21,7 @@ pub struct CsrfToken(pub String);
 
 impl CsrfToken {
     pub fn issue_new(req: &Request<'_>) -> String {
-        let token = crate::domain::api_tokens::random_token(32);
+        let token = crate::domain::secrets::random_token(32);
         if let Some(state) = req.rocket().state::<AppState>() {
             req.cookies().add_private(crate::web::guards::session_cookie_base(&state.config, CSRF_COOKIE, token.clone()));
         }

@@ -271,7 +271,7 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
     // Shown once: the database holds only its hash.
     let stored = tribe::db::entities::feed_token::Entity::find().one(app.db()).await.unwrap().unwrap();
     let token = https.trim_start_matches("/feeds/").trim_end_matches(".ics");
-    assert_eq!(stored.token_hash, tribe::domain::api_tokens::hash_token(token));
+    assert_eq!(stored.token_hash, tribe::domain::secrets::hash_token(token));
     let page = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
     assert!(!page.contains(token) && page.contains("Make a new address"));
 
@@ -425,7 +425,7 @@ async fn feed_addresses_made_before_tokens_were_hashed_keep_working() {
     app.db().execute_raw(insert).await.unwrap();
     migrations::Migrator::up(app.db(), None).await.unwrap();
     let stored = tribe::db::entities::feed_token::Entity::find().one(app.db()).await.unwrap().unwrap();
-    assert_eq!(stored.token_hash, tribe::domain::api_tokens::hash_token("an-old-plain-token"), "stored as its hash");
+    assert_eq!(stored.token_hash, tribe::domain::secrets::hash_token("an-old-plain-token"), "stored as its hash");
     let response = browser.get("/feeds/an-old-plain-token.ics").dispatch().await;
     assert_eq!(response.status(), Status::Ok, "the calendar app's old address still works");
 }
