@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::Serialize;
 
 use crate::db::entities::{event, event_role, profile, registration, user};
+use crate::domain::registration::RefundStatus;
 use crate::domain::{questions, tickets};
 use crate::error::AppResult;
 
@@ -95,10 +96,10 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
                 ticket: ticket_names.get(&r.ticket_type_id).cloned().unwrap_or_default(),
                 quantity: r.quantity,
                 status: r.status.clone(),
-                refund: match r.refund_status.as_deref() {
-                    Some("pending") => "refund pending".to_owned(),
-                    Some("refunded") => "refunded".to_owned(),
-                    Some(_) => format!("refund failed: refund by hand in Stripe ({})", r.refund_error),
+                refund: match RefundStatus::of(&r) {
+                    Some(RefundStatus::Pending) => "refund pending".to_owned(),
+                    Some(RefundStatus::Refunded) => "refunded".to_owned(),
+                    Some(RefundStatus::Failed) => format!("refund failed: refund by hand in Stripe ({})", r.refund_error),
                     None => String::new(),
                 },
                 amount: tickets::format_price(r.amount_minor, &r.currency),

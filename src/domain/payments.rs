@@ -178,10 +178,10 @@ impl RefundOutcome {
     }
 
     fn of(registration: &registration::Model) -> RefundOutcome {
-        match registration.refund_status.as_deref() {
-            Some("refunded") => RefundOutcome::Refunded,
-            Some("failed") => RefundOutcome::Failed,
-            Some(_) => RefundOutcome::Pending,
+        match RefundStatus::of(registration) {
+            Some(RefundStatus::Refunded) => RefundOutcome::Refunded,
+            Some(RefundStatus::Failed) => RefundOutcome::Failed,
+            Some(RefundStatus::Pending) => RefundOutcome::Pending,
             None => RefundOutcome::NotPaid,
         }
     }
@@ -215,9 +215,9 @@ pub async fn cancel_with_refund(
         ));
     }
     let mut cancellation = crate::domain::registration::cancel(db, event, found, by, reason).await?;
-    match (config, cancellation.registration.refund_status.as_deref()) {
+    match (config, RefundStatus::of(&cancellation.registration)) {
         // Asking again (a second click) leaves the retrying to the loop.
-        (Some(config), Some("pending")) if cancellation.cancelled_now => {
+        (Some(config), Some(RefundStatus::Pending)) if cancellation.cancelled_now => {
             let outcome = attempt_refund(db, config, &cancellation.registration).await?;
             cancellation.registration = crate::domain::registration::find(db, cancellation.registration.id).await?;
             Ok((cancellation, outcome))
@@ -463,12 +463,12 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
                     // payment, then sent (and retried until Stripe confirms).
                     if payment_intent.is_some() && found.refund_status.is_none() {
                         model.refund_status = Set(Some(RefundStatus::Pending.as_str().to_owned()));
-                        model.refund_retry_at = Set(Some(now()));
+                        model.refund_retry_at = Set(Some(RefundStatus::first_retry_at(now())));
                     }
                     let owed = model.update(&txn).await?;
                     record_change(&txn, found.id, Some(&found.status), &found.status, None, "paid after the seat was gone; a refund is owed").await?;
                     txn.commit().await?;
-                    if owed.refund_status.as_deref() == Some(RefundStatus::Pending.as_str()) {
+                    if RefundStatus::of(&owed) == Some(RefundStatus::Pending) {
                         attempt_refund(db, config, &owed).await?;
                     }
                     return Ok(outcome);

@@ -57,6 +57,21 @@ impl RefundStatus {
             RefundStatus::Failed => "failed",
         }
     }
+
+    /// The refund a registration owes or owed, if any.
+    pub fn of(found: &registration::Model) -> Option<RefundStatus> {
+        match found.refund_status.as_deref()? {
+            "pending" => Some(RefundStatus::Pending),
+            "refunded" => Some(RefundStatus::Refunded),
+            _ => Some(RefundStatus::Failed),
+        }
+    }
+
+    /// When the background loop may first retry a refund just owed: the
+    /// request that made it owed sends it first.
+    pub(crate) fn first_retry_at(owed_at: DateTime<Utc>) -> DateTime<Utc> {
+        owed_at + chrono::Duration::seconds(120)
+    }
 }
 
 /// What a person asks for, from the form or the API.
@@ -356,10 +371,6 @@ pub struct Cancellation {
     pub cancelled_now: bool,
 }
 
-/// How long a refund owed by a cancellation waits before the background
-/// loop may retry it: the request that cancelled sends it first.
-const FIRST_REFUND_RETRY_SECS: i64 = 120;
-
 /// Cancels a live registration and gives its seats back; one paid for
 /// records in the same transaction the refund it owes (`payments` sends
 /// it). Whether a refund is owed is decided on the row as it is inside the
@@ -396,7 +407,7 @@ pub async fn cancel(
     if owes_refund(&current) {
         update = update
             .col_expr(registration::Column::RefundStatus, Expr::value(RefundStatus::Pending.as_str()))
-            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(at + chrono::Duration::seconds(FIRST_REFUND_RETRY_SECS))));
+            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(RefundStatus::first_retry_at(at))));
     }
     update.filter(registration::Column::Id.eq(found.id)).exec(&txn).await?;
     release_seats(&txn, &current).await?;

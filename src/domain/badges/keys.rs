@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 
 use super::EventKey;
@@ -178,7 +178,14 @@ pub async fn import_derived_keys(db: &DatabaseConnection, cookie_secret: &str) -
     let Some(row) = db.query_one_raw(Statement::from_sql_and_values(backend, sql, [RANDOM_KEYS_MIGRATION.into()])).await? else { return Ok(0) };
     let applied_at: i64 = row.try_get("", "applied_at")?;
     let Some(cutoff) = DateTime::<Utc>::from_timestamp(applied_at, 0) else { return Ok(0) };
-    let keyed: std::collections::HashSet<i32> = event_signing_key::Entity::find().all(db).await?.into_iter().map(|k| k.event_id).collect();
+    let keyed: std::collections::HashSet<i32> = event_signing_key::Entity::find()
+        .select_only()
+        .column(event_signing_key::Column::EventId)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let older = crate::db::entities::event::Entity::find().filter(crate::db::entities::event::Column::CreatedAt.lt(cutoff)).all(db).await?;
     let mut imported = 0;
     for event in older.into_iter().filter(|e| !keyed.contains(&e.id)) {

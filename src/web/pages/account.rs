@@ -51,6 +51,26 @@ fn next_or_home(next: &str) -> String {
     safe_next(next).filter(|n| !n.starts_with("/login") && !n.starts_with("/signup")).unwrap_or("/").to_owned()
 }
 
+/// Log-in or sign-up in this browser: whatever session it had ends (a
+/// session token seen before log-in is worthless after), a new one starts,
+/// and so does a fresh form token.
+async fn log_in_browser(
+    cookies: &CookieJar<'_>,
+    state: &AppState,
+    account: &crate::db::entities::user::Model,
+    device: &ClientDevice,
+) -> AppResult<()> {
+    end_session(cookies, state).await?;
+    start_session(cookies, state, account, &device.0).await?;
+    cookies.remove_private(crate::web::csrf::CSRF_COOKIE);
+    Ok(())
+}
+
+/// What a throttled password form says about when to try again.
+fn wait_before_retrying(retry_after_secs: u64) -> String {
+    format!("Please wait {} minutes and try again.", retry_after_secs.div_ceil(60))
+}
+
 #[get("/signup?<next>")]
 fn signup_page(page: Page, next: Option<&str>) -> Html {
     if page.user.is_some() {
@@ -65,10 +85,7 @@ async fn signup(page: Page, form: CsrfForm<SignUpForm>, device: ClientDevice, st
     let input = accounts::SignUp { email: form.email.clone(), display_name: form.display_name.clone(), password: form.password };
     match accounts::sign_up(&state.db, input).await {
         Ok(account) => {
-            // As at log-in: whatever session and form token this browser had end.
-            end_session(cookies, state).await?;
-            start_session(cookies, state, &account, &device.0).await?;
-            cookies.remove_private(crate::web::csrf::CSRF_COOKIE);
+            log_in_browser(cookies, state, &account, &device).await?;
             Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome to Tribe, {}!", account.display_name))))
         }
         Err(AppError::Validation(errors)) => {
@@ -101,20 +118,14 @@ async fn login(
     let limits = &state.config.login_throttle;
     let account = match throttle::authenticate(&state.db, limits, ip.0, &form.email, &form.password).await {
         Err(AppError::RateLimited { retry_after_secs }) => {
-            let minutes = retry_after_secs.div_ceil(60);
-            let errors = [FieldError::new("email", format!("Too many log-in attempts. Please wait {minutes} minutes and try again."))];
+            let errors = [FieldError::new("email", format!("Too many log-in attempts. {}", wait_before_retrying(retry_after_secs)))];
             return Ok(page.invalid(Status::TooManyRequests, "account/login", "Log in", typed, &errors));
         }
         other => other?,
     };
     match account {
         Some(account) => {
-            // A session token seen before log-in is worthless after: the
-            // old session (if any) ends and a new one starts.
-            end_session(cookies, state).await?;
-            start_session(cookies, state, &account, &device.0).await?;
-            // A fresh CSRF token per login: a token seen before log-in is worthless after.
-            cookies.remove_private(crate::web::csrf::CSRF_COOKIE);
+            log_in_browser(cookies, state, &account, &device).await?;
             Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome back, {}.", account.display_name))))
         }
         None => {
@@ -257,8 +268,7 @@ async fn change_password(
             Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
-            let minutes = retry_after_secs.div_ceil(60);
-            let errors = [FieldError::new("current_password", format!("Too many tries. Please wait {minutes} minutes and try again."))];
+            let errors = [FieldError::new("current_password", format!("Too many tries. {}", wait_before_retrying(retry_after_secs)))];
             let context = account_context(state, &user.0, current.0, json!({})).await?;
             Ok(page.invalid(Status::TooManyRequests, "account/show", "Your account", context, &errors))
         }

@@ -257,8 +257,7 @@ async fn room_stream(
                     // A closing notice can be missed (sent while this
                     // stream was opening, or while a PostgreSQL listener
                     // reconnected): the ticker looks again.
-                    let still_public = crate::domain::events::find_by_id(&db, event_id).await.ok().flatten().is_some_and(|e| e.is_published);
-                    if !team_reader && !still_public {
+                    if !team_reader && !crate::domain::events::find_by_id(&db, event_id).await.ok().flatten().is_some_and(|e| e.is_published) {
                         break;
                     }
                     yield readers_frame(hub.readers(room_id));

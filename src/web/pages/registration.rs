@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::db::entities::{event, user};
-use crate::domain::registration::{self, CancelledBy, RegistrationForm};
+use crate::domain::registration::{self, CancelledBy, RefundStatus, RegistrationForm};
 use crate::domain::tickets::{self, Availability};
 use crate::domain::{now, times};
 use crate::error::{AppError, AppResult};
@@ -220,12 +220,11 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
                 "hold_expires": found.hold_expires_at.map(|t| times::show(t, zone, None)),
                 "is_held": found.status == "held",
                 "can_cancel": is_owner && live && now() < registration::attendee_cancel_deadline(&event),
-                "refund": match found.refund_status.as_deref() {
-                    Some("pending") => Some("Your refund is on its way: Stripe has not confirmed it yet, and it is retried automatically."),
-                    Some("refunded") => Some("Refunded."),
-                    Some(_) => Some("Stripe refused the refund; the organizer has been shown this and refunds you by hand."),
-                    None => None,
-                },
+                "refund": RefundStatus::of(&found).map(|refund| match refund {
+                    RefundStatus::Pending => "Your refund is on its way: Stripe has not confirmed it yet, and it is retried automatically.",
+                    RefundStatus::Refunded => "Refunded.",
+                    RefundStatus::Failed => "Stripe refused the refund; the organizer has been shown this and refunds you by hand.",
+                }),
             },
             "event": crate::domain::events::summarize(&event),
             "badge": found.status == "confirmed",
