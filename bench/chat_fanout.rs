@@ -20,7 +20,11 @@ use chrono::{Duration as Span, Utc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tribe::config::Config;
-use tribe::domain::{accounts, api_tokens, chat_room, chats, events};
+use tribe::domain::accounts;
+use tribe::domain::accounts::api_tokens;
+use tribe::domain::chats;
+use tribe::domain::chats::room as chat_room;
+use tribe::domain::events;
 
 const POSTERS: usize = 200;
 const RATE_PER_SECOND: u64 = 50;
@@ -42,7 +46,7 @@ fn rss_kib(pid: u32) -> u64 {
 async fn seed(url: &str) -> (String, Vec<String>) {
     let db = tribe::db::connect(url).await.expect("database");
     tribe::db::migrate(&db).await.expect("migrations");
-    let hash = tribe::domain::passwords::hash_blocking("a long password").expect("hash");
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").expect("hash");
     let host = accounts::insert_user(&db, "host@bench.example", "Host", hash.clone(), false).await.expect("host");
     let form = events::editing::EventForm {
         slug: "bench-chat".into(),

@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::args().any(|a| a == "--check") {
         return check(&db).await;
     }
-    let hash = tribe::domain::passwords::hash_blocking("bench password")?;
+    let hash = tribe::domain::accounts::passwords::hash_blocking("bench password")?;
     let organizer = tribe::domain::accounts::insert_user(&db, "bench-organizer@example.org", "Bench", hash.clone(), false).await?;
     let form = EventForm {
         slug: "bench-reg".into(),
@@ -38,10 +38,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let event = editing::create(&db, &organizer, &form).await?;
     editing::set_published(&db, &event, true).await?;
-    let ticket = tribe::domain::tickets::create(
+    let ticket = tribe::domain::registration::tickets::create(
         &db,
         &event,
-        &tribe::domain::tickets::TicketTypeForm { name: "Free".into(), price: "0".into(), capacity: capacity.to_string(), ..Default::default() },
+        &tribe::domain::registration::tickets::TicketTypeForm {
+            name: "Free".into(),
+            price: "0".into(),
+            capacity: capacity.to_string(),
+            ..Default::default()
+        },
     )
     .await?;
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
@@ -76,7 +81,7 @@ async fn check(db: &sea_orm::DatabaseConnection) -> Result<(), Box<dyn std::erro
     let ticket = ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event.id)).one(db).await?.ok_or("no ticket")?;
     let confirmed = registration::Entity::find()
         .filter(registration::Column::EventId.eq(event.id))
-        .filter(registration::Column::Status.eq("confirmed"))
+        .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Confirmed))
         .count(db)
         .await?;
     let capacity = ticket.capacity.unwrap_or(i32::MAX);

@@ -3,7 +3,7 @@
 //! `cargo bench --bench tribe_matching`; figures in bench/RESULTS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use tribe::domain::tribe::algorithm::{self, Excluded, Similarity};
+use tribe::domain::community::algorithm::{self, Excluded, Similarity};
 
 #[path = "tribe_synthetic.rs"]
 mod synthetic;

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use tribe::domain::tribe::algorithm::{self, Excluded, Similarity};
+use tribe::domain::community::algorithm::{self, Excluded, Similarity};
 
 #[path = "tribe_synthetic.rs"]
 mod synthetic;

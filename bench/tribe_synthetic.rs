@@ -2,7 +2,7 @@
 //! 200 interest tags and 400 sessions, with skew as at a real conference
 //! (some tags and sessions are far more popular than others).
 
-use tribe::domain::tribe::algorithm::{Person, SplitMix};
+use tribe::domain::community::algorithm::{Person, SplitMix};
 
 pub const ROLES: i32 = 20;
 pub const TAGS: u32 = 200;

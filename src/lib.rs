@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod web;
@@ -41,14 +42,11 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
     let job_interval = config.job_interval;
     rocket::custom(figment)
         .manage(AppState {
-            chat: domain::chat_room::hub::ChatHub::new(&db),
-            jobs: domain::jobs::Worker {
-                db: db.clone(),
-                mailer: std::sync::Arc::new(mailer),
-                key_encryption_key: config.key_encryption_key,
-                base_url: config.base_url.clone(),
-                name: domain::jobs::Worker::instance_name(),
-            },
+            chat: domain::chats::room::hub::ChatHub::new(&db),
+            jobs: domain::jobs::Worker::new(db.clone(), std::sync::Arc::new(mailer), domain::jobs::Worker::instance_name()).with_handler(
+                "badge_print",
+                domain::badges::prints::PrintHandler { key_encryption_key: config.key_encryption_key, base_url: config.base_url.clone() },
+            ),
             db,
             config,
             exports: Default::default(),

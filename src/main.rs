@@ -97,7 +97,7 @@ async fn run(command: Command) -> Result<(), String> {
             let rocket = tribe::prepare(figment).await.map_err(|e| e.to_string())?;
             if demo {
                 let state = rocket.state::<tribe::web::AppState>().ok_or("state missing")?;
-                report_demo(tribe::domain::demo::load(&state.db).await.map_err(|e| e.to_string())?);
+                report_demo(tribe::demo::load(&state.db).await.map_err(|e| e.to_string())?);
             }
             let ignited = rocket.ignite().await.map_err(describe_launch_error)?;
             tracing::info!(address = %ignited.config().address, port = ignited.config().port, base_url = %config.base_url, "Tribe is listening");
@@ -111,7 +111,7 @@ async fn run(command: Command) -> Result<(), String> {
         }
         Command::Demo => {
             let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
-            report_demo(tribe::domain::demo::load(&db).await.map_err(|e| e.to_string())?);
+            report_demo(tribe::demo::load(&db).await.map_err(|e| e.to_string())?);
             Ok(())
         }
         Command::Import { command: ImportCommand::Frab { file, event } } => {
@@ -125,7 +125,7 @@ async fn run(command: Command) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no event with the address {event}"))?;
-            let report = tribe::domain::frab::import::import(&db, &target, &xml).await.map_err(describe_app_error)?;
+            let report = tribe::domain::schedule::frab::import::import(&db, &target, &xml).await.map_err(describe_app_error)?;
             println!(
                 "imported {}: {} new, {} updated, {} unchanged sessions; {} new rooms, {} new tracks",
                 file.display(),
@@ -156,7 +156,7 @@ async fn run(command: Command) -> Result<(), String> {
     }
 }
 
-fn report_demo(report: tribe::domain::demo::DemoReport) {
+fn report_demo(report: tribe::demo::DemoReport) {
     if report.events_created.is_empty() && report.users_created == 0 {
         println!("demo data already present; nothing added");
     } else {
@@ -165,8 +165,8 @@ fn report_demo(report: tribe::domain::demo::DemoReport) {
             report.users_created,
             report.events_created,
             report.sessions_created,
-            tribe::domain::demo::ORGANIZER_EMAIL,
-            tribe::domain::demo::DEMO_PASSWORD
+            tribe::demo::ORGANIZER_EMAIL,
+            tribe::demo::DEMO_PASSWORD
         );
     }
 }

@@ -7,7 +7,14 @@
 //! exactly-once on SQLite, where the clause does not exist. A job whose
 //! instance died is taken again when its lease runs out; a failing job is
 //! retried with growing pauses and given up after `MAX_ATTEMPTS`.
+//!
+//! The queue sends emails itself (mail is infrastructure below it); every
+//! other kind of work is run by a handler registered at start-up by the area
+//! that owns it, so the queue imports nothing it runs.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -37,7 +44,7 @@ struct BadgePrintPayload {
 }
 
 impl Job {
-    fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match self {
             Job::Email(_) => "email",
             Job::BadgePrint { .. } => "badge_print",
@@ -230,19 +237,36 @@ pub async fn counts(db: &DatabaseConnection) -> AppResult<QueueCounts> {
     })
 }
 
+/// Runs one kind of queued work other than email. A handler records its
+/// own failures where people see them (a print's error column); what it
+/// returns only decides whether the queue retries.
+pub trait JobHandler: Send + Sync {
+    fn run<'a>(&'a self, db: &'a DatabaseConnection, job: &'a Job, lease: &'a Lease)
+        -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+}
+
 /// What running a job needs; one per instance.
 #[derive(Clone)]
 pub struct Worker {
     pub db: DatabaseConnection,
     pub mailer: Arc<Mailer>,
-    /// Opens events' badge keys (see `domain::secrets`).
-    pub key_encryption_key: [u8; 32],
-    pub base_url: String,
     /// This instance in the `locked_by` column: host name and process id.
     pub name: String,
+    handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>>,
 }
 
 impl Worker {
+    pub fn new(db: DatabaseConnection, mailer: Arc<Mailer>, name: String) -> Worker {
+        Worker { db, mailer, name, handlers: Arc::default() }
+    }
+
+    /// Adds the handler for one kind of job (`Job::kind`); done at start-up,
+    /// before the worker is shared.
+    pub fn with_handler(mut self, kind: &'static str, handler: impl JobHandler + 'static) -> Worker {
+        Arc::make_mut(&mut self.handlers).insert(kind, Arc::new(handler));
+        self
+    }
+
     pub fn instance_name() -> String {
         let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
         format!("{}:{}", if host.is_empty() { "tribe" } else { &host }, std::process::id())
@@ -296,10 +320,10 @@ impl Worker {
     async fn run(&self, lease: Lease) {
         let outcome = match Job::decode(&lease.job) {
             Ok(Job::Email(mail)) => self.mailer.send(&mail).await.map_err(|e| e.to_string()),
-            Ok(Job::BadgePrint { print_id }) => {
-                crate::domain::badges::prints::run(&self.db, &self.key_encryption_key, &self.base_url, print_id, &lease).await;
-                Ok(())
-            }
+            Ok(job) => match self.handlers.get(job.kind()) {
+                Some(handler) => handler.run(&self.db, &job, &lease).await,
+                None => Err(format!("no handler for {} jobs on this instance", job.kind())),
+            },
             Err(error) => Err(error),
         };
         if let Err(error) = finish(&self.db, &lease, outcome, crate::domain::now()).await {

@@ -1,44 +1,37 @@
-//! The business of Tribe in plain Rust: no Rocket types here. Each module owns
-//! one concept and the rules that keep it consistent.
+//! The business of Tribe in plain Rust: no Rocket types here. The folders are
+//! the areas the people using Tribe would name; each module owns one concept
+//! and the rules that keep it consistent.
+//!
+//! - `accounts/`: people's accounts, passwords, log-in sessions, API tokens,
+//!   the throttle on guessing.
+//! - `events/`: events, their rooms, tracks and roles, the organizing team,
+//!   editing.
+//! - `schedule/`: sessions, the published schedule, agendas, calendar files,
+//!   the frab and export formats.
+//! - `registration/`: ticket types, registering and cancelling, waitlists,
+//!   discounts, questions, payments and refunds, check-in, attendee lists,
+//!   invitations, the emails these send.
+//! - `community/`: profiles, finding your tribe, connections, tables.
+//! - `chats/`: weekly chats and their live rooms.
+//! - `badges/`: badge tokens, keys, faces and prints.
+//!
+//! Infrastructure, named for what it is: `jobs` (the queue), `mail`,
+//! `clock`, `secrets`; and the helpers every area uses to read input
+//! (`input`), render text (`markdown`) and show times (`times`).
 
 pub mod accounts;
-pub mod agenda;
-pub mod api_tokens;
-pub mod attendees;
 pub mod badges;
-pub mod calendar;
-pub mod chat_room;
 pub mod chats;
-pub mod checkin;
-pub mod demo;
-pub mod discounts;
+pub mod clock;
+pub mod community;
 pub mod events;
-pub mod exports;
-pub mod frab;
 pub mod input;
-pub mod invitations;
 pub mod jobs;
-pub mod login_sessions;
 pub mod mail;
 pub mod markdown;
-pub mod notify;
-pub mod passwords;
-pub mod payments;
-pub mod questions;
 pub mod registration;
 pub mod schedule;
 pub mod secrets;
-pub mod sessions;
-pub mod throttle;
-pub mod tickets;
 pub mod times;
-pub mod tribe;
-pub mod waitlist;
 
-use chrono::{DateTime, SubsecRound, Utc};
-
-/// The current instant, truncated to microseconds so that what is written to
-/// either database reads back identically.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
+pub use clock::now;

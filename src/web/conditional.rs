@@ -8,7 +8,7 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 
-use crate::domain::exports::Rendered;
+use crate::domain::schedule::exports::Rendered;
 
 pub struct Conditional {
     pub rendered: Arc<Rendered>,

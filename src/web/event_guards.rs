@@ -5,8 +5,9 @@
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
+use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::{event, user};
-use crate::domain::events::{self, TeamRole};
+use crate::domain::events;
 use crate::web::guards::{ApiUser, MaybeUser};
 use crate::web::AppState;
 

@@ -8,7 +8,8 @@ use rocket::State;
 
 use crate::config::Config;
 use crate::db::entities::user;
-use crate::domain::{api_tokens, login_sessions};
+use crate::domain::accounts::api_tokens;
+use crate::domain::accounts::login_sessions;
 use crate::web::AppState;
 
 pub const SESSION_COOKIE: &str = "tribe_session";

@@ -29,22 +29,22 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = chat_ticker.tick() => {
-                    if let Err(error) = crate::domain::chat_room::topics::post_due(&jobs.db, &jobs.chat, crate::domain::now()).await {
+                    if let Err(error) = crate::domain::chats::room::topics::post_due(&jobs.db, &jobs.chat, crate::domain::now()).await {
                         tracing::error!(%error, "posting chat topics failed");
                     }
                 }
                 _ = ticker.tick() => {
-                    match crate::domain::waitlist::expire_holds(&jobs.db, crate::domain::now()).await {
+                    match crate::domain::registration::waitlist::expire_holds(&jobs.db, crate::domain::now()).await {
                         Ok(offers) => jobs.send_offers(offers).await,
                         Err(error) => tracing::error!(%error, "expiring holds failed"),
                     }
-                    if let Err(error) = crate::domain::payments::retry_owed_refunds(&jobs.db, jobs.config.stripe.as_ref(), crate::domain::now()).await {
+                    if let Err(error) = crate::domain::registration::payments::retry_owed_refunds(&jobs.db, jobs.config.stripe.as_ref(), crate::domain::now()).await {
                         tracing::error!(%error, "retrying owed refunds failed");
                     }
                     if let Err(error) = jobs.jobs.run_due().await {
                         tracing::error!(%error, "running queued jobs failed");
                     }
-                    if let Err(error) = crate::domain::login_sessions::prune(&jobs.db, &jobs.config.sessions, crate::domain::now()).await {
+                    if let Err(error) = crate::domain::accounts::login_sessions::prune(&jobs.db, &jobs.config.sessions, crate::domain::now()).await {
                         tracing::error!(%error, "pruning ended log-in sessions failed");
                     }
                     if let Err(error) = crate::domain::jobs::prune(&jobs.db, crate::domain::now()).await {

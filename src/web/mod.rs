@@ -25,18 +25,18 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Config,
     /// Rendered schedule exports, per event revision.
-    pub exports: crate::domain::exports::ExportCache,
+    pub exports: crate::domain::schedule::exports::ExportCache,
     /// Runs queued work (emails, badge PDFs) through the job table.
     pub jobs: crate::domain::jobs::Worker,
     /// Live chat rooms' fan-out to open pages.
-    pub chat: std::sync::Arc<crate::domain::chat_room::hub::ChatHub>,
+    pub chat: std::sync::Arc<crate::domain::chats::room::hub::ChatHub>,
 }
 
 impl AppState {
     /// A seat of this ticket type came free: offer it to the waitlist and
     /// tell whoever gets it.
     pub async fn seat_freed(&self, ticket_type_id: i32) {
-        match crate::domain::waitlist::offer_free_seats(&self.db, ticket_type_id, crate::domain::now()).await {
+        match crate::domain::registration::waitlist::offer_free_seats(&self.db, ticket_type_id, crate::domain::now()).await {
             Ok(offers) => self.send_offers(offers).await,
             Err(error) => tracing::error!(%error, "offering a freed seat failed"),
         }
@@ -44,7 +44,7 @@ impl AppState {
 
     pub async fn send_offers(&self, offers: Vec<crate::db::entities::registration::Model>) {
         for offer in offers {
-            self.notify(crate::domain::notify::waitlist_offer(&self.db, &self.config.base_url, &offer).await).await;
+            self.notify(crate::domain::registration::notify::waitlist_offer(&self.db, &self.config.base_url, &offer).await).await;
         }
     }
 

@@ -7,7 +7,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::{json, Json, Value};
 use rocket::{post, routes, Route, State};
 
-use crate::domain::payments;
+use crate::domain::registration::payments;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 
@@ -38,7 +38,7 @@ async fn stripe_webhook(signature: StripeSignature, body: Data<'_>, state: &Stat
         .map_err(|reason| AppError::BadRequest(format!("Stripe-Signature refused: {reason}")))?;
     let outcome = payments::handle_event(&state.db, stripe, &payload).await?;
     if let Some(confirmed) = &outcome.confirmed {
-        state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, confirmed).await).await;
+        state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, confirmed).await).await;
     }
     if let Some(ticket) = outcome.released_ticket {
         state.seat_freed(ticket).await;

@@ -200,7 +200,7 @@ async fn people_see_their_sessions_and_end_one_or_all() {
     assert_eq!(response.status(), Status::SeeOther);
     let page = app.client.get("/account").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Safari on iPhone") && page.contains("this device"), "{page}");
-    let sessions = tribe::domain::login_sessions::list(
+    let sessions = tribe::domain::accounts::login_sessions::list(
         app.db(),
         &tribe::config::SessionTimeouts::default(),
         &tribe::domain::accounts::find_by_email(app.db(), "kai@example.org").await.unwrap().unwrap(),
@@ -262,6 +262,6 @@ async fn timed_out_sessions_are_pruned_and_live_ones_kept() {
     idle.last_seen_at = Set(chrono::Utc::now() - chrono::Duration::days(2));
     idle.update(app.db()).await.unwrap();
     let timeouts = tribe::config::SessionTimeouts::default();
-    assert_eq!(tribe::domain::login_sessions::prune(app.db(), &timeouts, chrono::Utc::now()).await.unwrap(), 1);
+    assert_eq!(tribe::domain::accounts::login_sessions::prune(app.db(), &timeouts, chrono::Utc::now()).await.unwrap(), 1);
     assert_eq!(login_session::Entity::find().count(app.db()).await.unwrap(), 1);
 }

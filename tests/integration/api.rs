@@ -126,7 +126,7 @@ async fn the_openapi_document_lists_exactly_the_mounted_api_routes() {
 #[rocket::async_test]
 async fn published_events_are_listed_in_the_api() {
     let app = TestApp::new().await;
-    tribe::domain::demo::load(app.db()).await.unwrap();
+    tribe::demo::load(app.db()).await.unwrap();
     let events: Value = app.client.get("/api/events").dispatch().await.into_json().await.unwrap();
     let slugs: Vec<&str> = events.as_array().unwrap().iter().map(|e| e["slug"].as_str().unwrap()).collect();
     for slug in ["hitmc", "hcldr", "hcsm-boston"] {

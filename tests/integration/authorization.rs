@@ -533,7 +533,7 @@ has_id!(room, track, event_role, registration_question, discount_code, meetup_sl
 #[rocket::async_test]
 async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     let app = TestApp::new().await;
-    tribe::domain::demo::load(app.db()).await.unwrap();
+    tribe::demo::load(app.db()).await.unwrap();
     let db = app.db();
     let hitmc = event::Entity::find().filter(event::Column::Slug.eq("hitmc")).one(db).await.unwrap().unwrap();
     let hcldr = event::Entity::find().filter(event::Column::Slug.eq("hcldr")).one(db).await.unwrap().unwrap();
@@ -557,7 +557,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     // Ada has a role, so forming tribes again puts her in one (with its meetup).
     let ada = attendee(&app, &hitmc_conf, "Ada Attendee", Some(&first_role), json!({"visibility": "attendees"})).await;
     attendee(&app, &hitmc_conf, "Hilda Hidden", None, json!({"visibility": "hidden", "organization": "Hilda's Clinic"})).await;
-    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
     let staff_user = tribe::domain::accounts::insert_user(db, "stella.staff@example.org", "Stella Staff", hash.clone(), false).await.unwrap();
     tribe::domain::accounts::insert_user(db, "root@example.org", "Root Admin", hash, true).await.unwrap();
     let organizer = Actor::new(&app, Some(("organizer@example.org", "tribe-demo")), None).await;
@@ -576,32 +576,37 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     let speaker = session_speaker::Entity::find().filter(session_speaker::Column::SessionId.eq(session_id)).one(db).await.unwrap().unwrap();
     let feed_response = app.client.get("/api/me/agenda").header(bearer(&ada.token)).dispatch().await;
     assert_eq!(feed_response.status(), Status::Ok);
-    let feed = tribe::domain::agenda::make_feed_token(db, ada.id).await.unwrap();
-    let spare = tribe::domain::api_tokens::create(db, ada.id, "spare").await.unwrap().0;
+    let feed = tribe::domain::schedule::agenda::make_feed_token(db, ada.id).await.unwrap();
+    let spare = tribe::domain::accounts::api_tokens::create(db, ada.id, "spare").await.unwrap().0;
     let organizer_account = tribe::domain::accounts::find_by_email(db, "organizer@example.org").await.unwrap().unwrap();
     let hitmc_zone = tribe::domain::events::zone_of(&hitmc);
-    let spare_ticket = tribe::domain::tickets::create(
+    let spare_ticket = tribe::domain::registration::tickets::create(
         db,
         &hitmc,
-        &tribe::domain::tickets::TicketTypeForm { name: "Spare".into(), price: "0".into(), ..Default::default() },
+        &tribe::domain::registration::tickets::TicketTypeForm { name: "Spare".into(), price: "0".into(), ..Default::default() },
     )
     .await
     .unwrap()
     .id;
-    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
     tribe::domain::accounts::insert_user(db, "helper@example.org", "Helper", hash, false).await.unwrap();
-    let discount = tribe::domain::discounts::create(
+    let discount = tribe::domain::registration::discounts::create(
         db,
         &hitmc,
-        &tribe::domain::discounts::DiscountForm { code: "FIXTURE".into(), kind: "percent".into(), amount: "10".into(), ..Default::default() },
+        &tribe::domain::registration::discounts::DiscountForm {
+            code: "FIXTURE".into(),
+            kind: "percent".into(),
+            amount: "10".into(),
+            ..Default::default()
+        },
     )
     .await
     .unwrap()
     .id;
-    let question = tribe::domain::questions::create(
+    let question = tribe::domain::registration::questions::create(
         db,
         &hitmc,
-        &tribe::domain::questions::QuestionForm { label: "Fixture question".into(), kind: "text".into(), ..Default::default() },
+        &tribe::domain::registration::questions::QuestionForm { label: "Fixture question".into(), kind: "text".into(), ..Default::default() },
     )
     .await
     .unwrap()
@@ -615,16 +620,16 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     let state = app.client.rocket().state::<tribe::web::AppState>().unwrap();
     state.jobs.submit(tribe::domain::jobs::Job::BadgePrint { print_id: print }).await.unwrap();
     for _ in 0..300 {
-        if tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status != "running" {
+        if tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status.to_string() != "running" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status, "ready");
-    tribe::domain::tribe::tribes::form(db, &hitmc, true).await.unwrap();
+    assert_eq!(tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status.to_string(), "ready");
+    tribe::domain::community::tribes::form(db, &hitmc, true).await.unwrap();
     let ada_account = tribe::domain::accounts::find_by_id(db, ada.id).await.unwrap().unwrap();
-    assert!(tribe::domain::tribe::tribes::of_member(db, &hitmc, &ada_account).await.unwrap().is_some(), "Ada is in a tribe");
-    tribe::domain::tribe::connections::request(db, &staff_user, ada.id, Some(hitmc.id), "hello", false).await.unwrap();
+    assert!(tribe::domain::community::tribes::of_member(db, &hitmc, &ada_account).await.unwrap().is_some(), "Ada is in a tribe");
+    tribe::domain::community::connections::request(db, &staff_user, ada.id, Some(hitmc.id), "hello", false).await.unwrap();
     let connection = tribe::db::entities::connection::Entity::find()
         .filter(tribe::db::entities::connection::Column::AddresseeId.eq(ada.id))
         .one(db)
@@ -635,7 +640,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     // The page session and the API session, each as it stands: saving them changes nothing.
     let session_as_form = |id: i32| async move {
         let found = session::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
-        let speakers: Vec<String> = tribe::domain::sessions::speakers_of(db, id).await.unwrap().into_iter().map(|s| s.name).collect();
+        let speakers: Vec<String> = tribe::domain::schedule::sessions::speakers_of(db, id).await.unwrap().into_iter().map(|s| s.name).collect();
         let local = |t| tribe::domain::input::local_input_value(hitmc_zone, t);
         vec![
             ("title", found.title.clone()),
@@ -645,7 +650,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             ("room", found.room_id.map(|r| r.to_string()).unwrap_or_default()),
             ("track", found.track_id.map(|t| t.to_string()).unwrap_or_default()),
             ("capacity", found.capacity.map(|c| c.to_string()).unwrap_or_default()),
-            ("status", found.status.clone()),
+            ("status", found.status.to_string()),
             ("language", found.language.clone()),
             ("tags", found.tags.clone()),
             ("speakers", speakers.join("\n")),
@@ -657,12 +662,12 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
         session_as_form(api_session_id).await.into_iter().map(|(k, v)| (k.to_owned(), serde_json::Value::String(v))).collect(),
     );
     let chat_ticket = first::<ticket_type::Entity, _>(db, ticket_type::Column::EventId.eq(hcldr.id)).await.to_string();
-    let invitation = tribe::domain::invitations::invite(
+    let invitation = tribe::domain::registration::invitations::invite(
         db,
         "http://127.0.0.1:8000",
         &hcldr,
         &organizer_account,
-        tribe::domain::invitations::InvitationRequest { email: "ada.attendee@example.org", ticket_type_id: &chat_ticket, role: "" },
+        tribe::domain::registration::invitations::InvitationRequest { email: "ada.attendee@example.org", ticket_type_id: &chat_ticket, role: "" },
     )
     .await
     .unwrap();
@@ -684,7 +689,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
         slot: first::<meetup_slot::Entity, _>(db, meetup_slot::Column::EventId.eq(hitmc.id)).await,
         table: first::<table_plan::Entity, _>(db, table_plan::Column::EventId.eq(hitmc.id)).await,
         message: message.map(|m| m.id).unwrap_or(999_999),
-        occurrence_key: tribe::domain::chat_room::key_of(occurrence.scheduled_start),
+        occurrence_key: tribe::domain::chats::room::key_of(occurrence.scheduled_start),
         speaker_key: tribe::web::pages::schedule_view::speaker_key(&speaker),
         feed,
         badge: crate::tribe::badge_token(&app, registration.id, hitmc.id).await,
@@ -729,7 +734,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     ];
 
     let root = tribe::domain::accounts::find_by_email(db, "root@example.org").await.unwrap().unwrap();
-    tribe::domain::login_sessions::start(db, &tribe::config::SessionTimeouts::default(), &root, &Default::default()).await.unwrap();
+    tribe::domain::accounts::login_sessions::start(db, &tribe::config::SessionTimeouts::default(), &root, &Default::default()).await.unwrap();
     fixture.login_session = tribe::db::entities::login_session::Entity::find()
         .filter(tribe::db::entities::login_session::Column::UserId.eq(root.id))
         .all(db)

@@ -105,7 +105,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
 
     let fake = crate::fake_stripe::FakeStripe::start().await;
     let app = TestApp::with(&fake.settings("whsec_browser")).await;
-    tribe::domain::demo::load(app.db()).await.unwrap();
+    tribe::demo::load(app.db()).await.unwrap();
     let hitmc = event::Entity::find().filter(event::Column::Slug.eq("hitmc")).one(app.db()).await.unwrap().unwrap();
     log_in(&app.client, "organizer@example.org", "tribe-demo").await;
     let added = post_form(&app.client, "/events/hitmc/manage/tickets", &[("name", "Supporter"), ("price", "25"), ("currency", "USD")]).await;
@@ -116,7 +116,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     let sessions = session::Entity::find()
         .filter(session::Column::EventId.eq(hitmc.id))
         .filter(session::Column::Capacity.is_null())
-        .filter(session::Column::Status.ne("cancelled"))
+        .filter(session::Column::Status.ne(tribe::db::entities::session::SessionStatus::Cancelled))
         .order_by_asc(session::Column::StartsAt)
         .all(app.db())
         .await
@@ -135,7 +135,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     }
     let guest = registration::Entity::find()
         .filter(registration::Column::EventId.eq(hitmc.id))
-        .filter(registration::Column::Status.eq("confirmed"))
+        .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Confirmed))
         .filter(registration::Column::CheckedInAt.is_null())
         .one(app.db())
         .await

@@ -98,14 +98,14 @@ async fn a_workshop_seat_is_taken_when_added_and_refused_when_full_even_under_a_
     let workshop = session_by_title(&app, "Small workshop").await;
     let event_id = event_row(&app, "cal").await.id;
     let ticket = ticket_type::Entity::find().filter(ticket_type::Column::EventId.eq(event_id)).one(app.db()).await.unwrap().unwrap();
-    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
     let mut tokens = Vec::new();
     for i in 0..20 {
         let account = tribe::domain::accounts::insert_user(app.db(), &format!("w{i}@example.org"), "W", hash.clone(), false).await.unwrap();
         let request =
             tribe::domain::registration::CheckedRequest { ticket: ticket.clone(), quantity: 1, role_id: None, answers: Vec::new(), discount: None };
         tribe::domain::registration::register_free(app.db(), &event_row(&app, "cal").await, &account, &request).await.unwrap();
-        tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "t").await.unwrap().1);
+        tokens.push(tribe::domain::accounts::api_tokens::create(app.db(), account.id, "t").await.unwrap().1);
     }
     let client = Arc::new(app.another_instance().await);
     let mut tasks = Vec::new();
@@ -298,7 +298,7 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
 async fn the_ical_crates_parser_reads_what_we_write() {
     use ical::IcalParser;
     let app = TestApp::new().await;
-    tribe::domain::demo::load(app.db()).await.unwrap();
+    tribe::demo::load(app.db()).await.unwrap();
     for path in ["/events/hitmc/schedule.ics", "/events/hcldr/schedule.ics"] {
         let ics = app.client.get(path).dispatch().await.into_string().await.unwrap();
         assert_well_formed_ics(&ics);
@@ -335,7 +335,7 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         slug: "prop".into(),
         title: "Prop".into(),
         description: String::new(),
-        kind: "conference".into(),
+        kind: tribe::db::entities::event::EventKind::Conference,
         time_zone: "America/New_York".into(),
         starts_at: at,
         ends_at: at + Duration::days(1),
@@ -375,7 +375,7 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
                 starts_at: at + Duration::hours(i as i64),
                 ends_at: at + Duration::hours(i as i64 + 1),
                 capacity: None,
-                status: "published".into(),
+                status: tribe::db::entities::session::SessionStatus::Published,
                 language: "en".into(),
                 tags: String::new(),
                 revision: 1,
@@ -389,7 +389,7 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         })
         .collect();
     let pairs: Vec<(&event::Model, &tribe::domain::schedule::ScheduledSession)> = sessions.iter().map(|s| (&event, s)).collect();
-    let ics = tribe::domain::calendar::sessions_calendar("prop", &pairs, "https://tribe.example");
+    let ics = tribe::domain::schedule::calendar::sessions_calendar("prop", &pairs, "https://tribe.example");
     assert_well_formed_ics(&ics);
     let parsed = calendar_check(&ics, "2027-03-01", "2027-04-01");
     let events = parsed["events"].as_array().unwrap();

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use tokio::io::AsyncReadExt;
 use tribe::db::entities::event;
-use tribe::domain::chat_room;
+use tribe::domain::chats::room as chat_room;
 
 use crate::support::*;
 
@@ -82,10 +82,10 @@ async fn room_of(app: &TestApp, chat: &Chat, key: &str) -> chat_room::Room {
 
 /// A person with an API token (password "a long password").
 pub(crate) async fn person(app: &TestApp, name: &str, profile: Value) -> (tribe::db::entities::user::Model, String) {
-    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
     let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
     let account = tribe::domain::accounts::insert_user(app.db(), &email, name, hash, false).await.unwrap();
-    let token = tribe::domain::api_tokens::create(app.db(), account.id, "test").await.unwrap().1;
+    let token = tribe::domain::accounts::api_tokens::create(app.db(), account.id, "test").await.unwrap().1;
     let response = app.client.put("/api/me/profile").header(ContentType::JSON).header(bearer(&token)).body(profile.to_string()).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
     (account, token)

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod api;
+mod architecture;
 mod authorization;
 mod badges;
 mod browser;

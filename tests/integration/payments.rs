@@ -48,7 +48,7 @@ async fn deliver(app: &TestApp, payload: &str, signature: Option<String>) -> (St
 }
 
 fn signed(payload: &str) -> Option<String> {
-    Some(tribe::domain::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, chrono::Utc::now().timestamp()))
+    Some(tribe::domain::registration::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, chrono::Utc::now().timestamp()))
 }
 
 async fn held_registration(app: &TestApp) -> registration::Model {
@@ -65,7 +65,7 @@ async fn a_paid_ticket_holds_a_seat_goes_to_checkout_and_is_confirmed_once_by_th
     assert!(location.starts_with("https://checkout.stripe.com/c/pay/cs_test_"), "{location}");
 
     let held = held_registration(&app).await;
-    assert_eq!((held.status.as_str(), held.amount_minor, held.currency.as_str()), ("held", 2500, "USD"));
+    assert_eq!((held.status.to_string().as_str(), held.amount_minor, held.currency.as_str()), ("held", 2500, "USD"));
     assert!(held.hold_expires_at.is_some() && held.stripe_checkout_session_id.is_some());
     let sessions = fake.requests("/v1/checkout/sessions");
     assert_eq!(sessions.len(), 1);
@@ -85,7 +85,7 @@ async fn a_paid_ticket_holds_a_seat_goes_to_checkout_and_is_confirmed_once_by_th
         assert_eq!(body["duplicate"], attempt > 0);
     }
     let paid = held_registration(&app).await;
-    assert_eq!(paid.status, "confirmed");
+    assert_eq!(paid.status.to_string(), "confirmed");
     assert_eq!(paid.stripe_payment_intent_id.as_deref(), Some("pi_test_42"));
     assert_eq!(tribe::domain::registration::changes(app.db(), paid.id).await.unwrap().len(), 2, "held, then confirmed: once");
     assert_eq!(sent_emails(&app).iter().filter(|m| m.contains("Subject: You are registered")).count(), 1);
@@ -102,9 +102,9 @@ async fn forged_stale_or_missing_signatures_are_refused_and_change_nothing() {
     let now = chrono::Utc::now().timestamp();
     let cases = [
         None,
-        Some(tribe::domain::payments::sign(payload.as_bytes(), "whsec_someone_else", now)),
-        Some(tribe::domain::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, now - 301)),
-        Some(tribe::domain::payments::sign(b"{\"tampered\":true}", WEBHOOK_SECRET, now)),
+        Some(tribe::domain::registration::payments::sign(payload.as_bytes(), "whsec_someone_else", now)),
+        Some(tribe::domain::registration::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, now - 301)),
+        Some(tribe::domain::registration::payments::sign(b"{\"tampered\":true}", WEBHOOK_SECRET, now)),
         Some(format!("t={now},v1=zz")),
         Some("garbage".into()),
     ];
@@ -114,14 +114,14 @@ async fn forged_stale_or_missing_signatures_are_refused_and_change_nothing() {
         assert_eq!(problem["status"], 400);
         assert!(problem["detail"].as_str().unwrap().contains("Stripe-Signature refused"));
     }
-    assert_eq!(held_registration(&app).await.status, "held");
+    assert_eq!(held_registration(&app).await.status.to_string(), "held");
     assert_eq!(tribe::db::entities::stripe_event::Entity::find().count(app.db()).await.unwrap(), 0);
     // Any of several v1 signatures may match (Stripe sends one per secret while rotating).
-    let good = tribe::domain::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, now);
+    let good = tribe::domain::registration::payments::sign(payload.as_bytes(), WEBHOOK_SECRET, now);
     let v1 = good.split("v1=").nth(1).unwrap();
     let (status, _) = deliver(&app, &payload, Some(format!("t={now},v1=00ff,v1={v1},v0=legacy"))).await;
     assert_eq!(status, Status::Ok);
-    assert_eq!(held_registration(&app).await.status, "confirmed");
+    assert_eq!(held_registration(&app).await.status.to_string(), "confirmed");
 }
 
 #[rocket::async_test]
@@ -132,18 +132,18 @@ async fn an_expired_checkout_releases_the_seat_and_a_late_payment_is_honoured_or
     let held = held_registration(&app).await;
     let expired = event_json("evt_expired_1", "checkout.session.expired", held.id, false);
     assert_eq!(deliver(&app, &expired, signed(&expired)).await.0, Status::Ok);
-    assert_eq!(held_registration(&app).await.status, "expired");
+    assert_eq!(held_registration(&app).await.status.to_string(), "expired");
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
 
     // Out of order: the payment arrives after the expiry; the seat is still free, so it is theirs.
     let completed = event_json("evt_completed_late", "checkout.session.completed", held.id, true);
     assert_eq!(deliver(&app, &completed, signed(&completed)).await.0, Status::Ok);
-    assert_eq!(held_registration(&app).await.status, "confirmed");
+    assert_eq!(held_registration(&app).await.status.to_string(), "confirmed");
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
     // And an expiry arriving after the payment changes nothing.
     let stale = event_json("evt_expired_stale", "checkout.session.expired", held.id, false);
     assert_eq!(deliver(&app, &stale, signed(&stale)).await.0, Status::Ok);
-    assert_eq!(held_registration(&app).await.status, "confirmed");
+    assert_eq!(held_registration(&app).await.status.to_string(), "confirmed");
 
     // The first cancels (refunded); a second buyer's hold runs out (the job), a third takes
     // the seat, then the second's payment arrives: no seat is left, so it is refunded.
@@ -152,16 +152,16 @@ async fn an_expired_checkout_releases_the_seat_and_a_late_payment_is_honoured_or
     post_form(&second, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
     let second_user = tribe::domain::accounts::find_by_email(app.db(), "second@example.org").await.unwrap().unwrap();
     let seconds = registration::Entity::find().all(app.db()).await.unwrap().into_iter().find(|r| r.user_id == second_user.id).unwrap();
-    assert_eq!(seconds.status, "held");
-    tribe::domain::waitlist::expire_holds(app.db(), tribe::domain::now() + chrono::Duration::minutes(16)).await.unwrap();
-    assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status, "expired");
+    assert_eq!(seconds.status.to_string(), "held");
+    tribe::domain::registration::waitlist::expire_holds(app.db(), tribe::domain::now() + chrono::Duration::minutes(16)).await.unwrap();
+    assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status.to_string(), "expired");
     let third = buyer(&app, "third@example.org").await;
     post_form(&third, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
     let refunds_before = fake.requests("/v1/refunds").len();
     let late = event_json("evt_completed_too_late", "checkout.session.completed", seconds.id, true);
     assert_eq!(deliver(&app, &late, signed(&late)).await.0, Status::Ok);
-    assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status, "expired");
+    assert_eq!(registration::Entity::find_by_id(seconds.id).one(app.db()).await.unwrap().unwrap().status.to_string(), "expired");
     let refunds = fake.requests("/v1/refunds");
     assert_eq!(refunds.len(), refunds_before + 1);
     assert_eq!(refunds.last().unwrap().idempotency_key.as_deref(), Some(format!("tribe-refund-{}-pi_test_42", seconds.id).as_str()));
@@ -176,7 +176,7 @@ async fn confirmed_paid_registration(app: &TestApp, email: &str, ticket_id: &str
     let held = held_registration(app).await;
     let completed = event_json("evt_paid", "checkout.session.completed", held.id, true);
     deliver(app, &completed, signed(&completed)).await;
-    assert_eq!(held_registration(app).await.status, "confirmed");
+    assert_eq!(held_registration(app).await.status.to_string(), "confirmed");
     (browser, held)
 }
 
@@ -194,18 +194,30 @@ async fn cancelling_a_paid_registration_refunds_it_and_a_refund_stripe_refuses_i
     let page = browser.get("/events/paid").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("retried automatically"), "{page}");
     let owed = held_registration(&app).await;
-    assert_eq!((owed.status.as_str(), owed.refund_status.as_deref()), ("cancelled", Some("pending")), "the cancellation and its debt stand together");
+    assert_eq!(
+        (owed.status.to_string().as_str(), owed.refund_status.map(|s| s.to_string()).as_deref()),
+        ("cancelled", Some("pending")),
+        "the cancellation and its debt stand together"
+    );
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
 
     fake.set_failing(false);
     let config = stripe_config(&app);
     let now = chrono::Utc::now();
-    assert_eq!(tribe::domain::payments::retry_owed_refunds(app.db(), Some(&config), now).await.unwrap(), 0, "not before its pause is over");
+    assert_eq!(
+        tribe::domain::registration::payments::retry_owed_refunds(app.db(), Some(&config), now).await.unwrap(),
+        0,
+        "not before its pause is over"
+    );
     let later = now + chrono::Duration::hours(1);
-    assert_eq!(tribe::domain::payments::retry_owed_refunds(app.db(), Some(&config), later).await.unwrap(), 1);
-    assert_eq!(tribe::domain::payments::retry_owed_refunds(app.db(), Some(&config), later).await.unwrap(), 0, "a confirmed refund is done");
+    assert_eq!(tribe::domain::registration::payments::retry_owed_refunds(app.db(), Some(&config), later).await.unwrap(), 1);
+    assert_eq!(
+        tribe::domain::registration::payments::retry_owed_refunds(app.db(), Some(&config), later).await.unwrap(),
+        0,
+        "a confirmed refund is done"
+    );
     let refunded = held_registration(&app).await;
-    assert_eq!(refunded.refund_status.as_deref(), Some("refunded"));
+    assert_eq!(refunded.refund_status.map(|s| s.to_string()).as_deref(), Some("refunded"));
     let refunds = fake.requests("/v1/refunds");
     assert_eq!(refunds.len(), 1, "the double records the attempt it answered");
     for refund in &refunds {
@@ -244,14 +256,14 @@ async fn a_cancellation_refused_after_the_cut_off_refunds_nothing_and_keeps_the_
     }
     assert!(fake.requests("/v1/refunds").is_empty(), "no refund without a cancellation");
     let kept = held_registration(&app).await;
-    assert_eq!((kept.status.as_str(), kept.refund_status.as_deref()), ("confirmed", None));
+    assert_eq!((kept.status.to_string().as_str(), kept.refund_status.map(|s| s.to_string()).as_deref()), ("confirmed", None));
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
 
     // The organizer may still cancel, and then the refund goes out.
     let cancel_path = format!("/events/paid/manage/attendees/{}/cancel", held.id);
     let response = post_form(&app.client, &cancel_path, &[]).await;
     assert_eq!(response.status(), Status::SeeOther);
-    assert_eq!(held_registration(&app).await.refund_status.as_deref(), Some("refunded"));
+    assert_eq!(held_registration(&app).await.refund_status.map(|s| s.to_string()).as_deref(), Some("refunded"));
     assert_eq!(fake.requests("/v1/refunds").len(), 1);
 }
 
@@ -265,7 +277,7 @@ async fn when_stripe_is_down_the_buyer_is_told_and_the_seat_is_released() {
     assert_eq!(response.headers().get_one("Location"), Some("/events/paid"));
     let page = browser.get("/events/paid").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Payments are unavailable right now"));
-    assert_eq!(held_registration(&app).await.status, "expired");
+    assert_eq!(held_registration(&app).await.status.to_string(), "expired");
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 0);
 
     // Through the API the same, as problem JSON.
@@ -314,7 +326,7 @@ async fn discount_codes_lower_the_price_run_out_and_can_make_a_ticket_free() {
     assert_eq!(response.headers().get_one("Location"), Some("/events/paid"), "a fully discounted ticket needs no checkout");
     let speaker_user = tribe::domain::accounts::find_by_email(app.db(), "speaker@example.org").await.unwrap().unwrap();
     let theirs = registration::Entity::find().all(app.db()).await.unwrap().into_iter().find(|r| r.user_id == speaker_user.id).unwrap();
-    assert_eq!((theirs.status.as_str(), theirs.amount_minor), ("confirmed", 0));
+    assert_eq!((theirs.status.to_string().as_str(), theirs.amount_minor), ("confirmed", 0));
     let again = buyer(&app, "again@example.org").await;
     post_form(&again, "/events/paid/register", &[("ticket_type_id", &ticket_id), ("discount_code", "SPEAKER")]).await;
     let page = again.get("/events/paid").dispatch().await.into_string().await.unwrap();
@@ -335,16 +347,16 @@ async fn a_payment_confirmed_while_the_cancellation_was_being_asked_is_refunded(
     post_form(&browser, "/events/paid/register", &[("ticket_type_id", &ticket_id)]).await;
     // What the cancelling request read: the seat still held, nothing paid yet.
     let read_before = held_registration(&app).await;
-    assert_eq!(read_before.status, "held");
+    assert_eq!(read_before.status.to_string(), "held");
     // Meanwhile the payment goes through.
     let completed = event_json("evt_race", "checkout.session.completed", read_before.id, true);
     deliver(&app, &completed, signed(&completed)).await;
-    assert_eq!(held_registration(&app).await.status, "confirmed");
+    assert_eq!(held_registration(&app).await.status.to_string(), "confirmed");
 
     let event = tribe::domain::events::find_by_slug(app.db(), "paid").await.unwrap().unwrap();
     let organizer = tribe::domain::accounts::find_by_email(app.db(), "org@example.org").await.unwrap().unwrap();
     let config = stripe_config(&app);
-    let (cancellation, outcome) = tribe::domain::payments::cancel_with_refund(
+    let (cancellation, outcome) = tribe::domain::registration::payments::cancel_with_refund(
         app.db(),
         Some(&config),
         &event,
@@ -355,12 +367,12 @@ async fn a_payment_confirmed_while_the_cancellation_was_being_asked_is_refunded(
     .await
     .unwrap();
     assert!(cancellation.cancelled_now);
-    assert_eq!(outcome, tribe::domain::payments::RefundOutcome::Refunded, "decided on the row as it was when cancelled");
-    assert_eq!(held_registration(&app).await.refund_status.as_deref(), Some("refunded"));
+    assert_eq!(outcome, tribe::domain::registration::payments::RefundOutcome::Refunded, "decided on the row as it was when cancelled");
+    assert_eq!(held_registration(&app).await.refund_status.map(|s| s.to_string()).as_deref(), Some("refunded"));
     assert_eq!(fake.requests("/v1/refunds").len(), 1);
     let changes = tribe::domain::registration::changes(app.db(), read_before.id).await.unwrap();
     assert!(
-        changes.iter().any(|c| c.from_status.as_deref() == Some("confirmed") && c.to_status == "cancelled"),
+        changes.iter().any(|c| c.from_status.map(|s| s.to_string()).as_deref() == Some("confirmed") && c.to_status.to_string() == "cancelled"),
         "recorded as cancelled from confirmed"
     );
 }

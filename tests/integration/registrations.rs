@@ -24,13 +24,13 @@ pub(crate) async fn event_with_ticket(app: &TestApp, slug: &str, capacity: &str)
 
 /// `count` accounts with API tokens, made directly (hashing 200 passwords would dominate the test).
 pub(crate) async fn attendees_with_tokens(app: &TestApp, count: usize) -> Vec<String> {
-    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
     let mut tokens = Vec::with_capacity(count);
     for i in 0..count {
         let account = tribe::domain::accounts::insert_user(app.db(), &format!("buyer{i}@example.org"), &format!("Buyer {i}"), hash.clone(), false)
             .await
             .unwrap();
-        tokens.push(tribe::domain::api_tokens::create(app.db(), account.id, "test").await.unwrap().1);
+        tokens.push(tribe::domain::accounts::api_tokens::create(app.db(), account.id, "test").await.unwrap().1);
     }
     tokens
 }
@@ -38,7 +38,7 @@ pub(crate) async fn attendees_with_tokens(app: &TestApp, count: usize) -> Vec<St
 async fn live_count(app: &TestApp, ticket_id: i32) -> u64 {
     registration::Entity::find()
         .filter(registration::Column::TicketTypeId.eq(ticket_id))
-        .filter(registration::Column::Status.eq("confirmed"))
+        .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Confirmed))
         .count(app.db())
         .await
         .unwrap()
@@ -152,7 +152,7 @@ async fn cancelling_gives_the_seat_back_once_and_is_recorded() {
 
     assert_eq!(register(tokens[1].clone()).await.status(), Status::Created, "the freed seat can be taken");
     let changes = tribe::domain::registration::changes(app.db(), id as i32).await.unwrap();
-    let story: Vec<(Option<String>, String)> = changes.iter().map(|c| (c.from_status.clone(), c.to_status.clone())).collect();
+    let story: Vec<(Option<String>, String)> = changes.iter().map(|c| (c.from_status.map(|s| s.to_string()), c.to_status.to_string())).collect();
     assert_eq!(story, [(None, "confirmed".to_owned()), (Some("confirmed".to_owned()), "cancelled".to_owned())]);
     assert!(changes.iter().all(|c| c.actor_user_id.is_some()));
     assert_eq!(changes[1].reason, "cancelled through the API");
@@ -277,7 +277,7 @@ async fn questions_are_asked_checked_stored_and_exported_with_the_attendee_list(
     }
     let response = post_form(&app.client, "/events/asks/manage/questions", &[("label", "Pick"), ("kind", "single"), ("options", "only one")]).await;
     assert!(response.into_string().await.unwrap().contains("Give at least two choices"));
-    let questions = tribe::domain::questions::list(app.db(), event_row(&app, "asks").await.id).await.unwrap();
+    let questions = tribe::domain::registration::questions::list(app.db(), event_row(&app, "asks").await.id).await.unwrap();
     let ticket = ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap();
 
     let ana = app.another_instance().await;
@@ -366,7 +366,7 @@ async fn staff_see_the_list_organizers_invite_people_and_outsiders_see_nothing()
     assert_eq!(response.status(), Status::SeeOther);
     let found = registration::Entity::find().one(app.db()).await.unwrap().unwrap();
     assert_eq!(
-        (found.status.as_str(), found.amount_minor, found.user_id != 0),
+        (found.status.to_string().as_str(), found.amount_minor, found.user_id != 0),
         ("confirmed", 0, true),
         "a paid ticket given by invitation is complimentary"
     );
@@ -431,7 +431,12 @@ async fn a_freed_seat_goes_to_the_waitlist_in_order_and_an_unclaimed_offer_passe
 
     // The first attendee cancels: the seat is held for the second, who is told.
     post_form(&first, "/events/popular/registration/cancel", &[]).await;
-    let held = registration::Entity::find().filter(registration::Column::Status.eq("held")).one(app.db()).await.unwrap().expect("a held seat");
+    let held = registration::Entity::find()
+        .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Held))
+        .one(app.db())
+        .await
+        .unwrap()
+        .expect("a held seat");
     let second_user = tribe::domain::accounts::find_by_email(app.db(), "second@example.org").await.unwrap().unwrap();
     assert_eq!(held.user_id, second_user.id);
     let emails = sent_emails(&app);
@@ -452,9 +457,9 @@ async fn a_freed_seat_goes_to_the_waitlist_in_order_and_an_unclaimed_offer_passe
 
     // The second does not claim in time: it passes to the third, who claims.
     let later = tribe::domain::now() + chrono::Duration::hours(25);
-    let offers = tribe::domain::waitlist::expire_holds(app.db(), later).await.unwrap();
+    let offers = tribe::domain::registration::waitlist::expire_holds(app.db(), later).await.unwrap();
     assert_eq!(offers.len(), 1);
-    assert_eq!(registration::Entity::find_by_id(held.id).one(app.db()).await.unwrap().unwrap().status, "expired");
+    assert_eq!(registration::Entity::find_by_id(held.id).one(app.db()).await.unwrap().unwrap().status.to_string(), "expired");
     let page = third.get(format!("/registrations/{}", offers[0].id)).dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Claim my seat"));
     assert_eq!(
@@ -466,11 +471,12 @@ async fn a_freed_seat_goes_to_the_waitlist_in_order_and_an_unclaimed_offer_passe
     let response = post_form(&third, &claim_path, &[]).await;
     assert_eq!(response.status(), Status::SeeOther);
     let claimed = registration::Entity::find_by_id(offers[0].id).one(app.db()).await.unwrap().unwrap();
-    assert_eq!(claimed.status, "confirmed");
-    let story: Vec<String> = tribe::domain::registration::changes(app.db(), claimed.id).await.unwrap().into_iter().map(|c| c.to_status).collect();
+    assert_eq!(claimed.status.to_string(), "confirmed");
+    let story: Vec<String> =
+        tribe::domain::registration::changes(app.db(), claimed.id).await.unwrap().into_iter().map(|c| c.to_status.to_string()).collect();
     assert_eq!(story, ["held", "confirmed"]);
     // Running the expiry again (another instance, say) changes nothing.
-    assert!(tribe::domain::waitlist::expire_holds(app.db(), later).await.unwrap().is_empty());
+    assert!(tribe::domain::registration::waitlist::expire_holds(app.db(), later).await.unwrap().is_empty());
     assert_eq!(ticket_type::Entity::find().one(app.db()).await.unwrap().unwrap().taken, 1);
 }
 
@@ -528,11 +534,11 @@ async fn staff_check_people_in_once_however_often_it_is_asked_and_the_list_filte
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let (db, staff_user) = (app.db().clone(), staff_user.clone());
-        tasks.push(tokio::spawn(async move { tribe::domain::checkin::check_in(&db, found.id, &staff_user).await.unwrap() }));
+        tasks.push(tokio::spawn(async move { tribe::domain::registration::checkin::check_in(&db, found.id, &staff_user).await.unwrap() }));
     }
     let mut firsts = 0;
     for task in tasks {
-        if matches!(task.await.unwrap(), tribe::domain::checkin::CheckIn::First { .. }) {
+        if matches!(task.await.unwrap(), tribe::domain::registration::checkin::CheckIn::First { .. }) {
             firsts += 1;
         }
     }
@@ -558,7 +564,7 @@ async fn staff_check_people_in_once_however_often_it_is_asked_and_the_list_filte
     tribe::domain::registration::cancel(app.db(), &event_row(&app, "door").await, &other, tribe::domain::registration::CancelledBy::System, "test")
         .await
         .unwrap();
-    let result = tribe::domain::checkin::check_in(app.db(), other.id, &staff_user).await;
+    let result = tribe::domain::registration::checkin::check_in(app.db(), other.id, &staff_user).await;
     assert!(matches!(result, Err(tribe::error::AppError::Conflict(_))));
 }
 

@@ -76,7 +76,11 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
         *answers.entry(task.await.unwrap().0).or_default() += 1;
     }
     assert_eq!(answers, HashMap::from([(201, 40), (409, 80)]), "40 seats, 80 clean refusals");
-    let confirmed = registration::Entity::find().filter(registration::Column::Status.eq("confirmed")).count(app.db()).await.unwrap();
+    let confirmed = registration::Entity::find()
+        .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Confirmed))
+        .count(app.db())
+        .await
+        .unwrap();
     let ticket = ticket_type::Entity::find_by_id(ticket_id).one(app.db()).await.unwrap().unwrap();
     assert_eq!((confirmed, ticket.taken), (40, 40));
 
@@ -132,12 +136,16 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
     let waiting = user::Entity::find().filter(user::Column::Email.starts_with("buyer")).all(app.db()).await.unwrap();
     let holders: HashSet<i32> = registration::Entity::find().all(app.db()).await.unwrap().into_iter().map(|r| r.user_id).collect();
     for person in waiting.iter().filter(|u| !holders.contains(&u.id)).take(30) {
-        tribe::domain::waitlist::join(app.db(), &event, person, ticket_id, "").await.unwrap();
+        tribe::domain::registration::waitlist::join(app.db(), &event, person, ticket_id, "").await.unwrap();
     }
-    let confirmed = registration::Entity::find().filter(registration::Column::Status.eq("confirmed")).all(app.db()).await.unwrap();
+    let confirmed = registration::Entity::find()
+        .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Confirmed))
+        .all(app.db())
+        .await
+        .unwrap();
     let email_of: HashMap<i32, String> = waiting.iter().map(|u| (u.id, u.email.clone())).collect();
     for (i, held_seat) in confirmed.iter().take(20).enumerate() {
-        let token = tribe::domain::api_tokens::create(app.db(), held_seat.user_id, "cancel").await.unwrap().1;
+        let token = tribe::domain::accounts::api_tokens::create(app.db(), held_seat.user_id, "cancel").await.unwrap().1;
         let response = http.delete(format!("{}/api/registrations/{}", servers[i % 2].base, held_seat.id)).bearer_auth(token).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 200, "{}", email_of[&held_seat.user_id]);
     }
@@ -148,7 +156,11 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
         .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let lapsed = registration::Entity::find().filter(registration::Column::Status.eq("expired")).count(app.db()).await.unwrap();
+        let lapsed = registration::Entity::find()
+            .filter(registration::Column::Status.eq(tribe::db::entities::registration::RegistrationStatus::Expired))
+            .count(app.db())
+            .await
+            .unwrap();
         if lapsed == 20 && offers(&sent_emails(&app)) == 30 {
             break;
         }
@@ -162,12 +174,16 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
         emails.iter().filter(|m| m.contains("Subject: A seat is free")).filter_map(|m| m.lines().find_map(|l| l.strip_prefix("To: "))).collect();
     assert_eq!(offered_to.iter().collect::<HashSet<_>>().len(), 30, "each waiting person offered once");
     let ticket = ticket_type::Entity::find_by_id(ticket_id).one(app.db()).await.unwrap().unwrap();
-    let live = registration::Entity::find()
-        .filter(registration::Column::TicketTypeId.eq(ticket_id))
-        .filter(registration::Column::Status.is_in(["confirmed", "held"]))
-        .count(app.db())
-        .await
-        .unwrap();
+    let live =
+        registration::Entity::find()
+            .filter(registration::Column::TicketTypeId.eq(ticket_id))
+            .filter(registration::Column::Status.is_in([
+                tribe::db::entities::registration::RegistrationStatus::Confirmed,
+                tribe::db::entities::registration::RegistrationStatus::Held,
+            ]))
+            .count(app.db())
+            .await
+            .unwrap();
     assert_eq!((ticket.taken as u64, live), (30, 30), "20 kept seats and 10 new offers hold the seats; 10 stay free");
 }
 
@@ -221,7 +237,7 @@ async fn a_server_killed_during_registrations_keeps_every_answered_one_exactly_o
     let by_id: HashMap<i64, &registration::Model> = rows.iter().map(|r| (r.id as i64, r)).collect();
     for (who, id) in &confirmed_to {
         let row = by_id.get(id).unwrap_or_else(|| panic!("registration {id} answered 201 before the kill is gone"));
-        assert_eq!(row.status, "confirmed");
+        assert_eq!(row.status.to_string(), "confirmed");
         assert_eq!(row.user_id, buyers[&format!("buyer{who}@example.org")], "the answered registration belongs to whoever asked");
     }
     // Everyone whose answer was lost asks again: a seat, or "already registered".

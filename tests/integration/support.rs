@@ -477,5 +477,5 @@ pub async fn join_team(app: &TestApp, organizer: &Client, slug: &str, email: &st
     let link = invitation_link(app, email);
     let token = link.trim_start_matches("/invitations/");
     let person = tribe::domain::accounts::find_by_email(app.db(), email).await.expect("lookup").expect("an account");
-    tribe::domain::invitations::accept(app.db(), token, &person).await.map(|_| ()).expect("the invitation is accepted");
+    tribe::domain::registration::invitations::accept(app.db(), token, &person).await.map(|_| ()).expect("the invitation is accepted");
 }

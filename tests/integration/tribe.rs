@@ -58,10 +58,10 @@ pub(crate) struct Person {
 
 /// An account with an API token, registered with `role`, with `profile` applied.
 pub(crate) async fn attendee(app: &TestApp, conf: &Conference, name: &str, role: Option<&str>, profile: Value) -> Person {
-    let hash = tribe::domain::passwords::hash_blocking("a long password").unwrap();
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
     let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
     let account = tribe::domain::accounts::insert_user(app.db(), &email, name, hash, false).await.unwrap();
-    let token = tribe::domain::api_tokens::create(app.db(), account.id, "test").await.unwrap().1;
+    let token = tribe::domain::accounts::api_tokens::create(app.db(), account.id, "test").await.unwrap().1;
     let mut body = json!({"ticket_type_id": conf.ticket_id});
     if let Some(role) = role {
         body["role"] = json!(conf.role(role));
@@ -450,7 +450,7 @@ async fn tribes_meet_in_a_slot_free_of_their_agendas_and_stay_stable_when_newcom
 
     // Removing the slot tells calendars: the same UID with a higher SEQUENCE once re-slotted.
     let found = event::Entity::find().filter(event::Column::Slug.eq("tribes")).one(app.db()).await.unwrap().unwrap();
-    let terrace = tribe::domain::tribe::tribes::slots(app.db(), found.id).await.unwrap().into_iter().find(|s| s.place == "Terrace").unwrap();
+    let terrace = tribe::domain::community::tribes::slots(app.db(), found.id).await.unwrap().into_iter().find(|s| s.place == "Terrace").unwrap();
     let path = format!("/events/tribes/manage/slots/{}/delete", terrace.id);
     assert_eq!(post_form(&app.client, &path, &[]).await.status(), Status::SeeOther);
     assert_eq!(post_form(&app.client, "/events/tribes/manage/tribes/form", &[("mode", "keep")]).await.status(), Status::SeeOther);

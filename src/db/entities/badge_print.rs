@@ -14,12 +14,28 @@ pub struct Model {
     pub registration_ids: String,
     pub total: i32,
     pub done: i32,
-    pub status: String,
+    pub status: PrintStatus,
     pub error: String,
     #[sea_orm(column_type = "Blob", nullable)]
     pub pdf: Option<Vec<u8>>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// Where a badge print stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum PrintStatus {
+    /// Sheets are being drawn.
+    #[sea_orm(string_value = "running")]
+    Running,
+    /// The PDF is there to download.
+    #[sea_orm(string_value = "ready")]
+    Ready,
+    /// The error column says why.
+    #[sea_orm(string_value = "failed")]
+    Failed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

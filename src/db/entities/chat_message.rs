@@ -7,8 +7,7 @@ pub struct Model {
     pub id: i32,
     pub occurrence_id: i32,
     pub author_id: Option<i32>,
-    /// `message`, `topic` or `opening`.
-    pub kind: String,
+    pub kind: MessageKind,
     pub topic_position: Option<i32>,
     pub reply_to: Option<i32>,
     pub quote_of: Option<i32>,
@@ -19,6 +18,22 @@ pub struct Model {
     pub hidden_reason: String,
     pub edited_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+}
+
+/// Who wrote a message and in what part of the chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Written by a participant.
+    #[sea_orm(string_value = "message")]
+    Message,
+    /// A topic (T1..Tn) posted by the host.
+    #[sea_orm(string_value = "topic")]
+    Topic,
+    /// The host's welcome.
+    #[sea_orm(string_value = "opening")]
+    Opening,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

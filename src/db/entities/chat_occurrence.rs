@@ -9,13 +9,27 @@ pub struct Model {
     pub scheduled_start: DateTimeUtc,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
-    /// `scheduled`, `skipped` or `moved`.
-    pub status: String,
+    pub status: OccurrenceStatus,
     pub revision: i32,
     /// When the opening message went out in the live room.
     pub opening_posted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// Whether a week's chat is held as the series says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum OccurrenceStatus {
+    #[sea_orm(string_value = "scheduled")]
+    Scheduled,
+    /// No chat this week.
+    #[sea_orm(string_value = "skipped")]
+    Skipped,
+    /// Held at another time this week.
+    #[sea_orm(string_value = "moved")]
+    Moved,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,9 +10,34 @@ pub struct Model {
     pub event_id: Option<i32>,
     pub note: String,
     /// `pending`, `accepted`, `declined` or `withdrawn`.
-    pub status: String,
+    pub status: ConnectionStatus,
     pub created_at: DateTimeUtc,
     pub responded_at: Option<DateTimeUtc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    #[sea_orm(string_value = "declined")]
+    Declined,
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
+impl ConnectionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionStatus::Pending => "pending",
+            ConnectionStatus::Accepted => "accepted",
+            ConnectionStatus::Declined => "declined",
+            ConnectionStatus::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,7 +11,7 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub time_zone: String,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
@@ -40,6 +40,45 @@ pub struct Model {
     pub chat_message_limit: i32,
     /// Minutes before a chat's start its room opens.
     pub chat_opens_minutes_before: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    #[sea_orm(string_value = "conference")]
+    Conference,
+    #[sea_orm(string_value = "meetup")]
+    Meetup,
+    #[sea_orm(string_value = "online_chat")]
+    OnlineChat,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Conference => "conference",
+            EventKind::Meetup => "meetup",
+            EventKind::OnlineChat => "online_chat",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<EventKind> {
+        match value {
+            "conference" => Some(EventKind::Conference),
+            "meetup" => Some(EventKind::Meetup),
+            "online_chat" => Some(EventKind::OnlineChat),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Conference => "Conference",
+            EventKind::Meetup => "In-person meetup",
+            EventKind::OnlineChat => "Online chat",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
+    /// `email`, or the kind a handler was registered for at start-up
+    /// (`badge_print`): open-ended, so text rather than an enum.
     pub kind: String,
     #[sea_orm(column_type = "Text")]
     pub payload: String,

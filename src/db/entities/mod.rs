@@ -43,3 +43,33 @@ pub mod tribe;
 pub mod tribe_member;
 pub mod user;
 pub mod waitlist_entry;
+
+/// Shows a stored state as the word stored, which is what messages, CSV
+/// files and the API say.
+macro_rules! display_as_stored {
+    ($($state:ty),* $(,)?) => {$(
+        impl std::fmt::Display for $state {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&sea_orm::ActiveEnum::to_value(self))
+            }
+        }
+    )*};
+}
+
+display_as_stored!(
+    badge_print::PrintStatus,
+    chat_event::RoomEventKind,
+    chat_message::MessageKind,
+    chat_occurrence::OccurrenceStatus,
+    connection::ConnectionStatus,
+    discount_code::DiscountKind,
+    event::EventKind,
+    event_member::TeamRole,
+    profile::Visibility,
+    registration::RefundStatus,
+    registration::RegistrationStatus,
+    registration_invitation::InvitationStatus,
+    registration_question::QuestionKind,
+    session::SessionStatus,
+    waitlist_entry::WaitlistStatus,
+);

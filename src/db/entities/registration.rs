@@ -10,8 +10,7 @@ pub struct Model {
     pub ticket_type_id: i32,
     pub role_id: Option<i32>,
     pub quantity: i32,
-    /// `held`, `confirmed`, `cancelled` or `expired`.
-    pub status: String,
+    pub status: RegistrationStatus,
     pub amount_minor: i64,
     pub currency: String,
     pub hold_expires_at: Option<DateTimeUtc>,
@@ -23,12 +22,51 @@ pub struct Model {
     pub discount_code_id: Option<i32>,
     pub checked_in_at: Option<DateTimeUtc>,
     pub checked_in_by: Option<i32>,
-    /// `pending` (owed, being sent to Stripe), `refunded`, or `failed`
-    /// (Stripe kept refusing: the organizer refunds by hand).
-    pub refund_status: Option<String>,
+    /// Set once a cancellation owes money back.
+    pub refund_status: Option<RefundStatus>,
     pub refund_attempts: i32,
     pub refund_retry_at: Option<DateTimeUtc>,
     pub refund_error: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    /// A paid registration whose seat is held while the buyer pays.
+    #[sea_orm(string_value = "held")]
+    Held,
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+    /// A hold that ran out before payment.
+    #[sea_orm(string_value = "expired")]
+    Expired,
+}
+
+impl RegistrationStatus {
+    /// Statuses that occupy seats.
+    pub const LIVE: [RegistrationStatus; 2] = [RegistrationStatus::Held, RegistrationStatus::Confirmed];
+
+    pub fn is_live(self) -> bool {
+        Self::LIVE.contains(&self)
+    }
+}
+
+/// The state of a refund owed for a cancelled registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Owed, being sent to Stripe.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "refunded")]
+    Refunded,
+    /// Stripe refused every attempt; the organizer refunds by hand.
+    #[sea_orm(string_value = "failed")]
+    Failed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

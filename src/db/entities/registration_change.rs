@@ -6,8 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub registration_id: i32,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<super::registration::RegistrationStatus>,
+    pub to_status: super::registration::RegistrationStatus,
     pub actor_user_id: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub reason: String,

@@ -12,15 +12,40 @@ pub struct Model {
     pub ticket_type_id: Option<i32>,
     pub role_id: Option<i32>,
     /// A team offer: `organizer` or `staff`.
-    pub team_role: Option<String>,
+    pub team_role: Option<super::event_member::TeamRole>,
     pub invited_by: i32,
     pub token_hash: String,
     /// `pending`, `accepted`, `declined` or `withdrawn`.
-    pub status: String,
+    pub status: InvitationStatus,
     pub registration_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub answered_at: Option<DateTimeUtc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    #[sea_orm(string_value = "declined")]
+    Declined,
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
+impl InvitationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "pending",
+            InvitationStatus::Accepted => "accepted",
+            InvitationStatus::Declined => "declined",
+            InvitationStatus::Withdrawn => "withdrawn",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use super::EventKey;
 use crate::db::entities::event_signing_key;
-use crate::domain::{now, secrets};
+use crate::domain::now;
+use crate::domain::secrets;
 use crate::error::{AppError, AppResult};
 
 /// What a sealed seed is bound to: its event and its public key.

@@ -6,9 +6,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::{json, Value};
 
 use super::{SignedDocument, SIGNED_PREFIX};
+use crate::db::entities::registration::RegistrationStatus;
 use crate::db::entities::{event, registration};
 use crate::domain::now;
-use crate::domain::registration::RegistrationStatus;
 use crate::error::AppResult;
 
 pub const LIST_FORMAT: &str = "tribe-badge-list/1";
@@ -45,10 +45,10 @@ pub async fn signed_list(db: &DatabaseConnection, kek: &[u8; 32], event: &event:
     let verifying: Vec<String> = super::keys::verifying_keys(db, event.id).await?.iter().map(|k| encoded(k)).collect();
     let registrations =
         registration::Entity::find().filter(registration::Column::EventId.eq(event.id)).order_by_asc(registration::Column::Id).all(db).await?;
-    let confirmed: Vec<i32> = registrations.iter().filter(|r| r.status == RegistrationStatus::Confirmed.as_str()).map(|r| r.id).collect();
+    let confirmed: Vec<i32> = registrations.iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| r.id).collect();
     let holders = super::prints::holders(db, event, &confirmed).await?;
     let tickets: std::collections::HashMap<i32, String> =
-        crate::domain::tickets::list(db, event.id).await?.into_iter().map(|t| (t.id, t.name)).collect();
+        crate::domain::registration::tickets::list(db, event.id).await?.into_iter().map(|t| (t.id, t.name)).collect();
     let by_id: std::collections::HashMap<i32, &registration::Model> = registrations.iter().map(|r| (r.id, r)).collect();
     let valid: Vec<Value> = holders
         .iter()
@@ -66,7 +66,7 @@ pub async fn signed_list(db: &DatabaseConnection, kek: &[u8; 32], event: &event:
         .collect();
     let revoked: Vec<Value> = registrations
         .iter()
-        .filter(|r| r.status == RegistrationStatus::Cancelled.as_str())
+        .filter(|r| r.status == RegistrationStatus::Cancelled)
         .map(|r| json!({"token": key.token(r.id, event.id), "registration": r.id, "status": r.status}))
         .collect();
     let payload =

@@ -5,6 +5,8 @@
 //! can serve it).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
@@ -13,11 +15,12 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use super::face::BadgeFace;
 use super::render::{Paper, Sheets, PER_PAGE};
 use super::EventKey;
+use crate::db::entities::badge_print::PrintStatus;
 use crate::db::entities::{badge_print, event, event_role, profile, registration, user};
-use crate::domain::attendees::{self, AttendeeFilter};
-use crate::domain::jobs::Lease;
+use crate::domain::community::profiles;
+use crate::domain::jobs::{Job, JobHandler, Lease};
 use crate::domain::now;
-use crate::domain::tribe::profiles;
+use crate::domain::registration::attendees::{self, AttendeeFilter};
 use crate::error::{AppError, AppResult};
 
 /// What one badge shows, loaded from the database.
@@ -125,7 +128,7 @@ pub async fn start(
         registration_ids: Set(registration_ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")),
         total: Set(registration_ids.len() as i32),
         done: Set(0),
-        status: Set("running".into()),
+        status: Set(PrintStatus::Running),
         error: Set(String::new()),
         pdf: Set(None),
         created_at: Set(at),
@@ -136,6 +139,32 @@ pub async fn start(
     .await?)
 }
 
+/// Runs badge print jobs (`Job::BadgePrint`) for the queue.
+pub struct PrintHandler {
+    /// Opens events' badge keys (see `domain::secrets`).
+    pub key_encryption_key: [u8; 32],
+    pub base_url: String,
+}
+
+impl JobHandler for PrintHandler {
+    fn run<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        job: &'a Job,
+        lease: &'a Lease,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            match job {
+                Job::BadgePrint { print_id } => {
+                    run(db, &self.key_encryption_key, &self.base_url, *print_id, lease).await;
+                    Ok(())
+                }
+                other => Err(format!("the badge print handler was given a {} job", other.kind())),
+            }
+        })
+    }
+}
+
 /// Draws the print's sheets, saving progress after each one, then the PDF.
 /// Runs as a job: a print whose instance died is started again from the
 /// first sheet by another. A failure is recorded on the print, not lost in
@@ -144,7 +173,7 @@ pub async fn run(db: &DatabaseConnection, kek: &[u8; 32], base_url: &str, print_
     if let Err(error) = draw(db, kek, base_url, print_id, lease).await {
         tracing::error!(%error, print_id, "badge print failed");
         let _ = badge_print::Entity::update_many()
-            .col_expr(badge_print::Column::Status, Expr::value("failed"))
+            .col_expr(badge_print::Column::Status, Expr::value(crate::db::entities::badge_print::PrintStatus::Failed))
             .col_expr(badge_print::Column::Error, Expr::value(error.to_string()))
             .col_expr(badge_print::Column::UpdatedAt, Expr::value(now()))
             .filter(badge_print::Column::Id.eq(print_id))
@@ -155,7 +184,7 @@ pub async fn run(db: &DatabaseConnection, kek: &[u8; 32], base_url: &str, print_
 
 async fn draw(db: &DatabaseConnection, kek: &[u8; 32], base_url: &str, print_id: i32, lease: &Lease) -> AppResult<()> {
     let print = badge_print::Entity::find_by_id(print_id).one(db).await?.ok_or(AppError::NotFound)?;
-    if print.status != "running" {
+    if print.status != PrintStatus::Running {
         return Ok(());
     }
     let event = crate::domain::events::find_by_id(db, print.event_id).await?.ok_or(AppError::NotFound)?;
@@ -193,7 +222,7 @@ async fn draw(db: &DatabaseConnection, kek: &[u8; 32], base_url: &str, print_id:
     let pdf = tokio::task::spawn_blocking(move || sheets.finish(&title)).await.map_err(|e| AppError::Internal(format!("badge PDF: {e}")))?;
     badge_print::Entity::update_many()
         .col_expr(badge_print::Column::Pdf, Expr::value(pdf))
-        .col_expr(badge_print::Column::Status, Expr::value("ready"))
+        .col_expr(badge_print::Column::Status, Expr::value(crate::db::entities::badge_print::PrintStatus::Ready))
         .col_expr(badge_print::Column::UpdatedAt, Expr::value(now()))
         .filter(badge_print::Column::Id.eq(print_id))
         .exec(db)
@@ -212,13 +241,13 @@ pub struct PrintView {
     pub percent: i32,
     pub pages: i32,
     /// `running`, `ready` or `failed` (a print whose instance stopped counts as failed).
-    pub status: String,
+    pub status: PrintStatus,
     pub error: String,
     pub created_at: String,
 }
 
 fn view(print: &badge_print::Model) -> PrintView {
-    let stalled = print.status == "running" && now() - print.updated_at > Duration::seconds(STALLED_AFTER_SECONDS);
+    let stalled = print.status == PrintStatus::Running && now() - print.updated_at > Duration::seconds(STALLED_AFTER_SECONDS);
     PrintView {
         id: print.id,
         paper: if print.paper == "letter" { "US Letter".into() } else { "A4".into() },
@@ -227,7 +256,7 @@ fn view(print: &badge_print::Model) -> PrintView {
         done: print.done,
         percent: if print.total > 0 { print.done * 100 / print.total } else { 100 },
         pages: (print.total as usize).div_ceil(PER_PAGE) as i32,
-        status: print.status.clone(),
+        status: print.status,
         error: if stalled {
             "The server drawing this print stopped; another starts it again within a few minutes.".into()
         } else {
@@ -277,8 +306,8 @@ async fn recent_one(db: &DatabaseConnection, event_id: i32, print_id: i32) -> Ap
 /// The finished PDF of a print of the event.
 pub async fn pdf(db: &DatabaseConnection, event_id: i32, print_id: i32) -> AppResult<Vec<u8>> {
     let print = recent_one(db, event_id, print_id).await?;
-    match (print.status.as_str(), print.pdf) {
-        ("ready", Some(pdf)) => Ok(pdf),
+    match (print.status, print.pdf) {
+        (PrintStatus::Ready, Some(pdf)) => Ok(pdf),
         _ => Err(AppError::Conflict("This print is not ready yet.".into())),
     }
 }

@@ -6,8 +6,10 @@ use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use serde::Serialize;
 
+use crate::db::entities::event::EventKind;
+use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::{event, event_member, user};
-use crate::domain::events::{find_by_slug, zone_of, EventKind, TeamRole};
+use crate::domain::events::{find_by_slug, zone_of};
 use crate::domain::input::{self, local_input_value};
 use crate::domain::now;
 use crate::error::{AppError, AppResult, FieldError};
@@ -52,7 +54,7 @@ impl EventForm {
             slug: event.slug.clone(),
             title: event.title.clone(),
             description: event.description.clone(),
-            kind: event.kind.clone(),
+            kind: event.kind.to_string(),
             time_zone: event.time_zone.clone(),
             starts_at: local_input_value(zone, event.starts_at),
             ends_at: local_input_value(zone, event.ends_at),
@@ -203,7 +205,7 @@ fn validate(form: &EventForm) -> Result<event::ActiveModel, Vec<FieldError>> {
         slug: Set(slug.unwrap_or_default()),
         title: Set(title.unwrap_or_default()),
         description: Set(description.unwrap_or_default()),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         time_zone: Set(zone.name().to_owned()),
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),
@@ -248,7 +250,7 @@ pub async fn create(db: &DatabaseConnection, creator: &user::Model, form: &Event
     event_member::ActiveModel {
         event_id: Set(created.id),
         user_id: Set(creator.id),
-        role: Set(TeamRole::Organizer.as_str().to_owned()),
+        role: Set(TeamRole::Organizer),
         created_at: Set(at),
         ..Default::default()
     }

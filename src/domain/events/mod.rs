@@ -10,68 +10,10 @@ use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
+use crate::db::entities::event::EventKind;
+use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::{event, event_member};
 use crate::error::AppResult;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Conference,
-    Meetup,
-    OnlineChat,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Conference => "conference",
-            EventKind::Meetup => "meetup",
-            EventKind::OnlineChat => "online_chat",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<EventKind> {
-        match value {
-            "conference" => Some(EventKind::Conference),
-            "meetup" => Some(EventKind::Meetup),
-            "online_chat" => Some(EventKind::OnlineChat),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EventKind::Conference => "Conference",
-            EventKind::Meetup => "In-person meetup",
-            EventKind::OnlineChat => "Online chat",
-        }
-    }
-}
-
-/// What a person may do for an event besides attending it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TeamRole {
-    Staff,
-    Organizer,
-}
-
-impl TeamRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TeamRole::Staff => "staff",
-            TeamRole::Organizer => "organizer",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<TeamRole> {
-        match value {
-            "staff" => Some(TeamRole::Staff),
-            "organizer" => Some(TeamRole::Organizer),
-            _ => None,
-        }
-    }
-}
 
 /// The event's zone; an unknown name (which validation never lets in) falls
 /// back to UTC rather than failing a page.
@@ -96,7 +38,7 @@ pub struct EventSummary {
 }
 
 pub fn summarize(event: &event::Model) -> EventSummary {
-    let kind = EventKind::parse(&event.kind).unwrap_or(EventKind::Conference);
+    let kind = event.kind;
     let zone = zone_of(event);
     let start = event.starts_at.with_timezone(&zone);
     let end = event.ends_at.with_timezone(&zone);
@@ -175,7 +117,7 @@ pub async fn team_role(db: &DatabaseConnection, event_id: i32, user_id: i32) -> 
         .filter(event_member::Column::UserId.eq(user_id))
         .one(db)
         .await?
-        .and_then(|m| TeamRole::parse(&m.role)))
+        .map(|m| m.role))
 }
 
 /// The UTC instant of a wall-clock time in a zone. Ambiguous times (the hour

@@ -131,22 +131,3 @@ pub async fn delete_role(db: &DatabaseConnection, event: &event::Model, role_id:
     event_role::Entity::delete_by_id(found.id).exec(db).await?;
     Ok(())
 }
-
-/// An attendee changes their own role for the event.
-pub async fn choose_role(db: &DatabaseConnection, event: &event::Model, user_id: i32, role_id: Option<i32>) -> AppResult<()> {
-    use crate::db::entities::registration;
-    if let Some(id) = role_id {
-        event_role::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .filter(|r| r.event_id == event.id)
-            .ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Pick one of this event's roles.")]))?;
-    }
-    let live = crate::domain::registration::live_registration(db, event.id, user_id).await?.ok_or(AppError::NotFound)?;
-    registration::Entity::update_many()
-        .col_expr(registration::Column::RoleId, sea_orm::sea_query::Expr::value(role_id))
-        .filter(registration::Column::Id.eq(live.id))
-        .exec(db)
-        .await?;
-    Ok(())
-}

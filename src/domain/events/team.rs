@@ -4,9 +4,9 @@
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
+use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::{event, event_member, user};
 use crate::domain::accounts;
-use crate::domain::events::TeamRole;
 use crate::domain::now;
 use crate::error::{AppError, AppResult};
 
@@ -15,7 +15,7 @@ pub struct TeamMember {
     pub user_id: i32,
     pub display_name: String,
     pub email: String,
-    pub role: String,
+    pub role: TeamRole,
 }
 
 pub async fn list(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<TeamMember>> {
@@ -36,20 +36,20 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model) -> AppResult<Ve
 pub(crate) async fn set_role(db: &impl ConnectionTrait, event: &event::Model, account: &user::Model, role: TeamRole) -> AppResult<TeamMember> {
     let existing = membership(db, event.id, account.id).await?;
     match existing {
-        Some(member) if member.role == role.as_str() => {}
+        Some(member) if member.role == role => {}
         Some(member) => {
-            if member.role == TeamRole::Organizer.as_str() {
+            if member.role == TeamRole::Organizer {
                 ensure_another_organizer(db, event, account.id).await?;
             }
             let mut model: event_member::ActiveModel = member.into();
-            model.role = Set(role.as_str().to_owned());
+            model.role = Set(role);
             model.update(db).await?;
         }
         None => {
             event_member::ActiveModel {
                 event_id: Set(event.id),
                 user_id: Set(account.id),
-                role: Set(role.as_str().to_owned()),
+                role: Set(role),
                 created_at: Set(now()),
                 ..Default::default()
             }
@@ -57,7 +57,7 @@ pub(crate) async fn set_role(db: &impl ConnectionTrait, event: &event::Model, ac
             .await?;
         }
     }
-    Ok(TeamMember { user_id: account.id, display_name: account.display_name.clone(), email: account.email.clone(), role: role.as_str().to_owned() })
+    Ok(TeamMember { user_id: account.id, display_name: account.display_name.clone(), email: account.email.clone(), role })
 }
 
 /// The person's place on the event's team, if they have one.
@@ -79,7 +79,7 @@ pub async fn member_by_email(db: &DatabaseConnection, event: &event::Model, emai
 async fn ensure_another_organizer(db: &impl ConnectionTrait, event: &event::Model, leaving_user_id: i32) -> AppResult<()> {
     let others = event_member::Entity::find()
         .filter(event_member::Column::EventId.eq(event.id))
-        .filter(event_member::Column::Role.eq(TeamRole::Organizer.as_str()))
+        .filter(event_member::Column::Role.eq(TeamRole::Organizer))
         .filter(event_member::Column::UserId.ne(leaving_user_id))
         .all(db)
         .await?;
@@ -96,7 +96,7 @@ pub async fn remove(db: &DatabaseConnection, event: &event::Model, user_id: i32)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if member.role == TeamRole::Organizer.as_str() {
+    if member.role == TeamRole::Organizer {
         ensure_another_organizer(db, event, user_id).await?;
     }
     event_member::Entity::delete_by_id(member.id).exec(db).await?;
@@ -104,7 +104,7 @@ pub async fn remove(db: &DatabaseConnection, event: &event::Model, user_id: i32)
 }
 
 /// Events this person is on the team of, for their dashboard.
-pub async fn events_of(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<(event::Model, String)>> {
+pub async fn events_of(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<(event::Model, TeamRole)>> {
     let members = event_member::Entity::find().filter(event_member::Column::UserId.eq(user_id)).all(db).await?;
     let mut events = Vec::new();
     for member in members {

@@ -7,7 +7,8 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::{api_tokens, throttle};
+use crate::domain::accounts::api_tokens;
+use crate::domain::accounts::throttle;
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::guards::{ApiUser, ClientIp};

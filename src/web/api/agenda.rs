@@ -8,7 +8,8 @@ use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
 use crate::db::entities::session;
-use crate::domain::{agenda, events};
+use crate::domain::events;
+use crate::domain::schedule::agenda;
 use crate::error::{AppError, AppResult};
 use crate::web::guards::ApiUser;
 use crate::web::AppState;

@@ -7,8 +7,8 @@ use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 use serde_json::{json, Value};
 
-use crate::domain::chat_room::messages::{self, NewMessage};
-use crate::domain::chat_room::{self, stream, transcript};
+use crate::domain::chats::room::messages::{self, NewMessage};
+use crate::domain::chats::room::{self as chat_room, stream, transcript};
 use crate::domain::now;
 use crate::error::AppResult;
 use crate::web::api::ApiJson;

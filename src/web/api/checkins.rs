@@ -8,7 +8,8 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::{badges, checkin};
+use crate::domain::badges;
+use crate::domain::registration::checkin;
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiTeamEvent;

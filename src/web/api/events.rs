@@ -8,10 +8,10 @@ use rocket::{delete, get, post, put, routes, Route, State};
 use serde_json::{json, Value};
 
 use crate::domain::events::{self, places, EventSummary};
-use crate::domain::frab::export::session_url;
 use crate::domain::markdown;
+use crate::domain::schedule::frab::export::session_url;
+use crate::domain::schedule::sessions::{self, SessionForm};
 use crate::domain::schedule::{self, ScheduledSession, Scope};
-use crate::domain::sessions::{self, SessionForm};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::{ApiOrganizedEvent, ApiVisibleEvent};

@@ -6,10 +6,12 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, routes, Route, State};
 use serde_json::{json, Value};
 
+use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::registration as registration_row;
-use crate::domain::events::{self, TeamRole};
+use crate::domain::events;
+use crate::domain::now;
+use crate::domain::registration::tickets;
 use crate::domain::registration::{self, CancelledBy, RegistrationForm};
-use crate::domain::{now, tickets};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;
@@ -80,14 +82,19 @@ async fn register(
     let request = registration::check_request(&state.db, &visible.event, &body.0, None, state.config.stripe.is_some()).await?;
     if request.amount_minor() > 0 {
         let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
-        let checkout = crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
+        let checkout =
+            crate::domain::registration::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request)
+                .await?;
         let mut body = registration_json(state, &checkout.registration).await?;
         body["checkout_url"] = json!(checkout.url);
         return Ok(Custom(Status::Created, Json(body)));
     }
     let created = registration::register_free(&state.db, &visible.event, &user.0, &request).await?;
     state
-        .notify(crate::domain::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket).await)
+        .notify(
+            crate::domain::registration::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket)
+                .await,
+        )
         .await;
     Ok(Custom(Status::Created, Json(registration_body(&created, &visible.event, &request.ticket))))
 }
@@ -113,11 +120,18 @@ async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) ->
     } else {
         return Err(AppError::NotFound);
     };
-    let (cancellation, _refund) =
-        crate::domain::payments::cancel_with_refund(&state.db, state.config.stripe.as_ref(), &event, &found, by, "cancelled through the API").await?;
+    let (cancellation, _refund) = crate::domain::registration::payments::cancel_with_refund(
+        &state.db,
+        state.config.stripe.as_ref(),
+        &event,
+        &found,
+        by,
+        "cancelled through the API",
+    )
+    .await?;
     let cancelled = cancellation.registration;
     if cancellation.cancelled_now {
-        state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
+        state.notify(crate::domain::registration::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
         state.seat_freed(cancelled.ticket_type_id).await;
     }
     Ok(Json(registration_json(state, &cancelled).await?))

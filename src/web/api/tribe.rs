@@ -9,10 +9,10 @@ use rocket::{get, post, put, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::tribe::connections::{self, Answer, Requested};
-use crate::domain::tribe::people::{self, DirectoryFilter};
-use crate::domain::tribe::profiles::{self, ProfileInput};
-use crate::domain::tribe::{matches, tables, tribes};
+use crate::domain::community::connections::{self, Answer, Requested};
+use crate::domain::community::people::{self, DirectoryFilter};
+use crate::domain::community::profiles::{self, ProfileInput};
+use crate::domain::community::{matches, tables, tribes};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;

@@ -6,7 +6,12 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::{accounts, api_tokens, login_sessions, throttle};
+use crate::db::entities::event_member::TeamRole;
+use crate::db::entities::registration::RegistrationStatus;
+use crate::domain::accounts;
+use crate::domain::accounts::api_tokens;
+use crate::domain::accounts::login_sessions;
+use crate::domain::accounts::throttle;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -203,12 +208,12 @@ async fn account_context(state: &AppState, user: &crate::db::entities::user::Mod
     let team_events: Vec<Value> = crate::domain::events::team::events_of(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|(event, role)| json!({"slug": event.slug, "title": event.title, "role": role, "is_published": event.is_published, "is_organizer": role == "organizer"}))
+        .map(|(event, role)| json!({"slug": event.slug, "title": event.title, "role": role, "is_published": event.is_published, "is_organizer": role == TeamRole::Organizer}))
         .collect();
     let mut registrations = Vec::new();
     for found in crate::domain::registration::of_user(&state.db, user.id).await? {
         if let Some(event) = crate::domain::events::find_by_id(&state.db, found.event_id).await? {
-            registrations.push(json!({"id": found.id, "event_slug": event.slug, "event_title": event.title, "status": found.status, "is_held": found.status == "held", "when": crate::domain::events::summarize(&event).when}));
+            registrations.push(json!({"id": found.id, "event_slug": event.slug, "event_title": event.title, "status": found.status, "is_held": found.status == RegistrationStatus::Held, "when": crate::domain::events::summarize(&event).when}));
         }
     }
     let in_words = |d: chrono::Duration| match (d.num_days(), d.num_hours(), d.num_minutes()) {

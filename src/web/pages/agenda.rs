@@ -6,7 +6,10 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::domain::{accounts, agenda, times};
+use crate::db::entities::session::SessionStatus;
+use crate::domain::accounts;
+use crate::domain::schedule::agenda;
+use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -96,7 +99,7 @@ async fn agenda_context(state: &AppState, user: &crate::db::entities::user::Mode
             "start": times::show(entry.session.session.starts_at, zone, viewer_zone),
             "end": times::show(entry.session.session.ends_at, zone, viewer_zone),
             "room": entry.session.room.as_ref().map(|r| r.name.clone()),
-            "is_cancelled": entry.session.session.status == "cancelled",
+            "is_cancelled": entry.session.session.status == SessionStatus::Cancelled,
             "clashes_with": entry.clashes_with,
         });
         match days.last_mut() {

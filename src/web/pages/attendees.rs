@@ -8,11 +8,12 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::domain::attendees::{self, AttendeeFilter};
-use crate::domain::events::{places, TeamRole};
-use crate::domain::invitations::{self, InvitationRequest};
+use crate::db::entities::event_member::TeamRole;
+use crate::domain::events::places;
+use crate::domain::registration::attendees::{self, AttendeeFilter};
+use crate::domain::registration::invitations::{self, InvitationRequest};
+use crate::domain::registration::tickets;
 use crate::domain::registration::{self, CancelledBy};
-use crate::domain::tickets;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
@@ -37,7 +38,7 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
     let rows = attendees::list(&state.db, event, chosen).await?;
     let ticket_types = tickets::list(&state.db, event.id).await?;
     let roles = places::roles(&state.db, event.id).await?;
-    let questions = crate::domain::questions::list(&state.db, event.id).await?;
+    let questions = crate::domain::registration::questions::list(&state.db, event.id).await?;
     let statuses: Vec<serde_json::Value> =
         ["confirmed", "held", "cancelled", "expired"].iter().map(|s| json!({"value": s, "selected": chosen.status.as_deref() == Some(*s)})).collect();
     Ok(json!({
@@ -45,7 +46,7 @@ async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilte
         "rows": rows,
         "count": rows.len(),
         "summary": attendees::summary(&state.db, event).await?,
-        "checkin": crate::domain::checkin::stats(&state.db, event.id).await?,
+        "checkin": crate::domain::registration::checkin::stats(&state.db, event.id).await?,
         "questions": questions.iter().map(|q| q.label.clone()).collect::<Vec<_>>(),
         "is_organizer": team.role == TeamRole::Organizer,
         "invitations": if team.role == TeamRole::Organizer { invitations::open_for_event(&state.db, event, invitations::Kind::Ticket).await? } else { Vec::new() },
@@ -120,7 +121,7 @@ struct ManualForm {
 
 /// An organizer invites someone: the answer is the same whether the
 /// address has an account or not, and nobody is registered until they
-/// accept (see `domain::invitations`).
+/// accept (see `domain::registration::invitations`).
 #[post("/events/<_slug>/manage/attendees", data = "<form>")]
 async fn register_someone(
     _slug: &str,
@@ -183,7 +184,7 @@ async fn cancel_registration(
         return Err(AppError::NotFound);
     }
     let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
-    let (cancellation, refund) = crate::domain::payments::cancel_with_refund(
+    let (cancellation, refund) = crate::domain::registration::payments::cancel_with_refund(
         &state.db,
         state.config.stripe.as_ref(),
         &organized.event,
@@ -194,7 +195,7 @@ async fn cancel_registration(
     .await?;
     if cancellation.cancelled_now {
         let cancelled = &cancellation.registration;
-        state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, &reason).await).await;
+        state.notify(crate::domain::registration::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, &reason).await).await;
         state.seat_freed(cancelled.ticket_type_id).await;
     }
     Ok(Flash::success(
@@ -224,9 +225,9 @@ async fn check_in(_slug: &str, id: i32, team: TeamEvent, form: CsrfForm<CheckInF
     } else {
         Redirect::to(format!("/events/{}/manage/attendees?checked_in=no", team.event.slug))
     };
-    match crate::domain::checkin::check_in(&state.db, id, &team.member).await {
-        Ok(crate::domain::checkin::CheckIn::First { .. }) => Ok(Flash::success(back, "Checked in.")),
-        Ok(crate::domain::checkin::CheckIn::Already { at, .. }) => {
+    match crate::domain::registration::checkin::check_in(&state.db, id, &team.member).await {
+        Ok(crate::domain::registration::checkin::CheckIn::First { .. }) => Ok(Flash::success(back, "Checked in.")),
+        Ok(crate::domain::registration::checkin::CheckIn::Already { at, .. }) => {
             Ok(Flash::warning(back, format!("Already checked in at {}.", at.format("%H:%M UTC"))))
         }
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),

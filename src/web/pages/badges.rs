@@ -9,13 +9,19 @@ use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 use serde_json::json;
 
+use crate::db::entities::badge_print::PrintStatus;
+use crate::db::entities::registration::RegistrationStatus;
 use crate::db::entities::{event, registration as registration_row};
-use crate::domain::attendees::AttendeeFilter;
+use crate::domain::accounts;
+use crate::domain::badges;
 use crate::domain::badges::{prints, render};
-use crate::domain::checkin::{self, Scanned};
-use crate::domain::tribe::connections::{self, Standing};
-use crate::domain::tribe::profiles;
-use crate::domain::{accounts, badges, events, registration, tickets};
+use crate::domain::community::connections::{self, Standing};
+use crate::domain::community::profiles;
+use crate::domain::events;
+use crate::domain::registration;
+use crate::domain::registration::attendees::AttendeeFilter;
+use crate::domain::registration::checkin::{self, Scanned};
+use crate::domain::registration::tickets;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
@@ -53,7 +59,7 @@ async fn badge_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<St
     if found.user_id != user.0.id && events::effective_role(&state.db, &event, &user.0).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    if found.status != "confirmed" {
+    if found.status != RegistrationStatus::Confirmed {
         return Err(AppError::Conflict("Only a confirmed registration has a badge.".into()));
     }
     let holder = prints::holders(&state.db, &event, &[id]).await?.pop().ok_or(AppError::NotFound)?;
@@ -284,8 +290,8 @@ async fn print_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page,
         &format!("Badges · {}", organized.event.title),
         json!({
             "event": events::summarize(&organized.event),
-            "running": print.status == "running",
-            "refresh_seconds": (print.status == "running").then_some(2),
+            "running": print.status == PrintStatus::Running,
+            "refresh_seconds": (print.status == PrintStatus::Running).then_some(2),
             "print": print,
         }),
     ))

@@ -13,9 +13,10 @@ use rocket::{get, post, routes, Route, Shutdown, State};
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::domain::chat_room::messages::{self, NewMessage};
-use crate::domain::chat_room::{self, hub, ideas, stream, topics, transcript, Phase, Room};
-use crate::domain::events::{self, zone_of, TeamRole};
+use crate::db::entities::event_member::TeamRole;
+use crate::domain::chats::room::messages::{self, NewMessage};
+use crate::domain::chats::room::{self as chat_room, ideas, stream, topics, transcript, Phase, Room};
+use crate::domain::events::{self, zone_of};
 use crate::domain::now;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::CsrfForm;
@@ -180,11 +181,11 @@ impl AsRef<[u8]> for Frame {
 }
 
 fn readers_frame(count: usize) -> Frame {
-    Frame(hub::sse_frame(None, "readers", &count.to_string()).into_bytes().into())
+    Frame(stream::sse_frame(None, "readers", &count.to_string()).into_bytes().into())
 }
 
 enum Next {
-    Delivered(std::sync::Arc<hub::RoomEvent>),
+    Delivered(std::sync::Arc<stream::RoomEvent>),
     Missed,
     Readers,
     /// Another event's streams were closed.
@@ -579,7 +580,7 @@ async fn transcript_csv(_slug: &str, key: &str, visible: VisibleEvent, state: &S
 #[get("/events/<_slug>/chats?<q>")]
 async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &visible.event;
-    if events::EventKind::parse(&event.kind) != Some(events::EventKind::OnlineChat) {
+    if event.kind != crate::db::entities::event::EventKind::OnlineChat {
         return Err(AppError::NotFound);
     }
     let at = now();

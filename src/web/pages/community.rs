@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::db::entities::event;
+use crate::domain::community::{people, profiles, tables, tribes};
 use crate::domain::events::{self, places};
-use crate::domain::tribe::{people, profiles, tables, tribes};
-use crate::domain::{schedule, times};
+use crate::domain::schedule;
+use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::OrganizedEvent;

@@ -5,9 +5,9 @@ use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 use serde_json::json;
 
-use crate::domain::attendees::{self, AttendeeFilter};
-use crate::domain::checkin::{self, DoorScan};
 use crate::domain::events;
+use crate::domain::registration::attendees::{self, AttendeeFilter};
+use crate::domain::registration::checkin::{self, DoorScan};
 use crate::error::AppResult;
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::TeamEvent;

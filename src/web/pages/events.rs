@@ -5,9 +5,15 @@ use rocket::http::ContentType;
 use rocket::{get, routes, Route, State};
 use serde_json::{json, Value};
 
-use crate::domain::exports::ExportKind;
+use crate::db::entities::chat_occurrence::OccurrenceStatus;
+use crate::domain::accounts;
+use crate::domain::chats;
+use crate::domain::events;
+use crate::domain::markdown;
+use crate::domain::now;
+use crate::domain::schedule::exports::ExportKind;
 use crate::domain::schedule::{self, ScheduledSession, Scope};
-use crate::domain::{accounts, chats, events, markdown, now, times};
+use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::event_guards::VisibleEvent;
@@ -25,7 +31,7 @@ async fn viewer_of(state: &AppState, visible: &VisibleEvent) -> AppResult<Viewer
     Ok(Viewer {
         zone: accounts::time_zone_of(&state.db, user.id).await?,
         registered: crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?,
-        agenda: crate::domain::agenda::session_ids(&state.db, user.id).await?.into_iter().collect(),
+        agenda: crate::domain::schedule::agenda::session_ids(&state.db, user.id).await?.into_iter().collect(),
     })
 }
 
@@ -43,7 +49,7 @@ fn event_frame(visible: &VisibleEvent) -> Value {
     json!({
         "event": events::summarize(event),
         "is_published": event.is_published,
-        "can_manage": visible.role == Some(events::TeamRole::Organizer),
+        "can_manage": visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
         "zone": event.time_zone,
     })
 }
@@ -62,14 +68,14 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
     context["registration"] = crate::web::pages::registration::panel(state, event, visible.viewer.as_ref(), access.unwrap_or("")).await?;
     context["starts"] = json!(times::show(event.starts_at, zone, viewer.zone));
     context["ends"] = json!(times::show(event.ends_at, zone, viewer.zone));
-    if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
+    if event.kind == crate::db::entities::event::EventKind::OnlineChat {
         if let Some(next) = chats::next_occurrence(&state.db, event, now()).await? {
             context["next_occurrence"] = json!({
                 "start": times::show(next.starts_at, zone, viewer.zone),
                 "end": times::show(next.ends_at, zone, viewer.zone),
-                "moved": next.status == "moved",
+                "moved": next.status == OccurrenceStatus::Moved,
                 "topics": next.topics,
-                "room": format!("/events/{}/chats/{}", event.slug, crate::domain::chat_room::key_of(next.scheduled_start)),
+                "room": format!("/events/{}/chats/{}", event.slug, crate::domain::chats::room::key_of(next.scheduled_start)),
             });
         }
         let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
@@ -77,7 +83,7 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
             .into_iter()
             .filter(|o| o.ends_at > now())
             .take(6)
-            .map(|o| json!({"start": times::show(o.starts_at, zone, viewer.zone), "status": o.status, "skipped": o.status == "skipped", "moved": o.status == "moved", "topic_count": o.topics.len()}))
+            .map(|o| json!({"start": times::show(o.starts_at, zone, viewer.zone), "status": o.status, "skipped": o.status == OccurrenceStatus::Skipped, "moved": o.status == OccurrenceStatus::Moved, "topic_count": o.topics.len()}))
             .collect();
         context["upcoming"] = json!(upcoming);
     } else {
@@ -208,11 +214,11 @@ async fn session_ics(_slug: &str, file: &str, visible: VisibleEvent, state: &Sta
     let id: i32 = file.strip_suffix(".ics").and_then(|id| id.parse().ok()).ok_or(AppError::NotFound)?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
-    let body = crate::domain::calendar::sessions_calendar(&found.session.title, &[(&visible.event, found)], &state.config.base_url);
+    let body = crate::domain::schedule::calendar::sessions_calendar(&found.session.title, &[(&visible.event, found)], &state.config.base_url);
     Ok(Conditional {
-        rendered: std::sync::Arc::new(crate::domain::exports::Rendered::new(body, found.session.updated_at)),
+        rendered: std::sync::Arc::new(crate::domain::schedule::exports::Rendered::new(body, found.session.updated_at)),
         content_type: calendar_content_type(),
-        filename: Some(crate::domain::calendar::file_name(&found.session.title)),
+        filename: Some(crate::domain::schedule::calendar::file_name(&found.session.title)),
         cache_control: if visible.event.is_published { "public" } else { "private" },
     })
 }

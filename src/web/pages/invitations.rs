@@ -6,7 +6,10 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde_json::json;
 
-use crate::domain::{accounts, events, invitations, now};
+use crate::domain::accounts;
+use crate::domain::events;
+use crate::domain::now;
+use crate::domain::registration::invitations;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::CurrentUser;
@@ -47,7 +50,7 @@ async fn invitation_page(token: &str, page: Page, state: &State<AppState>) -> Ap
 async fn accept(token: &str, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     match invitations::accept(&state.db, token, &user.0).await {
         Ok((_, invitations::Accepted::Registered(created))) => {
-            state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
+            state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
             Ok(Flash::success(Redirect::to(format!("/registrations/{}", created.id)), "You're going: the invitation is accepted."))
         }
         Ok((invitation, invitations::Accepted::JoinedTeam(role))) => {

@@ -11,16 +11,19 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::db::entities::chat_occurrence::OccurrenceStatus;
+use crate::db::entities::discount_code::DiscountKind;
 use crate::db::entities::event;
 use crate::domain::chats::{self, OccurrenceForm};
 use crate::domain::events::editing::{self, EventForm};
 use crate::domain::events::{self, places, team};
-use crate::domain::frab::import::{self, ImportReport};
-use crate::domain::invitations;
+use crate::domain::now;
+use crate::domain::registration::invitations;
+use crate::domain::registration::tickets::{self, TicketTypeForm};
+use crate::domain::schedule::frab::import::{self, ImportReport};
+use crate::domain::schedule::sessions::{self, SessionForm};
 use crate::domain::schedule::{self, Scope};
-use crate::domain::sessions::{self, SessionForm};
-use crate::domain::tickets::{self, TicketTypeForm};
-use crate::domain::{now, times};
+use crate::domain::times;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::{token_matches, CsrfForm, CsrfOnly};
 use crate::web::event_guards::OrganizedEvent;
@@ -106,7 +109,7 @@ const COMMON_ZONES: &[&str] = &[
 fn event_form_context(form: &EventForm) -> Value {
     let kinds: Vec<Value> = ["conference", "meetup", "online_chat"]
         .iter()
-        .map(|k| json!({"value": k, "label": events::EventKind::parse(k).map(|k| k.label()).unwrap_or(k), "selected": form.kind == *k}))
+        .map(|k| json!({"value": k, "label": crate::db::entities::event::EventKind::parse(k).map(|k| k.label()).unwrap_or(k), "selected": form.kind == *k}))
         .collect();
     let mut zones: Vec<&str> = COMMON_ZONES.to_vec();
     if !form.time_zone.is_empty() && !zones.contains(&form.time_zone.as_str()) {
@@ -164,22 +167,22 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
         }))
         .collect::<Vec<_>>());
     context["seats_taken"] = json!(event.seats_taken);
-    context["discounts"] = json!(crate::domain::discounts::list(&state.db, event.id)
+    context["discounts"] = json!(crate::domain::registration::discounts::list(&state.db, event.id)
         .await?
         .iter()
         .map(|d| json!({
             "id": d.id, "code": d.code, "used": d.used, "max_uses": d.max_uses,
-            "off": if d.kind == "percent" { format!("{}%", d.amount) } else { tickets::format_price(d.amount, "USD") },
+            "off": if d.kind == DiscountKind::Percent { format!("{}%", d.amount) } else { tickets::format_price(d.amount, "USD") },
         }))
         .collect::<Vec<_>>());
-    context["questions"] = json!(crate::domain::questions::list(&state.db, event.id)
+    context["questions"] = json!(crate::domain::registration::questions::list(&state.db, event.id)
         .await?
         .iter()
         .map(|q| json!({"id": q.id, "label": q.label, "kind": q.kind, "is_required": q.is_required, "options": q.options.replace('\n', " · ")}))
         .collect::<Vec<_>>());
     context["payments_configured"] = json!(payments);
     context["sessions"] = json!(loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect::<Vec<_>>());
-    if events::EventKind::parse(&event.kind) == Some(events::EventKind::OnlineChat) {
+    if event.kind == crate::db::entities::event::EventKind::OnlineChat {
         let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
             .await?
             .into_iter()
@@ -192,8 +195,8 @@ async fn dashboard_context(state: &AppState, event: &event::Model, form: Option<
                     "scheduled": times::show(o.scheduled_start, zone, None),
                     "starts_at_input": crate::domain::input::local_input_value(zone, o.starts_at),
                     "status": o.status,
-                    "is_skipped": o.status == "skipped",
-                    "is_moved": o.status == "moved",
+                    "is_skipped": o.status == OccurrenceStatus::Skipped,
+                    "is_moved": o.status == OccurrenceStatus::Moved,
                     "topics_text": o.topics.iter().map(|t| if t.question.is_empty() { t.title.clone() } else { format!("{} | {}", t.title, t.question) }).collect::<Vec<_>>().join("\n"),
                 })
             })
@@ -505,7 +508,7 @@ async fn save_occurrence(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = chats::save_occurrence(&state.db, &organized.event, &form.0).await;
-    if result.as_ref().is_ok_and(|o| o.status == "skipped") {
+    if result.as_ref().is_ok_and(|o| o.status == OccurrenceStatus::Skipped) {
         state.chat.close_event(&state.db, organized.event.id).await;
     }
     dashboard_action(&page, state, &organized.event, result, "The chat is updated.").await
@@ -571,11 +574,11 @@ async fn delete_ticket_type(
 async fn add_question(
     _slug: &str,
     organized: OrganizedEvent,
-    form: CsrfForm<crate::domain::questions::QuestionForm>,
+    form: CsrfForm<crate::domain::registration::questions::QuestionForm>,
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let result = crate::domain::questions::create(&state.db, &organized.event, &form.0).await;
+    let result = crate::domain::registration::questions::create(&state.db, &organized.event, &form.0).await;
     dashboard_action(&page, state, &organized.event, result, "The question is added.").await
 }
 
@@ -587,7 +590,7 @@ async fn delete_question(
     _form: CsrfForm<CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    crate::domain::questions::delete(&state.db, &organized.event, id).await?;
+    crate::domain::registration::questions::delete(&state.db, &organized.event, id).await?;
     Ok(back_to_dashboard(&organized.event, "The question is removed; answers already given are removed with it."))
 }
 
@@ -595,11 +598,11 @@ async fn delete_question(
 async fn add_discount(
     _slug: &str,
     organized: OrganizedEvent,
-    form: CsrfForm<crate::domain::discounts::DiscountForm>,
+    form: CsrfForm<crate::domain::registration::discounts::DiscountForm>,
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let result = crate::domain::discounts::create(&state.db, &organized.event, &form.0).await;
+    let result = crate::domain::registration::discounts::create(&state.db, &organized.event, &form.0).await;
     dashboard_action(&page, state, &organized.event, result, "The discount code is added.").await
 }
 
@@ -611,6 +614,6 @@ async fn delete_discount(
     _form: CsrfForm<CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    crate::domain::discounts::delete(&state.db, &organized.event, id).await?;
+    crate::domain::registration::discounts::delete(&state.db, &organized.event, id).await?;
     Ok(back_to_dashboard(&organized.event, "The discount code is removed."))
 }

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::db::entities::user;
+use crate::domain::community::connections::{self, Answer, Requested, Standing};
+use crate::domain::community::people;
+use crate::domain::community::profiles::{self, ProfileInput};
 use crate::domain::markdown;
-use crate::domain::tribe::connections::{self, Answer, Requested, Standing};
-use crate::domain::tribe::people;
-use crate::domain::tribe::profiles::{self, ProfileInput};
 use crate::error::{AppError, AppResult};
 use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};

@@ -5,10 +5,14 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::db::entities::registration::RefundStatus;
+use crate::db::entities::registration::RegistrationStatus;
+use crate::db::entities::registration_question::QuestionKind;
 use crate::db::entities::{event, user};
-use crate::domain::registration::{self, CancelledBy, RefundStatus, RegistrationForm};
-use crate::domain::tickets::{self, Availability};
-use crate::domain::{now, times};
+use crate::domain::now;
+use crate::domain::registration::tickets::{self, Availability};
+use crate::domain::registration::{self, CancelledBy, RegistrationForm};
+use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
@@ -48,14 +52,14 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         })
         .collect();
     let roles = crate::domain::events::places::roles(&state.db, event.id).await?;
-    let questions: Vec<Value> = crate::domain::questions::list(&state.db, event.id)
+    let questions: Vec<Value> = crate::domain::registration::questions::list(&state.db, event.id)
         .await?
         .iter()
         .map(|q| {
             json!({
                 "id": q.id, "label": q.label, "required": q.is_required,
-                "is_text": q.kind == "text", "is_single": q.kind == "single", "is_multiple": q.kind == "multiple", "is_checkbox": q.kind == "checkbox",
-                "choices": crate::domain::questions::choices(q).iter().enumerate().map(|(i, c)| json!({"index": i, "label": c})).collect::<Vec<_>>(),
+                "is_text": q.kind == QuestionKind::Text, "is_single": q.kind == QuestionKind::Single, "is_multiple": q.kind == QuestionKind::Multiple, "is_checkbox": q.kind == QuestionKind::Checkbox,
+                "choices": crate::domain::registration::questions::choices(q).iter().enumerate().map(|(i, c)| json!({"index": i, "label": c})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -64,7 +68,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
         None => None,
     };
     let waiting = match viewer {
-        Some(user) if mine.is_none() => crate::domain::waitlist::position(&state.db, event.id, user.id).await?.map(|(place, _)| place),
+        Some(user) if mine.is_none() => crate::domain::registration::waitlist::position(&state.db, event.id, user.id).await?.map(|(place, _)| place),
         _ => None,
     };
     let zone = crate::domain::events::zone_of(event);
@@ -76,7 +80,7 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
                 "status": found.status,
                 "ticket": ticket.name,
                 "quantity": found.quantity,
-                "is_held": found.status == "held",
+                "is_held": found.status == RegistrationStatus::Held,
                 "can_cancel": now() < registration::attendee_cancel_deadline(event),
                 "cancel_until": times::show(registration::attendee_cancel_deadline(event), zone, None),
             }))
@@ -120,13 +124,14 @@ async fn register(
         access_code: field("access_code"),
     };
     let outcome = async {
-        let questions = crate::domain::questions::list(&state.db, visible.event.id).await?;
-        let answers = crate::domain::questions::from_form_fields(&fields, &questions);
+        let questions = crate::domain::registration::questions::list(&state.db, visible.event.id).await?;
+        let answers = crate::domain::registration::questions::from_form_fields(&fields, &questions);
         let request = registration::check_request(&state.db, &visible.event, &request_form, Some(answers), state.config.stripe.is_some()).await?;
         if request.amount_minor() > 0 {
             let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
             let checkout =
-                crate::domain::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request).await?;
+                crate::domain::registration::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request)
+                    .await?;
             return Ok(Err(checkout.url));
         }
         registration::register_free(&state.db, &visible.event, &user.0, &request).await.map(Ok)
@@ -139,7 +144,7 @@ async fn register(
         Err(error) => Err(error),
     };
     if let Ok(created) = &outcome {
-        state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, created).await).await;
+        state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, created).await).await;
     }
     // Sold out, already registered or a bad choice: said on the event's page,
     // where the form is; nothing was taken.
@@ -169,7 +174,7 @@ async fn cancel(
     let Some(found) = registration::live_registration(&state.db, visible.event.id, user.0.id).await? else {
         return Ok(Flash::error(back, "You have no registration to cancel."));
     };
-    match crate::domain::payments::cancel_with_refund(
+    match crate::domain::registration::payments::cancel_with_refund(
         &state.db,
         state.config.stripe.as_ref(),
         &visible.event,
@@ -182,7 +187,9 @@ async fn cancel(
         Ok((cancellation, refund)) => {
             let cancelled = &cancellation.registration;
             if cancellation.cancelled_now {
-                state.notify(crate::domain::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, "").await).await;
+                state
+                    .notify(crate::domain::registration::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, "").await)
+                    .await;
                 state.seat_freed(cancelled.ticket_type_id).await;
             }
             Ok(Flash::success(back, format!("Your registration is cancelled.{}", refund.message())))
@@ -209,7 +216,7 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
         .iter()
         .map(|c| json!({"at": times::show(c.created_at, zone, None), "to": c.to_status, "reason": c.reason}))
         .collect();
-    let live = found.status == "confirmed" || found.status == "held";
+    let live = found.status == RegistrationStatus::Confirmed || found.status == RegistrationStatus::Held;
     Ok(page.ok(
         "registrations/show",
         &format!("Registration · {}", event.title),
@@ -218,16 +225,16 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
                 "id": found.id, "status": found.status, "ticket": ticket.name, "quantity": found.quantity,
                 "amount": tickets::format_price(found.amount_minor, &found.currency),
                 "hold_expires": found.hold_expires_at.map(|t| times::show(t, zone, None)),
-                "is_held": found.status == "held",
+                "is_held": found.status == RegistrationStatus::Held,
                 "can_cancel": is_owner && live && now() < registration::attendee_cancel_deadline(&event),
-                "refund": RefundStatus::of(&found).map(|refund| match refund {
+                "refund": found.refund_status.map(|refund| match refund {
                     RefundStatus::Pending => "Your refund is on its way: Stripe has not confirmed it yet, and it is retried automatically.",
                     RefundStatus::Refunded => "Refunded.",
                     RefundStatus::Failed => "Stripe refused the refund; the organizer has been shown this and refunds you by hand.",
                 }),
             },
             "event": crate::domain::events::summarize(&event),
-            "badge": found.status == "confirmed",
+            "badge": found.status == RegistrationStatus::Confirmed,
             "is_owner": is_owner,
             "history": history,
         }),
@@ -238,19 +245,19 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
 async fn claim(id: i32, user: CurrentUser, _form: CsrfForm<crate::web::csrf::CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/registrations/{id}"));
     let found = registration::find(&state.db, id).await?;
-    if found.user_id == user.0.id && found.status == "held" {
+    if found.user_id == user.0.id && found.status == RegistrationStatus::Held {
         let ticket = tickets::find(&state.db, found.event_id, found.ticket_type_id).await?;
         if let (true, Some(stripe)) = (ticket.price_minor > 0, state.config.stripe.as_ref()) {
-            return match crate::domain::payments::checkout_for_held(&state.db, stripe, &state.config.base_url, &user.0, &found).await {
+            return match crate::domain::registration::payments::checkout_for_held(&state.db, stripe, &state.config.base_url, &user.0, &found).await {
                 Ok(url) => Ok(Flash::success(Redirect::to(url), "Your seat is held while you pay.")),
                 Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
                 Err(other) => Err(other),
             };
         }
     }
-    match crate::domain::waitlist::claim(&state.db, &user.0, id).await {
+    match crate::domain::registration::waitlist::claim(&state.db, &user.0, id).await {
         Ok(confirmed) => {
-            state.notify(crate::domain::notify::registration_confirmed(&state.db, &state.config.base_url, &confirmed).await).await;
+            state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, &confirmed).await).await;
             Ok(Flash::success(back, "The seat is yours: you are registered."))
         }
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
@@ -276,7 +283,7 @@ async fn join_waitlist(
 ) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/events/{}", visible.event.slug));
     let ticket_type_id = form.0.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::NotFound)?;
-    match crate::domain::waitlist::join(&state.db, &visible.event, &user.0, ticket_type_id, &form.0.access_code).await {
+    match crate::domain::registration::waitlist::join(&state.db, &visible.event, &user.0, ticket_type_id, &form.0.access_code).await {
         Ok(_) => Ok(Flash::success(back, "You are on the waitlist. If a seat frees up, we email you and hold it for you.")),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),
@@ -291,6 +298,6 @@ async fn leave_waitlist(
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    crate::domain::waitlist::leave(&state.db, &visible.event, &user.0).await?;
+    crate::domain::registration::waitlist::leave(&state.db, &visible.event, &user.0).await?;
     Ok(Flash::success(Redirect::to(format!("/events/{}", visible.event.slug)), "You left the waitlist."))
 }

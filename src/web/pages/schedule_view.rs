@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
+use crate::db::entities::session::SessionStatus;
 use crate::db::entities::session_speaker;
 use crate::domain::input::slugify;
 use crate::domain::schedule::{Day, Schedule, ScheduledSession};
@@ -39,7 +40,7 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) 
     let in_agenda = viewer.agenda.contains(&s.session.id);
     json!({
         "in_agenda": in_agenda,
-        "can_add": viewer.registered && !in_agenda && s.session.status == "published",
+        "can_add": viewer.registered && !in_agenda && s.session.status == SessionStatus::Published,
         "seats_left": s.session.capacity.map(|c| (c - s.session.seats_taken).max(0)),
         "id": s.session.id,
         "title": s.session.title,
@@ -52,8 +53,8 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) 
         "speakers": s.speakers.iter().map(|p| json!({"name": p.name, "url": format!("/events/{slug}/speakers/{}", speaker_key(p))})).collect::<Vec<_>>(),
         "tags": s.tags(),
         "status": s.session.status,
-        "is_cancelled": s.session.status == "cancelled",
-        "is_draft": s.session.status == "draft",
+        "is_cancelled": s.session.status == SessionStatus::Cancelled,
+        "is_draft": s.session.status == SessionStatus::Draft,
         "capacity": s.session.capacity,
     })
 }
@@ -115,7 +116,7 @@ pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> 
     let step = schedule.timeslot_minutes();
     let mut columns: Vec<(Option<i32>, String)> = schedule.rooms.iter().map(|r| (Some(r.id), r.name.clone())).collect();
     if sessions.iter().any(|s| s.room.is_none()) {
-        columns.push((None, crate::domain::frab::export::UNASSIGNED_ROOM.to_owned()));
+        columns.push((None, crate::domain::schedule::frab::export::UNASSIGNED_ROOM.to_owned()));
     }
     let first = floor_to(sessions.iter().map(|s| s.session.starts_at).min().unwrap_or(day.starts_at), schedule.zone, step);
     let last = sessions.iter().map(|s| s.session.ends_at).max().unwrap_or(day.ends_at);

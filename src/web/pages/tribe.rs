@@ -7,11 +7,13 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::db::entities::registration::RegistrationStatus;
+use crate::domain::community::connections::Standing;
+use crate::domain::community::people::{self, Access, DirectoryFilter};
+use crate::domain::community::{matches, tables, tribes};
 use crate::domain::events::{self, places};
-use crate::domain::tribe::connections::Standing;
-use crate::domain::tribe::people::{self, Access, DirectoryFilter};
-use crate::domain::tribe::{matches, tables, tribes};
-use crate::domain::{registration, times};
+use crate::domain::registration;
+use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
@@ -54,7 +56,7 @@ async fn directory_page(
             "roles": role_options(&roles, role),
             "filter": {"interest": interest, "organization": organization, "q": q},
             "only_public": access == Access::Outsider,
-            "can_manage": visible.role == Some(events::TeamRole::Organizer),
+            "can_manage": visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
         }),
     ))
 }
@@ -71,7 +73,7 @@ async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page:
     let suggestions = matches::suggestions(&state.db, event, &user.0, 10).await?;
     let my_tribe = tribes::of_member(&state.db, event, &user.0).await?;
     let my_tables = tables::of_member(&state.db, event, &user.0).await?;
-    let live = registration::live_registration(&state.db, event.id, user.0.id).await?.filter(|r| r.status == "confirmed");
+    let live = registration::live_registration(&state.db, event.id, user.0.id).await?.filter(|r| r.status == RegistrationStatus::Confirmed);
     let roles = places::roles(&state.db, event.id).await?;
     let (list, not_matched) = match suggestions {
         Ok(list) => (list, None),
@@ -130,7 +132,7 @@ async fn choose_role(
         "" => None,
         text => Some(text.parse::<i32>().map_err(|_| AppError::BadRequest("Pick a role from the list.".into()))?),
     };
-    match places::choose_role(&state.db, &visible.event, user.0.id, role_id).await {
+    match registration::choose_role(&state.db, &visible.event, user.0.id, role_id).await {
         Ok(()) => Ok(Flash::success(back, "Your role is saved.")),
         Err(AppError::Validation(errors)) => Ok(Flash::error(back, errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" "))),
         Err(AppError::NotFound) => Ok(Flash::error(back, "Register for the event first.")),

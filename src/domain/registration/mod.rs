@@ -1,0 +1,454 @@
+//! The registration area: who comes, on which ticket, and what they paid.
+//! Beside this module are ticket types (`tickets`), waitlists, discounts,
+//! registration questions, Stripe payments and refunds, check-in, attendee
+//! lists, invitations and the emails these send (`notify`).
+//!
+//! Registration itself: a person takes seats of a ticket type. The capacity check
+//! and the seat-taking are one conditional UPDATE inside the transaction
+//! that records the registration, on the ticket type and on the event, so
+//! no interleaving of buyers (threads, processes, instances) can oversell.
+
+pub mod attendees;
+pub mod checkin;
+pub mod discounts;
+pub mod invitations;
+pub mod notify;
+pub mod payments;
+pub mod questions;
+pub mod tickets;
+pub mod waitlist;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::db::entities::registration::{RefundStatus, RegistrationStatus};
+use crate::db::entities::{event, event_role, registration, registration_change, ticket_type, user};
+use crate::domain::input;
+use crate::domain::now;
+use crate::domain::registration::tickets::Availability;
+use crate::error::{AppError, AppResult, FieldError};
+
+/// When the background loop may first retry a refund just owed: the
+/// request that made it owed sends it first.
+pub(crate) fn first_refund_retry_at(owed_at: DateTime<Utc>) -> DateTime<Utc> {
+    owed_at + chrono::Duration::seconds(120)
+}
+
+/// What a person asks for, from the form or the API.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegistrationForm {
+    #[serde(deserialize_with = "input::lenient_text")]
+    pub ticket_type_id: String,
+    #[serde(deserialize_with = "input::lenient_text")]
+    pub quantity: String,
+    /// A role id or name of the event's roles.
+    #[serde(deserialize_with = "input::lenient_text")]
+    pub role: String,
+    /// Answers to the event's questions: `{"<question id>": "text" | ["a", "b"] | true}`.
+    pub answers: serde_json::Value,
+    /// A discount code, for paid tickets.
+    pub discount_code: String,
+    /// The code of a hidden ticket type's secret link.
+    pub access_code: String,
+}
+
+/// An attendee changes their own role for the event.
+pub async fn choose_role(db: &DatabaseConnection, event: &event::Model, user_id: i32, role_id: Option<i32>) -> AppResult<()> {
+    if let Some(id) = role_id {
+        event_role::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|r| r.event_id == event.id)
+            .ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Pick one of this event's roles.")]))?;
+    }
+    let live = live_registration(db, event.id, user_id).await?.ok_or(AppError::NotFound)?;
+    registration::Entity::update_many()
+        .col_expr(registration::Column::RoleId, sea_orm::sea_query::Expr::value(role_id))
+        .filter(registration::Column::Id.eq(live.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Why nothing was taken: sold out, or already registered. Both are 409s.
+pub fn sold_out(name: &str) -> AppError {
+    AppError::Conflict(format!("“{name}” is sold out."))
+}
+
+pub fn already_registered() -> AppError {
+    AppError::Conflict("You are already registered for this event.".into())
+}
+
+pub(crate) async fn record_change(
+    db: &impl ConnectionTrait,
+    registration_id: i32,
+    from: Option<RegistrationStatus>,
+    to: RegistrationStatus,
+    actor: Option<i32>,
+    reason: &str,
+) -> AppResult<()> {
+    registration_change::ActiveModel {
+        registration_id: Set(registration_id),
+        from_status: Set(from),
+        to_status: Set(to),
+        actor_user_id: Set(actor),
+        reason: Set(reason.to_owned()),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes `quantity` seats of the ticket type and of the event, or none.
+/// Each UPDATE checks the capacity in its own WHERE clause; zero rows
+/// changed means there was no room.
+pub(crate) async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
+    let taken = ticket_type::Entity::update_many()
+        .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).add(quantity))
+        .filter(ticket_type::Column::Id.eq(ticket.id))
+        .filter(
+            Expr::col(ticket_type::Column::Capacity)
+                .is_null()
+                .or(Expr::col(ticket_type::Column::Taken).add(quantity).lte(Expr::col(ticket_type::Column::Capacity))),
+        )
+        .exec(txn)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Err(sold_out(&ticket.name));
+    }
+    let event_taken = event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).add(quantity))
+        .filter(event::Column::Id.eq(event.id))
+        .filter(
+            Expr::col(event::Column::Capacity)
+                .is_null()
+                .or(Expr::col(event::Column::SeatsTaken).add(quantity).lte(Expr::col(event::Column::Capacity))),
+        )
+        .exec(txn)
+        .await?;
+    if event_taken.rows_affected == 0 {
+        return Err(AppError::Conflict(format!("{} is full.", event.title)));
+    }
+    Ok(())
+}
+
+/// Gives seats back (cancellation, expired hold).
+pub(crate) async fn release_seats(txn: &DatabaseTransaction, found: &registration::Model) -> AppResult<()> {
+    ticket_type::Entity::update_many()
+        .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).sub(found.quantity))
+        .filter(ticket_type::Column::Id.eq(found.ticket_type_id))
+        .exec(txn)
+        .await?;
+    event::Entity::update_many()
+        .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).sub(found.quantity))
+        .filter(event::Column::Id.eq(found.event_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// What was asked, checked against the event: ticket, quantity, role.
+pub struct CheckedRequest {
+    pub ticket: ticket_type::Model,
+    pub quantity: i32,
+    pub role_id: Option<i32>,
+    /// Checked answers to the event's questions, to store with the registration.
+    pub answers: Vec<(i32, String)>,
+    /// A usable discount code (used up in the registration's transaction).
+    pub discount: Option<crate::db::entities::discount_code::Model>,
+}
+
+impl CheckedRequest {
+    /// What the buyer pays in all, after any discount.
+    pub fn amount_minor(&self) -> i64 {
+        let unit = match &self.discount {
+            Some(code) => crate::domain::registration::discounts::discounted(self.ticket.price_minor, code),
+            None => self.ticket.price_minor,
+        };
+        unit * i64::from(self.quantity)
+    }
+}
+
+/// Checks a request; answers come from the API body unless `form_answers`
+/// (read from an HTML form's fields) are given.
+pub async fn check_request(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    form: &RegistrationForm,
+    form_answers: Option<crate::domain::registration::questions::RawAnswers>,
+    payments_configured: bool,
+) -> AppResult<CheckedRequest> {
+    let ticket_id =
+        form.ticket_type_id.trim().parse::<i32>().map_err(|_| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose a ticket.")]))?;
+    // A hidden type without its link's code is refused exactly like an id
+    // that does not exist, so its existence is not given away either.
+    let ticket = tickets::find(db, event.id, ticket_id)
+        .await
+        .ok()
+        .filter(|t| tickets::is_offered_to(t, &form.access_code))
+        .ok_or_else(|| AppError::Validation(vec![FieldError::new("ticket_type_id", "Choose one of this event's tickets.")]))?;
+    let quantity =
+        match form.quantity.trim() {
+            "" => 1,
+            text => text.parse::<i32>().ok().filter(|q| (1..=ticket.max_per_person).contains(q)).ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new("quantity", format!("Choose from 1 to {} seats.", ticket.max_per_person))])
+            })?,
+        };
+    match tickets::availability(&ticket, now(), payments_configured) {
+        Availability::OnSale => {}
+        Availability::SoldOut => return Err(sold_out(&ticket.name)),
+        other => return Err(AppError::Validation(vec![FieldError::new("ticket_type_id", other.message())])),
+    }
+    let role_id = match form.role.trim() {
+        "" => None,
+        text => {
+            let roles = event_role::Entity::find().filter(event_role::Column::EventId.eq(event.id)).all(db).await?;
+            let found = roles.iter().find(|r| text.parse::<i32>().ok() == Some(r.id) || r.name.eq_ignore_ascii_case(text));
+            Some(found.ok_or_else(|| AppError::Validation(vec![FieldError::new("role", "Choose one of this event's roles.")]))?.id)
+        }
+    };
+    let questions = crate::domain::registration::questions::list(db, event.id).await?;
+    let raw = form_answers.unwrap_or_else(|| crate::domain::registration::questions::from_json(&form.answers));
+    let answers = crate::domain::registration::questions::check(&questions, &raw).map_err(AppError::Validation)?;
+    let discount = match form.discount_code.trim() {
+        "" => None,
+        code => Some(crate::domain::registration::discounts::find_usable(db, event.id, code, now()).await?),
+    };
+    Ok(CheckedRequest { ticket, quantity, role_id, answers, discount })
+}
+
+/// Registers for a free ticket: confirmed at once, or refused with 409.
+pub async fn register_free(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+) -> AppResult<registration::Model> {
+    if request.amount_minor() != 0 {
+        return Err(AppError::BadRequest("this ticket is paid; it goes through checkout".into()));
+    }
+    if !event.is_published {
+        return Err(AppError::NotFound);
+    }
+    let outcome =
+        Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: Some(attendee.id), reason: "registered" };
+    take_and_record(db, event, attendee, request, outcome).await
+}
+
+/// What a new registration becomes once its seats are taken.
+pub(crate) struct Taking<'a> {
+    pub status: RegistrationStatus,
+    pub amount_minor: i64,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub actor: Option<i32>,
+    pub reason: &'a str,
+}
+
+/// The one write behind every new registration (free, or held for
+/// checkout): seats, the discount code's use, the row, its answers and its
+/// history, all in one transaction.
+pub(crate) async fn take_and_record(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+    outcome: Taking<'_>,
+) -> AppResult<registration::Model> {
+    let txn = crate::db::begin(db).await?;
+    let created = take_and_record_in(&txn, event, attendee, request, outcome).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// As `take_and_record`, inside the caller's transaction (an invitation
+/// accepted and its registration made are one write).
+async fn take_and_record_in(
+    txn: &DatabaseTransaction,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+    outcome: Taking<'_>,
+) -> AppResult<registration::Model> {
+    // The write comes first: on SQLite it takes the write lock at once.
+    take_seats(txn, &request.ticket, event, request.quantity).await?;
+    if let Some(code) = &request.discount {
+        crate::domain::registration::discounts::use_once(txn, code).await?;
+    }
+    // A second live registration of the same person is refused by the
+    // partial unique index (one live registration per person and event).
+    let at = now();
+    let created = registration::ActiveModel {
+        event_id: Set(event.id),
+        user_id: Set(attendee.id),
+        ticket_type_id: Set(request.ticket.id),
+        role_id: Set(request.role_id),
+        quantity: Set(request.quantity),
+        status: Set(outcome.status),
+        amount_minor: Set(outcome.amount_minor),
+        currency: Set(request.ticket.currency.clone()),
+        hold_expires_at: Set(outcome.hold_expires_at),
+        discount_code_id: Set(request.discount.as_ref().map(|d| d.id)),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => already_registered(),
+        other => other,
+    })?;
+    crate::domain::registration::questions::save(txn, created.id, &request.answers).await?;
+    record_change(txn, created.id, None, outcome.status, outcome.actor, outcome.reason).await?;
+    Ok(created)
+}
+
+/// Who is cancelling, which decides the rules that apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelledBy {
+    Attendee(i32),
+    Organizer(i32),
+    System,
+}
+
+/// The last moment an attendee may cancel themselves.
+pub fn attendee_cancel_deadline(event: &event::Model) -> DateTime<Utc> {
+    event.cancel_until.unwrap_or(event.starts_at)
+}
+
+/// Whether `by` may cancel this registration now. Decided before anything
+/// is written or sent: a refused cancellation changes nothing and refunds
+/// nothing.
+pub fn check_cancellable(event: &event::Model, found: &registration::Model, by: CancelledBy) -> AppResult<()> {
+    if let CancelledBy::Attendee(user_id) = by {
+        if user_id != found.user_id {
+            return Err(AppError::NotFound);
+        }
+        if now() >= attendee_cancel_deadline(event) {
+            return Err(AppError::Conflict("The organizer no longer accepts cancellations for this event; please contact them.".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Whether cancelling this registration (as it stands) owes its buyer a
+/// refund: it was paid for through Stripe and confirmed.
+pub fn owes_refund(found: &registration::Model) -> bool {
+    found.status == RegistrationStatus::Confirmed && found.amount_minor > 0 && found.stripe_payment_intent_id.is_some()
+}
+
+/// What a cancellation did.
+#[derive(Debug, Clone)]
+pub struct Cancellation {
+    /// The registration as it is now.
+    pub registration: registration::Model,
+    /// This call cancelled it (false: it was no longer live).
+    pub cancelled_now: bool,
+}
+
+/// Cancels a live registration and gives its seats back; one paid for
+/// records in the same transaction the refund it owes (`payments` sends
+/// it). Whether a refund is owed is decided on the row as it is inside the
+/// transaction, not as the caller last read it: a payment confirmed a
+/// moment before is refunded. Cancelling twice changes nothing the second
+/// time (and releases nothing twice).
+pub async fn cancel(
+    db: &DatabaseConnection,
+    event: &event::Model,
+    found: &registration::Model,
+    by: CancelledBy,
+    reason: &str,
+) -> AppResult<Cancellation> {
+    check_cancellable(event, found, by)?;
+    let txn = crate::db::begin(db).await?;
+    let at = now();
+    // The write comes first: it takes SQLite's write lock and PostgreSQL's
+    // row lock, so the row read next is the one that gets cancelled.
+    let live = registration::Entity::update_many()
+        .col_expr(registration::Column::UpdatedAt, Expr::value(at))
+        .filter(registration::Column::Id.eq(found.id))
+        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
+        .exec(&txn)
+        .await?;
+    if live.rows_affected == 0 {
+        txn.rollback().await?;
+        let registration = registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound)?;
+        return Ok(Cancellation { registration, cancelled_now: false });
+    }
+    let current = registration::Entity::find_by_id(found.id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let mut update = registration::Entity::update_many()
+        .col_expr(registration::Column::Status, Expr::value(RegistrationStatus::Cancelled))
+        .col_expr(registration::Column::CancelledAt, Expr::value(at));
+    if owes_refund(&current) {
+        update = update
+            .col_expr(registration::Column::RefundStatus, Expr::value(RefundStatus::Pending))
+            .col_expr(registration::Column::RefundRetryAt, Expr::value(Some(first_refund_retry_at(at))));
+    }
+    update.filter(registration::Column::Id.eq(found.id)).exec(&txn).await?;
+    release_seats(&txn, &current).await?;
+    crate::domain::schedule::agenda::release_event_agenda(&txn, current.user_id, current.event_id).await?;
+    let actor = match by {
+        CancelledBy::Attendee(id) | CancelledBy::Organizer(id) => Some(id),
+        CancelledBy::System => None,
+    };
+    let reason = if reason.trim().is_empty() { "cancelled" } else { reason.trim() };
+    record_change(&txn, found.id, Some(current.status), RegistrationStatus::Cancelled, actor, reason).await?;
+    txn.commit().await?;
+    let registration = registration::Entity::find_by_id(found.id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(Cancellation { registration, cancelled_now: true })
+}
+
+/// The person's live registration for the event, if any.
+pub async fn live_registration(db: &DatabaseConnection, event_id: i32, user_id: i32) -> AppResult<Option<registration::Model>> {
+    Ok(registration::Entity::find()
+        .filter(registration::Column::EventId.eq(event_id))
+        .filter(registration::Column::UserId.eq(user_id))
+        .filter(registration::Column::Status.is_in(RegistrationStatus::LIVE))
+        .one(db)
+        .await?)
+}
+
+pub async fn is_registered(db: &DatabaseConnection, event_id: i32, user_id: i32) -> AppResult<bool> {
+    Ok(live_registration(db, event_id, user_id).await?.is_some_and(|r| r.status == RegistrationStatus::Confirmed))
+}
+
+pub async fn find(db: &DatabaseConnection, id: i32) -> AppResult<registration::Model> {
+    registration::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// A person's registrations, newest first.
+pub async fn of_user(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<registration::Model>> {
+    Ok(registration::Entity::find().filter(registration::Column::UserId.eq(user_id)).order_by_desc(registration::Column::CreatedAt).all(db).await?)
+}
+
+pub async fn changes(db: &DatabaseConnection, registration_id: i32) -> AppResult<Vec<registration_change::Model>> {
+    Ok(registration_change::Entity::find()
+        .filter(registration_change::Column::RegistrationId.eq(registration_id))
+        .order_by_asc(registration_change::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A person accepts an organizer's invitation: any of the event's ticket
+/// types (paid ones free of charge), listed or hidden, on sale or not, but
+/// never beyond a capacity. Only `invitations::accept` calls this, so the
+/// person's own action is behind every registration an organizer offers.
+pub(crate) async fn register_invited(
+    txn: &DatabaseTransaction,
+    event: &event::Model,
+    person: &user::Model,
+    request: &CheckedRequest,
+    invited_by: i32,
+) -> AppResult<registration::Model> {
+    let reason =
+        if request.ticket.price_minor == 0 { "accepted an organizer's invitation" } else { "accepted an organizer's invitation (complimentary)" };
+    let outcome = Taking { status: RegistrationStatus::Confirmed, amount_minor: 0, hold_expires_at: None, actor: Some(invited_by), reason };
+    take_and_record_in(txn, event, person, request, outcome).await
+}

@@ -1,0 +1,156 @@
+//! Rendered exports of an event's schedule, made once per schedule revision
+//! and shared by every request until the event's revision moves on.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+
+use crate::db::entities::event;
+use crate::db::entities::event::EventKind;
+use crate::domain::schedule::frab;
+use crate::domain::schedule::{self, Scope};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportKind {
+    FrabXml,
+    FrabJson,
+    /// The whole schedule (or a chat's series) as iCalendar.
+    Calendar,
+}
+
+/// A rendered document with what conditional requests need, and a gzip
+/// copy made once (schedules compress about tenfold, and every client that
+/// polls them accepts gzip).
+#[derive(Debug)]
+pub struct Rendered {
+    pub body: String,
+    pub gzipped: Vec<u8>,
+    /// A strong validator of the (uncompressed) body: a hash of it.
+    pub etag: String,
+    pub last_modified: DateTime<Utc>,
+}
+
+impl Rendered {
+    pub fn new(body: String, last_modified: DateTime<Utc>) -> Rendered {
+        use std::io::Write;
+        let digest = Sha256::digest(body.as_bytes());
+        let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 8), flate2::Compression::default());
+        let gzipped = match encoder.write_all(body.as_bytes()).and_then(|_| encoder.finish()) {
+            Ok(bytes) => bytes,
+            Err(_) => Vec::new(),
+        };
+        Rendered { body, gzipped, etag, last_modified }
+    }
+}
+
+/// Per-process memo keyed by event and kind, valid for one revision. Each
+/// instance keeps its own; all of them agree because the key is the revision.
+#[derive(Default)]
+pub struct ExportCache {
+    entries: Mutex<HashMap<(i32, ExportKind), (i32, String, Arc<Rendered>)>>,
+    published: Mutex<HashMap<String, (Instant, u64, event::Model)>>,
+    feeds: Mutex<HashMap<String, (Instant, u64, Arc<Rendered>)>>,
+}
+
+/// How long a rendered personal feed is reused. Calendar apps poll feeds
+/// every few minutes at most; changes made through this instance show at
+/// once, through another within this time.
+pub const FEED_TTL: Duration = Duration::from_secs(5);
+
+/// How long a published event's row is reused for export requests before
+/// it is read again. Apps poll exports many times a second at a big event;
+/// a change made through another instance (or an unpublish there) reaches
+/// them at most this much later; changes made through this one at once.
+pub const PUBLISHED_EVENT_TTL: Duration = Duration::from_secs(1);
+
+impl ExportCache {
+    /// The published event with this slug, read at most once per
+    /// `PUBLISHED_EVENT_TTL`. `None` when there is no such published event
+    /// (callers then check the slower way whether the viewer may see a draft).
+    pub async fn published_event(&self, db: &DatabaseConnection, slug: &str) -> AppResult<Option<event::Model>> {
+        if let Ok(cached) = self.published.lock() {
+            if let Some((at, changes, found)) = cached.get(slug) {
+                if at.elapsed() < PUBLISHED_EVENT_TTL && *changes == crate::domain::events::local_changes() {
+                    return Ok(Some(found.clone()));
+                }
+            }
+        }
+        let changes = crate::domain::events::local_changes();
+        let found = crate::domain::events::find_by_slug(db, slug).await?.filter(|e| e.is_published);
+        if let Ok(mut cached) = self.published.lock() {
+            match &found {
+                Some(event) => {
+                    cached.insert(slug.to_owned(), (Instant::now(), changes, event.clone()));
+                }
+                None => {
+                    cached.remove(slug);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    pub async fn get_or_render(&self, db: &DatabaseConnection, event: &event::Model, kind: ExportKind, base_url: &str) -> AppResult<Arc<Rendered>> {
+        let key = (event.id, kind);
+        if let Ok(entries) = self.entries.lock() {
+            if let Some((revision, url, rendered)) = entries.get(&key) {
+                if *revision == event.revision && url == base_url {
+                    return Ok(rendered.clone());
+                }
+            }
+        }
+        let body = match kind {
+            ExportKind::FrabXml => frab::export::to_xml(&schedule::load(db, event, Scope::Published).await?, base_url),
+            ExportKind::FrabJson => frab::export::to_json(&schedule::load(db, event, Scope::Published).await?, base_url),
+            ExportKind::Calendar => {
+                let loaded = schedule::load(db, event, Scope::PublishedAndCancelled).await?;
+                let sessions: Vec<(&event::Model, &schedule::ScheduledSession)> = loaded.sessions.iter().map(|s| (event, s)).collect();
+                let chats =
+                    if event.kind == EventKind::OnlineChat { vec![(event, crate::domain::chats::occurrences(db, event).await?)] } else { Vec::new() };
+                crate::domain::schedule::calendar::feed_calendar(&event.title, &sessions, &chats, base_url)
+            }
+        };
+        let rendered = Arc::new(Rendered::new(body, event.updated_at));
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(key, (event.revision, base_url.to_owned(), rendered.clone()));
+        }
+        Ok(rendered)
+    }
+}
+
+impl ExportCache {
+    /// A personal feed by its token, rendered at most once per `FEED_TTL`;
+    /// `None` for an unknown (or replaced) token.
+    pub async fn feed(&self, db: &DatabaseConnection, token: &str, base_url: &str) -> AppResult<Option<Arc<Rendered>>> {
+        let changes = crate::domain::events::local_changes();
+        if let Ok(cached) = self.feeds.lock() {
+            if let Some((at, seen, rendered)) = cached.get(token) {
+                if at.elapsed() < FEED_TTL && *seen == changes {
+                    return Ok(Some(rendered.clone()));
+                }
+            }
+        }
+        let Some(owner) = crate::domain::schedule::agenda::feed_owner(db, token).await? else {
+            if let Ok(mut cached) = self.feeds.lock() {
+                cached.remove(token);
+            }
+            return Ok(None);
+        };
+        let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
+        let rendered = Arc::new(Rendered::new(body, crate::domain::now()));
+        if let Ok(mut cached) = self.feeds.lock() {
+            // A bound on memory: feeds of people who stopped polling drop out.
+            if cached.len() > 10_000 {
+                cached.retain(|_, (at, _, _)| at.elapsed() < FEED_TTL);
+            }
+            cached.insert(token.to_owned(), (Instant::now(), changes, rendered.clone()));
+        }
+        Ok(Some(rendered))
+    }
+}
