@@ -24,8 +24,8 @@ use crate::db::entities::{
 };
 use crate::domain::accounts;
 use crate::domain::accounts::passwords;
-use crate::domain::events::local_to_utc;
 use crate::domain::now;
+use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult};
 
 /// Every demo account logs in with this password.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::events::local_to_utc;
+use crate::domain::times::local_to_utc;
 
 /// A time as typed: `2027-06-07T10:15` (what `<input type="datetime-local">`
 /// sends; read in `zone`), with optional seconds, or RFC 3339 with an offset.

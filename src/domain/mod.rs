@@ -24,6 +24,7 @@ pub mod badges;
 pub mod chats;
 pub mod clock;
 pub mod community;
+pub mod context;
 pub mod events;
 pub mod input;
 pub mod jobs;

@@ -1,10 +1,24 @@
 //! Showing an instant the way Tribe does everywhere: in the event's zone, and
 //! beside it in the viewer's own zone when that differs ("Tue 20:30 EST ·
-//! 17:30 PST your time").
+//! 17:30 PST your time"); and reading a wall-clock time in a zone.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+
+/// The UTC instant of a wall-clock time in a zone. Ambiguous times (the hour
+/// repeated when clocks go back) take the first; times skipped when clocks go
+/// forward move on by the gap, as calendar applications do.
+pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    match zone.from_local_datetime(&local).earliest() {
+        Some(t) => t.with_timezone(&Utc),
+        None => {
+            let later = local + chrono::Duration::hours(1);
+            zone.from_local_datetime(&later).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&local))
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ShownTime {

@@ -3,12 +3,13 @@
 //! cannot forget the check.
 
 use rocket::http::Status;
+use rocket::outcome::try_outcome;
 use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::{event, user};
 use crate::domain::events;
-use crate::web::guards::{ApiUser, MaybeUser};
+use crate::web::guards::{ApiUser, CurrentUser, MaybeUser};
 use crate::web::AppState;
 
 /// The path segment after `events`: `/events/<slug>/...` and `/api/events/<slug>/...`.
@@ -204,5 +205,38 @@ impl<'r> FromRequest<'r> for ApiTeamEvent {
             Err(outcome) => return outcome,
         };
         team(req, viewer).await.map(ApiTeamEvent)
+    }
+}
+
+/// A live chat room (`/events/<slug>/chats/<key>/…`) and one of its hosts,
+/// for what only hosts do: the event is visible, the person logged in and
+/// one of its organizers (or a 403 that says so), the room exists.
+pub struct HostedRoom {
+    pub room: crate::domain::chats::room::Room,
+    pub host: user::Model,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for HostedRoom {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let visible = try_outcome!(req.guard::<VisibleEvent>().await);
+        let CurrentUser(host) = try_outcome!(req.guard::<CurrentUser>().await);
+        if visible.role != Some(TeamRole::Organizer) {
+            crate::web::catchers::stash_detail(req, "Only the chat's hosts do that.".into());
+            return Outcome::Error((Status::Forbidden, ()));
+        }
+        let mut segments = req.uri().path().segments();
+        let key = segments.by_ref().find(|s| *s == "chats").and_then(|_| segments.next());
+        let Some(state) = req.rocket().state::<AppState>() else { return Outcome::Error((Status::InternalServerError, ())) };
+        match crate::domain::chats::room::find(&state.db, &visible.event, key.unwrap_or_default()).await {
+            Ok(room) => Outcome::Success(HostedRoom { room, host }),
+            Err(crate::error::AppError::NotFound) => Outcome::Error((Status::NotFound, ())),
+            Err(error) => {
+                tracing::error!(%error, "chat room lookup failed");
+                Outcome::Error((Status::ServiceUnavailable, ()))
+            }
+        }
     }
 }

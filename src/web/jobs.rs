@@ -35,7 +35,7 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
                 }
                 _ = ticker.tick() => {
                     match crate::domain::registration::waitlist::expire_holds(&jobs.db, crate::domain::now()).await {
-                        Ok(offers) => jobs.send_offers(offers).await,
+                        Ok(offers) => crate::domain::registration::use_cases::send_offers(jobs.context(), offers).await,
                         Err(error) => tracing::error!(%error, "expiring holds failed"),
                     }
                     if let Err(error) = crate::domain::registration::payments::retry_owed_refunds(&jobs.db, jobs.config.stripe.as_ref(), crate::domain::now()).await {

@@ -33,31 +33,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A seat of this ticket type came free: offer it to the waitlist and
-    /// tell whoever gets it.
-    pub async fn seat_freed(&self, ticket_type_id: i32) {
-        match crate::domain::registration::waitlist::offer_free_seats(&self.db, ticket_type_id, crate::domain::now()).await {
-            Ok(offers) => self.send_offers(offers).await,
-            Err(error) => tracing::error!(%error, "offering a freed seat failed"),
-        }
-    }
-
-    pub async fn send_offers(&self, offers: Vec<crate::db::entities::registration::Model>) {
-        for offer in offers {
-            self.notify(crate::domain::registration::notify::waitlist_offer(&self.db, &self.config.base_url, &offer).await).await;
-        }
-    }
-
-    /// Sends a notification built from the database; a failure to build it
-    /// is logged and does not undo what it reports, a failure to send it is
-    /// retried by the job queue.
-    pub async fn notify(&self, mail: crate::error::AppResult<crate::domain::mail::Mail>) {
-        let queued = match mail {
-            Ok(mail) => self.jobs.submit(crate::domain::jobs::Job::Email(mail)).await,
-            Err(error) => Err(error),
-        };
-        if let Err(error) = queued {
-            tracing::error!(%error, "email not queued");
-        }
+    /// What the domain's use cases need, lent for one request.
+    pub fn context(&self) -> crate::domain::context::Context<'_> {
+        crate::domain::context::Context { db: &self.db, jobs: &self.jobs, base_url: &self.config.base_url, stripe: self.config.stripe.as_ref() }
     }
 }

@@ -8,6 +8,7 @@ use rocket::serde::json::{json, Json, Value};
 use rocket::{post, routes, Route, State};
 
 use crate::domain::registration::payments;
+use crate::domain::registration::use_cases;
 use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 
@@ -36,12 +37,6 @@ async fn stripe_webhook(signature: StripeSignature, body: Data<'_>, state: &Stat
     let payload = payload.into_inner();
     payments::verify_signature(payload.as_bytes(), &signature.0, &stripe.webhook_secret, crate::domain::now())
         .map_err(|reason| AppError::BadRequest(format!("Stripe-Signature refused: {reason}")))?;
-    let outcome = payments::handle_event(&state.db, stripe, &payload).await?;
-    if let Some(confirmed) = &outcome.confirmed {
-        state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, confirmed).await).await;
-    }
-    if let Some(ticket) = outcome.released_ticket {
-        state.seat_freed(ticket).await;
-    }
+    let outcome = use_cases::settle_payment_event(state.context(), &payload).await?;
     Ok(Json(json!({"received": true, "duplicate": outcome.duplicate})))
 }

@@ -12,9 +12,10 @@ use serde::Serialize;
 
 use crate::db::entities::chat_occurrence::OccurrenceStatus;
 use crate::db::entities::{chat_occurrence, chat_topic, event};
-use crate::domain::events::{bump_revision, local_to_utc, zone_of};
+use crate::domain::events::{bump_revision, zone_of};
 use crate::domain::input;
 use crate::domain::now;
+use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult, FieldError};
 
 #[derive(Debug, Clone, Serialize)]

@@ -120,20 +120,6 @@ pub async fn team_role(db: &DatabaseConnection, event_id: i32, user_id: i32) -> 
         .map(|m| m.role))
 }
 
-/// The UTC instant of a wall-clock time in a zone. Ambiguous times (the hour
-/// repeated when clocks go back) take the first; times skipped when clocks go
-/// forward move on by the gap, as calendar applications do.
-pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    match zone.from_local_datetime(&local).earliest() {
-        Some(t) => t.with_timezone(&Utc),
-        None => {
-            let later = local + chrono::Duration::hours(1);
-            zone.from_local_datetime(&later).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&local))
-        }
-    }
-}
-
 /// Counts changes to events made by this process, so that caches of event
 /// rows (see `exports::ExportCache::published_event`) never serve this
 /// process's own writes stale.

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod payments;
 pub mod questions;
 pub mod tickets;
+pub mod use_cases;
 pub mod waitlist;
 
 use chrono::{DateTime, Utc};
@@ -176,13 +177,17 @@ impl CheckedRequest {
     }
 }
 
-/// Checks a request; answers come from the API body unless `form_answers`
-/// (read from an HTML form's fields) are given.
+/// An HTML form's fields by name: the answers are `q_<id>` and, for each
+/// ticked choice, `q_<id>_<n>`, which depend on the event's questions.
+pub type FormFields = std::collections::HashMap<String, String>;
+
+/// Checks a request; answers come from the API body unless the HTML form's
+/// fields are given.
 pub async fn check_request(
     db: &DatabaseConnection,
     event: &event::Model,
     form: &RegistrationForm,
-    form_answers: Option<crate::domain::registration::questions::RawAnswers>,
+    form_fields: Option<&FormFields>,
     payments_configured: bool,
 ) -> AppResult<CheckedRequest> {
     let ticket_id =
@@ -215,7 +220,10 @@ pub async fn check_request(
         }
     };
     let questions = crate::domain::registration::questions::list(db, event.id).await?;
-    let raw = form_answers.unwrap_or_else(|| crate::domain::registration::questions::from_json(&form.answers));
+    let raw = match form_fields {
+        Some(fields) => crate::domain::registration::questions::from_form_fields(fields, &questions),
+        None => crate::domain::registration::questions::from_json(&form.answers),
+    };
     let answers = crate::domain::registration::questions::check(&questions, &raw).map_err(AppError::Validation)?;
     let discount = match form.discount_code.trim() {
         "" => None,

@@ -40,6 +40,14 @@ async fn agenda_sessions(db: &impl ConnectionTrait, user_id: i32) -> AppResult<V
 /// Adds a published session of an event the person is registered for. A
 /// session with a capacity takes a seat in the same transaction, by a
 /// conditional UPDATE, or refuses when full.
+/// Adds a session of any published event, found by its id alone (the API's
+/// agenda is one list over all events).
+pub async fn add_by_session_id(db: &DatabaseConnection, attendee: &user::Model, session_id: i32) -> AppResult<Added> {
+    let found = session::Entity::find_by_id(session_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let event = crate::domain::events::find_by_id(db, found.event_id).await?.filter(|e| e.is_published).ok_or(AppError::NotFound)?;
+    add(db, attendee, &event, session_id).await
+}
+
 pub async fn add(db: &DatabaseConnection, attendee: &user::Model, event: &event::Model, session_id: i32) -> AppResult<Added> {
     let found = session::Entity::find_by_id(session_id).filter(session::Column::EventId.eq(event.id)).one(db).await?.ok_or(AppError::NotFound)?;
     if found.status != SessionStatus::Published {

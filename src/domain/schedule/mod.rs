@@ -18,7 +18,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{event, room, session, session_speaker, track};
-use crate::domain::events::{local_to_utc, places, zone_of};
+use crate::domain::events::{places, zone_of};
+use crate::domain::times::local_to_utc;
 use crate::error::AppResult;
 
 /// A session with what it refers to.

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{event, room, session, session_speaker, track, user};
 use crate::domain::accounts;
-use crate::domain::events::{bump_revision, local_to_utc, places, zone_of};
+use crate::domain::events::{bump_revision, places, zone_of};
 use crate::domain::input;
 use crate::domain::now;
+use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult, FieldError};
 
 /// A session as typed, from the HTML form or the API. Times are local to the

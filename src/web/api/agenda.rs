@@ -4,11 +4,8 @@ use rocket::http::Status;
 use rocket::response::status::{Custom, NoContent};
 use rocket::serde::json::Json;
 use rocket::{delete, get, put, routes, Route, State};
-use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
-use crate::db::entities::session;
-use crate::domain::events;
 use crate::domain::schedule::agenda;
 use crate::error::{AppError, AppResult};
 use crate::web::guards::ApiUser;
@@ -44,9 +41,7 @@ async fn my_agenda(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec
 /// 201 when added, 200 when it was there already; `clashes` lists overlaps.
 #[put("/me/agenda/<session_id>")]
 async fn add(session_id: i32, user: ApiUser, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
-    let found = session::Entity::find_by_id(session_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    let event = events::find_by_id(&state.db, found.event_id).await?.filter(|e| e.is_published).ok_or(AppError::NotFound)?;
-    let added = agenda::add(&state.db, &user.0, &event, session_id).await?;
+    let added = agenda::add_by_session_id(&state.db, &user.0, session_id).await?;
     let status = if added.newly_added { Status::Created } else { Status::Ok };
     let clashes: Vec<Value> = added.clashes.iter().map(|s| json!({"session_id": s.id, "title": s.title})).collect();
     Ok(Custom(status, Json(json!({"session_id": session_id, "clashes": clashes}))))

@@ -6,12 +6,12 @@ use rocket::serde::json::Json;
 use rocket::{delete, get, post, routes, Route, State};
 use serde_json::{json, Value};
 
-use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::registration as registration_row;
 use crate::domain::events;
 use crate::domain::now;
 use crate::domain::registration::tickets;
-use crate::domain::registration::{self, CancelledBy, RegistrationForm};
+use crate::domain::registration::use_cases::{self, CancelReason, Registered};
+use crate::domain::registration::{self, RegistrationForm};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;
@@ -79,24 +79,16 @@ async fn register(
     body: ApiJson<RegistrationForm>,
     state: &State<AppState>,
 ) -> AppResult<Custom<Json<Value>>> {
-    let request = registration::check_request(&state.db, &visible.event, &body.0, None, state.config.stripe.is_some()).await?;
-    if request.amount_minor() > 0 {
-        let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
-        let checkout =
-            crate::domain::registration::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request)
-                .await?;
-        let mut body = registration_json(state, &checkout.registration).await?;
-        body["checkout_url"] = json!(checkout.url);
-        return Ok(Custom(Status::Created, Json(body)));
+    match use_cases::register(state.context(), &visible.event, &user.0, &body.0, None).await? {
+        Registered::CheckoutStarted { registration, url } => {
+            let mut body = registration_json(state, &registration).await?;
+            body["checkout_url"] = json!(url);
+            Ok(Custom(Status::Created, Json(body)))
+        }
+        Registered::Confirmed { registration, ticket } => {
+            Ok(Custom(Status::Created, Json(registration_body(&registration, &visible.event, &ticket))))
+        }
     }
-    let created = registration::register_free(&state.db, &visible.event, &user.0, &request).await?;
-    state
-        .notify(
-            crate::domain::registration::notify::confirmation(&state.db, &state.config.base_url, &created, &user.0, &visible.event, &request.ticket)
-                .await,
-        )
-        .await;
-    Ok(Custom(Status::Created, Json(registration_body(&created, &visible.event, &request.ticket))))
 }
 
 #[get("/me/registrations")]
@@ -111,28 +103,7 @@ async fn my_registrations(user: ApiUser, state: &State<AppState>) -> AppResult<J
 /// The attendee cancels their own; an organizer of the event cancels anyone's.
 #[delete("/registrations/<id>")]
 async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    let found = registration::find(&state.db, id).await?;
-    let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
-    let by = if found.user_id == user.0.id {
-        CancelledBy::Attendee(user.0.id)
-    } else if events::effective_role(&state.db, &event, &user.0).await? == Some(TeamRole::Organizer) {
-        CancelledBy::Organizer(user.0.id)
-    } else {
-        return Err(AppError::NotFound);
-    };
-    let (cancellation, _refund) = crate::domain::registration::payments::cancel_with_refund(
-        &state.db,
-        state.config.stripe.as_ref(),
-        &event,
-        &found,
-        by,
-        "cancelled through the API",
-    )
-    .await?;
-    let cancelled = cancellation.registration;
-    if cancellation.cancelled_now {
-        state.notify(crate::domain::registration::notify::registration_cancelled(&state.db, &state.config.base_url, &cancelled, "").await).await;
-        state.seat_freed(cancelled.ticket_type_id).await;
-    }
-    Ok(Json(registration_json(state, &cancelled).await?))
+    let reason = CancelReason { recorded: "cancelled through the API", told: "" };
+    let (cancellation, _refund) = use_cases::cancel_as(state.context(), &user.0, id, reason).await?;
+    Ok(Json(registration_json(state, &cancellation.registration).await?))
 }

@@ -13,6 +13,7 @@ use crate::domain::events::places;
 use crate::domain::registration::attendees::{self, AttendeeFilter};
 use crate::domain::registration::invitations::{self, InvitationRequest};
 use crate::domain::registration::tickets;
+use crate::domain::registration::use_cases::{self, CancelReason};
 use crate::domain::registration::{self, CancelledBy};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -132,10 +133,9 @@ async fn register_someone(
 ) -> AppResult<Html> {
     let form = form.0;
     let request = InvitationRequest { email: &form.attendee_email, ticket_type_id: &form.attendee_ticket, role: &form.attendee_role };
-    let errors = match invitations::invite(&state.db, &state.config.base_url, &organized.event, &organized.organizer, request).await {
-        Ok(sent) => {
-            state.notify(Ok(sent.mail)).await;
-            let message = format!("Invitation sent to {}. They are registered once they accept it.", sent.invitation.email);
+    let errors = match use_cases::invite(state.context(), &organized.event, &organized.organizer, request).await {
+        Ok(invitation) => {
+            let message = format!("Invitation sent to {}. They are registered once they accept it.", invitation.email);
             return Ok(Html::Flash(Flash::success(Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)), message)));
         }
         Err(AppError::Validation(errors)) => errors,
@@ -184,20 +184,14 @@ async fn cancel_registration(
         return Err(AppError::NotFound);
     }
     let reason = if form.0.reason.trim().is_empty() { "cancelled by an organizer".to_owned() } else { form.0.reason };
-    let (cancellation, refund) = crate::domain::registration::payments::cancel_with_refund(
-        &state.db,
-        state.config.stripe.as_ref(),
+    let (_, refund) = use_cases::cancel(
+        state.context(),
         &organized.event,
         &found,
         CancelledBy::Organizer(organized.organizer.id),
-        &reason,
+        CancelReason { recorded: &reason, told: &reason },
     )
     .await?;
-    if cancellation.cancelled_now {
-        let cancelled = &cancellation.registration;
-        state.notify(crate::domain::registration::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, &reason).await).await;
-        state.seat_freed(cancelled.ticket_type_id).await;
-    }
     Ok(Flash::success(
         Redirect::to(format!("/events/{}/manage/attendees", organized.event.slug)),
         format!("The registration is cancelled.{}", refund.message()),

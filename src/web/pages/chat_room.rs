@@ -20,7 +20,7 @@ use crate::domain::events::{self, zone_of};
 use crate::domain::now;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::CsrfForm;
-use crate::web::event_guards::VisibleEvent;
+use crate::web::event_guards::{HostedRoom, VisibleEvent};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Download, Html, Page};
 use crate::web::AppState;
@@ -51,14 +51,6 @@ pub fn routes() -> Vec<Route> {
 
 fn is_host(visible: &VisibleEvent) -> bool {
     visible.role == Some(TeamRole::Organizer)
-}
-
-/// Only the event's organizers host.
-fn host_of(visible: &VisibleEvent, user: &CurrentUser) -> AppResult<()> {
-    match visible.viewer.as_ref() {
-        Some(viewer) if viewer.id == user.0.id && is_host(visible) => Ok(()),
-        _ => Err(AppError::Forbidden("Only the chat's hosts do that.".into())),
-    }
 }
 
 fn local(room: &Room, at: chrono::DateTime<chrono::Utc>) -> String {
@@ -136,12 +128,6 @@ async fn room_context(
 
 async fn room_of(state: &AppState, visible: &VisibleEvent, key: &str) -> AppResult<Room> {
     chat_room::find(&state.db, &visible.event, key).await
-}
-
-/// The room, for something only its hosts do.
-async fn hosted_room(state: &AppState, visible: &VisibleEvent, user: &CurrentUser, key: &str) -> AppResult<Room> {
-    host_of(visible, user)?;
-    room_of(state, visible, key).await
 }
 
 #[get("/events/<_slug>/chats/<key>?<reply_to>&<quote_of>", rank = 2)]
@@ -338,18 +324,17 @@ struct ReasonForm {
     reason: String,
 }
 
-#[post("/events/<_slug>/chats/<key>/messages/<id>/hide", data = "<form>")]
+#[post("/events/<_slug>/chats/<_key>/messages/<id>/hide", data = "<form>")]
 async fn hide_message(
     _slug: &str,
-    key: &str,
+    _key: &str,
     id: i32,
-    visible: VisibleEvent,
-    user: CurrentUser,
+    hosted: HostedRoom,
     form: CsrfForm<ReasonForm>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    let room = hosted_room(state, &visible, &user, key).await?;
-    messages::hide(&state.db, &state.chat, &room, &user.0, id, &form.0.reason, now()).await?;
+    let HostedRoom { room, host } = hosted;
+    messages::hide(&state.db, &state.chat, &room, &host, id, &form.0.reason, now()).await?;
     Ok(Flash::success(back_to(&room), "The message is hidden from every page and the transcript."))
 }
 
@@ -392,59 +377,46 @@ async fn edit_message(
     }
 }
 
-async fn author_of(state: &AppState, room: &Room, message_id: i32) -> AppResult<i32> {
-    use sea_orm::EntityTrait;
-    crate::db::entities::chat_message::Entity::find_by_id(message_id)
-        .one(&state.db)
-        .await?
-        .filter(|m| m.occurrence_id == room.id())
-        .and_then(|m| m.author_id)
-        .ok_or(AppError::NotFound)
-}
-
-#[post("/events/<_slug>/chats/<key>/messages/<id>/mute-author", data = "<_form>")]
+#[post("/events/<_slug>/chats/<_key>/messages/<id>/mute-author", data = "<_form>")]
 async fn mute_author(
     _slug: &str,
-    key: &str,
+    _key: &str,
     id: i32,
-    visible: VisibleEvent,
-    user: CurrentUser,
+    hosted: HostedRoom,
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    let room = hosted_room(state, &visible, &user, key).await?;
-    let author = author_of(state, &room, id).await?;
-    messages::mute(&state.db, &room, &user.0, author, now()).await?;
+    let HostedRoom { room, host } = hosted;
+    let author = messages::author_of(&state.db, &room, id).await?;
+    messages::mute(&state.db, &room, &host, author, now()).await?;
     Ok(Flash::success(back_to(&room), "Muted for this chat."))
 }
 
-#[post("/events/<_slug>/chats/<key>/messages/<id>/ban-author", data = "<form>")]
+#[post("/events/<_slug>/chats/<_key>/messages/<id>/ban-author", data = "<form>")]
 async fn ban_author(
     _slug: &str,
-    key: &str,
+    _key: &str,
     id: i32,
-    visible: VisibleEvent,
-    user: CurrentUser,
+    hosted: HostedRoom,
     form: CsrfForm<ReasonForm>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    let room = hosted_room(state, &visible, &user, key).await?;
-    let author = author_of(state, &room, id).await?;
-    messages::ban(&state.db, &room, &user.0, author, &form.0.reason, now()).await?;
+    let HostedRoom { room, host } = hosted;
+    let author = messages::author_of(&state.db, &room, id).await?;
+    messages::ban(&state.db, &room, &host, author, &form.0.reason, now()).await?;
     Ok(Flash::success(back_to(&room), "Blocked from every chat of this series."))
 }
 
-#[post("/events/<_slug>/chats/<key>/topics/next", data = "<_form>")]
+#[post("/events/<_slug>/chats/<_key>/topics/next", data = "<_form>")]
 async fn next_topic(
     _slug: &str,
-    key: &str,
-    visible: VisibleEvent,
-    user: CurrentUser,
+    _key: &str,
+    hosted: HostedRoom,
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    let room = hosted_room(state, &visible, &user, key).await?;
-    match topics::post_next(&state.db, &state.chat, &room, user.0.id, now()).await {
+    let HostedRoom { room, host } = hosted;
+    match topics::post_next(&state.db, &state.chat, &room, host.id, now()).await {
         Ok(()) => Ok(Flash::success(back_to(&room), "Topic posted.")),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back_to(&room), message)),
         Err(other) => Err(other),
@@ -513,17 +485,16 @@ async fn vote_idea(
     Ok(Redirect::to(format!("{}#ideas", room.url())))
 }
 
-#[post("/events/<_slug>/chats/<key>/ideas/<id>/use", data = "<_form>")]
+#[post("/events/<_slug>/chats/<_key>/ideas/<id>/use", data = "<_form>")]
 async fn use_idea(
     _slug: &str,
-    key: &str,
+    _key: &str,
     id: i32,
-    visible: VisibleEvent,
-    user: CurrentUser,
+    hosted: HostedRoom,
     _form: CsrfForm<crate::web::csrf::CsrfOnly>,
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
-    let room = hosted_room(state, &visible, &user, key).await?;
+    let HostedRoom { room, .. } = hosted;
     let back = Redirect::to(format!("{}#ideas", room.url()));
     match ideas::use_as_topic(&state.db, &room, id, now()).await {
         Ok(()) => Ok(Flash::success(back, "Added as the next topic, with credit to its author.")),

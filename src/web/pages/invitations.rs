@@ -10,6 +10,7 @@ use crate::domain::accounts;
 use crate::domain::events;
 use crate::domain::now;
 use crate::domain::registration::invitations;
+use crate::domain::registration::use_cases;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::CurrentUser;
@@ -48,9 +49,8 @@ async fn invitation_page(token: &str, page: Page, state: &State<AppState>) -> Ap
 
 #[post("/invitations/<token>/accept", data = "<_form>")]
 async fn accept(token: &str, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
-    match invitations::accept(&state.db, token, &user.0).await {
+    match use_cases::accept_invitation(state.context(), token, &user.0).await {
         Ok((_, invitations::Accepted::Registered(created))) => {
-            state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, &created).await).await;
             Ok(Flash::success(Redirect::to(format!("/registrations/{}", created.id)), "You're going: the invitation is accepted."))
         }
         Ok((invitation, invitations::Accepted::JoinedTeam(role))) => {

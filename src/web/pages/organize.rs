@@ -20,6 +20,7 @@ use crate::domain::events::{self, places, team};
 use crate::domain::now;
 use crate::domain::registration::invitations;
 use crate::domain::registration::tickets::{self, TicketTypeForm};
+use crate::domain::registration::use_cases::{self, TeamInvited};
 use crate::domain::schedule::frab::import::{self, ImportReport};
 use crate::domain::schedule::sessions::{self, SessionForm};
 use crate::domain::schedule::{self, Scope};
@@ -325,14 +326,9 @@ struct TeamForm {
 #[post("/events/<_slug>/manage/team", data = "<form>")]
 async fn add_team_member(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TeamForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &organized.event;
-    let message = match invitations::invite_to_team(&state.db, &state.config.base_url, event, &organized.organizer, &form.0.email, &form.0.role).await
-    {
-        Ok(invitations::TeamChange::Invited(sent)) => {
-            let email = sent.invitation.email.clone();
-            state.notify(Ok(sent.mail)).await;
-            format!("Invitation sent to {email}. They join the team once they accept it.")
-        }
-        Ok(invitations::TeamChange::RoleChanged(member)) => format!("{} is now {} of this event.", member.display_name, member.role),
+    let message = match use_cases::invite_to_team(state.context(), event, &organized.organizer, &form.0.email, &form.0.role).await {
+        Ok(TeamInvited::Invited(invitation)) => format!("Invitation sent to {}. They join the team once they accept it.", invitation.email),
+        Ok(TeamInvited::RoleChanged(member)) => format!("{} is now {} of this event.", member.display_name, member.role),
         Err(AppError::Validation(errors)) => return dashboard_with_errors(&page, state, event, None, &errors).await,
         Err(AppError::Conflict(message)) => return dashboard_with_errors(&page, state, event, None, &[FieldError::new("team", message)]).await,
         Err(other) => return Err(other),

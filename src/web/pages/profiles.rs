@@ -4,7 +4,6 @@
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -77,7 +76,7 @@ fn standing_text(standing: Standing) -> &'static str {
 /// only for people they connected with.
 #[get("/people/<id>")]
 async fn person_page(id: i32, page: Page, viewer: MaybeUser, state: &State<AppState>) -> AppResult<Html> {
-    let account = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let account = crate::domain::accounts::find_by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let profile = profiles::load(&state.db, id).await?;
     if !people::can_see_profile(&state.db, viewer.0.as_ref(), id, &profile).await? {
         // Hidden and attendees-only profiles do not exist for outsiders.
@@ -194,7 +193,7 @@ async fn unblock(id: i32, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &
 }
 
 async fn person_json(state: &AppState, id: i32, with_contact: bool) -> AppResult<Value> {
-    let account = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let account = crate::domain::accounts::find_by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let profile = profiles::load(&state.db, id).await?;
     let mut value = json!(people::card(&account, &profile, None));
     if with_contact {
@@ -224,7 +223,7 @@ pub async fn overview_json(state: &AppState, me: &user::Model) -> AppResult<Valu
     }
     let mut blocked = Vec::new();
     for id in &overview.blocked {
-        if let Some(account) = user::Entity::find_by_id(*id).one(&state.db).await? {
+        if let Some(account) = crate::domain::accounts::find_by_id(&state.db, *id).await? {
             blocked.push(json!({"user_id": account.id, "name": account.display_name}));
         }
     }

@@ -11,7 +11,8 @@ use crate::db::entities::registration_question::QuestionKind;
 use crate::db::entities::{event, user};
 use crate::domain::now;
 use crate::domain::registration::tickets::{self, Availability};
-use crate::domain::registration::{self, CancelledBy, RegistrationForm};
+use crate::domain::registration::use_cases::{self, CancelReason, Claimed, Registered};
+use crate::domain::registration::{self, CancelledBy, FormFields, RegistrationForm};
 use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
@@ -100,10 +101,6 @@ pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user:
     }))
 }
 
-/// The form's fields by name: the ticket, role and quantity, and the answers
-/// (`q_<id>`, `q_<id>_<n>`), which depend on the event's questions.
-type FormFields = std::collections::HashMap<String, String>;
-
 #[post("/events/<_slug>/register", data = "<form>")]
 async fn register(
     _slug: &str,
@@ -123,33 +120,12 @@ async fn register(
         discount_code: field("discount_code"),
         access_code: field("access_code"),
     };
-    let outcome = async {
-        let questions = crate::domain::registration::questions::list(&state.db, visible.event.id).await?;
-        let answers = crate::domain::registration::questions::from_form_fields(&fields, &questions);
-        let request = registration::check_request(&state.db, &visible.event, &request_form, Some(answers), state.config.stripe.is_some()).await?;
-        if request.amount_minor() > 0 {
-            let stripe = state.config.stripe.as_ref().ok_or_else(|| AppError::Conflict("Payments are not configured.".into()))?;
-            let checkout =
-                crate::domain::registration::payments::start_checkout(&state.db, stripe, &state.config.base_url, &visible.event, &user.0, &request)
-                    .await?;
-            return Ok(Err(checkout.url));
-        }
-        registration::register_free(&state.db, &visible.event, &user.0, &request).await.map(Ok)
-    }
-    .await;
-    // A paid ticket: off to Stripe Checkout; the webhook confirms it.
-    let outcome = match outcome {
-        Ok(Err(checkout_url)) => return Ok(Flash::success(Redirect::to(checkout_url), "Your seat is held while you pay.")),
-        Ok(Ok(created)) => Ok(created),
-        Err(error) => Err(error),
-    };
-    if let Ok(created) = &outcome {
-        state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, created).await).await;
-    }
     // Sold out, already registered or a bad choice: said on the event's page,
     // where the form is; nothing was taken.
-    match outcome {
-        Ok(_) => Ok(Flash::success(back, format!("You are registered for {}. See you there!", visible.event.title))),
+    match use_cases::register(state.context(), &visible.event, &user.0, &request_form, Some(&fields)).await {
+        // A paid ticket: off to Stripe Checkout; the webhook confirms it.
+        Ok(Registered::CheckoutStarted { url, .. }) => Ok(Flash::success(Redirect::to(url), "Your seat is held while you pay.")),
+        Ok(Registered::Confirmed { .. }) => Ok(Flash::success(back, format!("You are registered for {}. See you there!", visible.event.title))),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(AppError::Validation(errors)) => Ok(Flash::error(back, errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "))),
         Err(other) => Err(other),
@@ -174,26 +150,16 @@ async fn cancel(
     let Some(found) = registration::live_registration(&state.db, visible.event.id, user.0.id).await? else {
         return Ok(Flash::error(back, "You have no registration to cancel."));
     };
-    match crate::domain::registration::payments::cancel_with_refund(
-        &state.db,
-        state.config.stripe.as_ref(),
+    match use_cases::cancel(
+        state.context(),
         &visible.event,
         &found,
         CancelledBy::Attendee(user.0.id),
-        &form.0.reason,
+        CancelReason { recorded: &form.0.reason, told: "" },
     )
     .await
     {
-        Ok((cancellation, refund)) => {
-            let cancelled = &cancellation.registration;
-            if cancellation.cancelled_now {
-                state
-                    .notify(crate::domain::registration::notify::registration_cancelled(&state.db, &state.config.base_url, cancelled, "").await)
-                    .await;
-                state.seat_freed(cancelled.ticket_type_id).await;
-            }
-            Ok(Flash::success(back, format!("Your registration is cancelled.{}", refund.message())))
-        }
+        Ok((_, refund)) => Ok(Flash::success(back, format!("Your registration is cancelled.{}", refund.message()))),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),
     }
@@ -244,22 +210,9 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
 #[post("/registrations/<id>/claim", data = "<_form>")]
 async fn claim(id: i32, user: CurrentUser, _form: CsrfForm<crate::web::csrf::CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     let back = Redirect::to(format!("/registrations/{id}"));
-    let found = registration::find(&state.db, id).await?;
-    if found.user_id == user.0.id && found.status == RegistrationStatus::Held {
-        let ticket = tickets::find(&state.db, found.event_id, found.ticket_type_id).await?;
-        if let (true, Some(stripe)) = (ticket.price_minor > 0, state.config.stripe.as_ref()) {
-            return match crate::domain::registration::payments::checkout_for_held(&state.db, stripe, &state.config.base_url, &user.0, &found).await {
-                Ok(url) => Ok(Flash::success(Redirect::to(url), "Your seat is held while you pay.")),
-                Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
-                Err(other) => Err(other),
-            };
-        }
-    }
-    match crate::domain::registration::waitlist::claim(&state.db, &user.0, id).await {
-        Ok(confirmed) => {
-            state.notify(crate::domain::registration::notify::registration_confirmed(&state.db, &state.config.base_url, &confirmed).await).await;
-            Ok(Flash::success(back, "The seat is yours: you are registered."))
-        }
+    match use_cases::claim(state.context(), &user.0, id).await {
+        Ok(Claimed::CheckoutStarted(url)) => Ok(Flash::success(Redirect::to(url), "Your seat is held while you pay.")),
+        Ok(Claimed::Confirmed(_)) => Ok(Flash::success(back, "The seat is yours: you are registered.")),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),
     }

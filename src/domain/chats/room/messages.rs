@@ -286,6 +286,16 @@ pub async fn report(db: &DatabaseConnection, room: &Room, reporter: &user::Model
 }
 
 /// A host mutes someone for this occurrence.
+/// Who wrote a message of this room (a host's message has nobody).
+pub async fn author_of(db: &DatabaseConnection, room: &Room, message_id: i32) -> AppResult<i32> {
+    chat_message::Entity::find_by_id(message_id)
+        .one(db)
+        .await?
+        .filter(|m| m.occurrence_id == room.id())
+        .and_then(|m| m.author_id)
+        .ok_or(AppError::NotFound)
+}
+
 pub async fn mute(db: &DatabaseConnection, room: &Room, host: &user::Model, user_id: i32, at: DateTime<Utc>) -> AppResult<()> {
     let found = ensure_participant(db, room, user_id).await?;
     chat_participant::Entity::update_many()

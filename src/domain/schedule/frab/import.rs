@@ -14,9 +14,10 @@ use serde::Serialize;
 
 use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{event, room, session, session_speaker, track};
-use crate::domain::events::{bump_revision, local_to_utc, places, zone_of};
+use crate::domain::events::{bump_revision, places, zone_of};
 use crate::domain::now;
 use crate::domain::schedule::sessions::event_bounds;
+use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult, FieldError};
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
