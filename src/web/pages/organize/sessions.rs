@@ -1,0 +1,170 @@
+//! Sessions: the form to add and edit one, deleting one, and importing a
+//! frab XML schedule.
+
+use rocket::form::{Form, FromForm};
+use rocket::fs::TempFile;
+use rocket::http::{CookieJar, Status};
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post, routes, Route, State};
+use serde_json::{json, Value};
+
+use super::dashboard::{back_to_dashboard, dashboard_context, dashboard_with_errors};
+use crate::db::entities::event;
+use crate::domain::events::{self, places};
+use crate::domain::schedule::frab::import::{self, ImportReport};
+use crate::domain::schedule::sessions::{self, SessionForm};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::web::csrf::{token_matches, CsrfForm, CsrfOnly};
+use crate::web::event_guards::OrganizedEvent;
+use crate::web::render::{Html, Page};
+use crate::web::AppState;
+
+pub fn routes() -> Vec<Route> {
+    routes![new_session_page, create_session, edit_session_page, update_session, delete_session, import_frab]
+}
+
+async fn session_form_context(state: &AppState, event: &event::Model, form: &SessionForm, session_id: Option<i32>) -> AppResult<Value> {
+    let rooms = places::rooms(&state.db, event.id).await?;
+    let tracks = places::tracks(&state.db, event.id).await?;
+    let selected = |text: &str, id: i32, name: &str| text.trim() == id.to_string() || text.trim().eq_ignore_ascii_case(name);
+    let statuses: Vec<Value> = ["draft", "published", "cancelled"].iter().map(|s| json!({"value": s, "selected": form.status == *s})).collect();
+    Ok(json!({
+        "event": events::summarize(event),
+        "form": form,
+        "session_id": session_id,
+        "rooms": rooms.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": selected(&form.room, r.id, &r.name)})).collect::<Vec<_>>(),
+        "tracks": tracks.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": selected(&form.track, t.id, &t.name)})).collect::<Vec<_>>(),
+        "statuses": statuses,
+    }))
+}
+
+#[get("/events/<_slug>/manage/sessions/new")]
+async fn new_session_page(_slug: &str, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let zone = events::zone_of(&organized.event);
+    let start = crate::domain::input::local_input_value(zone, organized.event.starts_at);
+    let form = SessionForm { status: "draft".into(), language: "en".into(), starts_at: start.clone(), ends_at: start, ..Default::default() };
+    let context = session_form_context(state, &organized.event, &form, None).await?;
+    Ok(page.ok("organize/session_form", "New session", context))
+}
+
+#[post("/events/<_slug>/manage/sessions", data = "<form>")]
+async fn create_session(_slug: &str, organized: OrganizedEvent, form: CsrfForm<SessionForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let CsrfForm(form) = form;
+    match sessions::create(&state.db, &organized.event, &form).await {
+        Ok(created) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", created.title)))),
+        Err(AppError::Validation(errors)) => {
+            let context = session_form_context(state, &organized.event, &form, None).await?;
+            Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", "New session", context, &errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[get("/events/<_slug>/manage/sessions/<id>", rank = 2)]
+async fn edit_session_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let found = sessions::find(&state.db, &organized.event, id).await?;
+    let speakers = sessions::speakers_of(&state.db, found.id).await?;
+    let emails = sessions::speaker_emails(&state.db, &speakers).await?;
+    let form = SessionForm::from_session(&organized.event, &found, &speakers, &emails);
+    let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
+    Ok(page.ok("organize/session_form", &format!("Edit · {}", found.title), context))
+}
+
+#[post("/events/<_slug>/manage/sessions/<id>", data = "<form>")]
+async fn update_session(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    form: CsrfForm<SessionForm>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    let CsrfForm(form) = form;
+    let found = sessions::find(&state.db, &organized.event, id).await?;
+    match sessions::update(&state.db, &organized.event, &found, &form).await {
+        Ok(updated) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", updated.title)))),
+        Err(AppError::Validation(errors)) => {
+            let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
+            Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", &format!("Edit · {}", found.title), context, &errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/events/<_slug>/manage/sessions/<id>/delete", data = "<_form>")]
+async fn delete_session(
+    _slug: &str,
+    id: i32,
+    organized: OrganizedEvent,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Flash<Redirect>> {
+    let found = sessions::find(&state.db, &organized.event, id).await?;
+    sessions::delete(&state.db, &organized.event, &found).await?;
+    Ok(back_to_dashboard(&organized.event, format!("“{}” is deleted.", found.title)))
+}
+
+#[derive(FromForm)]
+struct ImportUpload<'r> {
+    #[field(name = "_csrf", default = String::new())]
+    csrf: String,
+    file: TempFile<'r>,
+}
+
+#[post("/events/<_slug>/manage/import", data = "<upload>")]
+async fn import_frab(
+    _slug: &str,
+    organized: OrganizedEvent,
+    upload: Form<ImportUpload<'_>>,
+    cookies: &CookieJar<'_>,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
+    if !token_matches(cookies, &upload.csrf) {
+        return Err(AppError::Forbidden(
+            "This form has expired or did not come from this site. Reload the page and try again; nothing was changed.".into(),
+        ));
+    }
+    let event = &organized.event;
+    if upload.file.len() > crate::config::MAX_IMPORT_BYTES {
+        return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", "The file is larger than 20 MiB.")]).await;
+    }
+    let xml = match read_upload(&upload.file).await {
+        Ok(xml) => xml,
+        Err(message) => return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", message)]).await,
+    };
+    match import::import(&state.db, event, &xml).await {
+        Ok(report) => {
+            let refreshed = events::find_by_slug(&state.db, &event.slug).await?.unwrap_or_else(|| event.clone());
+            let context = dashboard_context(state, &refreshed, None, json!({"import_report": report_summary(&report)})).await?;
+            Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), context))
+        }
+        Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, event, None, &errors).await,
+        Err(other) => Err(other),
+    }
+}
+
+async fn read_upload(file: &TempFile<'_>) -> Result<String, String> {
+    let bytes = match file {
+        TempFile::File { .. } => match file.path() {
+            Some(path) => tokio::fs::read(path).await.map_err(|_| "The upload could not be read; please try again.".to_string())?,
+            None => return Err("Choose a schedule.xml file to import.".into()),
+        },
+        TempFile::Buffered { content } => content.to_vec(),
+    };
+    if bytes.is_empty() {
+        return Err("Choose a schedule.xml file to import.".into());
+    }
+    String::from_utf8(bytes).map_err(|e| format!("The file is not UTF-8 text (byte {}).", e.utf8_error().valid_up_to()))
+}
+
+fn report_summary(report: &ImportReport) -> Value {
+    json!({
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rooms_created": report.rooms_created,
+        "tracks_created": report.tracks_created,
+        "assumptions": report.assumptions,
+    })
+}
