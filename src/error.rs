@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// A message about one input field, shown beside it in forms and listed in
 /// problem JSON.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

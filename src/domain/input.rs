@@ -179,6 +179,23 @@ pub fn lenient_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     })
 }
 
+/// The OpenAPI schema of a field read by `lenient_text`.
+pub fn lenient_text_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Number, Type::Boolean, Type::Null])).build()
+}
+
+/// The OpenAPI schema of a field read by `lenient_lines`.
+pub fn lenient_lines_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type};
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null])))
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+            .build(),
+    )
+}
+
 /// A multi-line field that an API client may also send as a list of strings.
 pub fn lenient_lines<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     use serde::Deserialize;

@@ -12,6 +12,7 @@ use rocket_dyn_templates::Template;
 use serde_json::json;
 
 use crate::error::{AppError, FieldError};
+use crate::web::views::problems::Problem;
 
 /// The answer to a failed request, in whichever format the request wants.
 pub struct ErrorResponse {
@@ -73,17 +74,15 @@ pub fn wants_json(req: &Request<'_>) -> bool {
 impl<'r> Responder<'r, 'static> for ErrorResponse {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let mut response = if wants_json(req) {
-            let mut body = json!({
-                "type": "about:blank",
-                "title": self.status.reason().unwrap_or("Error"),
-                "status": self.status.code,
-                "detail": self.detail,
-                "instance": req.uri().path().to_string(),
-            });
-            if !self.field_errors.is_empty() {
-                body["errors"] = json!(self.field_errors);
-            }
-            let text = body.to_string();
+            let body = Problem {
+                kind: "about:blank",
+                title: self.status.reason().unwrap_or("Error").to_owned(),
+                status: self.status.code,
+                detail: self.detail,
+                instance: req.uri().path().to_string(),
+                errors: self.field_errors,
+            };
+            let text = serde_json::to_string(&body).unwrap_or_default();
             Response::build().header(ContentType::new("application", "problem+json")).sized_body(text.len(), Cursor::new(text)).finalize()
         } else {
             let context = json!({

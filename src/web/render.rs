@@ -41,9 +41,10 @@ pub enum Html {
 }
 
 impl Page {
-    /// Renders `template` with the frame and `data` (an object) merged.
-    pub fn render(&self, template: &'static str, title: &str, data: Value) -> Template {
-        let mut context = match data {
+    /// Renders `template` with the frame and `data` (a view model or an
+    /// object) merged.
+    pub fn render(&self, template: &'static str, title: &str, data: impl serde::Serialize) -> Template {
+        let mut context = match serde_json::to_value(data).unwrap_or(Value::Null) {
             Value::Object(map) => map,
             _ => Map::new(),
         };
@@ -62,7 +63,7 @@ impl Page {
         Template::render(template, Value::Object(context))
     }
 
-    pub fn ok(&self, template: &'static str, title: &str, data: Value) -> Html {
+    pub fn ok(&self, template: &'static str, title: &str, data: impl serde::Serialize) -> Html {
         Html::Page(self.render(template, title, data))
     }
 

@@ -121,6 +121,24 @@ async fn the_openapi_document_lists_exactly_the_mounted_api_routes() {
         .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |method| (method.clone(), path.clone())))
         .collect();
     assert_eq!(documented, mounted_api_routes(&app.client));
+    // Every reference points at something the document defines.
+    fn refs(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    found.push(target.clone());
+                }
+                map.values().for_each(|v| refs(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+    let mut targets = Vec::new();
+    refs(&document, &mut targets);
+    assert!(targets.len() > 50, "{targets:?}");
+    let dangling: Vec<&String> = targets.iter().filter(|t| document.pointer(t.trim_start_matches('#')).is_none()).collect();
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
 }
 
 #[rocket::async_test]

@@ -15,7 +15,7 @@ pub struct Model {
     pub responded_at: Option<DateTimeUtc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum, utoipa::ToSchema)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionStatus {

@@ -42,7 +42,7 @@ pub struct Model {
     pub chat_opens_minutes_before: i32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum, utoipa::ToSchema)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {

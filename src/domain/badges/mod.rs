@@ -99,7 +99,8 @@ pub fn token_from_scan(scanned: &str) -> &str {
 /// A document signed with an event's key: `payload` is the exact JSON text
 /// that was signed, so a verifier checks the bytes it received without any
 /// canonical re-encoding.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = SignedBadgeList)]
 pub struct SignedDocument {
     pub format: String,
     pub algorithm: String,

@@ -21,21 +21,46 @@ fn encoded(public_key: &[u8]) -> String {
     base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, public_key)
 }
 
-/// The event's public keys and how its tokens are signed: `public_key`
-/// signs badges now; `public_keys` are all that verify (badges printed
-/// before a rotation carry an older one).
-pub async fn public_key(db: &DatabaseConnection, kek: &[u8; 32], event: &event::Model) -> AppResult<Value> {
+/// Which event a key or list belongs to.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = BadgeEvent)]
+pub struct EventPart {
+    pub id: i32,
+    pub slug: String,
+    pub title: String,
+}
+
+/// The event's public keys and how its tokens are signed.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BadgeKey {
+    pub event: EventPart,
+    /// Always `Ed25519`.
+    #[schema(value_type = String)]
+    pub algorithm: &'static str,
+    /// The key that signs badges now: the raw 32-byte key, base64url without padding.
+    pub public_key: String,
+    /// Every key whose badges are accepted (the signing key and older ones
+    /// not revoked: badges printed before a rotation carry an older one).
+    pub public_keys: Vec<String>,
+    pub public_key_pem: String,
+    #[schema(value_type = String)]
+    pub token_format: &'static str,
+    /// What each token's signature covers.
+    pub signed_message: String,
+}
+
+pub async fn public_key(db: &DatabaseConnection, kek: &[u8; 32], event: &event::Model) -> AppResult<BadgeKey> {
     let key = super::keys::signing_key(db, kek, event.id).await?;
     let verifying: Vec<String> = super::keys::verifying_keys(db, event.id).await?.iter().map(|k| encoded(k)).collect();
-    Ok(json!({
-        "event": event_part(event),
-        "algorithm": "Ed25519",
-        "public_key": encoded(&key.public_key()),
-        "public_keys": verifying,
-        "public_key_pem": key.public_key_pem(),
-        "token_format": "r<registration>e<event>.<base64url(signature)>",
-        "signed_message": format!("{SIGNED_PREFIX}r<registration>e<event>"),
-    }))
+    Ok(BadgeKey {
+        event: EventPart { id: event.id, slug: event.slug.clone(), title: event.title.clone() },
+        algorithm: "Ed25519",
+        public_key: encoded(&key.public_key()),
+        public_keys: verifying,
+        public_key_pem: key.public_key_pem(),
+        token_format: "r<registration>e<event>.<base64url(signature)>",
+        signed_message: format!("{SIGNED_PREFIX}r<registration>e<event>"),
+    })
 }
 
 /// Every badge of the event as of now, signed: `valid` for confirmed

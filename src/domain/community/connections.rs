@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult, FieldError};
 const NOTE_LIMIT: usize = 280;
 
 /// How two people stand, from `me`'s side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     None,

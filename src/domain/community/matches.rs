@@ -93,7 +93,7 @@ async fn pool_of(db: &DatabaseConnection, event: &event::Model, everyone: Vec<At
 }
 
 /// One suggested peer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub person: PersonCard,
     pub score: u32,
@@ -103,7 +103,7 @@ pub struct Suggestion {
 }
 
 /// Why someone gets no suggestions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotMatched {
     NotRegistered,

@@ -101,7 +101,7 @@ pub fn visible_to(profile: &profile::Model, access: Access) -> bool {
 }
 
 /// What others see of a person in lists: never contact details.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonCard {
     pub user_id: i32,
     pub name: String,

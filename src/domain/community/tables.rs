@@ -111,7 +111,8 @@ pub async fn delete(db: &DatabaseConnection, event: &event::Model, plan_id: i32)
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Table)]
 pub struct TableView {
     pub number: i32,
     pub people: Vec<PersonCard>,
@@ -180,7 +181,7 @@ pub async fn plans(db: &DatabaseConnection, event: &event::Model) -> AppResult<V
 }
 
 /// The tables a person sits at, one per plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MyTable {
     pub plan_id: i32,
     pub title: String,

@@ -229,7 +229,8 @@ pub async fn form(db: &DatabaseConnection, event: &event::Model, keep_existing: 
 
 /// A tribe as shown: its members are only people who are still matchable
 /// (someone who hid their profile since disappears at once).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Tribe)]
 pub struct TribeView {
     pub id: i32,
     pub name: String,
@@ -242,7 +243,8 @@ pub struct TribeView {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = TribeSlot)]
 pub struct SlotView {
     pub id: i32,
     pub starts_at: DateTime<Utc>,

@@ -22,11 +22,12 @@ pub fn zone_of(event: &event::Model) -> Tz {
 }
 
 /// A summary for lists: the home page and the API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventSummary {
     pub slug: String,
     pub title: String,
     pub kind: EventKind,
+    #[schema(value_type = String)]
     pub kind_label: &'static str,
     pub time_zone: String,
     pub starts_at: DateTime<Utc>,

@@ -144,7 +144,8 @@ pub async fn at_the_door(db: &DatabaseConnection, event_id: i32, scanned: &str, 
 
 /// Live numbers for the door: checked in out of confirmed, in total and
 /// by ticket type and by role.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CheckInStats)]
 pub struct Stats {
     pub checked_in: usize,
     pub registered: usize,
@@ -152,7 +153,8 @@ pub struct Stats {
     pub by_role: Vec<StatRow>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CheckInStatRow)]
 pub struct StatRow {
     pub name: String,
     pub checked_in: usize,

@@ -40,17 +40,22 @@ pub(crate) fn first_refund_retry_at(owed_at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// What a person asks for, from the form or the API.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = RegistrationInput)]
 pub struct RegistrationForm {
     #[serde(deserialize_with = "input::lenient_text")]
+    #[schema(schema_with = input::lenient_text_schema)]
     pub ticket_type_id: String,
     #[serde(deserialize_with = "input::lenient_text")]
+    #[schema(schema_with = input::lenient_text_schema)]
     pub quantity: String,
     /// A role id or name of the event's roles.
     #[serde(deserialize_with = "input::lenient_text")]
+    #[schema(schema_with = input::lenient_text_schema)]
     pub role: String,
     /// Answers to the event's questions: `{"<question id>": "text" | ["a", "b"] | true}`.
+    #[schema(value_type = Object)]
     pub answers: serde_json::Value,
     /// A discount code, for paid tickets.
     pub discount_code: String,

@@ -35,7 +35,7 @@ pub struct TicketTypeForm {
 }
 
 /// Why a ticket type cannot be bought right now, in words for the buyer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Availability {
     OnSale,

@@ -16,28 +16,36 @@ use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult, FieldError};
 
 /// A session as typed, from the HTML form or the API. Times are local to the
-/// event's zone unless they carry an offset; `room` and `track` are names or ids.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// event's zone (2027-06-07T10:15) unless they carry an offset; `room` and
+/// `track` are names or ids.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = SessionInput)]
 pub struct SessionForm {
     pub title: String,
     #[serde(rename = "abstract")]
     pub abstract_text: String,
     #[serde(deserialize_with = "input::lenient_text")]
+    #[schema(schema_with = input::lenient_text_schema)]
     pub track: String,
     #[serde(deserialize_with = "input::lenient_text")]
+    #[schema(schema_with = input::lenient_text_schema)]
     pub room: String,
     pub starts_at: String,
     pub ends_at: String,
     #[serde(deserialize_with = "input::lenient_text")]
+    #[schema(schema_with = input::lenient_text_schema)]
     pub capacity: String,
+    /// `draft` (the default), `published` or `cancelled`.
     pub status: String,
     pub language: String,
     #[serde(deserialize_with = "input::lenient_lines")]
+    #[schema(schema_with = input::lenient_lines_schema)]
     pub tags: String,
     /// One speaker per line: an account's email links the account, anything
     /// else is a name as printed. The API may send a list.
     #[serde(deserialize_with = "input::lenient_lines")]
+    #[schema(schema_with = input::lenient_lines_schema)]
     pub speakers: String,
 }
 

@@ -4,55 +4,42 @@ use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
-use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::domain::accounts::api_tokens;
 use crate::domain::accounts::throttle;
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::guards::{ApiUser, ClientIp};
+use crate::web::views::accounts::{Me, Token, TokenRequest};
+use crate::web::views::problems::{BadRequest, TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![create_token, me]
 }
 
-#[derive(Deserialize)]
-struct TokenRequest {
-    email: String,
-    password: String,
-    #[serde(default)]
-    name: String,
-}
-
-/// Exchanges email and password for a personal API token, shown only in
-/// this answer. Throttled like the log-in form.
+/// Exchange email and password for a personal API token
+///
+/// The token is shown only in this answer. Throttled like the log-in form.
+#[utoipa::path(post, path = "/api/tokens", operation_id = "createToken", request_body = TokenRequest, responses(
+    (status = 201, description = "Created", body = Token),
+    (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 415, response = UnsupportedMediaType),
+    (status = 422, response = Unprocessable), (status = 429, response = TooManyRequests),
+))]
 #[post("/tokens", data = "<body>")]
-async fn create_token(body: ApiJson<TokenRequest>, ip: ClientIp, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
+pub async fn create_token(body: ApiJson<TokenRequest>, ip: ClientIp, state: &State<AppState>) -> AppResult<Custom<Json<Token>>> {
     let ApiJson(request) = body;
     let limits = &state.config.login_throttle;
     let account = throttle::authenticate(&state.db, limits, ip.0, &request.email, &request.password).await?.ok_or(AppError::Unauthorized)?;
     let (token, plaintext) = api_tokens::create(&state.db, account.id, &request.name).await?;
-    Ok(Custom(
-        Status::Created,
-        Json(json!({
-            "id": token.id,
-            "name": token.name,
-            "token": plaintext,
-            "created_at": token.created_at,
-        })),
-    ))
+    Ok(Custom(Status::Created, Json(Token::new(&token, plaintext))))
 }
 
+/// The account the token belongs to
+#[utoipa::path(get, path = "/api/me", operation_id = "getMe", security(("bearer" = [])), responses(
+    (status = 200, description = "OK", body = Me), (status = 401, response = Unauthorized),
+))]
 #[get("/me")]
-fn me(user: ApiUser) -> Json<Value> {
-    let user = user.0;
-    Json(json!({
-        "id": user.id,
-        "email": user.email,
-        "display_name": user.display_name,
-        "is_site_admin": user.is_site_admin,
-        "created_at": user.created_at,
-    }))
+pub fn me(user: ApiUser) -> Json<Me> {
+    Json(Me::from(&user.0))
 }

@@ -4,7 +4,6 @@ use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::serde::json::Json;
 use rocket::{delete, get, post, routes, Route, State};
-use serde_json::{json, Value};
 
 use crate::db::entities::registration as registration_row;
 use crate::domain::events;
@@ -16,94 +15,87 @@ use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;
 use crate::web::guards::ApiUser;
+use crate::web::views::problems::{BadRequest, Conflict, NotFound, Unauthorized, Unprocessable, UnsupportedMediaType};
+use crate::web::views::registration::{RegistrationView, TicketTypeView};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![ticket_types, register, my_registrations, cancel_registration]
 }
 
-/// The listed ticket types, and a hidden one when `access` is its secret code.
+/// The event's listed ticket types and whether each is on sale (a hidden one too, with its secret code)
+#[utoipa::path(get, path = "/api/events/{slug}/ticket-types", operation_id = "listTicketTypes", params(
+    ("slug" = String, Path),
+    ("access" = Option<String>, Query, description = "The code of a hidden ticket type's secret link."),
+), responses((status = 200, description = "OK", body = Vec<TicketTypeView>), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/ticket-types?<access>")]
-async fn ticket_types(_slug: &str, access: Option<&str>, visible: ApiVisibleEvent, state: &State<AppState>) -> AppResult<Json<Vec<Value>>> {
+pub async fn ticket_types(
+    _slug: &str,
+    access: Option<&str>,
+    visible: ApiVisibleEvent,
+    state: &State<AppState>,
+) -> AppResult<Json<Vec<TicketTypeView>>> {
     let payments = state.config.stripe.is_some();
     let listed = tickets::list(&state.db, visible.event.id).await?;
-    Ok(Json(
-        listed
-            .iter()
-            .filter(|t| tickets::is_offered_to(t, access.unwrap_or("")))
-            .map(|t| {
-                let availability = tickets::availability(t, now(), payments);
-                json!({
-                    "id": t.id, "name": t.name, "description": t.description,
-                    "price_minor": t.price_minor, "currency": t.currency,
-                    "capacity": t.capacity, "available": t.capacity.map(|c| (c - t.taken).max(0)),
-                    "sales_start": t.sales_start, "sales_end": t.sales_end, "max_per_person": t.max_per_person,
-                    "availability": availability, "availability_message": availability.message(),
-                })
-            })
-            .collect(),
-    ))
+    let at = now();
+    Ok(Json(listed.iter().filter(|t| tickets::is_offered_to(t, access.unwrap_or(""))).map(|t| TicketTypeView::new(t, at, payments)).collect()))
 }
 
-pub async fn registration_json(state: &AppState, found: &registration_row::Model) -> AppResult<Value> {
+async fn registration_view(state: &AppState, found: &registration_row::Model) -> AppResult<RegistrationView> {
     let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
     let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
-    Ok(registration_body(found, &event, &ticket))
+    Ok(RegistrationView::new(found, &event, &ticket))
 }
 
-fn registration_body(
-    found: &registration_row::Model,
-    event: &crate::db::entities::event::Model,
-    ticket: &crate::db::entities::ticket_type::Model,
-) -> Value {
-    json!({
-        "id": found.id,
-        "event": event.slug,
-        "ticket_type": {"id": ticket.id, "name": ticket.name},
-        "quantity": found.quantity,
-        "status": found.status,
-        "amount_minor": found.amount_minor,
-        "currency": found.currency,
-        "role_id": found.role_id,
-        "created_at": found.created_at,
-        "cancelled_at": found.cancelled_at,
-        "refund_status": found.refund_status,
-    })
-}
-
+/// Register for a ticket (409 when sold out or already registered)
+///
+/// A free ticket is confirmed at once; a paid one is held while the buyer
+/// pays at `checkout_url`.
+#[utoipa::path(post, path = "/api/events/{slug}/registrations", operation_id = "register", security(("bearer" = [])),
+    params(("slug" = String, Path)), request_body = RegistrationForm, responses(
+    (status = 201, description = "Registered", body = RegistrationView),
+    (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+    (status = 409, response = Conflict), (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+))]
 #[post("/events/<_slug>/registrations", data = "<body>")]
-async fn register(
+pub async fn register(
     _slug: &str,
     visible: ApiVisibleEvent,
     user: ApiUser,
     body: ApiJson<RegistrationForm>,
     state: &State<AppState>,
-) -> AppResult<Custom<Json<Value>>> {
-    match use_cases::register(state.context(), &visible.event, &user.0, &body.0, None).await? {
+) -> AppResult<Custom<Json<RegistrationView>>> {
+    let view = match use_cases::register(state.context(), &visible.event, &user.0, &body.0, None).await? {
         Registered::CheckoutStarted { registration, url } => {
-            let mut body = registration_json(state, &registration).await?;
-            body["checkout_url"] = json!(url);
-            Ok(Custom(Status::Created, Json(body)))
+            RegistrationView { checkout_url: Some(url), ..registration_view(state, &registration).await? }
         }
-        Registered::Confirmed { registration, ticket } => {
-            Ok(Custom(Status::Created, Json(registration_body(&registration, &visible.event, &ticket))))
-        }
-    }
+        Registered::Confirmed { registration, ticket } => RegistrationView::new(&registration, &visible.event, &ticket),
+    };
+    Ok(Custom(Status::Created, Json(view)))
 }
 
+/// Your registrations, newest first
+#[utoipa::path(get, path = "/api/me/registrations", operation_id = "listMyRegistrations", security(("bearer" = [])), responses(
+    (status = 200, description = "OK", body = Vec<RegistrationView>), (status = 401, response = Unauthorized),
+))]
 #[get("/me/registrations")]
-async fn my_registrations(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<Value>>> {
+pub async fn my_registrations(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<RegistrationView>>> {
     let mut listed = Vec::new();
     for found in registration::of_user(&state.db, user.0.id).await? {
-        listed.push(registration_json(state, &found).await?);
+        listed.push(registration_view(state, &found).await?);
     }
     Ok(Json(listed))
 }
 
-/// The attendee cancels their own; an organizer of the event cancels anyone's.
+/// Cancel a registration: your own (until the organizer's cut-off), or any of an event you organize
+#[utoipa::path(delete, path = "/api/registrations/{id}", operation_id = "cancelRegistration", security(("bearer" = [])),
+    params(("id" = i32, Path)), responses(
+    (status = 200, description = "Cancelled", body = RegistrationView),
+    (status = 401, response = Unauthorized), (status = 404, response = NotFound), (status = 409, response = Conflict), (status = 422, response = Unprocessable),
+))]
 #[delete("/registrations/<id>")]
-async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
+pub async fn cancel_registration(id: i32, user: ApiUser, state: &State<AppState>) -> AppResult<Json<RegistrationView>> {
     let reason = CancelReason { recorded: "cancelled through the API", told: "" };
     let (cancellation, _refund) = use_cases::cancel_as(state.context(), &user.0, id, reason).await?;
-    Ok(Json(registration_json(state, &cancellation.registration).await?))
+    Ok(Json(registration_view(state, &cancellation.registration).await?))
 }

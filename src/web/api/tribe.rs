@@ -6,117 +6,60 @@ use rocket::http::Status;
 use rocket::response::status::Custom;
 use rocket::serde::json::Json;
 use rocket::{get, post, put, routes, Route, State};
-use serde::Deserialize;
-use serde_json::{json, Value};
 
+use crate::db::entities::connection::ConnectionStatus;
 use crate::domain::community::connections::{self, Answer, Requested};
-use crate::domain::community::people::{self, DirectoryFilter};
+use crate::domain::community::people::{self, DirectoryFilter, PersonCard};
 use crate::domain::community::profiles::{self, ProfileInput};
 use crate::domain::community::{matches, tables, tribes};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;
 use crate::web::guards::ApiUser;
+use crate::web::views::community::{ConnectRequest, ConnectionChange, ConnectionsView, Matches, ProfileUpdate, ProfileView};
+use crate::web::views::problems::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, UnsupportedMediaType};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![my_profile, update_profile, directory, my_matches, my_connections, request_connection, answer_connection, my_tribe, my_tables]
 }
 
-fn profile_json(account: &crate::db::entities::user::Model, p: &crate::db::entities::profile::Model) -> Value {
-    json!({
-        "user_id": account.id,
-        "display_name": account.display_name,
-        "pronouns": p.pronouns, "headline": p.headline, "organization": p.organization, "bio": p.bio,
-        "interests": crate::domain::input::split_tags(&p.interests),
-        "looking_for": crate::domain::input::split_tags(&p.looking_for),
-        "can_offer": crate::domain::input::split_tags(&p.can_offer),
-        "handle_x": p.handle_x, "handle_mastodon": p.handle_mastodon, "handle_bluesky": p.handle_bluesky,
-        "handle_linkedin": p.handle_linkedin, "website": p.website, "time_zone": p.time_zone,
-        "visibility": p.visibility, "matching_enabled": p.matching_enabled, "share_on_scan": p.share_on_scan,
-    })
-}
-
+/// Your profile
+#[utoipa::path(get, path = "/api/me/profile", operation_id = "getMyProfile", security(("bearer" = [])), responses(
+    (status = 200, description = "OK", body = ProfileView), (status = 401, response = Unauthorized),
+))]
 #[get("/me/profile")]
-async fn my_profile(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
+pub async fn my_profile(user: ApiUser, state: &State<AppState>) -> AppResult<Json<ProfileView>> {
     let stored = profiles::load(&state.db, user.0.id).await?;
-    Ok(Json(profile_json(&user.0, &stored)))
+    Ok(Json(ProfileView::new(&user.0, &stored)))
 }
 
-/// Tags as a list or as one comma-separated string.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Tags {
-    List(Vec<String>),
-    Text(String),
-}
-
-impl Tags {
-    fn joined(self) -> String {
-        match self {
-            Tags::List(items) => items.join(","),
-            Tags::Text(text) => text,
-        }
-    }
-}
-
-/// Fields left out keep their stored value.
-#[derive(Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct ProfileUpdate {
-    display_name: Option<String>,
-    pronouns: Option<String>,
-    headline: Option<String>,
-    organization: Option<String>,
-    bio: Option<String>,
-    interests: Option<Tags>,
-    looking_for: Option<Tags>,
-    can_offer: Option<Tags>,
-    handle_x: Option<String>,
-    handle_mastodon: Option<String>,
-    handle_bluesky: Option<String>,
-    handle_linkedin: Option<String>,
-    website: Option<String>,
-    time_zone: Option<String>,
-    visibility: Option<String>,
-    matching_enabled: Option<bool>,
-    share_on_scan: Option<bool>,
-}
-
+/// Change your profile (fields left out keep their value)
+#[utoipa::path(put, path = "/api/me/profile", operation_id = "updateMyProfile", security(("bearer" = [])), request_body = ProfileUpdate, responses(
+    (status = 200, description = "OK", body = ProfileView),
+    (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 415, response = UnsupportedMediaType),
+    (status = 422, response = Unprocessable),
+))]
 #[put("/me/profile", data = "<body>")]
-async fn update_profile(user: ApiUser, body: ApiJson<ProfileUpdate>, state: &State<AppState>) -> AppResult<Json<Value>> {
+pub async fn update_profile(user: ApiUser, body: ApiJson<ProfileUpdate>, state: &State<AppState>) -> AppResult<Json<ProfileView>> {
     let stored = profiles::load(&state.db, user.0.id).await?;
-    let mut input = ProfileInput::from_stored(&user.0, &stored);
-    let u = body.0;
-    let set = |target: &mut String, value: Option<String>| {
-        if let Some(v) = value {
-            *target = v;
-        }
-    };
-    set(&mut input.display_name, u.display_name);
-    set(&mut input.pronouns, u.pronouns);
-    set(&mut input.headline, u.headline);
-    set(&mut input.organization, u.organization);
-    set(&mut input.bio, u.bio);
-    set(&mut input.interests, u.interests.map(Tags::joined));
-    set(&mut input.looking_for, u.looking_for.map(Tags::joined));
-    set(&mut input.can_offer, u.can_offer.map(Tags::joined));
-    set(&mut input.handle_x, u.handle_x);
-    set(&mut input.handle_mastodon, u.handle_mastodon);
-    set(&mut input.handle_bluesky, u.handle_bluesky);
-    set(&mut input.handle_linkedin, u.handle_linkedin);
-    set(&mut input.website, u.website);
-    set(&mut input.time_zone, u.time_zone);
-    set(&mut input.visibility, u.visibility);
-    input.matching_enabled = u.matching_enabled.unwrap_or(input.matching_enabled);
-    input.share_on_scan = u.share_on_scan.unwrap_or(input.share_on_scan);
+    let input = body.0.apply(ProfileInput::from_stored(&user.0, &stored));
     let saved = profiles::save(&state.db, &user.0, &input).await?;
     let account = crate::domain::accounts::find_by_id(&state.db, user.0.id).await?.unwrap_or(user.0);
-    Ok(Json(profile_json(&account, &saved)))
+    Ok(Json(ProfileView::new(&account, &saved)))
 }
 
+/// The event's directory: attendees see attendees-only and public profiles, others public ones; hidden profiles never
+#[utoipa::path(get, path = "/api/events/{slug}/people", operation_id = "listPeople", security(("bearer" = [])), params(
+    ("slug" = String, Path), ("role" = Option<i32>, Query), ("interest" = Option<String>, Query), ("organization" = Option<String>, Query),
+    ("q" = Option<String>, Query, description = "Part of a name"),
+), responses(
+    (status = 200, description = "OK", body = Vec<PersonCard>), (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+    (status = 422, response = Unprocessable),
+))]
 #[get("/events/<_slug>/people?<role>&<interest>&<organization>&<q>")]
-async fn directory(
+#[allow(clippy::too_many_arguments)]
+pub async fn directory(
     _slug: &str,
     role: Option<i32>,
     interest: Option<String>,
@@ -125,46 +68,58 @@ async fn directory(
     visible: ApiVisibleEvent,
     user: ApiUser,
     state: &State<AppState>,
-) -> AppResult<Json<Vec<people::PersonCard>>> {
+) -> AppResult<Json<Vec<PersonCard>>> {
     let access = people::access(&state.db, &visible.event, Some(&user.0)).await?;
     let filter = DirectoryFilter { role_id: role, interest, organization, name: q };
     Ok(Json(people::directory(&state.db, &visible.event, access, &filter).await?))
 }
 
+/// Up to 10 peers in your role, ranked, with why
+#[utoipa::path(get, path = "/api/events/{slug}/matches", operation_id = "getMyMatches", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, description = "OK", body = Matches), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/matches")]
-async fn my_matches(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    match matches::suggestions(&state.db, &visible.event, &user.0, 10).await? {
-        Ok(list) => Ok(Json(json!({"matches": list}))),
-        Err(reason) => Ok(Json(json!({"matches": [], "not_matched": reason, "detail": reason.message()}))),
-    }
+pub async fn my_matches(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Matches>> {
+    Ok(Json(Matches::from(matches::suggestions(&state.db, &visible.event, &user.0, 10).await?)))
 }
 
+/// Requests to and from you, connections (with their handles) and blocks
+#[utoipa::path(get, path = "/api/me/connections", operation_id = "listMyConnections", security(("bearer" = [])), responses(
+    (status = 200, description = "OK", body = ConnectionsView), (status = 401, response = Unauthorized),
+))]
 #[get("/me/connections")]
-async fn my_connections(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
-    Ok(Json(crate::web::pages::profiles::overview_json(state, &user.0).await?))
+pub async fn my_connections(user: ApiUser, state: &State<AppState>) -> AppResult<Json<ConnectionsView>> {
+    Ok(Json(ConnectionsView::load(&state.db, &user.0).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConnectRequest {
-    user_id: i32,
-    #[serde(default)]
-    note: String,
-}
-
+/// Ask someone you share an event with to connect; meets their request if they asked first
+///
 /// 201 with `pending` when a request was sent, 200 with `accepted` when it
 /// met a request of theirs.
+#[utoipa::path(post, path = "/api/me/connections", operation_id = "requestConnection", security(("bearer" = [])), request_body = ConnectRequest,
+    responses(
+    (status = 201, description = "Request sent", body = ConnectionChange), (status = 200, description = "Connected (they had asked)", body = ConnectionChange),
+    (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 404, response = NotFound), (status = 409, response = Conflict),
+    (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+))]
 #[post("/me/connections", data = "<body>")]
-async fn request_connection(user: ApiUser, body: ApiJson<ConnectRequest>, state: &State<AppState>) -> AppResult<Custom<Json<Value>>> {
+pub async fn request_connection(user: ApiUser, body: ApiJson<ConnectRequest>, state: &State<AppState>) -> AppResult<Custom<Json<ConnectionChange>>> {
     let target = body.0.user_id;
-    match connections::ask(&state.db, &user.0, target, &body.0.note).await? {
-        Requested::Sent => Ok(Custom(Status::Created, Json(json!({"user_id": target, "status": "pending"})))),
-        Requested::Connected => Ok(Custom(Status::Ok, Json(json!({"user_id": target, "status": "accepted"})))),
-    }
+    let (status, stands) = match connections::ask(&state.db, &user.0, target, &body.0.note).await? {
+        Requested::Sent => (Status::Created, ConnectionStatus::Pending),
+        Requested::Connected => (Status::Ok, ConnectionStatus::Accepted),
+    };
+    Ok(Custom(status, Json(ConnectionChange { user_id: Some(target), id: None, status: stands })))
 }
 
+/// accept or decline a request to you, or withdraw yours
+#[utoipa::path(post, path = "/api/me/connections/{id}/{action}", operation_id = "answerConnection", security(("bearer" = [])), params(
+    ("id" = i32, Path), ("action" = String, Path, pattern = "^(accept|decline|withdraw)$"),
+), responses(
+    (status = 200, description = "OK", body = ConnectionChange), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+    (status = 404, response = NotFound), (status = 409, response = Conflict), (status = 422, response = Unprocessable),
+))]
 #[post("/me/connections/<id>/<action>")]
-async fn answer_connection(id: i32, action: &str, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Value>> {
+pub async fn answer_connection(id: i32, action: &str, user: ApiUser, state: &State<AppState>) -> AppResult<Json<ConnectionChange>> {
     let answer = match action {
         "accept" => Answer::Accept,
         "decline" => Answer::Decline,
@@ -172,15 +127,21 @@ async fn answer_connection(id: i32, action: &str, user: ApiUser, state: &State<A
         _ => return Err(AppError::NotFound),
     };
     let updated = connections::answer(&state.db, &user.0, id, answer).await?;
-    Ok(Json(json!({"id": updated.id, "status": updated.status})))
+    Ok(Json(ConnectionChange { user_id: None, id: Some(updated.id), status: updated.status }))
 }
 
+/// Your tribe and its meetup
+#[utoipa::path(get, path = "/api/events/{slug}/my-tribe", operation_id = "getMyTribe", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, description = "OK", body = tribes::TribeView), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/my-tribe")]
-async fn my_tribe(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<tribes::TribeView>> {
+pub async fn my_tribe(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<tribes::TribeView>> {
     Ok(Json(tribes::of_member(&state.db, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?))
 }
 
+/// Your seat in each table plan
+#[utoipa::path(get, path = "/api/events/{slug}/my-tables", operation_id = "getMyTables", security(("bearer" = [])), params(("slug" = String, Path)),
+    responses((status = 200, description = "OK", body = Vec<tables::MyTable>), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/my-tables")]
-async fn my_tables(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<tables::MyTable>>> {
+pub async fn my_tables(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<tables::MyTable>>> {
     Ok(Json(tables::of_member(&state.db, &visible.event, &user.0).await?))
 }

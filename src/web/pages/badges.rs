@@ -305,7 +305,7 @@ async fn print_pdf(_slug: &str, id: i32, organized: OrganizedEvent, state: &Stat
 
 /// The event's public key, for a scanner that checks badges without a network.
 #[get("/events/<_slug>/manage/badges/key.json")]
-async fn key_json(_slug: &str, team: TeamEvent, state: &State<AppState>) -> AppResult<Json<serde_json::Value>> {
+async fn key_json(_slug: &str, team: TeamEvent, state: &State<AppState>) -> AppResult<Json<badges::offline::BadgeKey>> {
     Ok(Json(badges::offline::public_key(&state.db, &state.config.key_encryption_key, &team.event).await?))
 }
 

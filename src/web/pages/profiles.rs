@@ -7,7 +7,6 @@ use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::db::entities::user;
 use crate::domain::community::connections::{self, Answer, Requested, Standing};
 use crate::domain::community::people;
 use crate::domain::community::profiles::{self, ProfileInput};
@@ -17,6 +16,7 @@ use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::{CurrentUser, MaybeUser};
 use crate::web::render::{Html, Page};
+use crate::web::views::community::ConnectionsView;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -192,45 +192,7 @@ async fn unblock(id: i32, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &
     Ok(Flash::success(Redirect::to("/connections"), "Unblocked."))
 }
 
-async fn person_json(state: &AppState, id: i32, with_contact: bool) -> AppResult<Value> {
-    let account = crate::domain::accounts::find_by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let profile = profiles::load(&state.db, id).await?;
-    let mut value = json!(people::card(&account, &profile, None));
-    if with_contact {
-        value["handles"] = json!(profiles::handles(&profile)
-            .into_iter()
-            .map(|(label, text, link)| json!({"label": label, "text": text, "link": link}))
-            .collect::<Vec<_>>());
-    }
-    Ok(value)
-}
-
-/// The person on the other side of each request, as JSON for pages and the API.
-pub async fn overview_json(state: &AppState, me: &user::Model) -> AppResult<Value> {
-    let overview = connections::overview(&state.db, me.id).await?;
-    let mut incoming = Vec::new();
-    for c in &overview.incoming {
-        incoming.push(json!({"id": c.id, "note": c.note, "person": person_json(state, c.requester_id, false).await?, "created_at": c.created_at}));
-    }
-    let mut outgoing = Vec::new();
-    for c in &overview.outgoing {
-        outgoing.push(json!({"id": c.id, "note": c.note, "person": person_json(state, c.addressee_id, false).await?, "created_at": c.created_at}));
-    }
-    let mut connected = Vec::new();
-    for c in &overview.connected {
-        let other = if c.requester_id == me.id { c.addressee_id } else { c.requester_id };
-        connected.push(json!({"id": c.id, "person": person_json(state, other, true).await?, "since": c.responded_at}));
-    }
-    let mut blocked = Vec::new();
-    for id in &overview.blocked {
-        if let Some(account) = crate::domain::accounts::find_by_id(&state.db, *id).await? {
-            blocked.push(json!({"user_id": account.id, "name": account.display_name}));
-        }
-    }
-    Ok(json!({"incoming": incoming, "outgoing": outgoing, "connected": connected, "blocked": blocked}))
-}
-
 #[get("/connections")]
 async fn connections_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
-    Ok(page.ok("profiles/connections", "Connections", overview_json(state, &user.0).await?))
+    Ok(page.ok("profiles/connections", "Connections", ConnectionsView::load(&state.db, &user.0).await?))
 }

@@ -46,14 +46,16 @@ pub fn sse_frame(id: Option<i32>, kind: &str, data: &str) -> String {
 /// How people whose profile is hidden appear in rooms and transcripts.
 pub const ANONYMOUS: &str = "a participant";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatQuote)]
 pub struct QuoteView {
     pub id: i32,
     pub author: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatMessage)]
 pub struct MessageView {
     pub id: i32,
     pub kind: MessageKind,

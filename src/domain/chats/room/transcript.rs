@@ -13,13 +13,16 @@ use crate::db::entities::chat_message::MessageKind;
 use crate::domain::events::zone_of;
 use crate::domain::registration::attendees::cell;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatThread)]
 pub struct Thread {
     pub message: MessageView,
+    #[schema(no_recursion)]
     pub replies: Vec<Thread>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatSection)]
 pub struct TopicSection {
     /// "T1", or `None` for what was said outside any topic.
     pub label: Option<String>,
@@ -29,13 +32,15 @@ pub struct TopicSection {
     pub threads: Vec<Thread>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatCount)]
 pub struct Count {
     pub name: String,
     pub messages: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatNumbers)]
 pub struct Numbers {
     pub participants: usize,
     pub messages: usize,
@@ -46,7 +51,8 @@ pub struct Numbers {
     pub top_posters: Vec<Count>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatTranscript)]
 pub struct Transcript {
     pub event: String,
     pub slug: String,
