@@ -1,30 +1,40 @@
 //! `tribe demo`: a populated site to try Tribe on. A 3-day conference
 //! (`hitmc`), a weekly online chat (`hcldr`), an evening meetup and 200
 //! attendees with varied roles, interests and organizations. Deterministic
-//! (seeded) and idempotent: what exists already is left as it is.
+//! (seeded) and idempotent: an event that exists already is left as it is.
+//!
+//! Everything is made through the domain's own functions, as an organizer
+//! and attendees would make it (sign-up, the event form, invitations the
+//! staff member accepts, registrations, the session form, chat messages),
+//! so the demo obeys every rule the site does. An event is published once
+//! its schedule is in; a run stopped half-way leaves that event unpublished
+//! (delete it to load it again).
+
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::DatabaseConnection;
 
-use crate::db::entities::chat_event::RoomEventKind;
-use crate::db::entities::chat_message::MessageKind;
-use crate::db::entities::chat_occurrence::OccurrenceStatus;
-use crate::db::entities::event::EventKind;
-use crate::db::entities::event_member::TeamRole;
-use crate::db::entities::profile::Visibility;
-use crate::db::entities::registration::RegistrationStatus;
-use crate::db::entities::session::SessionStatus;
-use crate::db::entities::{
-    chat_occurrence, chat_topic, event, event_member, event_role, profile, registration, registration_change, room, session, session_speaker,
-    ticket_type, track, user,
-};
-use crate::domain::accounts;
-use crate::domain::accounts::passwords;
+use crate::db::entities::{event, event_role, ticket_type, user};
+use crate::domain::accounts::{self, passwords};
+use crate::domain::chats::room::hub::ChatHub;
+use crate::domain::chats::room::messages::{self, NewMessage};
+use crate::domain::chats::room::{self as chat_room, topics};
+use crate::domain::chats::{self, OccurrenceForm};
+use crate::domain::community::profiles::{self, ProfileInput};
+use crate::domain::community::{tables, tribes};
+use crate::domain::events::editing::{self, EventForm};
+use crate::domain::events::{self, places};
+use crate::domain::input::local_input_value;
 use crate::domain::now;
+use crate::domain::registration::invitations::{self, TeamChange};
+use crate::domain::registration::tickets::{self, TicketTypeForm};
+use crate::domain::registration::{self, RegistrationForm};
+use crate::domain::schedule::sessions::{self, SessionForm};
 use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult};
 
@@ -178,40 +188,46 @@ fn at(zone: Tz, date: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<chr
     local_to_utc(zone, date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or_default()))
 }
 
+const ZONE: Tz = chrono_tz::America::New_York;
+
+/// A time as the event form takes it: local, in the demo's zone.
+fn local(t: chrono::DateTime<chrono::Utc>) -> String {
+    local_input_value(ZONE, t)
+}
+
 /// Loads the demo data set; returns what was created this time.
 pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     let password_hash = passwords::hash(DEMO_PASSWORD.to_owned()).await?;
-    let txn = crate::db::begin(db).await?;
     let mut report = DemoReport::default();
     let mut rng = StdRng::seed_from_u64(2026);
 
-    let organizer = ensure_user(&txn, &mut report, ORGANIZER_EMAIL, "Olivia Organizer", &password_hash).await?;
-    let staff = ensure_user(&txn, &mut report, STAFF_EMAIL, "Sam Staff", &password_hash).await?;
+    let organizer = ensure_user(db, &mut report, ORGANIZER_EMAIL, "Olivia Organizer", &password_hash).await?;
+    let staff = ensure_user(db, &mut report, STAFF_EMAIL, "Sam Staff", &password_hash).await?;
     let mut attendees = Vec::with_capacity(ATTENDEE_COUNT);
     for i in 0..ATTENDEE_COUNT {
         let name = format!("{} {}", FIRST_NAMES[i % FIRST_NAMES.len()], LAST_NAMES[(i * 7 + i / FIRST_NAMES.len()) % LAST_NAMES.len()]);
-        let attendee = ensure_user(&txn, &mut report, &format!("attendee{:03}@example.org", i + 1), &name, &password_hash).await?;
-        ensure_profile(&txn, &attendee, i, &mut rng).await?;
+        let attendee = ensure_user(db, &mut report, &format!("attendee{:03}@example.org", i + 1), &name, &password_hash).await?;
+        ensure_profile(db, &attendee, i, &mut rng).await?;
         attendees.push(attendee);
     }
+    let team = Team { organizer: &organizer, staff: &staff };
 
-    let today = now().with_timezone(&chrono_tz::America::New_York).date_naive();
-    let new_hitmc = create_event_if_missing(&txn, &mut report, hitmc_event(today), &organizer, &staff).await?;
-    if let Some(hitmc) = &new_hitmc {
-        seed_conference(&txn, &mut report, hitmc, &attendees, &mut rng).await?;
+    let today = now().with_timezone(&ZONE).date_naive();
+    if let Some(hitmc) = create_event(db, &mut report, &team, hitmc_form(today)).await? {
+        seed_conference(db, &mut report, &hitmc, &attendees, &mut rng).await?;
+        editing::set_published(db, &hitmc, true).await?;
+        seed_community(db, &hitmc, today).await?;
     }
-    if let Some(hcldr) = create_event_if_missing(&txn, &mut report, hcldr_event(today), &organizer, &staff).await? {
-        seed_chat(&txn, &hcldr, &attendees, today).await?;
+    if let Some(hcldr) = create_event(db, &mut report, &team, hcldr_form(today)).await? {
+        let hcldr = editing::set_published(db, &hcldr, true).await?;
+        seed_chat(db, &hcldr, &attendees, today).await?;
     }
-    if let Some(meetup) = create_event_if_missing(&txn, &mut report, meetup_event(today), &organizer, &staff).await? {
-        let roles = seed_roles(&txn, &meetup).await?;
+    if let Some(meetup) = create_event(db, &mut report, &team, meetup_form(today)).await? {
+        let meetup = editing::set_published(db, &meetup, true).await?;
+        let roles = seed_roles(db, &meetup).await?;
         let going: Vec<(&user::Model, Option<i32>)> =
             attendees.iter().enumerate().filter(|(i, _)| i % 6 == 0).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).take(30).collect();
-        register_all(&txn, &meetup, Some(40), &going).await?;
-    }
-    txn.commit().await?;
-    if let Some(hitmc) = new_hitmc {
-        seed_community(db, &hitmc, today).await?;
+        register_all(db, &meetup, Some(40), &going).await?;
     }
     Ok(report)
 }
@@ -219,17 +235,15 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
 /// Tribe meetups at lunch and after the sessions each day, tribes formed,
 /// and a mixed-stakeholder roundtable: what an organizer would set up.
 async fn seed_community(db: &DatabaseConnection, hitmc: &event::Model, today: NaiveDate) -> AppResult<()> {
-    use crate::domain::community::{tables, tribes};
-    let zone = chrono_tz::America::New_York;
     let first = conference_start(today);
     for day in 0..3 {
         let date = first + Duration::days(day);
-        let input = |h: u32, m: u32| crate::domain::input::local_input_value(zone, at(zone, date, h, m));
+        let input = |h: u32, m: u32| local(at(ZONE, date, h, m));
         tribes::add_slot(db, hitmc, &input(12, 15), &input(12, 55), "Lunch terrace, tribe tables", "6").await?;
         tribes::add_slot(db, hitmc, &input(17, 45), &input(18, 30), "Lobby bar", "4").await?;
     }
     tribes::form(db, hitmc, false).await?;
-    let roles = crate::domain::events::places::roles(db, hitmc.id).await?;
+    let roles = places::roles(db, hitmc.id).await?;
     let wanted: Vec<i32> =
         roles.iter().filter(|r| ["Patient/Advocate", "Clinician", "Administrator"].contains(&r.name.as_str())).map(|r| r.id).collect();
     tables::create(
@@ -241,325 +255,215 @@ async fn seed_community(db: &DatabaseConnection, hitmc: &event::Model, today: Na
     Ok(())
 }
 
-async fn ensure_user(txn: &DatabaseTransaction, report: &mut DemoReport, email: &str, name: &str, hash: &str) -> AppResult<user::Model> {
-    if let Some(existing) = user::Entity::find().filter(user::Column::Email.eq(email)).one(txn).await? {
+async fn ensure_user(db: &DatabaseConnection, report: &mut DemoReport, email: &str, name: &str, hash: &str) -> AppResult<user::Model> {
+    if let Some(existing) = accounts::find_by_email(db, email).await? {
         return Ok(existing);
     }
     report.users_created += 1;
-    accounts::insert_user(txn, email, name, hash.to_owned(), false).await
+    accounts::insert_user(db, email, name, hash.to_owned(), false).await
 }
 
-async fn ensure_profile(txn: &DatabaseTransaction, owner: &user::Model, index: usize, rng: &mut StdRng) -> AppResult<()> {
-    if profile::Entity::find().filter(profile::Column::UserId.eq(owner.id)).one(txn).await?.is_some() {
+async fn ensure_profile(db: &DatabaseConnection, owner: &user::Model, index: usize, rng: &mut StdRng) -> AppResult<()> {
+    if profiles::is_saved(db, owner.id).await? {
         return Ok(());
     }
     let count = rng.gen_range(3..=6);
     let mut interests: Vec<&str> = INTERESTS.choose_multiple(rng, count).copied().collect();
     interests.sort_unstable();
     let visibility = match index % 20 {
-        0 => Visibility::Hidden,
-        1..=6 => Visibility::Public,
-        _ => Visibility::Attendees,
+        0 => "hidden",
+        1..=6 => "public",
+        _ => "attendees",
     };
     let handle = owner.display_name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "");
-    let at = now();
-    profile::ActiveModel {
-        user_id: Set(owner.id),
-        pronouns: Set(["she/her", "he/him", "they/them", ""][index % 4].to_owned()),
-        headline: Set(HEADLINES[index % HEADLINES.len()].to_owned()),
-        organization: Set(ORGANIZATIONS[rng.gen_range(0..ORGANIZATIONS.len())].to_owned()),
-        bio: Set(format!("Working on **{}** and always happy to talk about #{}.", HEADLINES[index % HEADLINES.len()].to_lowercase(), interests[0])),
-        interests: Set(interests.join(",")),
-        looking_for: Set(OFFERS[rng.gen_range(0..OFFERS.len())].to_owned()),
-        can_offer: Set(OFFERS[rng.gen_range(0..OFFERS.len())].to_owned()),
-        handle_x: Set(if index % 3 == 0 { format!("@{handle}{index}") } else { String::new() }),
-        handle_mastodon: Set(if index % 5 == 0 { format!("@{handle}@med-mastodon.example") } else { String::new() }),
-        handle_bluesky: Set(if index % 4 == 1 { format!("{handle}.bsky.social") } else { String::new() }),
-        handle_linkedin: Set(String::new()),
-        website: Set(String::new()),
-        time_zone: Set(Some(["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London"][index % 4].to_owned())),
-        visibility: Set(visibility),
-        matching_enabled: Set(index % 10 != 3),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    let form = ProfileInput {
+        display_name: owner.display_name.clone(),
+        pronouns: ["she/her", "he/him", "they/them", ""][index % 4].to_owned(),
+        headline: HEADLINES[index % HEADLINES.len()].to_owned(),
+        organization: ORGANIZATIONS[rng.gen_range(0..ORGANIZATIONS.len())].to_owned(),
+        bio: format!("Working on **{}** and always happy to talk about #{}.", HEADLINES[index % HEADLINES.len()].to_lowercase(), interests[0]),
+        interests: interests.join(","),
+        looking_for: OFFERS[rng.gen_range(0..OFFERS.len())].to_owned(),
+        can_offer: OFFERS[rng.gen_range(0..OFFERS.len())].to_owned(),
+        // X allows 15 characters after the @.
+        handle_x: if index % 3 == 0 { format!("@{}{index}", handle.chars().take(12).collect::<String>()) } else { String::new() },
+        handle_mastodon: if index % 5 == 0 { format!("@{handle}@med-mastodon.example") } else { String::new() },
+        handle_bluesky: if index % 4 == 1 { format!("{handle}.bsky.social") } else { String::new() },
+        handle_linkedin: String::new(),
+        website: String::new(),
+        time_zone: ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London"][index % 4].to_owned(),
+        visibility: visibility.to_owned(),
+        matching_enabled: index % 10 != 3,
+        share_on_scan: false,
+    };
+    profiles::save(db, owner, &form).await?;
     Ok(())
 }
 
-fn base_event(
-    slug: &str,
-    title: &str,
-    kind: EventKind,
-    zone: &str,
-    starts_at: chrono::DateTime<chrono::Utc>,
-    ends_at: chrono::DateTime<chrono::Utc>,
-) -> event::ActiveModel {
-    let at = now();
-    event::ActiveModel {
-        slug: Set(slug.to_owned()),
-        title: Set(title.to_owned()),
-        description: Set(String::new()),
-        kind: Set(kind),
-        time_zone: Set(zone.to_owned()),
-        starts_at: Set(starts_at),
-        ends_at: Set(ends_at),
-        venue_name: Set(None),
-        venue_address: Set(None),
-        venue_map_url: Set(None),
-        online_url: Set(None),
-        hashtag: Set(None),
-        capacity: Set(None),
-        is_published: Set(true),
-        recurrence_rule: Set(None),
-        recurrence_local_time: Set(None),
-        recurrence_minutes: Set(None),
-        host_name: Set(None),
-        revision: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
+/// Who runs every demo event: the organizer creates it, the staff member
+/// joins by accepting the organizer's invitation.
+struct Team<'a> {
+    organizer: &'a user::Model,
+    staff: &'a user::Model,
+}
+
+fn hitmc_form(today: NaiveDate) -> EventForm {
+    let first = conference_start(today);
+    EventForm {
+        slug: "hitmc".into(),
+        title: "HITMC: Healthcare Internet, Technology & Marketing Conference".into(),
+        description: "Three days for the people who market, communicate and build for healthcare: \
+            marketers, PR and communications teams, clinicians, patients and advocates.\n\n\
+            * Keynotes every morning\n* Four rooms of sessions and workshops\n* Tribe meetups by role at lunch\n\n\
+            Come find your tribe."
+            .into(),
+        kind: "conference".into(),
+        time_zone: ZONE.name().into(),
+        starts_at: local(at(ZONE, first, 8, 30)),
+        ends_at: local(at(ZONE, first + Duration::days(2), 17, 30)),
+        venue_name: "Lakeside Convention Center".into(),
+        venue_address: "1 Convention Way, Orlando, FL 32830".into(),
+        venue_map_url: "https://www.openstreetmap.org/search?query=Orlando%20FL".into(),
+        hashtag: "#HITMC".into(),
+        capacity: "400".into(),
+        ..EventForm::default()
     }
 }
 
-fn hitmc_event(today: NaiveDate) -> event::ActiveModel {
-    let zone = chrono_tz::America::New_York;
-    let first = conference_start(today);
-    let mut model = base_event(
-        "hitmc",
-        "HITMC: Healthcare Internet, Technology & Marketing Conference",
-        EventKind::Conference,
-        "America/New_York",
-        at(zone, first, 8, 30),
-        at(zone, first + Duration::days(2), 17, 30),
-    );
-    model.description = Set("Three days for the people who market, communicate and build for healthcare: \
-        marketers, PR and communications teams, clinicians, patients and advocates.\n\n\
-        * Keynotes every morning\n* Four rooms of sessions and workshops\n* Tribe meetups by role at lunch\n\n\
-        Come find your tribe."
-        .to_owned());
-    model.venue_name = Set(Some("Lakeside Convention Center".to_owned()));
-    model.venue_address = Set(Some("1 Convention Way, Orlando, FL 32830".to_owned()));
-    model.venue_map_url = Set(Some("https://www.openstreetmap.org/search?query=Orlando%20FL".to_owned()));
-    model.hashtag = Set(Some("#HITMC".to_owned()));
-    model.capacity = Set(Some(400));
-    model
-}
-
-fn hcldr_event(today: NaiveDate) -> event::ActiveModel {
-    let zone = chrono_tz::America::New_York;
+fn hcldr_form(today: NaiveDate) -> EventForm {
     // The series began eight Tuesdays ago and runs for a year.
     let mut first = today - Duration::weeks(8);
     while first.weekday() != Weekday::Tue {
         first += Duration::days(1);
     }
-    let mut model = base_event(
-        "hcldr",
-        "#hcldr — Healthcare Leadership Chat",
-        EventKind::OnlineChat,
-        "America/New_York",
-        at(zone, first, 20, 30),
-        at(zone, first + Duration::weeks(60), 21, 30),
-    );
-    model.description = Set("A weekly one-hour chat on leading in healthcare. Four topics, T1 to T4; answer with \"T1: ...\". \
-        Lurkers welcome.\n\nWe will assume all posts during the hour are your own and not those of your employers."
-        .to_owned());
-    model.hashtag = Set(Some("#hcldr".to_owned()));
-    model.recurrence_rule = Set(Some("FREQ=WEEKLY;BYDAY=TU".to_owned()));
-    model.recurrence_local_time = Set(Some("20:30".to_owned()));
-    model.recurrence_minutes = Set(Some(60));
-    model.host_name = Set(Some("Olivia Organizer".to_owned()));
-    model.chat_opening_message =
-        Set("Welcome to #hcldr! We will assume all posts during the hour are your own and not those of your employers.".to_owned());
-    model
+    EventForm {
+        slug: "hcldr".into(),
+        title: "#hcldr — Healthcare Leadership Chat".into(),
+        description: "A weekly one-hour chat on leading in healthcare. Four topics, T1 to T4; answer with \"T1: ...\". \
+            Lurkers welcome.\n\nWe will assume all posts during the hour are your own and not those of your employers."
+            .into(),
+        kind: "online_chat".into(),
+        time_zone: ZONE.name().into(),
+        starts_at: local(at(ZONE, first, 20, 30)),
+        ends_at: local(at(ZONE, first + Duration::weeks(60), 21, 30)),
+        hashtag: "#hcldr".into(),
+        recurrence_minutes: "60".into(),
+        host_name: "Olivia Organizer".into(),
+        chat_opening_message: "Welcome to #hcldr! We will assume all posts during the hour are your own and not those of your employers.".into(),
+        ..EventForm::default()
+    }
 }
 
-fn meetup_event(today: NaiveDate) -> event::ActiveModel {
-    let zone = chrono_tz::America::New_York;
+fn meetup_form(today: NaiveDate) -> EventForm {
     let mut date = today + Duration::weeks(3);
     while date.weekday() != Weekday::Thu {
         date += Duration::days(1);
     }
-    let mut model =
-        base_event("hcsm-boston", "#hcsm Boston meetup", EventKind::Meetup, "America/New_York", at(zone, date, 18, 0), at(zone, date, 20, 30));
-    model.description = Set("An evening for the #hcsm community in Boston: short talks, then conversation.".to_owned());
-    model.venue_name = Set(Some("Harborview Community Room".to_owned()));
-    model.venue_address = Set(Some("100 Harbor St, Boston, MA 02110".to_owned()));
-    model.hashtag = Set(Some("#hcsm".to_owned()));
-    model.capacity = Set(Some(40));
-    model
+    EventForm {
+        slug: "hcsm-boston".into(),
+        title: "#hcsm Boston meetup".into(),
+        description: "An evening for the #hcsm community in Boston: short talks, then conversation.".into(),
+        kind: "meetup".into(),
+        time_zone: ZONE.name().into(),
+        starts_at: local(at(ZONE, date, 18, 0)),
+        ends_at: local(at(ZONE, date, 20, 30)),
+        venue_name: "Harborview Community Room".into(),
+        venue_address: "100 Harbor St, Boston, MA 02110".into(),
+        hashtag: "#hcsm".into(),
+        capacity: "40".into(),
+        ..EventForm::default()
+    }
 }
 
-async fn create_event_if_missing(
-    txn: &DatabaseTransaction,
-    report: &mut DemoReport,
-    model: event::ActiveModel,
-    organizer: &user::Model,
-    staff: &user::Model,
-) -> AppResult<Option<event::Model>> {
-    let slug = model.slug.clone().unwrap();
-    if event::Entity::find().filter(event::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
+/// Creates the event (unpublished) with its team, unless its address is
+/// taken already: then `None`, and nothing is added to it.
+async fn create_event(db: &DatabaseConnection, report: &mut DemoReport, team: &Team<'_>, form: EventForm) -> AppResult<Option<event::Model>> {
+    if events::find_by_slug(db, &form.slug).await?.is_some() {
         return Ok(None);
     }
-    let created = model.insert(txn).await?;
-    for (member, role) in [(organizer, TeamRole::Organizer), (staff, TeamRole::Staff)] {
-        event_member::ActiveModel {
-            event_id: Set(created.id),
-            user_id: Set(member.id),
-            role: Set(role),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+    let created = editing::create(db, team.organizer, &form).await?;
+    if let TeamChange::Invited(sent) = invitations::invite_to_team(db, "", &created, team.organizer, &team.staff.email, "staff").await? {
+        invitations::accept(db, &sent.token, team.staff).await?;
     }
-    report.events_created.push(slug);
+    report.events_created.push(created.slug.clone());
     Ok(Some(created))
 }
 
-async fn seed_roles(txn: &DatabaseTransaction, event: &event::Model) -> AppResult<Vec<event_role::Model>> {
+async fn seed_roles(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<event_role::Model>> {
     let mut roles = Vec::new();
-    for (position, (name, color)) in ROLES.iter().enumerate() {
-        roles.push(
-            event_role::ActiveModel {
-                event_id: Set(event.id),
-                name: Set((*name).to_owned()),
-                color: Set((*color).to_owned()),
-                position: Set(position as i32),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?,
-        );
+    for (name, color) in ROLES {
+        roles.push(places::add_role(db, event, name, color).await?);
     }
     Ok(roles)
 }
 
 /// The event's free general-admission ticket type.
-async fn free_ticket(txn: &impl ConnectionTrait, event: &event::Model, capacity: Option<i32>) -> AppResult<ticket_type::Model> {
-    let at = now();
-    Ok(ticket_type::ActiveModel {
-        event_id: Set(event.id),
-        name: Set("General admission".to_owned()),
-        description: Set("Everything: sessions, meetups and the tribe tables.".to_owned()),
-        price_minor: Set(0),
-        currency: Set("USD".to_owned()),
-        capacity: Set(capacity),
-        taken: Set(0),
-        sales_start: Set(None),
-        sales_end: Set(None),
-        is_visible: Set(true),
-        max_per_person: Set(1),
-        position: Set(0),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?)
+async fn free_ticket(db: &DatabaseConnection, event: &event::Model, capacity: Option<i32>) -> AppResult<ticket_type::Model> {
+    let form = TicketTypeForm {
+        name: "General admission".into(),
+        description: "Everything: sessions, meetups and the tribe tables.".into(),
+        price: "0".into(),
+        currency: "USD".into(),
+        capacity: capacity.map(|c| c.to_string()).unwrap_or_default(),
+        max_per_person: "1".into(),
+        visible: "true".into(),
+        ..TicketTypeForm::default()
+    };
+    tickets::create(db, event, &form).await
 }
 
-/// Registers demo attendees for the event's free ticket, counting their seats.
+/// Registers demo attendees for the event's free ticket, each as they would
+/// through the registration form.
 async fn register_all(
-    txn: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     event: &event::Model,
     capacity: Option<i32>,
     attendees: &[(&user::Model, Option<i32>)],
 ) -> AppResult<()> {
-    let ticket = free_ticket(txn, event, capacity).await?;
-    let at = now();
+    let ticket = free_ticket(db, event, capacity).await?;
+    let event = events::find_by_id(db, event.id).await?.ok_or(AppError::NotFound)?;
     for (attendee, role_id) in attendees {
-        let created = registration::ActiveModel {
-            event_id: Set(event.id),
-            user_id: Set(attendee.id),
-            ticket_type_id: Set(ticket.id),
-            role_id: Set(*role_id),
-            quantity: Set(1),
-            status: Set(RegistrationStatus::Confirmed),
-            amount_minor: Set(0),
-            currency: Set("USD".to_owned()),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        registration_change::ActiveModel {
-            registration_id: Set(created.id),
-            from_status: Set(None),
-            to_status: Set(RegistrationStatus::Confirmed),
-            actor_user_id: Set(Some(attendee.id)),
-            reason: Set("demo data".to_owned()),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        let form = RegistrationForm {
+            ticket_type_id: ticket.id.to_string(),
+            role: role_id.map(|id| id.to_string()).unwrap_or_default(),
+            ..RegistrationForm::default()
+        };
+        let request = registration::check_request(db, &event, &form, None, false).await?;
+        registration::register_free(db, &event, attendee, &request).await?;
     }
-    let count = attendees.len() as i32;
-    let mut seats: ticket_type::ActiveModel = ticket.into();
-    seats.taken = Set(count);
-    seats.update(txn).await?;
-    let mut counted: event::ActiveModel = event.clone().into();
-    counted.seats_taken = Set(count);
-    counted.update(txn).await?;
     Ok(())
 }
 
 async fn seed_conference(
-    txn: &DatabaseTransaction,
+    db: &DatabaseConnection,
     report: &mut DemoReport,
     hitmc: &event::Model,
     attendees: &[user::Model],
     rng: &mut StdRng,
 ) -> AppResult<()> {
-    let zone = chrono_tz::America::New_York;
-    let roles = seed_roles(txn, hitmc).await?;
+    let roles = seed_roles(db, hitmc).await?;
+    // Registering needs the event published; its schedule follows at once.
+    let hitmc = &editing::set_published(db, hitmc, true).await?;
     // Roles are uneven on purpose, as at a real conference: more marketers than designers.
     let going: Vec<(&user::Model, Option<i32>)> =
         attendees.iter().enumerate().map(|(i, a)| (a, Some(roles[[0, 0, 0, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9][i % 15]].id))).collect();
-    register_all(txn, hitmc, Some(400), &going).await?;
-    let mut rooms = Vec::new();
-    for (position, (name, capacity)) in [("Grand Ballroom", 400), ("Salon A", 80), ("Salon B", 80), ("Workshop Room", 30)].iter().enumerate() {
-        rooms.push(
-            room::ActiveModel {
-                event_id: Set(hitmc.id),
-                name: Set((*name).to_owned()),
-                position: Set(position as i32),
-                capacity: Set(Some(*capacity)),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?,
-        );
+    register_all(db, hitmc, Some(400), &going).await?;
+    for (name, capacity) in [("Grand Ballroom", "400"), ("Salon A", "80"), ("Salon B", "80"), ("Workshop Room", "30")] {
+        places::add_room(db, hitmc, name, capacity).await?;
     }
-    let mut tracks = Vec::new();
-    for (position, (name, color)) in [
+    for (name, color) in [
         ("Marketing & Brand", "#d9480f"),
         ("Patient Engagement", "#2f9e44"),
         ("Social Media", "#1971c2"),
         ("Data & Analytics", "#5f3dc4"),
         ("Leadership", "#495057"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        tracks.push(
-            track::ActiveModel {
-                event_id: Set(hitmc.id),
-                name: Set((*name).to_owned()),
-                color: Set((*color).to_owned()),
-                position: Set(position as i32),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?,
-        );
+    ] {
+        places::add_track(db, hitmc, name, color).await?;
     }
+    let rooms = places::rooms(db, hitmc.id).await?;
+    let tracks = places::tracks(db, hitmc.id).await?;
     let slots = [(10, 15), (11, 15), (13, 30), (14, 30), (15, 45)];
-    let first_day = hitmc.starts_at.with_timezone(&zone).date_naive();
+    let first_day = hitmc.starts_at.with_timezone(&ZONE).date_naive();
     let mut title_index = 0usize;
     for day in 0..3 {
         let date = first_day + Duration::days(day);
@@ -568,82 +472,60 @@ async fn seed_conference(
             day + 1,
             ["Finding your tribe in healthcare", "Trust is the new reach", "The patient is the channel"][day as usize]
         );
-        insert_session(txn, report, hitmc, &keynote, &rooms[0], &tracks[4], at(zone, date, 9, 0), at(zone, date, 10, 0), None, attendees, rng)
-            .await?;
+        let slot = Slot { room: &rooms[0], track: &tracks[4], starts_at: at(ZONE, date, 9, 0), minutes: 60, capacity: None };
+        add_session(db, report, hitmc, &keynote, slot, attendees, rng).await?;
         for (hour, minute) in slots {
             for (room_index, room) in rooms.iter().enumerate() {
                 let title = format!("{}: {}", TOPICS[title_index % TOPICS.len()], ANGLES[title_index / TOPICS.len() % ANGLES.len()]);
                 title_index += 1;
                 let track = &tracks[(title_index + room_index) % tracks.len()];
-                let start = at(zone, date, hour, minute);
-                let capacity = (room_index == 3).then_some(30);
-                insert_session(txn, report, hitmc, &title, room, track, start, start + Duration::minutes(45), capacity, attendees, rng).await?;
+                let slot = Slot { room, track, starts_at: at(ZONE, date, hour, minute), minutes: 45, capacity: (room_index == 3).then_some(30) };
+                add_session(db, report, hitmc, &title, slot, attendees, rng).await?;
             }
         }
     }
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_session(
-    txn: &DatabaseTransaction,
+/// Where and when a session is.
+struct Slot<'a> {
+    room: &'a crate::db::entities::room::Model,
+    track: &'a crate::db::entities::track::Model,
+    starts_at: chrono::DateTime<chrono::Utc>,
+    minutes: i64,
+    capacity: Option<i32>,
+}
+
+async fn add_session(
+    db: &DatabaseConnection,
     report: &mut DemoReport,
     hitmc: &event::Model,
     title: &str,
-    room: &room::Model,
-    track: &track::Model,
-    starts_at: chrono::DateTime<chrono::Utc>,
-    ends_at: chrono::DateTime<chrono::Utc>,
-    capacity: Option<i32>,
+    slot: Slot<'_>,
     attendees: &[user::Model],
     rng: &mut StdRng,
 ) -> AppResult<()> {
-    let at = now();
-    let created = session::ActiveModel {
-        event_id: Set(hitmc.id),
-        guid: Set(deterministic_guid(&hitmc.slug, report.sessions_created)),
-        title: Set(title.to_owned()),
-        r#abstract: Set(format!("{title}. Practical ideas you can take home on Monday, with time for questions.")),
-        track_id: Set(Some(track.id)),
-        room_id: Set(Some(room.id)),
-        starts_at: Set(starts_at),
-        ends_at: Set(ends_at),
-        capacity: Set(capacity),
-        status: Set(SessionStatus::Published),
-        language: Set("en".to_owned()),
-        tags: Set(INTERESTS.choose_multiple(rng, 2).copied().collect::<Vec<_>>().join(",")),
-        revision: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    report.sessions_created += 1;
-    // Speakers are distinct attendees per slot: nobody is in two places at once.
+    // Speakers are distinct attendees per slot: nobody is in two places at
+    // once. Their emails link their accounts (they are registered).
     let speaker_count = rng.gen_range(1..=2);
-    for position in 0..speaker_count {
-        let speaker = &attendees[(report.sessions_created * 3 + position) % attendees.len()];
-        session_speaker::ActiveModel {
-            session_id: Set(created.id),
-            user_id: Set(Some(speaker.id)),
-            name: Set(speaker.display_name.clone()),
-            position: Set(position as i32),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
+    let speakers: Vec<String> =
+        (0..speaker_count).map(|position| attendees[((report.sessions_created + 1) * 3 + position) % attendees.len()].email.clone()).collect();
+    let form = SessionForm {
+        title: title.to_owned(),
+        abstract_text: format!("{title}. Practical ideas you can take home on Monday, with time for questions."),
+        track: slot.track.id.to_string(),
+        room: slot.room.id.to_string(),
+        starts_at: local(slot.starts_at),
+        ends_at: local(slot.starts_at + Duration::minutes(slot.minutes)),
+        capacity: slot.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        status: "published".into(),
+        language: "en".into(),
+        tags: INTERESTS.choose_multiple(rng, 2).copied().collect::<Vec<_>>().join(", "),
+        speakers: speakers.join("\n"),
+    };
+    sessions::create(db, hitmc, &form).await?;
+    report.sessions_created += 1;
     Ok(())
-}
-
-/// A UUID-shaped identifier derived from the event and an index, so that the
-/// demo's sessions keep their identity when the demo is rebuilt.
-fn deterministic_guid(slug: &str, index: usize) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("tribe-demo:{slug}:{index}").as_bytes());
-    let h: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-5{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
 const CHAT_TOPICS: &[[&str; 4]] = &[
@@ -680,12 +562,13 @@ const CHAT_TOPICS: &[[&str; 4]] = &[
     ],
 ];
 
-async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &[user::Model], today: NaiveDate) -> AppResult<()> {
-    let zone = chrono_tz::America::New_York;
-    let roles = seed_roles(txn, hcldr).await?;
+async fn seed_chat(db: &DatabaseConnection, hcldr: &event::Model, attendees: &[user::Model], today: NaiveDate) -> AppResult<()> {
+    let roles = seed_roles(db, hcldr).await?;
     let going: Vec<(&user::Model, Option<i32>)> =
         attendees.iter().enumerate().filter(|(i, _)| i % 5 != 4).map(|(i, a)| (a, Some(roles[i % roles.len()].id))).collect();
-    register_all(txn, hcldr, None, &going).await?;
+    register_all(db, hcldr, None, &going).await?;
+    let hcldr = events::find_by_id(db, hcldr.id).await?.ok_or(AppError::NotFound)?;
+    let hub = ChatHub::new(db);
     // Two past chats and the next four carry topics; the fifth upcoming week
     // is skipped (a holiday) and the sixth moved an hour earlier.
     let mut tuesday = today - Duration::weeks(2);
@@ -694,63 +577,38 @@ async fn seed_chat(txn: &DatabaseTransaction, hcldr: &event::Model, attendees: &
     }
     for week in 0..8i64 {
         let date = tuesday + Duration::weeks(week);
-        let scheduled = at(zone, date, 20, 30);
+        let scheduled = at(ZONE, date, 20, 30);
         let (status, starts_at) = match week {
-            6 => (OccurrenceStatus::Skipped, scheduled),
-            7 => (OccurrenceStatus::Moved, at(zone, date, 19, 30)),
-            _ => (OccurrenceStatus::Scheduled, scheduled),
+            6 => ("skipped", scheduled),
+            7 => ("moved", at(ZONE, date, 19, 30)),
+            _ => ("scheduled", scheduled),
         };
-        let at_now = now();
-        let occurrence = chat_occurrence::ActiveModel {
-            event_id: Set(hcldr.id),
-            scheduled_start: Set(scheduled),
-            starts_at: Set(starts_at),
-            ends_at: Set(starts_at + Duration::minutes(60)),
-            status: Set(status),
-            revision: Set(1),
-            created_at: Set(at_now),
-            updated_at: Set(at_now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        if status == OccurrenceStatus::Skipped {
-            continue;
-        }
         let topics = CHAT_TOPICS[week as usize % CHAT_TOPICS.len()];
-        let held = starts_at + Duration::minutes(60) < now();
-        for (i, title) in topics.iter().enumerate() {
-            let offset = 5 + 13 * i as i32;
-            chat_topic::ActiveModel {
-                occurrence_id: Set(occurrence.id),
-                position: Set(i as i32 + 1),
-                title: Set((*title).to_owned()),
-                question: Set(String::new()),
-                offset_minutes: Set(offset),
-                posted_at: Set(held.then(|| starts_at + Duration::minutes(i64::from(offset)))),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-        }
-        if held {
-            seed_conversation(txn, hcldr, &occurrence, &topics, attendees, week as usize).await?;
+        let form = OccurrenceForm {
+            scheduled_start: scheduled.to_rfc3339(),
+            status: status.into(),
+            starts_at: local(starts_at),
+            topics: if status == "skipped" { String::new() } else { topics.join("\n") },
+        };
+        chats::save_occurrence(db, &hcldr, &form).await?;
+        if starts_at + Duration::minutes(60) < now() {
+            hold_past_chat(db, &hub, &hcldr, scheduled, attendees, week as usize).await?;
         }
     }
     Ok(())
 }
 
-/// What was said in a past chat, for its transcript: the opening, each
-/// topic, a few answers to each with a reply and a quote.
-async fn seed_conversation(
-    txn: &DatabaseTransaction,
+/// What was said in a past chat, for its transcript, posted at the times it
+/// was said: the opening and each topic when due, a few answers to each
+/// with a reply and a quote.
+async fn hold_past_chat(
+    db: &DatabaseConnection,
+    hub: &Arc<ChatHub>,
     hcldr: &event::Model,
-    occurrence: &chat_occurrence::Model,
-    topics: &[&str],
+    scheduled: chrono::DateTime<chrono::Utc>,
     attendees: &[user::Model],
     week: usize,
 ) -> AppResult<()> {
-    use crate::db::entities::{chat_event, chat_message};
     const ANSWERS: &[&str] = &[
         "We started by asking frontline staff what gets in their way. The list was short and humbling.",
         "Agree. Psychological safety first, dashboards second.",
@@ -758,69 +616,37 @@ async fn seed_conversation(
         "Lurking tonight, but this is gold.",
         "Leaders who round weekly hear things no survey tells them.",
     ];
-    let post =
-        |author: Option<i32>, kind: MessageKind, topic: Option<i32>, body: String, reply_to: Option<i32>, quote_of: Option<i32>, minute: i64| {
-            let message = chat_message::ActiveModel {
-                occurrence_id: Set(occurrence.id),
-                author_id: Set(author),
-                kind: Set(kind),
-                topic_position: Set(topic),
-                reply_to: Set(reply_to),
-                quote_of: Set(quote_of),
-                body: Set(body),
-                hidden_reason: Set(String::new()),
-                created_at: Set(occurrence.starts_at + Duration::minutes(minute)),
-                ..Default::default()
-            };
-            async move {
-                let saved = message.insert(txn).await?;
-                chat_event::ActiveModel {
-                    occurrence_id: Set(saved.occurrence_id),
-                    message_id: Set(saved.id),
-                    kind: Set(RoomEventKind::Posted),
-                    created_at: Set(saved.created_at),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await?;
-                Ok::<i32, AppError>(saved.id)
-            }
-        };
-    post(None, MessageKind::Opening, None, hcldr.chat_opening_message.clone(), None, None, 0).await?;
-    for (i, title) in topics.iter().enumerate() {
-        let position = i as i32 + 1;
-        let minute = 5 + 13 * i as i64;
-        post(None, MessageKind::Topic, Some(position), format!("T{position}: {title}"), None, None, minute).await?;
-        let speaker = |n: usize| attendees[(week * 11 + i * 5 + n * 3) % attendees.len()].id;
-        let first = post(
-            Some(speaker(0)),
-            MessageKind::Message,
-            Some(position),
-            format!("T{position}: {}", ANSWERS[(week + i) % ANSWERS.len()]),
-            None,
-            None,
-            minute + 1,
+    let key = chat_room::key_of(scheduled);
+    let room = chat_room::find(db, hcldr, &key).await?;
+    let start = room.occurrence.starts_at;
+    let topic_times: Vec<(i32, i64)> = room.topics.iter().map(|t| (t.position, i64::from(t.offset_minutes))).collect();
+    topics::post_due_in(db, hub, &room, start).await?;
+    for (position, offset) in topic_times {
+        topics::post_due_in(db, hub, &chat_room::find(db, hcldr, &key).await?, start + Duration::minutes(offset)).await?;
+        let room = chat_room::find(db, hcldr, &key).await?;
+        let i = position as usize - 1;
+        let speaker = |n: usize| &attendees[(week * 11 + i * 5 + n * 3) % attendees.len()];
+        let at_minute = |m: i64| start + Duration::minutes(offset + m);
+        let say = |body: String, reply_to: Option<i32>, quote_of: Option<i32>| NewMessage { body, topic: format!("T{position}"), reply_to, quote_of };
+        let first = messages::post(
+            db,
+            hub,
+            &room,
+            speaker(0),
+            &say(format!("T{position}: {}", ANSWERS[(week + i) % ANSWERS.len()]), None, None),
+            at_minute(1),
         )
         .await?;
-        post(
-            Some(speaker(1)),
-            MessageKind::Message,
-            Some(position),
-            ANSWERS[(week + i + 1) % ANSWERS.len()].to_owned(),
-            Some(first),
-            None,
-            minute + 2,
-        )
-        .await?;
-        post(Some(speaker(2)), MessageKind::Message, Some(position), format!("MT T{position}: so true"), None, Some(first), minute + 3).await?;
-        post(
-            Some(speaker(3)),
-            MessageKind::Message,
-            Some(position),
-            format!("T{position}: {}", ANSWERS[(week + i + 2) % ANSWERS.len()]),
-            None,
-            None,
-            minute + 4,
+        messages::post(db, hub, &room, speaker(1), &say(ANSWERS[(week + i + 1) % ANSWERS.len()].to_owned(), Some(first.id), None), at_minute(2))
+            .await?;
+        messages::post(db, hub, &room, speaker(2), &say(format!("MT T{position}: so true"), None, Some(first.id)), at_minute(3)).await?;
+        messages::post(
+            db,
+            hub,
+            &room,
+            speaker(3),
+            &say(format!("T{position}: {}", ANSWERS[(week + i + 2) % ANSWERS.len()]), None, None),
+            at_minute(4),
         )
         .await?;
     }

@@ -255,6 +255,11 @@ pub async fn load(db: &impl ConnectionTrait, user_id: i32) -> AppResult<profile:
     Ok(profile::Entity::find_by_user(db, user_id).await?.unwrap_or_else(|| default_for(user_id)))
 }
 
+/// Whether the person has saved a profile (everyone else shows the default).
+pub async fn is_saved(db: &impl ConnectionTrait, user_id: i32) -> AppResult<bool> {
+    Ok(profile::Entity::find_by_user(db, user_id).await?.is_some())
+}
+
 pub fn default_for(user_id: i32) -> profile::Model {
     let at = now();
     profile::Model {

@@ -53,6 +53,9 @@ pub struct InvitationRequest<'a> {
 pub struct Invitation {
     pub invitation: registration_invitation::Model,
     pub mail: Mail,
+    /// The link's secret (only its hash is stored): for the email, or for
+    /// the demo loader, which accepts on its people's behalf.
+    pub token: String,
 }
 
 /// Invites an address to the event with a ticket (any of the event's ticket
@@ -196,7 +199,7 @@ async fn send(
     .await?;
     txn.commit().await?;
     let mail = invitation_mail(base_url, event, organizer, &offer, &invitation, &token);
-    Ok(Invitation { invitation, mail })
+    Ok(Invitation { invitation, mail, token })
 }
 
 fn closes_at(event: &event::Model, at: DateTime<Utc>) -> DateTime<Utc> {
