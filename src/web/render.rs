@@ -68,7 +68,8 @@ impl Page {
     }
 
     /// A form shown again with what was typed and what needs fixing.
-    pub fn invalid(&self, status: Status, template: &'static str, title: &str, mut data: Value, errors: &[FieldError]) -> Html {
+    pub fn invalid(&self, status: Status, template: &'static str, title: &str, data: impl serde::Serialize, errors: &[FieldError]) -> Html {
+        let mut data = serde_json::to_value(data).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut data {
             map.insert("errors".into(), field_errors(errors));
         }

@@ -690,7 +690,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
         table: first::<table_plan::Entity, _>(db, table_plan::Column::EventId.eq(hitmc.id)).await,
         message: message.map(|m| m.id).unwrap_or(999_999),
         occurrence_key: tribe::domain::chats::room::key_of(occurrence.scheduled_start),
-        speaker_key: tribe::web::pages::schedule_view::speaker_key(&speaker),
+        speaker_key: tribe::web::views::schedule::speaker_key(&speaker),
         feed,
         badge: crate::tribe::badge_token(&app, registration.id, hitmc.id).await,
         spare_token: spare.id,

@@ -220,15 +220,22 @@ pub async fn time_zone_of(db: &DatabaseConnection, user_id: i32) -> AppResult<Op
 }
 
 /// The parts of a profile its owner made public, or `None` when they did not.
-pub async fn public_profile(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<serde_json::Value>> {
+pub async fn public_profile(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<PublicProfile>> {
     use crate::db::entities::profile;
     let found = profile::Entity::find().filter(profile::Column::UserId.eq(user_id)).one(db).await?;
-    Ok(found.filter(|p| p.visibility == Visibility::Public).map(|p| {
-        serde_json::json!({
-            "headline": p.headline,
-            "organization": p.organization,
-            "pronouns": p.pronouns,
-            "bio_html": crate::domain::markdown::to_safe_html(&p.bio),
-        })
+    Ok(found.filter(|p| p.visibility == Visibility::Public).map(|p| PublicProfile {
+        headline: p.headline,
+        organization: p.organization,
+        pronouns: p.pronouns,
+        bio_html: crate::domain::markdown::to_safe_html(&p.bio),
     }))
+}
+
+/// What anyone may see of a person who made their profile public.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublicProfile {
+    pub headline: String,
+    pub organization: String,
+    pub pronouns: String,
+    pub bio_html: String,
 }

@@ -3,9 +3,10 @@
 
 use rocket::http::ContentType;
 use rocket::{get, routes, Route, State};
-use serde_json::{json, Value};
 
 use crate::db::entities::chat_occurrence::OccurrenceStatus;
+use crate::db::entities::event::EventKind;
+use crate::db::entities::event_member::TeamRole;
 use crate::domain::accounts;
 use crate::domain::chats;
 use crate::domain::events;
@@ -18,8 +19,13 @@ use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::MaybeUser;
-use crate::web::pages::schedule_view::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
 use crate::web::render::{Html, Page};
+use crate::web::views::events::{
+    Choice, EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView,
+    UpcomingWeek,
+};
+use crate::web::views::registration::RegistrationPanel;
+use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -44,14 +50,14 @@ fn scope_for(visible: &VisibleEvent) -> Scope {
     }
 }
 
-fn event_frame(visible: &VisibleEvent) -> Value {
+fn event_frame(visible: &VisibleEvent) -> EventFrame {
     let event = &visible.event;
-    json!({
-        "event": events::summarize(event),
-        "is_published": event.is_published,
-        "can_manage": visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
-        "zone": event.time_zone,
-    })
+    EventFrame {
+        event: events::summarize(event),
+        is_published: event.is_published,
+        can_manage: visible.role == Some(TeamRole::Organizer),
+        zone: event.time_zone.clone(),
+    }
 }
 
 #[get("/events/<_slug>?<access>", rank = 2)]
@@ -59,39 +65,41 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
     let event = &visible.event;
     let zone = events::zone_of(event);
     let viewer = viewer_of(state, &visible).await?;
-    let mut context = event_frame(&visible);
-    context["description_html"] = json!(markdown::to_safe_html(&event.description));
-    context["venue_address"] = json!(event.venue_address);
-    context["venue_map_url"] = json!(event.venue_map_url);
-    context["online_url"] = json!(event.online_url);
-    context["host_name"] = json!(event.host_name);
-    context["registration"] = crate::web::pages::registration::panel(state, event, visible.viewer.as_ref(), access.unwrap_or("")).await?;
-    context["starts"] = json!(times::show(event.starts_at, zone, viewer.zone));
-    context["ends"] = json!(times::show(event.ends_at, zone, viewer.zone));
-    if event.kind == crate::db::entities::event::EventKind::OnlineChat {
+    let registration =
+        RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or("")).await?;
+    let mut view = EventHomePage {
+        frame: event_frame(&visible),
+        description_html: markdown::to_safe_html(&event.description),
+        venue_address: event.venue_address.clone(),
+        venue_map_url: event.venue_map_url.clone(),
+        online_url: event.online_url.clone(),
+        host_name: event.host_name.clone(),
+        registration,
+        starts: times::show(event.starts_at, zone, viewer.zone),
+        ends: times::show(event.ends_at, zone, viewer.zone),
+        next_occurrence: None,
+        upcoming: None,
+        session_count: None,
+        now_and_next: None,
+    };
+    if event.kind == EventKind::OnlineChat {
         if let Some(next) = chats::next_occurrence(&state.db, event, now()).await? {
-            context["next_occurrence"] = json!({
-                "start": times::show(next.starts_at, zone, viewer.zone),
-                "end": times::show(next.ends_at, zone, viewer.zone),
-                "moved": next.status == OccurrenceStatus::Moved,
-                "topics": next.topics,
-                "room": format!("/events/{}/chats/{}", event.slug, crate::domain::chats::room::key_of(next.scheduled_start)),
+            view.next_occurrence = Some(NextOccurrence {
+                start: times::show(next.starts_at, zone, viewer.zone),
+                end: times::show(next.ends_at, zone, viewer.zone),
+                moved: next.status == OccurrenceStatus::Moved,
+                room: format!("/events/{}/chats/{}", event.slug, crate::domain::chats::room::key_of(next.scheduled_start)),
+                topics: next.topics,
             });
         }
-        let upcoming: Vec<Value> = chats::occurrences(&state.db, event)
-            .await?
-            .into_iter()
-            .filter(|o| o.ends_at > now())
-            .take(6)
-            .map(|o| json!({"start": times::show(o.starts_at, zone, viewer.zone), "status": o.status, "skipped": o.status == OccurrenceStatus::Skipped, "moved": o.status == OccurrenceStatus::Moved, "topic_count": o.topics.len()}))
-            .collect();
-        context["upcoming"] = json!(upcoming);
+        let upcoming = chats::occurrences(&state.db, event).await?.into_iter().filter(|o| o.ends_at > now()).take(6);
+        view.upcoming = Some(upcoming.map(|o| UpcomingWeek::new(&o, zone, viewer.zone)).collect());
     } else {
         let loaded = schedule::load(&state.db, event, Scope::Published).await?;
-        context["session_count"] = json!(loaded.sessions.len());
-        context["now_and_next"] = json!(now_and_next(&loaded, now(), &viewer));
+        view.session_count = Some(loaded.sessions.len());
+        view.now_and_next = now_and_next(&loaded, now(), &viewer);
     }
-    Ok(page.ok("events/show", &event.title, context))
+    Ok(page.ok("events/show", &event.title, view))
 }
 
 #[get("/events/<_slug>/schedule?<track>&<tag>&<view>")]
@@ -109,25 +117,25 @@ async fn schedule_page(
     let tag = tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty());
     let keep = |s: &ScheduledSession| track.is_none_or(|t| s.session.track_id == Some(t)) && tag.as_ref().is_none_or(|t| s.tags().contains(t));
     let as_grid = view == Some("grid");
-    let mut context = event_frame(&visible);
     let mut all_tags: Vec<String> = loaded.sessions.iter().flat_map(|s| s.tags()).collect();
     all_tags.sort();
     all_tags.dedup();
-    context["filters"] = json!({
-        "tracks": loaded.tracks.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == track})).collect::<Vec<_>>(),
-        "tags": all_tags.iter().map(|t| json!({"name": t, "selected": Some(t) == tag.as_ref()})).collect::<Vec<_>>(),
-        "view": if as_grid { "grid" } else { "list" },
-        "active": track.is_some() || tag.is_some(),
-    });
-    if as_grid {
-        context["grids"] = json!(loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect::<Vec<_>>());
-    } else {
-        context["days"] = json!(days_list(&loaded, &keep, &viewer));
-    }
-    context["now_and_next"] = json!(now_and_next(&loaded, now(), &viewer));
-    context["query"] = json!({"track": track, "tag": tag});
-    context["back"] = json!(format!("/events/{}/schedule{}", visible.event.slug, if as_grid { "?view=grid" } else { "" }));
-    Ok(page.ok("events/schedule", &format!("Schedule · {}", visible.event.title), context))
+    let filters = ScheduleFilters {
+        tracks: loaded.tracks.iter().map(|t| Choice { id: t.id, name: t.name.clone(), selected: Some(t.id) == track }).collect(),
+        tags: all_tags.iter().map(|t| Choice { id: t.clone(), name: t.clone(), selected: Some(t) == tag.as_ref() }).collect(),
+        view: if as_grid { "grid" } else { "list" },
+        active: track.is_some() || tag.is_some(),
+    };
+    let view = SchedulePage {
+        frame: event_frame(&visible),
+        filters,
+        grids: as_grid.then(|| loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect()),
+        days: (!as_grid).then(|| days_list(&loaded, &keep, &viewer)),
+        now_and_next: now_and_next(&loaded, now(), &viewer),
+        back: format!("/events/{}/schedule{}", visible.event.slug, if as_grid { "?view=grid" } else { "" }),
+        query: ScheduleQuery { track, tag },
+    };
+    Ok(page.ok("events/schedule", &format!("Schedule · {}", visible.event.title), view))
 }
 
 #[get("/events/<_slug>/sessions/<id>", rank = 2)]
@@ -135,12 +143,14 @@ async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, page: Page, s
     let viewer = viewer_of(state, &visible).await?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
-    let mut context = event_frame(&visible);
-    context["session"] = session_card(&loaded, found, &viewer);
-    context["abstract_html"] = json!(markdown::to_safe_html(&found.session.r#abstract));
-    context["back"] = json!(format!("/events/{}/sessions/{}", visible.event.slug, found.session.id));
-    context["language"] = json!(found.session.language);
-    Ok(page.ok("events/session", &found.session.title, context))
+    let view = SessionPage {
+        frame: event_frame(&visible),
+        session: session_card(&loaded, found, &viewer),
+        abstract_html: markdown::to_safe_html(&found.session.r#abstract),
+        back: format!("/events/{}/sessions/{}", visible.event.slug, found.session.id),
+        language: found.session.language.clone(),
+    };
+    Ok(page.ok("events/session", &found.session.title, view))
 }
 
 #[get("/events/<_slug>/speakers/<key>")]
@@ -155,10 +165,12 @@ async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page,
         Some(user_id) => accounts::public_profile(&state.db, user_id).await?,
         None => None,
     };
-    let mut context = event_frame(&visible);
-    context["speaker"] = json!({"name": speaker.name, "profile": profile});
-    context["sessions"] = json!(theirs.iter().map(|s| session_card(&loaded, s, &viewer)).collect::<Vec<_>>());
-    Ok(page.ok("events/speaker", &speaker.name, context))
+    let view = SpeakerPage {
+        frame: event_frame(&visible),
+        speaker: SpeakerView { name: speaker.name.clone(), profile },
+        sessions: theirs.iter().map(|s| session_card(&loaded, s, &viewer)).collect(),
+    };
+    Ok(page.ok("events/speaker", &speaker.name, view))
 }
 
 /// Exports are polled hard by apps: a published event's row comes from a

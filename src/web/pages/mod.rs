@@ -13,7 +13,6 @@ pub mod invitations;
 pub mod organize;
 pub mod profiles;
 pub mod registration;
-pub mod schedule_view;
 pub mod tribe;
 
 use rocket::Route;

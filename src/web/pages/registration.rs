@@ -3,102 +3,19 @@
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
-use crate::db::entities::registration::RefundStatus;
-use crate::db::entities::registration::RegistrationStatus;
-use crate::db::entities::registration_question::QuestionKind;
-use crate::db::entities::{event, user};
-use crate::domain::now;
-use crate::domain::registration::tickets::{self, Availability};
 use crate::domain::registration::use_cases::{self, CancelReason, Claimed, Registered};
 use crate::domain::registration::{self, CancelledBy, FormFields, RegistrationForm};
-use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Html, Page};
+use crate::web::views::registration::RegistrationPage;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![register, cancel, registration_page, claim, join_waitlist, leave_waitlist]
-}
-
-/// The registration panel on an event's page: tickets on offer, or the
-/// viewer's registration.
-/// `access` is the code of a hidden ticket type's secret link, if the
-/// visitor came with one: that type is offered to them too.
-pub async fn panel(state: &AppState, event: &event::Model, viewer: Option<&user::Model>, access: &str) -> AppResult<Value> {
-    let payments = state.config.stripe.is_some();
-    let at = now();
-    let offered: Vec<Value> = tickets::list(&state.db, event.id)
-        .await?
-        .into_iter()
-        .filter(|t| tickets::is_offered_to(t, access))
-        .map(|t| {
-            let availability = tickets::availability(&t, at, payments);
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "description": t.description,
-                "price": tickets::format_price(t.price_minor, &t.currency),
-                "left": t.capacity.map(|c| (c - t.taken).max(0)),
-                "on_sale": availability == Availability::OnSale,
-                "availability": availability.message(),
-                "max_per_person": t.max_per_person,
-                "several": t.max_per_person > 1,
-                "sold_out": availability == Availability::SoldOut,
-            })
-        })
-        .collect();
-    let roles = crate::domain::events::places::roles(&state.db, event.id).await?;
-    let questions: Vec<Value> = crate::domain::registration::questions::list(&state.db, event.id)
-        .await?
-        .iter()
-        .map(|q| {
-            json!({
-                "id": q.id, "label": q.label, "required": q.is_required,
-                "is_text": q.kind == QuestionKind::Text, "is_single": q.kind == QuestionKind::Single, "is_multiple": q.kind == QuestionKind::Multiple, "is_checkbox": q.kind == QuestionKind::Checkbox,
-                "choices": crate::domain::registration::questions::choices(q).iter().enumerate().map(|(i, c)| json!({"index": i, "label": c})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let mine = match viewer {
-        Some(user) => registration::live_registration(&state.db, event.id, user.id).await?,
-        None => None,
-    };
-    let waiting = match viewer {
-        Some(user) if mine.is_none() => crate::domain::registration::waitlist::position(&state.db, event.id, user.id).await?.map(|(place, _)| place),
-        _ => None,
-    };
-    let zone = crate::domain::events::zone_of(event);
-    let mine = match mine {
-        Some(found) => {
-            let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
-            Some(json!({
-                "id": found.id,
-                "status": found.status,
-                "ticket": ticket.name,
-                "quantity": found.quantity,
-                "is_held": found.status == RegistrationStatus::Held,
-                "can_cancel": now() < registration::attendee_cancel_deadline(event),
-                "cancel_until": times::show(registration::attendee_cancel_deadline(event), zone, None),
-            }))
-        }
-        None => None,
-    };
-    Ok(json!({
-        "tickets": offered,
-        "any_on_sale": offered.iter().any(|t| t["on_sale"] == json!(true)),
-        "has_paid": offered.iter().any(|t| t["on_sale"] == json!(true) && t["price"] != json!("Free")),
-        "roles": roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
-        "questions": questions,
-        "mine": mine,
-        "waitlist_place": waiting,
-        "full": event.capacity.is_some_and(|c| event.seats_taken >= c),
-        "access_code": if offered.is_empty() || access.is_empty() { None } else { Some(access) },
-    }))
 }
 
 #[post("/events/<_slug>/register", data = "<form>")]
@@ -175,36 +92,8 @@ async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State
     if !is_owner && crate::domain::events::effective_role(&state.db, &event, &user.0).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let zone = crate::domain::events::zone_of(&event);
-    let ticket = tickets::find(&state.db, event.id, found.ticket_type_id).await?;
-    let history: Vec<Value> = registration::changes(&state.db, found.id)
-        .await?
-        .iter()
-        .map(|c| json!({"at": times::show(c.created_at, zone, None), "to": c.to_status, "reason": c.reason}))
-        .collect();
-    let live = found.status == RegistrationStatus::Confirmed || found.status == RegistrationStatus::Held;
-    Ok(page.ok(
-        "registrations/show",
-        &format!("Registration · {}", event.title),
-        json!({
-            "registration": {
-                "id": found.id, "status": found.status, "ticket": ticket.name, "quantity": found.quantity,
-                "amount": tickets::format_price(found.amount_minor, &found.currency),
-                "hold_expires": found.hold_expires_at.map(|t| times::show(t, zone, None)),
-                "is_held": found.status == RegistrationStatus::Held,
-                "can_cancel": is_owner && live && now() < registration::attendee_cancel_deadline(&event),
-                "refund": found.refund_status.map(|refund| match refund {
-                    RefundStatus::Pending => "Your refund is on its way: Stripe has not confirmed it yet, and it is retried automatically.",
-                    RefundStatus::Refunded => "Refunded.",
-                    RefundStatus::Failed => "Stripe refused the refund; the organizer has been shown this and refunds you by hand.",
-                }),
-            },
-            "event": crate::domain::events::summarize(&event),
-            "badge": found.status == RegistrationStatus::Confirmed,
-            "is_owner": is_owner,
-            "history": history,
-        }),
-    ))
+    let view = RegistrationPage::load(&state.db, &found, &event, is_owner).await?;
+    Ok(page.ok("registrations/show", &format!("Registration · {}", event.title), view))
 }
 
 #[post("/registrations/<id>/claim", data = "<_form>")]

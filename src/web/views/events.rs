@@ -1,15 +1,22 @@
-//! Events and their sessions over the API.
+//! Events and their sessions: the API's resources, and the public pages of
+//! an event (its home, schedule, session and speaker pages).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use chrono_tz::Tz;
+
+use crate::db::entities::chat_occurrence::OccurrenceStatus;
 use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{event, room, track};
+use crate::domain::chats::Occurrence;
 use crate::domain::events::{self, EventSummary};
 use crate::domain::markdown;
 use crate::domain::schedule::frab::export::session_url;
 use crate::domain::schedule::ScheduledSession;
+use crate::domain::times::{self, ShownTime};
+use crate::web::views::schedule::{DayList, Grid, NowAndNext, SessionCard};
 
 /// One event with its rooms and tracks.
 #[derive(Serialize, ToSchema)]
@@ -109,4 +116,130 @@ impl SessionView {
             url: session_url(base_url, event_slug, s.session.id),
         }
     }
+}
+
+/// What every public page of an event shows at its top.
+#[derive(Serialize)]
+pub struct EventFrame {
+    pub event: EventSummary,
+    pub is_published: bool,
+    /// The viewer organizes it: links to the organizer's screens.
+    pub can_manage: bool,
+    pub zone: String,
+}
+
+/// The event's home page.
+#[derive(Serialize)]
+pub struct EventHomePage {
+    #[serde(flatten)]
+    pub frame: EventFrame,
+    pub description_html: String,
+    pub venue_address: Option<String>,
+    pub venue_map_url: Option<String>,
+    pub online_url: Option<String>,
+    pub host_name: Option<String>,
+    pub registration: crate::web::views::registration::RegistrationPanel,
+    pub starts: ShownTime,
+    pub ends: ShownTime,
+    /// Weekly chats: the next week and the six after it.
+    pub next_occurrence: Option<NextOccurrence>,
+    pub upcoming: Option<Vec<UpcomingWeek>>,
+    /// Conferences and meetups.
+    pub session_count: Option<usize>,
+    pub now_and_next: Option<NowAndNext>,
+}
+
+#[derive(Serialize)]
+pub struct NextOccurrence {
+    pub start: ShownTime,
+    pub end: ShownTime,
+    pub moved: bool,
+    pub topics: Vec<crate::domain::chats::Topic>,
+    /// The live room's address.
+    pub room: String,
+}
+
+#[derive(Serialize)]
+pub struct UpcomingWeek {
+    pub start: ShownTime,
+    pub status: OccurrenceStatus,
+    pub skipped: bool,
+    pub moved: bool,
+    pub topic_count: usize,
+}
+
+impl UpcomingWeek {
+    pub fn new(o: &Occurrence, zone: Tz, viewer_zone: Option<Tz>) -> UpcomingWeek {
+        UpcomingWeek {
+            start: times::show(o.starts_at, zone, viewer_zone),
+            status: o.status,
+            skipped: o.status == OccurrenceStatus::Skipped,
+            moved: o.status == OccurrenceStatus::Moved,
+            topic_count: o.topics.len(),
+        }
+    }
+}
+
+/// The schedule page: the list by day or the grid by room, with filters.
+#[derive(Serialize)]
+pub struct SchedulePage {
+    #[serde(flatten)]
+    pub frame: EventFrame,
+    pub filters: ScheduleFilters,
+    pub grids: Option<Vec<Grid>>,
+    pub days: Option<Vec<DayList>>,
+    pub now_and_next: Option<NowAndNext>,
+    pub query: ScheduleQuery,
+    /// Where adding to or removing from the agenda comes back to.
+    pub back: String,
+}
+
+#[derive(Serialize)]
+pub struct ScheduleFilters {
+    pub tracks: Vec<Choice<i32>>,
+    pub tags: Vec<Choice<String>>,
+    /// `list` or `grid`.
+    pub view: &'static str,
+    pub active: bool,
+}
+
+/// One option of a filter or a `<select>`, marked when chosen.
+#[derive(Serialize)]
+pub struct Choice<T> {
+    pub id: T,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct ScheduleQuery {
+    pub track: Option<i32>,
+    pub tag: Option<String>,
+}
+
+/// One session's page.
+#[derive(Serialize)]
+pub struct SessionPage {
+    #[serde(flatten)]
+    pub frame: EventFrame,
+    pub session: SessionCard,
+    pub abstract_html: String,
+    pub back: String,
+    pub language: String,
+}
+
+/// A speaker's page: their name, their public profile if they have one,
+/// and their sessions.
+#[derive(Serialize)]
+pub struct SpeakerPage {
+    #[serde(flatten)]
+    pub frame: EventFrame,
+    pub speaker: SpeakerView,
+    pub sessions: Vec<SessionCard>,
+}
+
+#[derive(Serialize)]
+pub struct SpeakerView {
+    pub name: String,
+    pub profile: Option<crate::domain::accounts::PublicProfile>,
 }

@@ -8,6 +8,7 @@ pub mod badges;
 pub mod chats;
 pub mod community;
 pub mod events;
+pub mod organize;
 pub mod problems;
 pub mod registration;
 pub mod schedule;

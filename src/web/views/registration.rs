@@ -1,13 +1,20 @@
-//! Ticket types and registrations, as the API (and the registration page)
-//! show them.
+//! Ticket types and registrations: the API's resources, the registration
+//! panel on an event's page and a registration's own page.
 
 use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::entities::registration::{RefundStatus, RegistrationStatus};
-use crate::db::entities::{event, registration, ticket_type};
+use crate::db::entities::registration_question::QuestionKind;
+use crate::db::entities::{event, registration, ticket_type, user};
+use crate::domain::events::{self, EventSummary};
+use crate::domain::now;
 use crate::domain::registration::tickets::{self, Availability};
+use crate::domain::registration::{self as registrations, questions, waitlist};
+use crate::domain::times::{self, ShownTime};
+use crate::error::AppResult;
 
 #[derive(Serialize, ToSchema)]
 #[schema(as = TicketType)]
@@ -93,5 +100,223 @@ impl RegistrationView {
             refund_status: found.refund_status,
             checkout_url: None,
         }
+    }
+}
+
+/// The registration panel on an event's page: tickets on offer, or the
+/// viewer's registration.
+#[derive(Serialize)]
+pub struct RegistrationPanel {
+    pub tickets: Vec<TicketOffer>,
+    pub any_on_sale: bool,
+    pub has_paid: bool,
+    pub roles: Vec<RoleOption>,
+    pub questions: Vec<QuestionField>,
+    pub mine: Option<MyRegistration>,
+    /// The viewer's place on the waitlist.
+    pub waitlist_place: Option<usize>,
+    pub full: bool,
+    /// A hidden ticket type's secret code, when the page was opened with it.
+    pub access_code: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TicketOffer {
+    pub id: i32,
+    pub name: String,
+    pub description: String,
+    /// "Free" or "$25.00".
+    pub price: String,
+    pub left: Option<i32>,
+    pub on_sale: bool,
+    /// Why it is not on sale, or "On sale".
+    pub availability: &'static str,
+    pub max_per_person: i32,
+    pub several: bool,
+    pub sold_out: bool,
+}
+
+#[derive(Serialize)]
+pub struct RoleOption {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct QuestionField {
+    pub id: i32,
+    pub label: String,
+    pub required: bool,
+    pub is_text: bool,
+    pub is_single: bool,
+    pub is_multiple: bool,
+    pub is_checkbox: bool,
+    pub choices: Vec<QuestionChoice>,
+}
+
+#[derive(Serialize)]
+pub struct QuestionChoice {
+    pub index: usize,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct MyRegistration {
+    pub id: i32,
+    pub status: RegistrationStatus,
+    pub ticket: String,
+    pub quantity: i32,
+    pub is_held: bool,
+    pub can_cancel: bool,
+    pub cancel_until: ShownTime,
+}
+
+impl RegistrationPanel {
+    /// `access` is the code of a hidden ticket type's secret link, if the
+    /// visitor came with one: that type is offered to them too.
+    pub async fn load(
+        db: &DatabaseConnection,
+        payments_configured: bool,
+        event: &event::Model,
+        viewer: Option<&user::Model>,
+        access: &str,
+    ) -> AppResult<RegistrationPanel> {
+        let at = now();
+        let tickets: Vec<TicketOffer> = tickets::list(db, event.id)
+            .await?
+            .into_iter()
+            .filter(|t| tickets::is_offered_to(t, access))
+            .map(|t| {
+                let availability = tickets::availability(&t, at, payments_configured);
+                TicketOffer {
+                    id: t.id,
+                    price: tickets::format_price(t.price_minor, &t.currency),
+                    left: t.capacity.map(|c| (c - t.taken).max(0)),
+                    on_sale: availability == Availability::OnSale,
+                    availability: availability.message(),
+                    max_per_person: t.max_per_person,
+                    several: t.max_per_person > 1,
+                    sold_out: availability == Availability::SoldOut,
+                    name: t.name,
+                    description: t.description,
+                }
+            })
+            .collect();
+        let roles = events::places::roles(db, event.id).await?.into_iter().map(|r| RoleOption { id: r.id, name: r.name }).collect();
+        let questions = questions::list(db, event.id)
+            .await?
+            .iter()
+            .map(|q| QuestionField {
+                id: q.id,
+                label: q.label.clone(),
+                required: q.is_required,
+                is_text: q.kind == QuestionKind::Text,
+                is_single: q.kind == QuestionKind::Single,
+                is_multiple: q.kind == QuestionKind::Multiple,
+                is_checkbox: q.kind == QuestionKind::Checkbox,
+                choices: questions::choices(q).iter().enumerate().map(|(index, c)| QuestionChoice { index, label: c.clone() }).collect(),
+            })
+            .collect();
+        let mine = match viewer {
+            Some(user) => registrations::live_registration(db, event.id, user.id).await?,
+            None => None,
+        };
+        let waitlist_place = match viewer {
+            Some(user) if mine.is_none() => waitlist::position(db, event.id, user.id).await?.map(|(place, _)| place),
+            _ => None,
+        };
+        let zone = events::zone_of(event);
+        let mine = match mine {
+            Some(found) => {
+                let ticket = tickets::find(db, event.id, found.ticket_type_id).await?;
+                let deadline = registrations::attendee_cancel_deadline(event);
+                Some(MyRegistration {
+                    id: found.id,
+                    status: found.status,
+                    ticket: ticket.name,
+                    quantity: found.quantity,
+                    is_held: found.status == RegistrationStatus::Held,
+                    can_cancel: now() < deadline,
+                    cancel_until: times::show(deadline, zone, None),
+                })
+            }
+            None => None,
+        };
+        Ok(RegistrationPanel {
+            any_on_sale: tickets.iter().any(|t| t.on_sale),
+            has_paid: tickets.iter().any(|t| t.on_sale && t.price != "Free"),
+            access_code: (!tickets.is_empty() && !access.is_empty()).then(|| access.to_owned()),
+            tickets,
+            roles,
+            questions,
+            mine,
+            waitlist_place,
+            full: event.capacity.is_some_and(|c| event.seats_taken >= c),
+        })
+    }
+}
+
+/// A registration's own page.
+#[derive(Serialize)]
+pub struct RegistrationPage {
+    pub registration: RegistrationDetail,
+    pub event: EventSummary,
+    /// Confirmed: the badge is shown.
+    pub badge: bool,
+    pub is_owner: bool,
+    pub history: Vec<HistoryLine>,
+}
+
+#[derive(Serialize)]
+pub struct RegistrationDetail {
+    pub id: i32,
+    pub status: RegistrationStatus,
+    pub ticket: String,
+    pub quantity: i32,
+    pub amount: String,
+    pub hold_expires: Option<ShownTime>,
+    pub is_held: bool,
+    pub can_cancel: bool,
+    /// What became of the refund, in words for the attendee.
+    pub refund: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct HistoryLine {
+    pub at: ShownTime,
+    pub to: RegistrationStatus,
+    pub reason: String,
+}
+
+impl RegistrationPage {
+    pub async fn load(db: &DatabaseConnection, found: &registration::Model, event: &event::Model, is_owner: bool) -> AppResult<RegistrationPage> {
+        let zone = events::zone_of(event);
+        let ticket = tickets::find(db, event.id, found.ticket_type_id).await?;
+        let history = registrations::changes(db, found.id)
+            .await?
+            .into_iter()
+            .map(|c| HistoryLine { at: times::show(c.created_at, zone, None), to: c.to_status, reason: c.reason })
+            .collect();
+        Ok(RegistrationPage {
+            registration: RegistrationDetail {
+                id: found.id,
+                status: found.status,
+                ticket: ticket.name,
+                quantity: found.quantity,
+                amount: tickets::format_price(found.amount_minor, &found.currency),
+                hold_expires: found.hold_expires_at.map(|t| times::show(t, zone, None)),
+                is_held: found.status == RegistrationStatus::Held,
+                can_cancel: is_owner && found.status.is_live() && now() < registrations::attendee_cancel_deadline(event),
+                refund: found.refund_status.map(|refund| match refund {
+                    RefundStatus::Pending => "Your refund is on its way: Stripe has not confirmed it yet, and it is retried automatically.",
+                    RefundStatus::Refunded => "Refunded.",
+                    RefundStatus::Failed => "Stripe refused the refund; the organizer has been shown this and refunds you by hand.",
+                }),
+            },
+            event: events::summarize(event),
+            badge: found.status == RegistrationStatus::Confirmed,
+            is_owner,
+            history,
+        })
     }
 }

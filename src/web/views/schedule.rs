@@ -1,11 +1,18 @@
-//! A person's agenda over the API.
+//! The schedule as pages show it (cards for sessions, days for the list, a
+//! room × time table for the grid, what is on now) and a person's agenda
+//! over the API.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::entities::session::{self, SessionStatus};
+use crate::db::entities::session_speaker;
+use crate::domain::input::slugify;
 use crate::domain::schedule::agenda::{Added, AgendaEntry};
+use crate::domain::schedule::{Day, Schedule, ScheduledSession};
+use crate::domain::times::{self, ShownTime};
 
 /// One session of the agenda, with the sessions it overlaps.
 #[derive(Serialize, ToSchema)]
@@ -58,4 +65,247 @@ impl AgendaChange {
         let clash = |s: &session::Model| Clash { session_id: s.id, title: s.title.clone() };
         AgendaChange { session_id, clashes: added.clashes.iter().map(clash).collect() }
     }
+}
+
+/// Who is looking: their zone, and their agenda if they are registered.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub zone: Option<Tz>,
+    pub registered: bool,
+    pub agenda: std::collections::HashSet<i32>,
+}
+
+/// The key in a speaker page's URL: an account id, or the printed name.
+pub fn speaker_key(speaker: &session_speaker::Model) -> String {
+    match speaker.user_id {
+        Some(id) => format!("u{id}"),
+        None => {
+            let slug = slugify(&speaker.name);
+            format!("n-{}", if slug.is_empty() { "speaker".to_owned() } else { slug })
+        }
+    }
+}
+
+pub fn speaker_matches(speaker: &session_speaker::Model, key: &str) -> bool {
+    speaker_key(speaker) == key
+}
+
+/// A session as the schedule pages show it, for this viewer.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionCard {
+    pub in_agenda: bool,
+    /// Registered, not yet in the agenda, and on the schedule.
+    pub can_add: bool,
+    pub seats_left: Option<i32>,
+    pub id: i32,
+    pub title: String,
+    pub url: String,
+    pub start: ShownTime,
+    pub end: ShownTime,
+    pub minutes: i64,
+    pub room: Option<String>,
+    pub track: Option<TrackBadge>,
+    pub speakers: Vec<SpeakerLink>,
+    pub tags: Vec<String>,
+    pub status: SessionStatus,
+    pub is_cancelled: bool,
+    pub is_draft: bool,
+    pub capacity: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackBadge {
+    pub id: i32,
+    pub name: String,
+    /// One of the CSS palette classes (see `color_class`).
+    pub color_class: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerLink {
+    pub name: String,
+    pub url: String,
+}
+
+pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) -> SessionCard {
+    let slug = &schedule.event.slug;
+    let viewer_zone = viewer.zone;
+    let in_agenda = viewer.agenda.contains(&s.session.id);
+    SessionCard {
+        in_agenda,
+        can_add: viewer.registered && !in_agenda && s.session.status == SessionStatus::Published,
+        seats_left: s.session.capacity.map(|c| (c - s.session.seats_taken).max(0)),
+        id: s.session.id,
+        title: s.session.title.clone(),
+        url: format!("/events/{slug}/sessions/{}", s.session.id),
+        start: times::show(s.session.starts_at, schedule.zone, viewer_zone),
+        end: times::show(s.session.ends_at, schedule.zone, viewer_zone),
+        minutes: (s.session.ends_at - s.session.starts_at).num_minutes(),
+        room: s.room.as_ref().map(|r| r.name.clone()),
+        track: s.track.as_ref().map(|t| TrackBadge { id: t.id, name: t.name.clone(), color_class: color_class(&t.color) }),
+        speakers: s
+            .speakers
+            .iter()
+            .map(|p| SpeakerLink { name: p.name.clone(), url: format!("/events/{slug}/speakers/{}", speaker_key(p)) })
+            .collect(),
+        tags: s.tags(),
+        status: s.session.status,
+        is_cancelled: s.session.status == SessionStatus::Cancelled,
+        is_draft: s.session.status == SessionStatus::Draft,
+        capacity: s.session.capacity,
+    }
+}
+
+/// Track colours are shown as one of a fixed set of CSS classes (the page's
+/// Content-Security-Policy forbids inline styles): the nearest palette entry.
+pub fn color_class(color: &str) -> String {
+    let hex = color.trim_start_matches('#');
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128) as i32;
+    let (r, g, b) = (channel(0), channel(2), channel(4));
+    let palette = [
+        ("blue", (25, 113, 194)),
+        ("green", (47, 158, 68)),
+        ("orange", (217, 72, 15)),
+        ("violet", (95, 61, 196)),
+        ("pink", (194, 37, 92)),
+        ("teal", (12, 133, 153)),
+        ("yellow", (230, 119, 0)),
+        ("gray", (73, 80, 87)),
+        ("indigo", (54, 79, 199)),
+        ("grape", (156, 54, 181)),
+        ("red", (179, 38, 30)),
+    ];
+    let nearest =
+        palette.iter().min_by_key(|(_, (pr, pg, pb))| (pr - r).pow(2) + (pg - g).pow(2) + (pb - b).pow(2)).map(|(name, _)| *name).unwrap_or("gray");
+    format!("track-{nearest}")
+}
+
+fn day_label(day: &Day) -> String {
+    day.date.format("%A, %B %-d").to_string()
+}
+
+/// One day of the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayList {
+    pub index: usize,
+    pub label: String,
+    pub date: String,
+    pub sessions: Vec<SessionCard>,
+}
+
+/// The day-by-day list (days with nothing kept are left out).
+pub fn days_list(schedule: &Schedule, keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Vec<DayList> {
+    schedule
+        .days()
+        .iter()
+        .map(|day| DayList {
+            index: day.index,
+            label: day_label(day),
+            date: day.date.to_string(),
+            sessions: schedule.sessions_on(day).filter(|s| keep(s)).map(|s| session_card(schedule, s, viewer)).collect(),
+        })
+        .filter(|d| !d.sessions.is_empty())
+        .collect()
+}
+
+fn floor_to(instant: DateTime<Utc>, zone: Tz, step: i64) -> DateTime<Utc> {
+    let local = instant.with_timezone(&zone);
+    let minutes = i64::from(local.minute()) % step;
+    instant - Duration::minutes(minutes) - Duration::seconds(i64::from(local.second()))
+}
+
+/// The room × time table of one day.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grid {
+    pub label: String,
+    pub rooms: Vec<String>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    /// "10:15", in the event's zone.
+    pub time: String,
+    pub cells: Vec<GridCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridCell {
+    pub rowspan: usize,
+    pub sessions: Vec<SessionCard>,
+    pub empty: bool,
+}
+
+/// The room × time table for one day: one row per time step, one column per
+/// room; a session spans the rows it covers (`rowspan`).
+pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Option<Grid> {
+    let sessions: Vec<&ScheduledSession> = schedule.sessions_on(day).filter(|s| keep(s)).collect();
+    if sessions.is_empty() {
+        return None;
+    }
+    let step = schedule.timeslot_minutes();
+    let mut columns: Vec<(Option<i32>, String)> = schedule.rooms.iter().map(|r| (Some(r.id), r.name.clone())).collect();
+    if sessions.iter().any(|s| s.room.is_none()) {
+        columns.push((None, crate::domain::schedule::frab::export::UNASSIGNED_ROOM.to_owned()));
+    }
+    let first = floor_to(sessions.iter().map(|s| s.session.starts_at).min().unwrap_or(day.starts_at), schedule.zone, step);
+    let last = sessions.iter().map(|s| s.session.ends_at).max().unwrap_or(day.ends_at);
+    let row_count = (((last - first).num_minutes() + step - 1) / step).clamp(1, 24 * 60 / 5) as usize;
+    let row_of = |instant: DateTime<Utc>| (((instant - first).num_minutes()) / step).clamp(0, row_count as i64) as usize;
+    // cells[row][column]: Some(list) starts a cell, None is covered by a cell above.
+    let mut cells: Vec<Vec<Option<(usize, Vec<SessionCard>)>>> =
+        (0..row_count).map(|_| columns.iter().map(|_| Some((1, Vec::new()))).collect()).collect();
+    let mut covered_by: Vec<Vec<Option<usize>>> = vec![vec![None; columns.len()]; row_count];
+    for s in sessions {
+        let Some(column) = columns.iter().position(|(id, _)| *id == s.session.room_id) else {
+            continue;
+        };
+        let start = row_of(s.session.starts_at).min(row_count - 1);
+        let end = row_of(s.session.ends_at + Duration::minutes(step - 1)).clamp(start + 1, row_count);
+        let anchor = covered_by[start][column].unwrap_or(start);
+        if let Some(Some((span, list))) = cells.get_mut(anchor).map(|r| &mut r[column]) {
+            list.push(session_card(schedule, s, viewer));
+            *span = (*span).max(end - anchor);
+        }
+        let span = match &cells[anchor][column] {
+            Some((span, _)) => *span,
+            None => 1,
+        };
+        for row in anchor + 1..anchor + span {
+            cells[row][column] = None;
+            covered_by[row][column] = Some(anchor);
+        }
+    }
+    let rows: Vec<GridRow> = cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let at = first + Duration::minutes(step * i as i64);
+            let cells = row.into_iter().flatten().map(|(rowspan, sessions)| GridCell { rowspan, empty: sessions.is_empty(), sessions }).collect();
+            GridRow { time: at.with_timezone(&schedule.zone).format("%H:%M").to_string(), cells }
+        })
+        .collect();
+    Some(Grid { label: day_label(day), rooms: columns.iter().map(|(_, name)| name.clone()).collect(), rows })
+}
+
+/// Sessions running now, and the next ones to start.
+#[derive(Debug, Clone, Serialize)]
+pub struct NowAndNext {
+    pub now: Vec<SessionCard>,
+    pub next: Vec<SessionCard>,
+}
+
+/// Sessions running now, and the next ones to start, while the event is on.
+pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer: &Viewer) -> Option<NowAndNext> {
+    if at < schedule.event.starts_at - Duration::hours(1) || at > schedule.event.ends_at {
+        return None;
+    }
+    let now: Vec<SessionCard> =
+        schedule.sessions.iter().filter(|s| s.session.starts_at <= at && s.session.ends_at > at).map(|s| session_card(schedule, s, viewer)).collect();
+    let next_start = schedule.sessions.iter().map(|s| s.session.starts_at).filter(|t| *t > at).min();
+    let next: Vec<SessionCard> = match next_start {
+        Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(|s| session_card(schedule, s, viewer)).collect(),
+        None => Vec::new(),
+    };
+    (!now.is_empty() || !next.is_empty()).then_some(NowAndNext { now, next })
 }

@@ -4,13 +4,14 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 
-use super::dashboard::{back_to_dashboard, dashboard_with_errors, event_form_context, manage_url, PublishForm};
+use super::dashboard::{back_to_dashboard, dashboard_with_errors, manage_url, PublishForm};
 use crate::domain::events::editing::{self, EventForm};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::OrganizedEvent;
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Html, Page};
+use crate::web::views::organize::EventFormView;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -20,7 +21,7 @@ pub fn routes() -> Vec<Route> {
 #[get("/events/new")]
 fn new_event_page(page: Page, _user: CurrentUser) -> Html {
     let form = EventForm { kind: "conference".into(), time_zone: "America/New_York".into(), ..Default::default() };
-    page.ok("organize/new_event", "Create an event", event_form_context(&form))
+    page.ok("organize/new_event", "Create an event", EventFormView::new(&form))
 }
 
 #[post("/events", data = "<form>")]
@@ -32,7 +33,7 @@ async fn create_event(page: Page, user: CurrentUser, form: CsrfForm<EventForm>, 
             "Your event is created. Add rooms, tracks and sessions, then publish it.",
         ))),
         Err(AppError::Validation(errors)) => {
-            Ok(page.invalid(Status::UnprocessableEntity, "organize/new_event", "Create an event", event_form_context(&form), &errors))
+            Ok(page.invalid(Status::UnprocessableEntity, "organize/new_event", "Create an event", EventFormView::new(&form), &errors))
         }
         Err(other) => Err(other),
     }

@@ -6,36 +6,20 @@ use rocket::fs::TempFile;
 use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
-use serde_json::{json, Value};
 
-use super::dashboard::{back_to_dashboard, dashboard_context, dashboard_with_errors};
-use crate::db::entities::event;
-use crate::domain::events::{self, places};
-use crate::domain::schedule::frab::import::{self, ImportReport};
+use super::dashboard::{back_to_dashboard, dashboard_with_errors};
+use crate::domain::events::{self};
+use crate::domain::schedule::frab::import::{self};
 use crate::domain::schedule::sessions::{self, SessionForm};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::{token_matches, CsrfForm, CsrfOnly};
 use crate::web::event_guards::OrganizedEvent;
 use crate::web::render::{Html, Page};
+use crate::web::views::organize::{DashboardPage, SessionFormPage};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![new_session_page, create_session, edit_session_page, update_session, delete_session, import_frab]
-}
-
-async fn session_form_context(state: &AppState, event: &event::Model, form: &SessionForm, session_id: Option<i32>) -> AppResult<Value> {
-    let rooms = places::rooms(&state.db, event.id).await?;
-    let tracks = places::tracks(&state.db, event.id).await?;
-    let selected = |text: &str, id: i32, name: &str| text.trim() == id.to_string() || text.trim().eq_ignore_ascii_case(name);
-    let statuses: Vec<Value> = ["draft", "published", "cancelled"].iter().map(|s| json!({"value": s, "selected": form.status == *s})).collect();
-    Ok(json!({
-        "event": events::summarize(event),
-        "form": form,
-        "session_id": session_id,
-        "rooms": rooms.iter().map(|r| json!({"id": r.id, "name": r.name, "selected": selected(&form.room, r.id, &r.name)})).collect::<Vec<_>>(),
-        "tracks": tracks.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": selected(&form.track, t.id, &t.name)})).collect::<Vec<_>>(),
-        "statuses": statuses,
-    }))
 }
 
 #[get("/events/<_slug>/manage/sessions/new")]
@@ -43,7 +27,7 @@ async fn new_session_page(_slug: &str, organized: OrganizedEvent, page: Page, st
     let zone = events::zone_of(&organized.event);
     let start = crate::domain::input::local_input_value(zone, organized.event.starts_at);
     let form = SessionForm { status: "draft".into(), language: "en".into(), starts_at: start.clone(), ends_at: start, ..Default::default() };
-    let context = session_form_context(state, &organized.event, &form, None).await?;
+    let context = SessionFormPage::load(&state.db, &organized.event, &form, None).await?;
     Ok(page.ok("organize/session_form", "New session", context))
 }
 
@@ -53,7 +37,7 @@ async fn create_session(_slug: &str, organized: OrganizedEvent, form: CsrfForm<S
     match sessions::create(&state.db, &organized.event, &form).await {
         Ok(created) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", created.title)))),
         Err(AppError::Validation(errors)) => {
-            let context = session_form_context(state, &organized.event, &form, None).await?;
+            let context = SessionFormPage::load(&state.db, &organized.event, &form, None).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", "New session", context, &errors))
         }
         Err(other) => Err(other),
@@ -66,7 +50,7 @@ async fn edit_session_page(_slug: &str, id: i32, organized: OrganizedEvent, page
     let speakers = sessions::speakers_of(&state.db, found.id).await?;
     let emails = sessions::speaker_emails(&state.db, &speakers).await?;
     let form = SessionForm::from_session(&organized.event, &found, &speakers, &emails);
-    let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
+    let context = SessionFormPage::load(&state.db, &organized.event, &form, Some(id)).await?;
     Ok(page.ok("organize/session_form", &format!("Edit · {}", found.title), context))
 }
 
@@ -84,7 +68,7 @@ async fn update_session(
     match sessions::update(&state.db, &organized.event, &found, &form).await {
         Ok(updated) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", updated.title)))),
         Err(AppError::Validation(errors)) => {
-            let context = session_form_context(state, &organized.event, &form, Some(id)).await?;
+            let context = SessionFormPage::load(&state.db, &organized.event, &form, Some(id)).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", &format!("Edit · {}", found.title), context, &errors))
         }
         Err(other) => Err(other),
@@ -136,8 +120,9 @@ async fn import_frab(
     match import::import(&state.db, event, &xml).await {
         Ok(report) => {
             let refreshed = events::find_by_slug(&state.db, &event.slug).await?.unwrap_or_else(|| event.clone());
-            let context = dashboard_context(state, &refreshed, None, json!({"import_report": report_summary(&report)})).await?;
-            Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), context))
+            let mut view = DashboardPage::load(&state.db, &state.config.base_url, state.config.stripe.is_some(), &refreshed, None).await?;
+            view.import_report = Some(report);
+            Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), view))
         }
         Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, event, None, &errors).await,
         Err(other) => Err(other),
@@ -156,15 +141,4 @@ async fn read_upload(file: &TempFile<'_>) -> Result<String, String> {
         return Err("Choose a schedule.xml file to import.".into());
     }
     String::from_utf8(bytes).map_err(|e| format!("The file is not UTF-8 text (byte {}).", e.utf8_error().valid_up_to()))
-}
-
-fn report_summary(report: &ImportReport) -> Value {
-    json!({
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "rooms_created": report.rooms_created,
-        "tracks_created": report.tracks_created,
-        "assumptions": report.assumptions,
-    })
 }

@@ -1,0 +1,298 @@
+//! The organizer's screens: the event form, the dashboard and the session
+//! form.
+
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
+
+use crate::db::entities::chat_occurrence::OccurrenceStatus;
+use crate::db::entities::discount_code::DiscountKind;
+use crate::db::entities::event::EventKind;
+use crate::db::entities::registration_question::QuestionKind;
+use crate::db::entities::{event, room, track};
+use crate::domain::chats;
+use crate::domain::events::editing::EventForm;
+use crate::domain::events::team::{self, TeamMember};
+use crate::domain::events::{self, places, EventSummary};
+use crate::domain::input::local_input_value;
+use crate::domain::now;
+use crate::domain::registration::invitations::{self, OpenInvitation};
+use crate::domain::registration::{discounts, questions, tickets};
+use crate::domain::schedule::frab::import::ImportReport;
+use crate::domain::schedule::sessions::SessionForm;
+use crate::domain::schedule::{self, Scope};
+use crate::domain::times::{self, ShownTime};
+use crate::error::AppResult;
+use crate::web::views::schedule::{session_card, SessionCard};
+
+/// Common IANA zones first in the picker; any valid name is accepted.
+const COMMON_ZONES: &[&str] = &[
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Toronto",
+    "America/Vancouver",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Amsterdam",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Athens",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+];
+
+/// One `<option>` of a `<select>`: what is sent, what is shown, whether chosen.
+#[derive(Serialize)]
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The event form (new event, and the details on the dashboard).
+#[derive(Serialize)]
+pub struct EventFormView {
+    pub form: EventForm,
+    pub kinds: Vec<SelectOption>,
+    pub zones: Vec<ZoneOption>,
+    pub is_chat: bool,
+}
+
+#[derive(Serialize)]
+pub struct ZoneOption {
+    pub name: String,
+    pub selected: bool,
+}
+
+impl EventFormView {
+    pub fn new(form: &EventForm) -> EventFormView {
+        let kinds = [EventKind::Conference, EventKind::Meetup, EventKind::OnlineChat]
+            .iter()
+            .map(|k| SelectOption { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: form.kind == k.as_str() })
+            .collect();
+        let mut zones: Vec<&str> = COMMON_ZONES.to_vec();
+        if !form.time_zone.is_empty() && !zones.contains(&form.time_zone.as_str()) {
+            zones.insert(0, &form.time_zone);
+        }
+        EventFormView {
+            kinds,
+            zones: zones.iter().map(|z| ZoneOption { name: (*z).to_owned(), selected: form.time_zone == *z }).collect(),
+            is_chat: form.kind == EventKind::OnlineChat.as_str(),
+            form: form.clone(),
+        }
+    }
+}
+
+/// The organizer's dashboard of one event.
+#[derive(Serialize)]
+pub struct DashboardPage {
+    #[serde(flatten)]
+    pub details: EventFormView,
+    pub event: EventSummary,
+    pub is_published: bool,
+    pub rooms: Vec<room::Model>,
+    pub tracks: Vec<track::Model>,
+    pub team: Vec<TeamMember>,
+    pub team_invitations: Vec<OpenInvitation>,
+    pub ticket_types: Vec<TicketTypeRow>,
+    pub seats_taken: i32,
+    pub discounts: Vec<DiscountRow>,
+    pub questions: Vec<QuestionRow>,
+    pub payments_configured: bool,
+    pub sessions: Vec<SessionCard>,
+    /// Weekly chats: the next eight weeks, each with its own small form.
+    pub occurrences: Option<Vec<WeekForm>>,
+    /// What a frab import just did.
+    pub import_report: Option<ImportReport>,
+}
+
+#[derive(Serialize)]
+pub struct TicketTypeRow {
+    pub id: i32,
+    pub name: String,
+    pub price: String,
+    pub taken: i32,
+    pub capacity: Option<i32>,
+    pub is_visible: bool,
+    pub availability: &'static str,
+    /// A hidden type's secret link.
+    pub secret_link: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct DiscountRow {
+    pub id: i32,
+    pub code: String,
+    pub used: i32,
+    pub max_uses: Option<i32>,
+    /// "10%" or "$5.00".
+    pub off: String,
+}
+
+#[derive(Serialize)]
+pub struct QuestionRow {
+    pub id: i32,
+    pub label: String,
+    pub kind: QuestionKind,
+    pub is_required: bool,
+    pub options: String,
+}
+
+#[derive(Serialize)]
+pub struct WeekForm {
+    /// RFC 3339: which week (its scheduled start).
+    pub key: String,
+    pub start: ShownTime,
+    pub scheduled: ShownTime,
+    pub starts_at_input: String,
+    pub status: OccurrenceStatus,
+    pub is_skipped: bool,
+    pub is_moved: bool,
+    /// One topic per line, "Title | question".
+    pub topics_text: String,
+}
+
+impl DashboardPage {
+    /// `form`: the event form as typed, when it is shown again with errors.
+    pub async fn load(
+        db: &DatabaseConnection,
+        base_url: &str,
+        payments_configured: bool,
+        event: &event::Model,
+        form: Option<&EventForm>,
+    ) -> AppResult<DashboardPage> {
+        let zone = events::zone_of(event);
+        let loaded = schedule::load(db, event, Scope::All).await?;
+        let default_form = EventForm::from_event(event);
+        let at = now();
+        let ticket_types = tickets::list(db, event.id)
+            .await?
+            .into_iter()
+            .map(|t| TicketTypeRow {
+                id: t.id,
+                price: tickets::format_price(t.price_minor, &t.currency),
+                taken: t.taken,
+                capacity: t.capacity,
+                is_visible: t.is_visible,
+                availability: tickets::availability(&t, at, payments_configured).message(),
+                secret_link: t.access_code.as_ref().filter(|_| !t.is_visible).map(|code| format!("{base_url}/events/{}?access={code}", event.slug)),
+                name: t.name,
+            })
+            .collect();
+        let discounts = discounts::list(db, event.id)
+            .await?
+            .into_iter()
+            .map(|d| DiscountRow {
+                off: if d.kind == DiscountKind::Percent { format!("{}%", d.amount) } else { tickets::format_price(d.amount, "USD") },
+                id: d.id,
+                code: d.code,
+                used: d.used,
+                max_uses: d.max_uses,
+            })
+            .collect();
+        let questions = questions::list(db, event.id)
+            .await?
+            .into_iter()
+            .map(|q| QuestionRow { options: q.options.replace('\n', " · "), id: q.id, label: q.label, kind: q.kind, is_required: q.is_required })
+            .collect();
+        let occurrences = if event.kind == EventKind::OnlineChat {
+            let weeks = chats::occurrences(db, event).await?.into_iter().filter(|o| o.ends_at > at).take(8);
+            Some(
+                weeks
+                    .map(|o| WeekForm {
+                        key: o.scheduled_start.to_rfc3339(),
+                        start: times::show(o.starts_at, zone, None),
+                        scheduled: times::show(o.scheduled_start, zone, None),
+                        starts_at_input: local_input_value(zone, o.starts_at),
+                        status: o.status,
+                        is_skipped: o.status == OccurrenceStatus::Skipped,
+                        is_moved: o.status == OccurrenceStatus::Moved,
+                        topics_text: o
+                            .topics
+                            .iter()
+                            .map(|t| if t.question.is_empty() { t.title.clone() } else { format!("{} | {}", t.title, t.question) })
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        Ok(DashboardPage {
+            details: EventFormView::new(form.unwrap_or(&default_form)),
+            event: events::summarize(event),
+            is_published: event.is_published,
+            sessions: loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect(),
+            rooms: loaded.rooms,
+            tracks: loaded.tracks,
+            team: team::list(db, event).await?,
+            team_invitations: invitations::open_for_event(db, event, invitations::Kind::Team).await?,
+            ticket_types,
+            seats_taken: event.seats_taken,
+            discounts,
+            questions,
+            payments_configured,
+            occurrences,
+            import_report: None,
+        })
+    }
+}
+
+/// The form to add or edit a session.
+#[derive(Serialize)]
+pub struct SessionFormPage {
+    pub event: EventSummary,
+    pub form: SessionForm,
+    pub session_id: Option<i32>,
+    pub rooms: Vec<Choice>,
+    pub tracks: Vec<Choice>,
+    pub statuses: Vec<StatusOption>,
+}
+
+#[derive(Serialize)]
+pub struct Choice {
+    pub id: i32,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct StatusOption {
+    pub value: &'static str,
+    pub selected: bool,
+}
+
+impl SessionFormPage {
+    pub async fn load(db: &DatabaseConnection, event: &event::Model, form: &SessionForm, session_id: Option<i32>) -> AppResult<SessionFormPage> {
+        let rooms = places::rooms(db, event.id).await?;
+        let tracks = places::tracks(db, event.id).await?;
+        // A room or track is chosen by id (the form) or by name (the API's habit).
+        let selected = |text: &str, id: i32, name: &str| text.trim() == id.to_string() || text.trim().eq_ignore_ascii_case(name);
+        Ok(SessionFormPage {
+            event: events::summarize(event),
+            rooms: rooms.into_iter().map(|r| Choice { selected: selected(&form.room, r.id, &r.name), id: r.id, name: r.name }).collect(),
+            tracks: tracks.into_iter().map(|t| Choice { selected: selected(&form.track, t.id, &t.name), id: t.id, name: t.name }).collect(),
+            statuses: ["draft", "published", "cancelled"].into_iter().map(|value| StatusOption { value, selected: form.status == value }).collect(),
+            form: form.clone(),
+            session_id,
+        })
+    }
+}
