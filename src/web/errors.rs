@@ -9,9 +9,9 @@ use rocket::http::{ContentType, Header, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket_dyn_templates::Template;
-use serde_json::json;
 
 use crate::error::{AppError, FieldError};
+use crate::web::views::frame::{ErrorPage, FrameUser};
 use crate::web::views::problems::Problem;
 
 /// The answer to a failed request, in whichever format the request wants.
@@ -85,13 +85,13 @@ impl<'r> Responder<'r, 'static> for ErrorResponse {
             let text = serde_json::to_string(&body).unwrap_or_default();
             Response::build().header(ContentType::new("application", "problem+json")).sized_body(text.len(), Cursor::new(text)).finalize()
         } else {
-            let context = json!({
-                "title": self.status.reason().unwrap_or("Error"),
-                "status": self.status.code,
-                "detail": self.detail,
-                "field_errors": self.field_errors,
-                "user": crate::web::guards::cached_user(req).map(|u| json!({"display_name": u.display_name, "is_site_admin": u.is_site_admin})),
-            });
+            let context = ErrorPage {
+                title: self.status.reason().unwrap_or("Error").to_owned(),
+                status: self.status.code,
+                detail: self.detail,
+                field_errors: self.field_errors,
+                user: crate::web::guards::cached_user(req).map(FrameUser::from),
+            };
             Template::render("error", context).respond_to(req)?
         };
         response.set_status(self.status);

@@ -1,9 +1,10 @@
 //! Operations endpoints for load balancers and orchestrators.
 
 use rocket::http::Status;
-use rocket::serde::json::{json, Json, Value};
+use rocket::serde::json::Json;
 use rocket::{get, routes, Route, State};
 
+use crate::web::views::frame::Health;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -12,18 +13,18 @@ pub fn routes() -> Vec<Route> {
 
 /// The process is up and answering.
 #[get("/healthz")]
-fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+fn healthz() -> Json<Health> {
+    Json(Health { status: "ok", database: None })
 }
 
 /// The process can do useful work: the database answers.
 #[get("/readyz")]
-async fn readyz(state: &State<AppState>) -> (Status, Json<Value>) {
+async fn readyz(state: &State<AppState>) -> (Status, Json<Health>) {
     match crate::db::ping(&state.db).await {
-        Ok(()) => (Status::Ok, Json(json!({"status": "ready", "database": "ok"}))),
+        Ok(()) => (Status::Ok, Json(Health { status: "ready", database: Some("ok") })),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            (Status::ServiceUnavailable, Json(json!({"status": "unavailable", "database": "unreachable"})))
+            (Status::ServiceUnavailable, Json(Health { status: "unavailable", database: Some("unreachable") }))
         }
     }
 }

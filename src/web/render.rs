@@ -5,12 +5,13 @@ use rocket::http::Status;
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use rocket::response::{status::Custom, Flash, Redirect, Responder};
 use rocket_dyn_templates::Template;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::db::entities::user;
 use crate::error::FieldError;
 use crate::web::csrf::CsrfToken;
 use crate::web::guards::MaybeUser;
+use crate::web::views::frame::{FlashView, Frame, FrameUser};
 
 /// The frame of a page: request guard for every HTML handler.
 pub struct Page {
@@ -48,17 +49,15 @@ impl Page {
             Value::Object(map) => map,
             _ => Map::new(),
         };
-        context.insert("title".into(), json!(title));
-        context.insert("csrf".into(), json!(self.csrf));
-        context.insert(
-            "user".into(),
-            self.user
-                .as_ref()
-                .map(|u| json!({"id": u.id, "display_name": u.display_name, "email": u.email, "is_site_admin": u.is_site_admin}))
-                .unwrap_or(Value::Null),
-        );
-        if let Some((kind, message)) = &self.flash {
-            context.insert("flash".into(), json!({"kind": kind, "message": message}));
+        let frame = Frame {
+            title,
+            csrf: &self.csrf,
+            user: self.user.as_ref().map(FrameUser::from),
+            flash: self.flash.as_ref().map(|(kind, message)| FlashView { kind, message }),
+        };
+        if let Ok(Value::Object(frame)) = serde_json::to_value(frame) {
+            // The flash is left out when there is none, as before.
+            context.extend(frame.into_iter().filter(|(key, value)| key != "flash" || !value.is_null()));
         }
         Template::render(template, Value::Object(context))
     }
@@ -71,21 +70,29 @@ impl Page {
     pub fn invalid(&self, status: Status, template: &'static str, title: &str, data: impl serde::Serialize, errors: &[FieldError]) -> Html {
         let mut data = serde_json::to_value(data).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut data {
-            map.insert("errors".into(), field_errors(errors));
+            map.insert("errors".into(), serde_json::to_value(field_errors(errors)).unwrap_or(Value::Null));
         }
         Html::WithStatus(Custom(status, self.render(template, title, data)))
     }
 }
 
-/// `{field: message, ..., "_list": [...]}` for templates: beside each field,
-/// and as a summary at the top of the form.
-pub fn field_errors(errors: &[FieldError]) -> Value {
-    let mut map = Map::new();
+/// What needs fixing in a form, for templates: `{field: message, ...,
+/// "_list": [...]}`, beside each field and as a summary at the top.
+#[derive(serde::Serialize)]
+pub struct FieldErrors<'a> {
+    /// The first message for each field.
+    #[serde(flatten)]
+    pub by_field: std::collections::BTreeMap<&'a str, &'a str>,
+    #[serde(rename = "_list")]
+    pub list: &'a [FieldError],
+}
+
+pub fn field_errors(errors: &[FieldError]) -> FieldErrors<'_> {
+    let mut by_field = std::collections::BTreeMap::new();
     for error in errors {
-        map.entry(error.field.clone()).or_insert_with(|| json!(error.message));
+        by_field.entry(error.field.as_str()).or_insert(error.message.as_str());
     }
-    map.insert("_list".into(), json!(errors));
-    Value::Object(map)
+    FieldErrors { by_field, list: errors }
 }
 
 /// A file to download: its type, the name a browser saves it under, and

@@ -4,12 +4,13 @@
 
 use rocket::data::{Data, ToByteUnit};
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket::serde::json::{json, Json, Value};
+use rocket::serde::json::Json;
 use rocket::{post, routes, Route, State};
 
 use crate::domain::registration::payments;
 use crate::domain::registration::use_cases;
 use crate::error::{AppError, AppResult};
+use crate::web::views::frame::WebhookAck;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -28,7 +29,7 @@ impl<'r> FromRequest<'r> for StripeSignature {
 }
 
 #[post("/stripe", data = "<body>")]
-async fn stripe_webhook(signature: StripeSignature, body: Data<'_>, state: &State<AppState>) -> AppResult<Json<Value>> {
+async fn stripe_webhook(signature: StripeSignature, body: Data<'_>, state: &State<AppState>) -> AppResult<Json<WebhookAck>> {
     let stripe = state.config.stripe.as_ref().ok_or(AppError::NotFound)?;
     let payload = body.open(1.mebibytes()).into_string().await.map_err(|_| AppError::BadRequest("the body could not be read".into()))?;
     if !payload.is_complete() {
@@ -38,5 +39,5 @@ async fn stripe_webhook(signature: StripeSignature, body: Data<'_>, state: &Stat
     payments::verify_signature(payload.as_bytes(), &signature.0, &stripe.webhook_secret, crate::domain::now())
         .map_err(|reason| AppError::BadRequest(format!("Stripe-Signature refused: {reason}")))?;
     let outcome = use_cases::settle_payment_event(state.context(), &payload).await?;
-    Ok(Json(json!({"received": true, "duplicate": outcome.duplicate})))
+    Ok(Json(WebhookAck { received: true, duplicate: outcome.duplicate }))
 }

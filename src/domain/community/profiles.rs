@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult, FieldError};
 /// What a person submits, before it is checked: the profile form's body as
 /// it is (checkboxes present or absent), or the API's update merged into the
 /// stored profile.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct ProfileInput {
     pub display_name: String,

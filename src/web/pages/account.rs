@@ -4,10 +4,7 @@ use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
-use crate::db::entities::event_member::TeamRole;
-use crate::db::entities::registration::RegistrationStatus;
 use crate::domain::accounts;
 use crate::domain::accounts::api_tokens;
 use crate::domain::accounts::login_sessions;
@@ -17,6 +14,7 @@ use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::{end_session, start_session, ClientDevice, ClientIp, CurrentSessionId, CurrentUser};
 use crate::web::render::{Html, Page};
+use crate::web::views::accounts::{AccountFields, AccountForm, AccountPage, NewToken};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -81,7 +79,11 @@ fn signup_page(page: Page, next: Option<&str>) -> Html {
     if page.user.is_some() {
         return Html::Redirect(Redirect::to("/account"));
     }
-    page.ok("account/signup", "Sign up", json!({"form": {"next": next.and_then(safe_next)}}))
+    page.ok(
+        "account/signup",
+        "Sign up",
+        AccountForm { form: AccountFields { next: next.and_then(safe_next).map(str::to_owned), ..Default::default() } },
+    )
 }
 
 #[post("/signup", data = "<form>")]
@@ -94,7 +96,13 @@ async fn signup(page: Page, form: CsrfForm<SignUpForm>, device: ClientDevice, st
             Ok(Html::Flash(Flash::success(Redirect::to(next_or_home(&form.next)), format!("Welcome to Tribe, {}!", account.display_name))))
         }
         Err(AppError::Validation(errors)) => {
-            let typed = json!({"form": {"email": form.email, "display_name": form.display_name, "next": safe_next(&form.next)}});
+            let typed = AccountForm {
+                form: AccountFields {
+                    email: Some(form.email),
+                    display_name: Some(form.display_name),
+                    next: safe_next(&form.next).map(str::to_owned),
+                },
+            };
             Ok(page.invalid(Status::UnprocessableEntity, "account/signup", "Sign up", typed, &errors))
         }
         Err(other) => Err(other),
@@ -106,7 +114,11 @@ fn login_page(page: Page, next: Option<&str>) -> Html {
     if page.user.is_some() {
         return Html::Redirect(Redirect::to(next_or_home(next.unwrap_or("/"))));
     }
-    page.ok("account/login", "Log in", json!({"form": {"next": next.and_then(safe_next)}}))
+    page.ok(
+        "account/login",
+        "Log in",
+        AccountForm { form: AccountFields { next: next.and_then(safe_next).map(str::to_owned), ..Default::default() } },
+    )
 }
 
 #[post("/login", data = "<form>")]
@@ -119,12 +131,14 @@ async fn login(
     cookies: &CookieJar<'_>,
 ) -> AppResult<Html> {
     let CsrfForm(form) = form;
-    let typed = json!({"form": {"email": form.email, "next": safe_next(&form.next)}});
+    let typed = || AccountForm {
+        form: AccountFields { email: Some(form.email.clone()), next: safe_next(&form.next).map(str::to_owned), ..Default::default() },
+    };
     let limits = &state.config.login_throttle;
     let account = match throttle::authenticate(&state.db, limits, ip.0, &form.email, &form.password).await {
         Err(AppError::RateLimited { retry_after_secs }) => {
             let errors = [FieldError::new("email", format!("Too many log-in attempts. {}", wait_before_retrying(retry_after_secs)))];
-            return Ok(page.invalid(Status::TooManyRequests, "account/login", "Log in", typed, &errors));
+            return Ok(page.invalid(Status::TooManyRequests, "account/login", "Log in", typed(), &errors));
         }
         other => other?,
     };
@@ -136,7 +150,7 @@ async fn login(
         None => {
             // The same words whether the email exists or not.
             let errors = [FieldError::new("email", "That email and password do not match an account.")];
-            Ok(page.invalid(Status::Unauthorized, "account/login", "Log in", typed, &errors))
+            Ok(page.invalid(Status::Unauthorized, "account/login", "Log in", typed(), &errors))
         }
     }
 }
@@ -178,61 +192,13 @@ async fn end_every_session(
     Ok(Flash::success(Redirect::to("/"), format!("You are logged out everywhere ({ended} sessions ended).")))
 }
 
-async fn account_context(state: &AppState, user: &crate::db::entities::user::Model, current: Option<i32>, extra: Value) -> AppResult<Value> {
-    let sessions: Vec<Value> = login_sessions::list(&state.db, &state.config.sessions, user, current)
-        .await?
-        .into_iter()
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "device": s.device,
-                "ip_address": s.ip_address,
-                "started": s.started.format("%Y-%m-%d %H:%M UTC").to_string(),
-                "last_seen": s.last_seen.format("%Y-%m-%d %H:%M UTC").to_string(),
-                "is_current": s.is_current,
-            })
-        })
-        .collect();
-    let tokens: Vec<Value> = api_tokens::list_for_user(&state.db, user.id)
-        .await?
-        .into_iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "created": t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                "last_used": t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
-            })
-        })
-        .collect();
-    let team_events: Vec<Value> = crate::domain::events::team::events_of(&state.db, user.id)
-        .await?
-        .into_iter()
-        .map(|(event, role)| json!({"slug": event.slug, "title": event.title, "role": role, "is_published": event.is_published, "is_organizer": role == TeamRole::Organizer}))
-        .collect();
-    let mut registrations = Vec::new();
-    for found in crate::domain::registration::of_user(&state.db, user.id).await? {
-        if let Some(event) = crate::domain::events::find_by_id(&state.db, found.event_id).await? {
-            registrations.push(json!({"id": found.id, "event_slug": event.slug, "event_title": event.title, "status": found.status, "is_held": found.status == RegistrationStatus::Held, "when": crate::domain::events::summarize(&event).when}));
-        }
-    }
-    let in_words = |d: chrono::Duration| match (d.num_days(), d.num_hours(), d.num_minutes()) {
-        (days, _, _) if days >= 2 && d == chrono::Duration::days(days) => format!("{days} days"),
-        (_, hours, _) if hours >= 1 && d == chrono::Duration::hours(hours) => format!("{hours} hour{}", if hours == 1 { "" } else { "s" }),
-        (_, _, minutes) => format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" }),
-    };
-    let mut context = json!({ "account": {"email": user.email, "display_name": user.display_name}, "sessions": sessions,
-        "session_idle": in_words(state.config.sessions.idle), "session_lifetime": in_words(state.config.sessions.lifetime), "tokens": tokens, "team_events": team_events, "registrations": registrations });
-    if let (Value::Object(base), Value::Object(more)) = (&mut context, extra) {
-        base.extend(more);
-    }
-    Ok(context)
+async fn account_page_view(state: &AppState, user: &crate::db::entities::user::Model, current: Option<i32>) -> AppResult<AccountPage> {
+    AccountPage::load(&state.db, &state.config.sessions, user, current).await
 }
 
 #[get("/account")]
 async fn account_page(page: Page, user: CurrentUser, current: CurrentSessionId, state: &State<AppState>) -> AppResult<Html> {
-    let context = account_context(state, &user.0, current.0, json!({})).await?;
-    Ok(page.ok("account/show", "Your account", context))
+    Ok(page.ok("account/show", "Your account", account_page_view(state, &user.0, current.0).await?))
 }
 
 #[derive(Default, Deserialize)]
@@ -269,12 +235,12 @@ async fn change_password(
             )))
         }
         Err(AppError::Validation(errors)) => {
-            let context = account_context(state, &user.0, current.0, json!({})).await?;
+            let context = account_page_view(state, &user.0, current.0).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
             let errors = [FieldError::new("current_password", format!("Too many tries. {}", wait_before_retrying(retry_after_secs)))];
-            let context = account_context(state, &user.0, current.0, json!({})).await?;
+            let context = account_page_view(state, &user.0, current.0).await?;
             Ok(page.invalid(Status::TooManyRequests, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),
@@ -297,11 +263,12 @@ async fn create_token(
 ) -> AppResult<Html> {
     match api_tokens::create(&state.db, user.0.id, &form.0.name).await {
         Ok((token, plaintext)) => {
-            let context = account_context(state, &user.0, current.0, json!({"new_token": {"name": token.name, "value": plaintext}})).await?;
+            let mut context = account_page_view(state, &user.0, current.0).await?;
+            context.new_token = Some(NewToken { name: token.name, value: plaintext });
             Ok(Html::WithStatus(rocket::response::status::Custom(Status::Created, page.render("account/show", "Your account", context))))
         }
         Err(AppError::Validation(errors)) => {
-            let context = account_context(state, &user.0, current.0, json!({})).await?;
+            let context = account_page_view(state, &user.0, current.0).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "account/show", "Your account", context, &errors))
         }
         Err(other) => Err(other),

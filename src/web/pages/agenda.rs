@@ -4,12 +4,9 @@
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
-use crate::db::entities::session::SessionStatus;
 use crate::domain::accounts;
 use crate::domain::schedule::agenda;
-use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -17,6 +14,7 @@ use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::CurrentUser;
 use crate::web::pages::events::calendar_content_type;
 use crate::web::render::{Html, Page};
+use crate::web::views::schedule::{AgendaPage, FeedLinks};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -69,12 +67,6 @@ async fn remove(
     Ok(Flash::success(back, "Removed from your agenda."))
 }
 
-fn feed_links(state: &AppState, token: &str) -> Value {
-    let https = format!("{}/feeds/{token}.ics", state.config.base_url);
-    let webcal = https.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1);
-    json!({"https": https, "webcal": webcal})
-}
-
 #[get("/agenda")]
 async fn agenda_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
     let context = agenda_context(state, &user.0, None).await?;
@@ -83,38 +75,11 @@ async fn agenda_page(page: Page, user: CurrentUser, state: &State<AppState>) -> 
 
 /// The agenda page's data; `new_feed` is a feed token just made, whose
 /// address is shown this once.
-async fn agenda_context(state: &AppState, user: &crate::db::entities::user::Model, new_feed: Option<&str>) -> AppResult<Value> {
+async fn agenda_context(state: &AppState, user: &crate::db::entities::user::Model, new_feed: Option<&str>) -> AppResult<AgendaPage> {
     let viewer_zone = accounts::time_zone_of(&state.db, user.id).await?;
     let entries = agenda::entries(&state.db, user.id).await?;
-    let mut days: Vec<Value> = Vec::new();
-    for entry in &entries {
-        let zone = crate::domain::events::zone_of(&entry.event);
-        let label = entry.session.session.starts_at.with_timezone(&zone).format("%A, %B %-d, %Y").to_string();
-        let card = json!({
-            "title": entry.session.session.title,
-            "url": format!("/events/{}/sessions/{}", entry.event.slug, entry.session.session.id),
-            "event": entry.event.title,
-            "event_slug": entry.event.slug,
-            "id": entry.session.session.id,
-            "start": times::show(entry.session.session.starts_at, zone, viewer_zone),
-            "end": times::show(entry.session.session.ends_at, zone, viewer_zone),
-            "room": entry.session.room.as_ref().map(|r| r.name.clone()),
-            "is_cancelled": entry.session.session.status == SessionStatus::Cancelled,
-            "clashes_with": entry.clashes_with,
-        });
-        match days.last_mut() {
-            Some(day) if day["label"] == json!(label) => day["sessions"].as_array_mut().map(|a| a.push(card)).unwrap_or(()),
-            _ => days.push(json!({"label": label, "sessions": [card]})),
-        }
-    }
-    let clash_count = entries.iter().filter(|e| !e.clashes_with.is_empty()).count();
     let feed_made = agenda::feed_made_at(&state.db, user.id).await?;
-    Ok(json!({
-        "days": days,
-        "feed": new_feed.map(|token| feed_links(state, token)),
-        "feed_made": feed_made.map(|at| times::show(at, viewer_zone.unwrap_or(chrono_tz::UTC), None)),
-        "clash_count": clash_count,
-    }))
+    Ok(AgendaPage::new(&entries, viewer_zone, new_feed.map(|token| FeedLinks::new(&state.config.base_url, token)), feed_made))
 }
 
 /// Makes the calendar feed's address (or a new one: the old stops working)

@@ -6,19 +6,17 @@ use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::db::entities::event_member::TeamRole;
-use crate::domain::events::places;
 use crate::domain::registration::attendees::{self, AttendeeFilter};
 use crate::domain::registration::invitations::{self, InvitationRequest};
-use crate::domain::registration::tickets;
 use crate::domain::registration::use_cases::{self, CancelReason};
 use crate::domain::registration::{self, CancelledBy};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::render::{Download, Html, Page};
+use crate::web::views::registration::AttendeesPage;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -34,44 +32,8 @@ fn filter(q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Opti
     AttendeeFilter { search: q.map(str::to_owned), ticket_type_id: ticket, status: status.map(str::to_owned), role_id: role, checked_in }
 }
 
-async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilter) -> AppResult<serde_json::Value> {
-    let event = &team.event;
-    let rows = attendees::list(&state.db, event, chosen).await?;
-    let ticket_types = tickets::list(&state.db, event.id).await?;
-    let roles = places::roles(&state.db, event.id).await?;
-    let questions = crate::domain::registration::questions::list(&state.db, event.id).await?;
-    let statuses: Vec<serde_json::Value> =
-        ["confirmed", "held", "cancelled", "expired"].iter().map(|s| json!({"value": s, "selected": chosen.status.as_deref() == Some(*s)})).collect();
-    Ok(json!({
-        "event": crate::domain::events::summarize(event),
-        "rows": rows,
-        "count": rows.len(),
-        "summary": attendees::summary(&state.db, event).await?,
-        "checkin": crate::domain::registration::checkin::stats(&state.db, event.id).await?,
-        "questions": questions.iter().map(|q| q.label.clone()).collect::<Vec<_>>(),
-        "is_organizer": team.role == TeamRole::Organizer,
-        "invitations": if team.role == TeamRole::Organizer { invitations::open_for_event(&state.db, event, invitations::Kind::Ticket).await? } else { Vec::new() },
-        "filter": {
-            "q": chosen.search,
-            "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name, "selected": Some(t.id) == chosen.ticket_type_id})).collect::<Vec<_>>(),
-            "roles": crate::web::pages::role_options(&roles, chosen.role_id),
-            "statuses": statuses,
-            "checked_in_yes": chosen.checked_in == Some(true),
-            "checked_in_no": chosen.checked_in == Some(false),
-        },
-        "csv_query": format!(
-            "?q={}&ticket={}&status={}&role={}&checked_in={}",
-            url::form_urlencoded::byte_serialize(chosen.search.as_deref().unwrap_or("").as_bytes()).collect::<String>(),
-            chosen.ticket_type_id.map(|t| t.to_string()).unwrap_or_default(),
-            chosen.status.as_deref().unwrap_or(""),
-            chosen.role_id.map(|r| r.to_string()).unwrap_or_default(),
-            match chosen.checked_in {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "",
-            }
-        ),
-    }))
+async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilter) -> AppResult<AttendeesPage> {
+    AttendeesPage::load(&state.db, &team.event, team.role == TeamRole::Organizer, chosen).await
 }
 
 #[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>&<checked_in>")]

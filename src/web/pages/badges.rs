@@ -7,7 +7,6 @@ use rocket::response::status::Custom;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
-use serde_json::json;
 
 use crate::db::entities::badge_print::PrintStatus;
 use crate::db::entities::registration::RegistrationStatus;
@@ -27,6 +26,8 @@ use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Download, Html, Page};
+use crate::web::views::badges::{BadgesPage, ConnectCard, DoorCard, KeyRow, NamedId, PrintPage, PublicCard, Refusal, ScannedPage};
+use crate::web::views::RoleChoice;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -82,7 +83,8 @@ async fn badge_png(id: i32, user: CurrentUser, state: &State<AppState>) -> AppRe
 }
 
 fn refused(page: &Page, status: Status, title: &str, detail: &str) -> Html {
-    Html::WithStatus(Custom(status, page.render("badges/scanned", title, json!({"refused": {"title": title, "detail": detail}}))))
+    let view = ScannedPage { refused: Some(Refusal { title: title.to_owned(), detail: detail.to_owned() }), ..ScannedPage::default() };
+    Html::WithStatus(Custom(status, page.render("badges/scanned", title, view)))
 }
 
 /// A scanned badge. Staff and organizers get the check-in screen; anyone
@@ -113,13 +115,18 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
         return Ok(page.ok(
             "badges/scanned",
             &format!("Check in · {}", holder.display_name),
-            json!({
-                "event": summary,
-                "staff": {
-                    "registration_id": found.id, "name": holder.display_name, "ticket": ticket.name, "role": role,
-                    "checked_in_at": found.checked_in_at.map(|t| t.format("%H:%M UTC, %b %-d").to_string()), "checked_in_by": checked_by,
-                },
-            }),
+            ScannedPage {
+                event: Some(summary),
+                staff: Some(DoorCard {
+                    registration_id: found.id,
+                    name: holder.display_name.clone(),
+                    ticket: ticket.name,
+                    role,
+                    checked_in_at: found.checked_in_at.map(|t| t.format("%H:%M UTC, %b %-d").to_string()),
+                    checked_in_by: checked_by,
+                }),
+                ..ScannedPage::default()
+            },
         ));
     }
     // Another attendee of the event: connect with the holder.
@@ -130,16 +137,19 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
             return Ok(page.ok(
                 "badges/scanned",
                 &format!("Connect with {}", holder.display_name),
-                json!({
-                    "event": summary,
-                    "connect": {
-                        "token": token, "name": holder.display_name, "user_id": holder.id,
-                        "instant": holder_profile.share_on_scan,
-                        "can_ask": standing == Standing::None,
-                        "connected": standing == Standing::Connected,
-                        "pending": standing == Standing::RequestSent,
-                    },
-                }),
+                ScannedPage {
+                    event: Some(summary),
+                    connect: Some(ConnectCard {
+                        token: token.to_owned(),
+                        name: holder.display_name.clone(),
+                        user_id: holder.id,
+                        instant: holder_profile.share_on_scan,
+                        can_ask: standing == Standing::None,
+                        connected: standing == Standing::Connected,
+                        pending: standing == Standing::RequestSent,
+                    }),
+                    ..ScannedPage::default()
+                },
             ));
         }
     }
@@ -148,7 +158,11 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
     Ok(page.ok(
         "badges/scanned",
         "A Tribe badge",
-        json!({"event": summary, "card": {"name": public.as_ref().map(|_| holder.display_name.clone()), "profile": public}}),
+        ScannedPage {
+            event: Some(summary),
+            card: Some(PublicCard { name: public.as_ref().map(|_| holder.display_name.clone()), profile: public }),
+            ..ScannedPage::default()
+        },
     ))
 }
 
@@ -194,41 +208,23 @@ async fn badges_page(_slug: &str, organized: OrganizedEvent, page: Page, state: 
     Ok(page.ok(
         "organize/badges",
         &format!("Badges · {}", event.title),
-        json!({
-            "event": events::summarize(event),
-            "confirmed": confirmed,
-            "tickets": ticket_types.iter().map(|t| json!({"id": t.id, "name": t.name})).collect::<Vec<_>>(),
-            "roles": crate::web::pages::role_options(&roles, None),
-            "prints": prints::recent(&state.db, event.id).await?,
-            "keys": key_rows(state, event).await?,
-        }),
+        BadgesPage {
+            event: events::summarize(event),
+            confirmed,
+            tickets: ticket_types.into_iter().map(|t| NamedId { id: t.id, name: t.name }).collect(),
+            roles: RoleChoice::list(&roles, None),
+            prints: prints::recent(&state.db, event.id).await?,
+            keys: key_rows(state, event).await?,
+        },
     ))
 }
 
 /// The event's badge keys for the offline kit section (made on first look,
 /// so the page always shows the key that signs).
-async fn key_rows(state: &AppState, event: &event::Model) -> AppResult<Vec<serde_json::Value>> {
+async fn key_rows(state: &AppState, event: &event::Model) -> AppResult<Vec<KeyRow>> {
     badges::keys::signing_key(&state.db, &state.config.key_encryption_key, event.id).await?;
     let zone = events::zone_of(event);
-    Ok(badges::keys::list(&state.db, event.id)
-        .await?
-        .into_iter()
-        .map(|k| {
-            let made = crate::domain::times::show(k.created_at, zone, None);
-            json!({
-                "id": k.id,
-                "fingerprint": k.public_key.chars().take(8).collect::<String>(),
-                "made": format!("{} {}", made.date, made.time),
-                "state": match (k.is_signing, k.revoked_at.is_some(), k.derived) {
-                    (true, _, _) => "signs new badges",
-                    (_, true, _) => "revoked: its badges no longer scan",
-                    (_, false, true) => "the key of badges printed before keys were random (derived from the server's cookie key): revoke it once those badges are reprinted",
-                    (_, false, false) => "older: its badges still scan",
-                },
-                "can_revoke": k.can_revoke,
-            })
-        })
-        .collect())
+    Ok(badges::keys::list(&state.db, event.id).await?.into_iter().map(|k| KeyRow::new(k, zone)).collect())
 }
 
 #[derive(Default, serde::Deserialize)]
@@ -288,12 +284,12 @@ async fn print_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page,
     Ok(page.ok(
         "organize/badge_print",
         &format!("Badges · {}", organized.event.title),
-        json!({
-            "event": events::summarize(&organized.event),
-            "running": print.status == PrintStatus::Running,
-            "refresh_seconds": (print.status == PrintStatus::Running).then_some(2),
-            "print": print,
-        }),
+        PrintPage {
+            event: events::summarize(&organized.event),
+            running: print.status == PrintStatus::Running,
+            refresh_seconds: (print.status == PrintStatus::Running).then_some(2),
+            print,
+        },
     ))
 }
 

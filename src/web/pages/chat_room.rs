@@ -10,12 +10,11 @@ use rocket::response::stream::ByteStream;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, Shutdown, State};
-use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::db::entities::event_member::TeamRole;
 use crate::domain::chats::room::messages::{self, NewMessage};
-use crate::domain::chats::room::{self as chat_room, ideas, stream, topics, transcript, Phase, Room};
+use crate::domain::chats::room::{self as chat_room, ideas, stream, topics, transcript, Room};
 use crate::domain::events::{self, zone_of};
 use crate::domain::now;
 use crate::error::{AppError, AppResult, FieldError};
@@ -23,6 +22,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::{HostedRoom, VisibleEvent};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Download, Html, Page};
+use crate::web::views::chats::{local, PastChat, Posted, RoomPage, SeriesPage, TranscriptPage, TranscriptRoom, WeekLink};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -53,11 +53,7 @@ fn is_host(visible: &VisibleEvent) -> bool {
     visible.role == Some(TeamRole::Organizer)
 }
 
-fn local(room: &Room, at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&zone_of(&room.event)).format("%A %B %-d, %H:%M %Z").to_string()
-}
-
-/// The room page's context; `typed` keeps what someone wrote when posting failed.
+/// The room page; `typed` keeps what someone wrote when posting failed.
 async fn room_context(
     state: &AppState,
     visible: &VisibleEvent,
@@ -65,65 +61,8 @@ async fn room_context(
     typed: Option<&NewMessage>,
     reply_to: Option<i32>,
     quote_of: Option<i32>,
-) -> AppResult<Value> {
-    let at = now();
-    let phase = room.phase(at);
-    let viewer = visible.viewer.as_ref();
-    let host = is_host(visible);
-    let cannot_post = match viewer {
-        Some(v) => messages::cannot_post(&state.db, room, v, at).await?,
-        None => Some("Log in to post; reading needs no account.".into()),
-    };
-    let all = stream::messages(&state.db, room.id()).await?;
-    let last_event = stream::newest_event_id(&state.db, Some(room.id())).await?;
-    let lurking = match viewer {
-        Some(v) => messages::participant(&state.db, room, v.id).await?.is_some_and(|p| p.lurking),
-        None => false,
-    };
-    let replying = reply_to.and_then(|id| all.iter().find(|m| m.id == id)).cloned();
-    let quoting = quote_of.and_then(|id| all.iter().find(|m| m.id == id)).cloned();
-    let current = room.current_topic().map(|t| t.position);
-    let topic_options: Vec<Value> = room
-        .topics
-        .iter()
-        .filter(|t| t.posted_at.is_some())
-        .map(|t| json!({"value": t.position, "label": format!("T{}: {}", t.position, t.title), "selected": typed.map_or(Some(t.position) == current, |m| m.topic == t.position.to_string())}))
-        .collect();
-    let opens_at = match phase {
-        Phase::Before { opens_at } => Some(opens_at),
-        _ => None,
-    };
-    Ok(json!({
-        "event": events::summarize(&room.event),
-        "room": {
-            "key": room.key(), "url": room.url(),
-            "starts_at": room.occurrence.starts_at.to_rfc3339(), "starts_local": local(room, room.occurrence.starts_at),
-            "ends_local": local(room, room.occurrence.ends_at),
-            "opens_at": opens_at.map(|o| o.to_rfc3339()), "opens_local": opens_at.map(|o| local(room, o)),
-            "before": matches!(phase, Phase::Before { .. }), "open": phase == Phase::Open, "after": phase == Phase::After,
-            "limit": room.event.chat_message_limit, "last_event": last_event,
-        },
-        "topics": room.topics.iter().filter(|t| host || t.posted_at.is_some()).map(|t| json!({
-            "label": format!("T{}", t.position), "title": t.title, "question": t.question, "posted": t.posted_at.is_some(),
-            "at": local(room, room.occurrence.starts_at + chrono::Duration::minutes(i64::from(t.offset_minutes))),
-        })).collect::<Vec<_>>(),
-        "topic_options": topic_options,
-        "no_topic": typed.is_some_and(|m| m.topic == "none"),
-        "messages": all,
-        "readers": state.chat.readers(room.id()),
-        "can_post": cannot_post.is_none(),
-        "cannot_post": cannot_post,
-        "logged_in": viewer.is_some(),
-        "viewer_id": viewer.map(|v| v.id),
-        "lurking": lurking,
-        "is_host": host,
-        "has_unposted_topic": room.topics.iter().any(|t| t.posted_at.is_none()),
-        "moderation": if host { json!(messages::moderation(&state.db, room).await?) } else { json!([]) },
-        "ideas": ideas::list(&state.db, room, viewer).await?,
-        "form": {"body": typed.map(|m| m.body.clone()).unwrap_or_default()},
-        "replying": replying,
-        "quoting": quoting,
-    }))
+) -> AppResult<RoomPage> {
+    RoomPage::load(&state.db, &state.chat, room, visible.viewer.as_ref(), is_host(visible), typed, reply_to, quote_of).await
 }
 
 async fn room_of(state: &AppState, visible: &VisibleEvent, key: &str) -> AppResult<Room> {
@@ -312,10 +251,10 @@ async fn post_message_json(
     user: CurrentUser,
     form: CsrfForm<NewMessage>,
     state: &State<AppState>,
-) -> AppResult<Custom<Json<Value>>> {
+) -> AppResult<Custom<Json<Posted>>> {
     let room = room_of(state, &visible, key).await?;
     let saved = messages::post(&state.db, &state.chat, &room, &user.0, &form.0, now()).await?;
-    Ok(Custom(Status::Created, Json(json!({"id": saved.id}))))
+    Ok(Custom(Status::Created, Json(Posted { id: saved.id })))
 }
 
 #[derive(Default, serde::Deserialize)]
@@ -514,7 +453,11 @@ async fn transcript_of(state: &AppState, room: &Room, page: &Page) -> AppResult<
     Ok(page.ok(
         "chats/transcript",
         &format!("Transcript · {} · {}", room.event.title, local(room, room.occurrence.starts_at)),
-        json!({"event": events::summarize(&room.event), "room": {"key": room.key(), "url": room.url(), "starts_local": local(room, room.occurrence.starts_at)}, "transcript": t}),
+        TranscriptPage {
+            event: events::summarize(&room.event),
+            room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: local(room, room.occurrence.starts_at) },
+            transcript: t,
+        },
     ))
 }
 
@@ -560,7 +503,7 @@ async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page,
     for occurrence in chat_room::past_rooms(&state.db, event, at).await? {
         let (participants, messages, topics) = transcript::summary(&state.db, occurrence.id).await?;
         let when = occurrence.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string();
-        past.push(json!({"key": chat_room::key_of(occurrence.scheduled_start), "when": when, "participants": participants, "messages": messages, "topics": topics}));
+        past.push(PastChat { key: chat_room::key_of(occurrence.scheduled_start), when, participants, messages, topics });
     }
     let found = match q {
         Some(needle) if !needle.trim().is_empty() => transcript::search(&state.db, event, needle, at).await?,
@@ -569,13 +512,16 @@ async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page,
     Ok(page.ok(
         "chats/series",
         &format!("Chats · {}", event.title),
-        json!({
-            "event": events::summarize(event),
-            "next": next.map(|o| json!({"key": chat_room::key_of(o.scheduled_start), "when": o.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string()})),
-            "past": past,
-            "q": q,
-            "searched": q.is_some_and(|s| !s.trim().is_empty()),
-            "found": found,
-        }),
+        SeriesPage {
+            event: events::summarize(event),
+            next: next.map(|o| WeekLink {
+                key: chat_room::key_of(o.scheduled_start),
+                when: o.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string(),
+            }),
+            past,
+            q: q.map(str::to_owned),
+            searched: q.is_some_and(|s| !s.trim().is_empty()),
+            found,
+        },
     ))
 }

@@ -5,17 +5,15 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::db::entities::event;
-use crate::domain::community::{people, profiles, tables, tribes};
-use crate::domain::events::{self, places};
-use crate::domain::schedule;
-use crate::domain::times;
+use crate::domain::community::{tables, tribes};
+use crate::domain::events::places;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::OrganizedEvent;
 use crate::web::render::{Html, Page};
+use crate::web::views::community::CommunityPage;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -26,55 +24,26 @@ fn community_url(event: &event::Model) -> String {
     format!("/events/{}/manage/community", event.slug)
 }
 
-async fn context(state: &AppState, event: &event::Model, typed: Value) -> AppResult<Value> {
-    let zone = events::zone_of(event);
-    let roles = places::roles(&state.db, event.id).await?;
-    let attendees = people::attendees(&state.db, event).await?;
-    let role_counts: Vec<Value> = roles
-        .iter()
-        .map(|r| {
-            let count = attendees.iter().filter(|a| a.role.as_ref().map(|x| x.id) == Some(r.id)).count();
-            json!({"id": r.id, "name": r.name, "color": r.color, "dot": profiles::color_dot(&r.color), "attendees": count})
-        })
-        .collect();
-    let slots: Vec<Value> = tribes::slots(&state.db, event.id)
-        .await?
-        .iter()
-        .map(|s| json!({"id": s.id, "start": times::show(s.starts_at, zone, None), "end": times::show(s.ends_at, zone, None), "place": s.place, "capacity": s.capacity}))
-        .collect();
-    let formed = tribes::all(&state.db, event).await?;
-    let sessions = schedule::load(&state.db, event, schedule::Scope::All).await?.sessions;
-    Ok(json!({
-        "event": {"slug": event.slug, "title": event.title, "tribe_size": event.tribe_size, "zone": zone.name()},
-        "roles": role_counts,
-        "matchable": attendees.iter().filter(|a| a.is_matchable()).count(),
-        "attendees": attendees.len(),
-        "without_role": attendees.iter().filter(|a| a.role.is_none()).count(),
-        "hidden": attendees.iter().filter(|a| !people::visible_to(&a.profile, people::Access::Attendee)).count(),
-        "slots": slots,
-        "tribes": formed.iter().map(|t| json!({
-            "name": t.name, "color": t.role_color, "members": t.members,
-            "slot": t.slot.as_ref().map(|s| json!({"start": times::show(s.starts_at, zone, None), "place": s.place})),
-        })).collect::<Vec<_>>(),
-        "plans": tables::plans(&state.db, event).await?,
-        "sessions": sessions.iter().map(|s| json!({"id": s.session.id, "title": s.session.title})).collect::<Vec<_>>(),
-        "form": typed,
-    }))
-}
-
 #[get("/events/<_slug>/manage/community")]
 async fn community_page(_slug: &str, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let data = context(state, &organized.event, json!({})).await?;
+    let data = CommunityPage::<()>::load(&state.db, &organized.event, None).await?;
     Ok(page.ok("organize/community", &format!("Community · {}", organized.event.title), data))
 }
 
 /// Success goes back with a message; a validation problem shows the page
 /// again with the message beside the field and what was typed.
-async fn outcome<T>(page: &Page, state: &AppState, event: &event::Model, result: AppResult<T>, message: &str, typed: Value) -> AppResult<Html> {
+async fn outcome<T>(
+    page: &Page,
+    state: &AppState,
+    event: &event::Model,
+    result: AppResult<T>,
+    message: &str,
+    typed: impl serde::Serialize,
+) -> AppResult<Html> {
     match result {
         Ok(_) => Ok(Html::Flash(Flash::success(Redirect::to(community_url(event)), message.to_owned()))),
         Err(AppError::Validation(errors)) => {
-            let data = context(state, event, typed).await?;
+            let data = CommunityPage::load(&state.db, event, Some(typed)).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/community", &format!("Community · {}", event.title), data, &errors))
         }
         Err(other) => Err(other),
@@ -91,7 +60,7 @@ struct RoleForm {
 #[post("/events/<_slug>/manage/roles", data = "<form>")]
 async fn add_role(_slug: &str, organized: OrganizedEvent, form: CsrfForm<RoleForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let result = places::add_role(&state.db, &organized.event, &form.0.role_name, &form.0.role_color).await;
-    outcome(&page, state, &organized.event, result, "Role added.", json!(form.0)).await
+    outcome(&page, state, &organized.event, result, "Role added.", form.0).await
 }
 
 #[post("/events/<_slug>/manage/roles/<id>/delete", data = "<_form>")]
@@ -115,7 +84,7 @@ struct SizeForm {
 #[post("/events/<_slug>/manage/tribes/size", data = "<form>")]
 async fn set_tribe_size(_slug: &str, organized: OrganizedEvent, form: CsrfForm<SizeForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let result = tribes::set_size(&state.db, &organized.event, &form.0.tribe_size).await;
-    outcome(&page, state, &organized.event, result, "Tribe size saved. Form the tribes again for it to apply.", json!(form.0)).await
+    outcome(&page, state, &organized.event, result, "Tribe size saved. Form the tribes again for it to apply.", form.0).await
 }
 
 #[derive(Default, Deserialize, serde::Serialize)]
@@ -131,7 +100,7 @@ struct SlotForm {
 async fn add_slot(_slug: &str, organized: OrganizedEvent, form: CsrfForm<SlotForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let f = &form.0;
     let result = tribes::add_slot(&state.db, &organized.event, &f.slot_starts, &f.slot_ends, &f.slot_place, &f.slot_capacity).await;
-    outcome(&page, state, &organized.event, result, "Meetup slot added.", json!(form.0)).await
+    outcome(&page, state, &organized.event, result, "Meetup slot added.", form.0).await
 }
 
 #[post("/events/<_slug>/manage/slots/<id>/delete", data = "<_form>")]
@@ -208,7 +177,7 @@ async fn create_plan(_slug: &str, organized: OrganizedEvent, form: CsrfForm<Plan
         role_ids: f.plan_roles.iter().filter_map(|r| r.trim().parse().ok()).collect(),
     };
     let result = tables::create(&state.db, &organized.event, &request).await;
-    outcome(&page, state, &organized.event, result, "Tables planned. Each attendee sees their table on their tribe page.", json!(f)).await
+    outcome(&page, state, &organized.event, result, "Tables planned. Each attendee sees their table on their tribe page.", f).await
 }
 
 #[post("/events/<_slug>/manage/tables/<id>/reseat", data = "<_form>")]

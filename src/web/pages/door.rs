@@ -3,8 +3,8 @@
 
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
-use serde_json::json;
 
+use crate::db::entities::registration::RegistrationStatus;
 use crate::domain::events;
 use crate::domain::registration::attendees::{self, AttendeeFilter};
 use crate::domain::registration::checkin::{self, DoorScan};
@@ -12,17 +12,22 @@ use crate::error::AppResult;
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::TeamEvent;
 use crate::web::render::{Html, Page};
+use crate::web::views::badges::DoorPage;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![door_page, scan_form, scan_json, door_stats, qr_decoder]
 }
 
-async fn door_context(state: &AppState, team: &TeamEvent, q: Option<&str>, scan: Option<&DoorScan>) -> AppResult<serde_json::Value> {
+async fn door_context(state: &AppState, team: &TeamEvent, q: Option<&str>, scan: Option<&DoorScan>) -> AppResult<DoorPage> {
     let search = q.map(str::trim).filter(|s| !s.is_empty());
     let found = match search {
         Some(needle) => {
-            let filter = AttendeeFilter { search: Some(needle.to_owned()), status: Some("confirmed".into()), ..AttendeeFilter::default() };
+            let filter = AttendeeFilter {
+                search: Some(needle.to_owned()),
+                status: Some(RegistrationStatus::Confirmed.to_string()),
+                ..AttendeeFilter::default()
+            };
             let mut rows = attendees::list(&state.db, &team.event, &filter).await?;
             rows.truncate(50);
             rows
@@ -34,17 +39,20 @@ async fn door_context(state: &AppState, team: &TeamEvent, q: Option<&str>, scan:
         "already" => "scan-warn",
         _ => "scan-bad",
     });
-    Ok(json!({
-        "event": events::summarize(&team.event),
-        "stats": checkin::stats(&state.db, team.event.id).await?,
-        "q": search,
-        "searched": search.is_some(),
-        "found": found,
-        "scan": scan,
-        "tone": tone,
-        "return_to": format!("/events/{}/manage/check-in?q={}", team.event.slug,
-            url::form_urlencoded::byte_serialize(search.unwrap_or("").as_bytes()).collect::<String>()),
-    }))
+    Ok(DoorPage {
+        event: events::summarize(&team.event),
+        stats: checkin::stats(&state.db, team.event.id).await?,
+        q: search.map(str::to_owned),
+        searched: search.is_some(),
+        found,
+        scan: scan.cloned(),
+        tone,
+        return_to: format!(
+            "/events/{}/manage/check-in?q={}",
+            team.event.slug,
+            url::form_urlencoded::byte_serialize(search.unwrap_or("").as_bytes()).collect::<String>()
+        ),
+    })
 }
 
 #[get("/events/<_slug>/manage/check-in?<q>")]

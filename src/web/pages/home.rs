@@ -1,9 +1,9 @@
 use rocket::{get, routes, Route, State};
-use serde_json::json;
 
 use crate::domain::events;
 use crate::error::AppResult;
 use crate::web::render::{Html, Page};
+use crate::web::views::events::HomePage;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -13,5 +13,5 @@ pub fn routes() -> Vec<Route> {
 #[get("/")]
 async fn home(page: Page, state: &State<AppState>) -> AppResult<Html> {
     let listed: Vec<_> = events::list_published(&state.db).await?.iter().map(events::summarize).collect();
-    Ok(page.ok("home/index", "Events", json!({ "events": listed })))
+    Ok(page.ok("home/index", "Events", HomePage { events: listed }))
 }

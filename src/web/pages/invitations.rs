@@ -4,7 +4,6 @@
 
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
-use serde_json::json;
 
 use crate::domain::accounts;
 use crate::domain::events;
@@ -15,6 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Html, Page};
+use crate::web::views::registration::InvitationPage;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -29,21 +29,21 @@ async fn invitation_page(token: &str, page: Page, state: &State<AppState>) -> Ap
     let inviter = accounts::find_by_id(&state.db, invitation.invited_by).await?.map(|u| u.display_name).unwrap_or_default();
     let here = format!("/invitations/{token}");
     let for_viewer = page.user.as_ref().map(|u| accounts::normalize_email(&u.email) == invitation.email);
-    let context = json!({
-        "event": events::summarize(&event),
-        "offer": invitations::describe(&offer),
-        "is_team": matches!(offer, invitations::Offer::Team(_)),
-        "inviter": inviter,
-        "email": invitation.email,
-        "token": token,
-        "is_open": invitations::is_open(&invitation, now()),
-        "status": invitation.status,
-        "registration_id": invitation.registration_id,
-        "logged_out": page.user.is_none(),
-        "for_viewer": for_viewer == Some(true),
-        "for_someone_else": for_viewer == Some(false),
-        "next": url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>(),
-    });
+    let context = InvitationPage {
+        event: events::summarize(&event),
+        offer: invitations::describe(&offer),
+        is_team: matches!(offer, invitations::Offer::Team(_)),
+        inviter,
+        is_open: invitations::is_open(&invitation, now()),
+        email: invitation.email,
+        token: token.to_owned(),
+        status: invitation.status,
+        registration_id: invitation.registration_id,
+        logged_out: page.user.is_none(),
+        for_viewer: for_viewer == Some(true),
+        for_someone_else: for_viewer == Some(false),
+        next: url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>(),
+    };
     Ok(page.ok("registrations/invitation", &format!("Invitation · {}", event.title), context))
 }
 

@@ -34,8 +34,3 @@ pub fn routes() -> Vec<Route> {
     routes.extend(community::routes());
     routes
 }
-
-/// An event's roles as `<select>` options, with the chosen one marked.
-pub fn role_options(roles: &[crate::db::entities::event_role::Model], selected: Option<i32>) -> Vec<serde_json::Value> {
-    roles.iter().map(|r| serde_json::json!({"id": r.id, "name": r.name, "selected": Some(r.id) == selected})).collect()
-}

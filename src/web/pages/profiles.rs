@@ -5,7 +5,6 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::domain::community::connections::{self, Answer, Requested, Standing};
 use crate::domain::community::people;
@@ -16,31 +15,15 @@ use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::{CurrentUser, MaybeUser};
 use crate::web::render::{Html, Page};
-use crate::web::views::community::ConnectionsView;
+use crate::web::views::community::{handles_of, standing_text, ConnectionsView, IncomingRequest, PersonPage, ProfileEditPage};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![edit_page, save, person_page, connect, answer_request, block, unblock, connections_page]
 }
 
-fn edit_context(form: &ProfileInput) -> Value {
-    let zones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect();
-    json!({
-        "form": {
-            "display_name": form.display_name, "pronouns": form.pronouns, "headline": form.headline,
-            "organization": form.organization, "bio": form.bio, "interests": form.interests,
-            "looking_for": form.looking_for, "can_offer": form.can_offer, "handle_x": form.handle_x,
-            "handle_mastodon": form.handle_mastodon, "handle_bluesky": form.handle_bluesky,
-            "handle_linkedin": form.handle_linkedin, "website": form.website, "time_zone": form.time_zone,
-            "matching_enabled": form.matching_enabled, "share_on_scan": form.share_on_scan,
-        },
-        "visibilities": [
-            {"value": "hidden", "label": "Hidden: only the organizers of my events see me", "checked": form.visibility == "hidden"},
-            {"value": "attendees", "label": "Attendees: people registered for the same events", "checked": form.visibility == "attendees" || form.visibility.is_empty()},
-            {"value": "public", "label": "Public: anyone", "checked": form.visibility == "public"},
-        ],
-        "zones": zones,
-    })
+fn edit_context(form: &ProfileInput) -> ProfileEditPage {
+    ProfileEditPage::new(form)
 }
 
 #[get("/account/profile")]
@@ -58,17 +41,6 @@ async fn save(page: Page, user: CurrentUser, form: CsrfForm<ProfileInput>, state
             Ok(page.invalid(Status::UnprocessableEntity, "profiles/edit", "My profile", edit_context(&input), &errors))
         }
         Err(other) => Err(other),
-    }
-}
-
-fn standing_text(standing: Standing) -> &'static str {
-    match standing {
-        Standing::None => "",
-        Standing::RequestSent => "Request sent",
-        Standing::RequestReceived => "Wants to connect with you",
-        Standing::Connected => "Connected",
-        Standing::Declined => "Declined",
-        Standing::Blocked => "Blocked",
     }
 }
 
@@ -100,26 +72,22 @@ async fn person_page(id: i32, page: Page, viewer: MaybeUser, state: &State<AppSt
         _ => None,
     };
     let card = people::card(&account, &profile, None);
-    let handles: Vec<Value> = if shows_contact {
-        profiles::handles(&profile).into_iter().map(|(label, text, link)| json!({"label": label, "text": text, "link": link})).collect()
-    } else {
-        Vec::new()
-    };
+    let handles = if shows_contact { handles_of(&profile) } else { Vec::new() };
     Ok(page.ok(
         "profiles/show",
         &account.display_name,
-        json!({
-            "person": card,
-            "bio_html": markdown::to_safe_html(&profile.bio),
-            "handles": handles,
-            "is_self": is_self,
-            "standing": standing_text(standing),
-            "is_connected": standing == Standing::Connected,
-            "is_blocked": standing == Standing::Blocked,
-            "can_connect": can_connect,
-            "incoming": overview.map(|c| json!({"id": c.id, "note": c.note})),
-            "logged_in": me.is_some(),
-        }),
+        PersonPage {
+            person: card,
+            bio_html: markdown::to_safe_html(&profile.bio),
+            handles,
+            is_self,
+            standing: standing_text(standing),
+            is_connected: standing == Standing::Connected,
+            is_blocked: standing == Standing::Blocked,
+            can_connect,
+            incoming: overview.map(|c| IncomingRequest { id: c.id, note: c.note }),
+            logged_in: me.is_some(),
+        },
     ))
 }
 

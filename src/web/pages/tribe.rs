@@ -5,30 +5,24 @@ use rocket::http::ContentType;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::db::entities::registration::RegistrationStatus;
-use crate::domain::community::connections::Standing;
 use crate::domain::community::people::{self, Access, DirectoryFilter};
 use crate::domain::community::{matches, tables, tribes};
 use crate::domain::events::{self, places};
 use crate::domain::registration;
-use crate::domain::times;
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::CurrentUser;
 use crate::web::pages::events::calendar_content_type;
-use crate::web::pages::role_options;
 use crate::web::render::{Html, Page};
+use crate::web::views::community::{DirectoryPage, DirectoryQuery, EventName, MyTribe, SuggestionCard, TribePage};
+use crate::web::views::RoleChoice;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![directory_page, tribe_page, meetup_ics, choose_role]
-}
-
-fn event_json(event: &crate::db::entities::event::Model) -> Value {
-    json!({"slug": event.slug, "title": event.title, "kind": event.kind})
 }
 
 #[get("/events/<_slug>/people?<role>&<interest>&<organization>&<q>")]
@@ -49,21 +43,16 @@ async fn directory_page(
     Ok(page.ok(
         "tribe/directory",
         &format!("People · {}", visible.event.title),
-        json!({
-            "event": event_json(&visible.event),
-            "people": cards,
-            "count": cards.len(),
-            "roles": role_options(&roles, role),
-            "filter": {"interest": interest, "organization": organization, "q": q},
-            "only_public": access == Access::Outsider,
-            "can_manage": visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
-        }),
+        DirectoryPage {
+            event: EventName::from(&visible.event),
+            count: cards.len(),
+            people: cards,
+            roles: RoleChoice::list(&roles, role),
+            filter: DirectoryQuery { interest, organization, q },
+            only_public: access == Access::Outsider,
+            can_manage: visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
+        },
     ))
-}
-
-fn slot_json(slot: &tribes::SlotView, event: &crate::db::entities::event::Model, viewer_zone: Option<chrono_tz::Tz>) -> Value {
-    let zone = events::zone_of(event);
-    json!({"start": times::show(slot.starts_at, zone, viewer_zone), "end": times::show(slot.ends_at, zone, viewer_zone), "place": slot.place})
 }
 
 #[get("/events/<_slug>/tribe")]
@@ -82,24 +71,16 @@ async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page:
     Ok(page.ok(
         "tribe/show",
         &format!("Your tribe · {}", event.title),
-        json!({
-            "event": event_json(event),
-            "suggestions": list.iter().map(|s| json!({
-                "person": s.person, "why": s.why, "score": s.score,
-                "can_request": s.standing == Standing::None,
-                "request_sent": s.standing == Standing::RequestSent,
-                "request_received": s.standing == Standing::RequestReceived,
-            })).collect::<Vec<_>>(),
-            "not_matched": not_matched,
-            "tribe": my_tribe.as_ref().map(|t| json!({
-                "name": t.name, "role_color": t.role_color, "members": t.members,
-                "slot": t.slot.as_ref().map(|s| slot_json(s, event, viewer_zone)),
-            })),
-            "tables": my_tables,
-            "registered": live.is_some(),
-            "roles": role_options(&roles, live.as_ref().and_then(|l| l.role_id)),
-            "has_role": live.as_ref().and_then(|l| l.role_id).is_some(),
-        }),
+        TribePage {
+            event: EventName::from(event),
+            suggestions: list.into_iter().map(SuggestionCard::from).collect(),
+            not_matched,
+            tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone)),
+            tables: my_tables,
+            registered: live.is_some(),
+            roles: RoleChoice::list(&roles, live.as_ref().and_then(|l| l.role_id)),
+            has_role: live.as_ref().and_then(|l| l.role_id).is_some(),
+        },
     ))
 }
 

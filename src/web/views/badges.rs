@@ -1,10 +1,19 @@
-//! Check-in at the door over the API.
+//! Badges: check-in at the door over the API, the page a scanned badge
+//! opens, and the organizer's printing and offline-kit pages.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::registration::checkin::DoorScan;
+use crate::domain::accounts::PublicProfile;
+use crate::domain::badges::keys::KeyListing;
+use crate::domain::badges::prints::PrintView;
+use crate::domain::events::EventSummary;
+use crate::domain::registration::attendees::AttendeeRow;
+use crate::domain::registration::checkin::{DoorScan, Stats};
+use crate::domain::times;
+use crate::web::views::RoleChoice;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -37,4 +46,124 @@ impl CheckIn {
             first_time,
         }
     }
+}
+
+/// What a scanned badge shows: to the event's team the check-in screen, to
+/// another attendee a way to connect, to anyone else the public card; or
+/// why the code is refused.
+#[derive(Serialize, Default)]
+pub struct ScannedPage {
+    pub event: Option<EventSummary>,
+    pub refused: Option<Refusal>,
+    pub staff: Option<DoorCard>,
+    pub connect: Option<ConnectCard>,
+    pub card: Option<PublicCard>,
+}
+
+#[derive(Serialize)]
+pub struct Refusal {
+    pub title: String,
+    pub detail: String,
+}
+
+#[derive(Serialize)]
+pub struct DoorCard {
+    pub registration_id: i32,
+    pub name: String,
+    pub ticket: String,
+    pub role: Option<String>,
+    pub checked_in_at: Option<String>,
+    pub checked_in_by: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ConnectCard {
+    pub token: String,
+    pub name: String,
+    pub user_id: i32,
+    /// The holder shares on scan: connecting is immediate.
+    pub instant: bool,
+    pub can_ask: bool,
+    pub connected: bool,
+    pub pending: bool,
+}
+
+#[derive(Serialize)]
+pub struct PublicCard {
+    /// Only when the holder made their profile public.
+    pub name: Option<String>,
+    pub profile: Option<PublicProfile>,
+}
+
+/// The organizer's badges page: printing and the offline kit.
+#[derive(Serialize)]
+pub struct BadgesPage {
+    pub event: EventSummary,
+    pub confirmed: usize,
+    pub tickets: Vec<NamedId>,
+    pub roles: Vec<RoleChoice>,
+    pub prints: Vec<PrintView>,
+    pub keys: Vec<KeyRow>,
+}
+
+/// An id and a name to choose from.
+#[derive(Serialize)]
+pub struct NamedId {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct KeyRow {
+    pub id: i32,
+    /// The public key's first characters, to tell keys apart.
+    pub fingerprint: String,
+    pub made: String,
+    /// What the key does now, in words.
+    pub state: &'static str,
+    pub can_revoke: bool,
+}
+
+impl KeyRow {
+    pub fn new(k: KeyListing, zone: Tz) -> KeyRow {
+        let made = times::show(k.created_at, zone, None);
+        KeyRow {
+            id: k.id,
+            fingerprint: k.public_key.chars().take(8).collect(),
+            made: format!("{} {}", made.date, made.time),
+            state: match (k.is_signing, k.revoked_at.is_some(), k.derived) {
+                (true, _, _) => "signs new badges",
+                (_, true, _) => "revoked: its badges no longer scan",
+                (_, false, true) => {
+                    "the key of badges printed before keys were random (derived from the server's cookie key): revoke it once those badges are reprinted"
+                }
+                (_, false, false) => "older: its badges still scan",
+            },
+            can_revoke: k.can_revoke,
+        }
+    }
+}
+
+/// A print's progress page.
+#[derive(Serialize)]
+pub struct PrintPage {
+    pub event: EventSummary,
+    pub running: bool,
+    /// The page reloads itself while the print runs.
+    pub refresh_seconds: Option<u32>,
+    pub print: PrintView,
+}
+
+/// The door: search attendees, scan badges, the live numbers.
+#[derive(Serialize)]
+pub struct DoorPage {
+    pub event: EventSummary,
+    pub stats: Stats,
+    pub q: Option<String>,
+    pub searched: bool,
+    pub found: Vec<AttendeeRow>,
+    /// The scan just made, and its colour on screen.
+    pub scan: Option<DoorScan>,
+    pub tone: Option<&'static str>,
+    pub return_to: String,
 }

@@ -1,20 +1,29 @@
 //! Profiles, matches and connections, as the API and the connections page
-//! show them.
+//! show them, and the organizer's community page.
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use chrono_tz::Tz;
+
 use crate::db::entities::connection::ConnectionStatus;
+use crate::db::entities::event::EventKind;
 use crate::db::entities::profile::Visibility;
-use crate::db::entities::{profile, user};
+use crate::db::entities::{event, profile, user};
+use crate::domain::community::connections::Standing;
 use crate::domain::community::connections::{self, Overview};
 use crate::domain::community::matches::{NotMatched, Suggestion};
 use crate::domain::community::people::{self, PersonCard};
 use crate::domain::community::profiles::{self, ProfileInput};
+use crate::domain::community::{tables, tribes};
+use crate::domain::events::{self, places};
 use crate::domain::input::split_tags;
+use crate::domain::schedule::{self, Scope};
+use crate::domain::times::{self, ShownTime};
 use crate::error::{AppError, AppResult};
+use crate::web::views::RoleChoice;
 
 /// The caller's own profile, everything in it.
 #[derive(Serialize, ToSchema)]
@@ -264,4 +273,301 @@ pub struct ConnectionChange {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
     pub status: ConnectionStatus,
+}
+
+/// The organizer's community page: roles, tribes and their meetups, table
+/// plans. `F` is the form that was typed when it is shown again with errors.
+#[derive(Serialize)]
+pub struct CommunityPage<F: Serialize> {
+    pub event: CommunityEvent,
+    pub roles: Vec<RoleCount>,
+    pub matchable: usize,
+    pub attendees: usize,
+    pub without_role: usize,
+    pub hidden: usize,
+    pub slots: Vec<SlotRow>,
+    pub tribes: Vec<TribeRow>,
+    pub plans: Vec<tables::PlanView>,
+    pub sessions: Vec<SessionChoice>,
+    pub form: Option<F>,
+}
+
+#[derive(Serialize)]
+pub struct CommunityEvent {
+    pub slug: String,
+    pub title: String,
+    pub tribe_size: i32,
+    pub zone: String,
+}
+
+#[derive(Serialize)]
+pub struct RoleCount {
+    pub id: i32,
+    pub name: String,
+    pub color: String,
+    /// A dot in the role's colour, as a data URI.
+    pub dot: String,
+    pub attendees: usize,
+}
+
+#[derive(Serialize)]
+pub struct SlotRow {
+    pub id: i32,
+    pub start: ShownTime,
+    pub end: ShownTime,
+    pub place: String,
+    pub capacity: i32,
+}
+
+#[derive(Serialize)]
+pub struct TribeRow {
+    pub name: String,
+    pub color: String,
+    pub members: Vec<PersonCard>,
+    pub slot: Option<TribeMeetup>,
+}
+
+#[derive(Serialize)]
+pub struct TribeMeetup {
+    pub start: ShownTime,
+    pub place: String,
+}
+
+#[derive(Serialize)]
+pub struct SessionChoice {
+    pub id: i32,
+    pub title: String,
+}
+
+impl<F: Serialize> CommunityPage<F> {
+    pub async fn load(db: &DatabaseConnection, event: &event::Model, typed: Option<F>) -> AppResult<CommunityPage<F>> {
+        let zone = events::zone_of(event);
+        let roles = places::roles(db, event.id).await?;
+        let attendees = people::attendees(db, event).await?;
+        let role_counts = roles
+            .into_iter()
+            .map(|r| RoleCount {
+                attendees: attendees.iter().filter(|a| a.role.as_ref().map(|x| x.id) == Some(r.id)).count(),
+                dot: profiles::color_dot(&r.color),
+                id: r.id,
+                name: r.name,
+                color: r.color,
+            })
+            .collect();
+        let slots = tribes::slots(db, event.id)
+            .await?
+            .into_iter()
+            .map(|s| SlotRow {
+                id: s.id,
+                start: times::show(s.starts_at, zone, None),
+                end: times::show(s.ends_at, zone, None),
+                place: s.place,
+                capacity: s.capacity,
+            })
+            .collect();
+        let formed = tribes::all(db, event)
+            .await?
+            .into_iter()
+            .map(|t| TribeRow {
+                slot: t.slot.map(|s| TribeMeetup { start: times::show(s.starts_at, zone, None), place: s.place }),
+                name: t.name,
+                color: t.role_color,
+                members: t.members,
+            })
+            .collect();
+        let sessions = schedule::load(db, event, Scope::All).await?.sessions;
+        Ok(CommunityPage {
+            event: CommunityEvent {
+                slug: event.slug.clone(),
+                title: event.title.clone(),
+                tribe_size: event.tribe_size,
+                zone: zone.name().to_owned(),
+            },
+            roles: role_counts,
+            matchable: attendees.iter().filter(|a| a.is_matchable()).count(),
+            attendees: attendees.len(),
+            without_role: attendees.iter().filter(|a| a.role.is_none()).count(),
+            hidden: attendees.iter().filter(|a| !people::visible_to(&a.profile, people::Access::Attendee)).count(),
+            slots,
+            tribes: formed,
+            plans: tables::plans(db, event).await?,
+            sessions: sessions.into_iter().map(|s| SessionChoice { id: s.session.id, title: s.session.title }).collect(),
+            form: typed,
+        })
+    }
+}
+
+/// The event as the people and tribe pages name it.
+#[derive(Serialize)]
+pub struct EventName {
+    pub slug: String,
+    pub title: String,
+    pub kind: EventKind,
+}
+
+impl From<&event::Model> for EventName {
+    fn from(found: &event::Model) -> EventName {
+        EventName { slug: found.slug.clone(), title: found.title.clone(), kind: found.kind }
+    }
+}
+
+/// The event's directory of people.
+#[derive(Serialize)]
+pub struct DirectoryPage {
+    pub event: EventName,
+    pub people: Vec<PersonCard>,
+    pub count: usize,
+    pub roles: Vec<RoleChoice>,
+    pub filter: DirectoryQuery,
+    /// The viewer is not registered: only public profiles are listed.
+    pub only_public: bool,
+    pub can_manage: bool,
+}
+
+#[derive(Serialize)]
+pub struct DirectoryQuery {
+    pub interest: Option<String>,
+    pub organization: Option<String>,
+    pub q: Option<String>,
+}
+
+/// "Your tribe": suggested peers, the tribe and its meetup, table seats.
+#[derive(Serialize)]
+pub struct TribePage {
+    pub event: EventName,
+    pub suggestions: Vec<SuggestionCard>,
+    /// Why there are no suggestions, in words for the person.
+    pub not_matched: Option<&'static str>,
+    pub tribe: Option<MyTribe>,
+    pub tables: Vec<tables::MyTable>,
+    pub registered: bool,
+    pub roles: Vec<RoleChoice>,
+    pub has_role: bool,
+}
+
+#[derive(Serialize)]
+pub struct SuggestionCard {
+    pub person: PersonCard,
+    pub why: String,
+    pub score: u32,
+    pub can_request: bool,
+    pub request_sent: bool,
+    pub request_received: bool,
+}
+
+impl From<Suggestion> for SuggestionCard {
+    fn from(s: Suggestion) -> SuggestionCard {
+        SuggestionCard {
+            can_request: s.standing == Standing::None,
+            request_sent: s.standing == Standing::RequestSent,
+            request_received: s.standing == Standing::RequestReceived,
+            person: s.person,
+            why: s.why,
+            score: s.score,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct MyTribe {
+    pub name: String,
+    pub role_color: String,
+    pub members: Vec<PersonCard>,
+    pub slot: Option<MeetupTime>,
+}
+
+/// When and where a tribe meets, in the event's zone and the viewer's.
+#[derive(Serialize)]
+pub struct MeetupTime {
+    pub start: ShownTime,
+    pub end: ShownTime,
+    pub place: String,
+}
+
+impl MyTribe {
+    pub fn new(t: tribes::TribeView, zone: Tz, viewer_zone: Option<Tz>) -> MyTribe {
+        MyTribe {
+            slot: t.slot.map(|s| MeetupTime {
+                start: times::show(s.starts_at, zone, viewer_zone),
+                end: times::show(s.ends_at, zone, viewer_zone),
+                place: s.place,
+            }),
+            name: t.name,
+            role_color: t.role_color,
+            members: t.members,
+        }
+    }
+}
+
+/// The profile form.
+#[derive(Serialize)]
+pub struct ProfileEditPage {
+    pub form: ProfileInput,
+    pub visibilities: Vec<VisibilityChoice>,
+    /// Every IANA zone, for the picker.
+    pub zones: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct VisibilityChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+impl ProfileEditPage {
+    pub fn new(form: &ProfileInput) -> ProfileEditPage {
+        let checked = |value: &str| form.visibility == value || (value == "attendees" && form.visibility.is_empty());
+        let choice = |value: &'static str, label: &'static str| VisibilityChoice { value, label, checked: checked(value) };
+        ProfileEditPage {
+            form: form.clone(),
+            visibilities: vec![
+                choice("hidden", "Hidden: only the organizers of my events see me"),
+                choice("attendees", "Attendees: people registered for the same events"),
+                choice("public", "Public: anyone"),
+            ],
+            zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
+        }
+    }
+}
+
+/// A person's page, as their visibility and the viewer's connection allow.
+#[derive(Serialize)]
+pub struct PersonPage {
+    pub person: PersonCard,
+    pub bio_html: String,
+    /// Contact handles: only for the person themself and their connections.
+    pub handles: Vec<Handle>,
+    pub is_self: bool,
+    /// "Connected", "Request sent", ...
+    pub standing: &'static str,
+    pub is_connected: bool,
+    pub is_blocked: bool,
+    pub can_connect: bool,
+    /// Their request to the viewer, to answer here.
+    pub incoming: Option<IncomingRequest>,
+    pub logged_in: bool,
+}
+
+#[derive(Serialize)]
+pub struct IncomingRequest {
+    pub id: i32,
+    pub note: String,
+}
+
+/// How two people stand, in words for the person page.
+pub fn standing_text(standing: Standing) -> &'static str {
+    match standing {
+        Standing::None => "",
+        Standing::RequestSent => "Request sent",
+        Standing::RequestReceived => "Wants to connect with you",
+        Standing::Connected => "Connected",
+        Standing::Declined => "Declined",
+        Standing::Blocked => "Blocked",
+    }
+}
+
+/// The handles a person listed, as links.
+pub fn handles_of(p: &profile::Model) -> Vec<Handle> {
+    profiles::handles(p).into_iter().map(|(label, text, link)| Handle { label, text, link }).collect()
 }

@@ -243,3 +243,9 @@ pub struct SpeakerView {
     pub name: String,
     pub profile: Option<crate::domain::accounts::PublicProfile>,
 }
+
+/// The home page: the published events.
+#[derive(Serialize)]
+pub struct HomePage {
+    pub events: Vec<EventSummary>,
+}

@@ -8,7 +8,26 @@ pub mod badges;
 pub mod chats;
 pub mod community;
 pub mod events;
+pub mod frame;
 pub mod organize;
 pub mod problems;
 pub mod registration;
 pub mod schedule;
+
+use serde::Serialize;
+
+use crate::db::entities::event_role;
+
+/// One of an event's roles in a `<select>`, marked when chosen.
+#[derive(Serialize)]
+pub struct RoleChoice {
+    pub id: i32,
+    pub name: String,
+    pub selected: bool,
+}
+
+impl RoleChoice {
+    pub fn list(roles: &[event_role::Model], selected: Option<i32>) -> Vec<RoleChoice> {
+        roles.iter().map(|r| RoleChoice { id: r.id, name: r.name.clone(), selected: Some(r.id) == selected }).collect()
+    }
+}

@@ -11,10 +11,14 @@ use crate::db::entities::registration_question::QuestionKind;
 use crate::db::entities::{event, registration, ticket_type, user};
 use crate::domain::events::{self, EventSummary};
 use crate::domain::now;
+use crate::domain::registration::attendees::{self, AttendeeFilter, AttendeeRow, TicketSummary};
+use crate::domain::registration::checkin::{self, Stats};
+use crate::domain::registration::invitations::{self, OpenInvitation};
 use crate::domain::registration::tickets::{self, Availability};
 use crate::domain::registration::{self as registrations, questions, waitlist};
 use crate::domain::times::{self, ShownTime};
 use crate::error::AppResult;
+use crate::web::views::RoleChoice;
 
 #[derive(Serialize, ToSchema)]
 #[schema(as = TicketType)]
@@ -319,4 +323,112 @@ impl RegistrationPage {
             history,
         })
     }
+}
+
+/// The attendee list for the event's team: rows, filters, totals, check-in
+/// numbers and (for organizers) open invitations.
+#[derive(Serialize)]
+pub struct AttendeesPage {
+    pub event: EventSummary,
+    pub rows: Vec<AttendeeRow>,
+    pub count: usize,
+    pub summary: Vec<TicketSummary>,
+    pub checkin: Stats,
+    /// The registration questions, as the list's extra columns.
+    pub questions: Vec<String>,
+    pub is_organizer: bool,
+    pub invitations: Vec<OpenInvitation>,
+    pub filter: AttendeeFilterView,
+    /// The same filter for the CSV download.
+    pub csv_query: String,
+}
+
+#[derive(Serialize)]
+pub struct AttendeeFilterView {
+    pub q: Option<String>,
+    pub tickets: Vec<TicketChoice>,
+    pub roles: Vec<RoleChoice>,
+    pub statuses: Vec<StatusChoice>,
+    pub checked_in_yes: bool,
+    pub checked_in_no: bool,
+}
+
+#[derive(Serialize)]
+pub struct TicketChoice {
+    pub id: i32,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct StatusChoice {
+    pub value: RegistrationStatus,
+    pub selected: bool,
+}
+
+impl AttendeesPage {
+    pub async fn load(db: &DatabaseConnection, event: &event::Model, is_organizer: bool, chosen: &AttendeeFilter) -> AppResult<AttendeesPage> {
+        let rows = attendees::list(db, event, chosen).await?;
+        let ticket_types = tickets::list(db, event.id).await?;
+        let roles = events::places::roles(db, event.id).await?;
+        let statuses = [RegistrationStatus::Confirmed, RegistrationStatus::Held, RegistrationStatus::Cancelled, RegistrationStatus::Expired]
+            .into_iter()
+            .map(|value| StatusChoice { value, selected: chosen.status.as_deref() == Some(value.to_string().as_str()) })
+            .collect();
+        let csv_query = format!(
+            "?q={}&ticket={}&status={}&role={}&checked_in={}",
+            url::form_urlencoded::byte_serialize(chosen.search.as_deref().unwrap_or("").as_bytes()).collect::<String>(),
+            chosen.ticket_type_id.map(|t| t.to_string()).unwrap_or_default(),
+            chosen.status.as_deref().unwrap_or(""),
+            chosen.role_id.map(|r| r.to_string()).unwrap_or_default(),
+            match chosen.checked_in {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+        );
+        Ok(AttendeesPage {
+            event: events::summarize(event),
+            count: rows.len(),
+            rows,
+            summary: attendees::summary(db, event).await?,
+            checkin: checkin::stats(db, event.id).await?,
+            questions: questions::list(db, event.id).await?.into_iter().map(|q| q.label).collect(),
+            is_organizer,
+            invitations: if is_organizer { invitations::open_for_event(db, event, invitations::Kind::Ticket).await? } else { Vec::new() },
+            filter: AttendeeFilterView {
+                q: chosen.search.clone(),
+                tickets: ticket_types
+                    .into_iter()
+                    .map(|t| TicketChoice { selected: Some(t.id) == chosen.ticket_type_id, id: t.id, name: t.name })
+                    .collect(),
+                roles: RoleChoice::list(&roles, chosen.role_id),
+                statuses,
+                checked_in_yes: chosen.checked_in == Some(true),
+                checked_in_no: chosen.checked_in == Some(false),
+            },
+            csv_query,
+        })
+    }
+}
+
+/// An invitation's page: what it offers, and accepting or declining it.
+#[derive(Serialize)]
+pub struct InvitationPage {
+    pub event: EventSummary,
+    /// What it offers, in words.
+    pub offer: String,
+    pub is_team: bool,
+    pub inviter: String,
+    pub email: String,
+    pub token: String,
+    pub is_open: bool,
+    pub status: crate::db::entities::registration_invitation::InvitationStatus,
+    pub registration_id: Option<i32>,
+    pub logged_out: bool,
+    /// The logged-in person is the one invited (same email).
+    pub for_viewer: bool,
+    pub for_someone_else: bool,
+    /// This page's address, for the log-in link to come back to.
+    pub next: String,
 }

@@ -309,3 +309,82 @@ pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer: &Viewer) -> 
     };
     (!now.is_empty() || !next.is_empty()).then_some(NowAndNext { now, next })
 }
+
+/// The agenda page: the person's sessions by day, clashes, the calendar feed.
+#[derive(Serialize)]
+pub struct AgendaPage {
+    pub days: Vec<AgendaDay>,
+    /// The feed's address, shown once after it is made.
+    pub feed: Option<FeedLinks>,
+    pub feed_made: Option<ShownTime>,
+    pub clash_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct AgendaDay {
+    pub label: String,
+    pub sessions: Vec<AgendaCard>,
+}
+
+#[derive(Serialize)]
+pub struct AgendaCard {
+    pub title: String,
+    pub url: String,
+    pub event: String,
+    pub event_slug: String,
+    pub id: i32,
+    pub start: ShownTime,
+    pub end: ShownTime,
+    pub room: Option<String>,
+    pub is_cancelled: bool,
+    pub clashes_with: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct FeedLinks {
+    pub https: String,
+    /// The same for calendar apps that subscribe by link.
+    pub webcal: String,
+}
+
+impl FeedLinks {
+    pub fn new(base_url: &str, token: &str) -> FeedLinks {
+        let https = format!("{base_url}/feeds/{token}.ics");
+        let webcal = https.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1);
+        FeedLinks { https, webcal }
+    }
+}
+
+impl AgendaPage {
+    /// The sessions grouped by their local day in their event's zone.
+    pub fn new(entries: &[AgendaEntry], viewer_zone: Option<Tz>, feed: Option<FeedLinks>, feed_made: Option<DateTime<Utc>>) -> AgendaPage {
+        let mut days: Vec<AgendaDay> = Vec::new();
+        for entry in entries {
+            let zone = crate::domain::events::zone_of(&entry.event);
+            let session = &entry.session.session;
+            let label = session.starts_at.with_timezone(&zone).format("%A, %B %-d, %Y").to_string();
+            let card = AgendaCard {
+                title: session.title.clone(),
+                url: format!("/events/{}/sessions/{}", entry.event.slug, session.id),
+                event: entry.event.title.clone(),
+                event_slug: entry.event.slug.clone(),
+                id: session.id,
+                start: times::show(session.starts_at, zone, viewer_zone),
+                end: times::show(session.ends_at, zone, viewer_zone),
+                room: entry.session.room.as_ref().map(|r| r.name.clone()),
+                is_cancelled: session.status == SessionStatus::Cancelled,
+                clashes_with: entry.clashes_with.clone(),
+            };
+            match days.last_mut() {
+                Some(day) if day.label == label => day.sessions.push(card),
+                _ => days.push(AgendaDay { label, sessions: vec![card] }),
+            }
+        }
+        AgendaPage {
+            days,
+            feed,
+            feed_made: feed_made.map(|at| times::show(at, viewer_zone.unwrap_or(chrono_tz::UTC), None)),
+            clash_count: entries.iter().filter(|e| !e.clashes_with.is_empty()).count(),
+        }
+    }
+}
