@@ -3,8 +3,8 @@
 //! names, and no arrows may form a circle. A circle means two modules each
 //! hold half of one thing; the fix is to move that thing to a third module.
 //!
-//! Test modules (`#[cfg(test)]` and below) are left out: tests may reach
-//! anywhere. A file's `mod` declarations are not arrows.
+//! Test modules (`#[cfg(test)]` and below, and `*_tests.rs` files) are left
+//! out: tests may reach anywhere. A file's `mod` declarations are not arrows.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -16,7 +16,9 @@ fn modules() -> BTreeMap<String, String> {
     collect(&root, &mut files);
     files
         .into_iter()
-        .filter(|file| !file.ends_with("main.rs"))
+        // The binary is not a module of the crate; `*_tests.rs` files are
+        // test modules kept beside what they test.
+        .filter(|file| !file.ends_with("main.rs") && !file.to_string_lossy().ends_with("_tests.rs"))
         .map(|file| {
             let relative = file.strip_prefix(&root).unwrap().with_extension("");
             let mut segments: Vec<String> = relative.iter().map(|s| s.to_string_lossy().into_owned()).collect();
@@ -93,6 +95,15 @@ fn paths_named(module: &str, code: &str, is_dir_module: bool) -> Vec<Vec<String>
                 consumed += 7;
             }
             Some((here, consumed))
+        } else if at_word_start && rest.starts_with("use ") && is_dir_module {
+            // `use child::item;` in a folder's mod.rs names a child module.
+            let after: String = chars[i + 4..].iter().collect();
+            let first: String = after.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let skipped = after.len() - after.trim_start().len();
+            match first.as_str() {
+                "" | "crate" | "super" | "self" | "std" | "core" | "alloc" => None,
+                _ => Some((module.split("::").map(String::from).collect(), 4 + skipped)),
+            }
         } else {
             None
         };
@@ -256,6 +267,10 @@ fn the_circle_check_sees_a_circle_and_a_super_path() {
     assert!(paths.contains(&vec!["crate".into(), "b".into(), "thing".into()]));
     assert!(paths.contains(&vec!["crate".into(), "b".into(), "other".into(), "x".into()]));
     assert!(paths.contains(&vec!["crate".into(), "c".into(), "g".into()]));
+    let relative = paths_named("crate::a", &code_only("pub use child::thing;\nuse std::fmt;"), true);
+    assert!(relative.contains(&vec!["crate".into(), "a".into(), "child".into(), "thing".into()]), "{relative:?}");
+    let relative = paths_named("crate::a", &code_only("pub use child::thing;\nuse std::fmt;"), true);
+    assert!(relative.contains(&vec!["crate".into(), "a".into(), "child".into(), "thing".into()]), "{relative:?}");
     let commented = "// use crate::b;\nlet s = \"crate::b\";";
     assert!(paths_named("crate::a", &code_only(commented), false).is_empty());
 
