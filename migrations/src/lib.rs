@@ -27,6 +27,7 @@ mod m20261130_000020_add_ticket_access_codes;
 mod m20261130_000021_create_login_sessions;
 mod m20261130_000022_hash_feed_tokens;
 mod m20261130_000023_create_event_signing_keys;
+mod m20261130_000024_create_password_resets;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000021_create_login_sessions::Migration),
             Box::new(m20261130_000022_hash_feed_tokens::Migration),
             Box::new(m20261130_000023_create_event_signing_keys::Migration),
+            Box::new(m20261130_000024_create_password_resets::Migration),
         ]
     }
 }

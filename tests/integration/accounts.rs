@@ -265,3 +265,81 @@ async fn timed_out_sessions_are_pruned_and_live_ones_kept() {
     assert_eq!(tribe::domain::accounts::login_sessions::prune(app.db(), &timeouts, chrono::Utc::now()).await.unwrap(), 1);
     assert_eq!(login_session::Entity::find().count(app.db()).await.unwrap(), 1);
 }
+
+/// The reset link in the newest email to `to`, as a path.
+fn reset_link(app: &TestApp, to: &str) -> String {
+    let mail = sent_emails(app).into_iter().rev().find(|m| m.contains(to)).expect("an email");
+    let unfolded = mail.replace("=\r\n", "");
+    let re = regex::Regex::new(r"http://127\.0\.0\.1:8000(/password-reset/[A-Za-z0-9_-]+)").expect("regex");
+    re.captures(&unfolded).map(|c| c[1].to_owned()).unwrap_or_else(|| panic!("no reset link in {mail}"))
+}
+
+#[rocket::async_test]
+async fn a_forgotten_password_is_reset_by_a_single_use_emailed_link_that_logs_out_everywhere() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "rita@example.org", "Rita Reset", "the old password").await;
+    let laptop = app.another_instance().await;
+    log_in(&laptop, "rita@example.org", "the old password").await;
+    let token = api_token(&laptop, "rita@example.org", "the old password").await;
+
+    // Someone who forgot: the same answer for an address with or without an
+    // account, and an email only for the one with.
+    let phone = app.another_instance().await;
+    let before = sent_emails(&app).len();
+    for email in ["nobody@example.org", "rita@example.org"] {
+        let response = post_form(&phone, "/password-reset", &[("email", email)]).await;
+        assert_eq!((response.status(), response.headers().get_one("Location")), (Status::SeeOther, Some("/password-reset")));
+        let page = phone.get("/password-reset").dispatch().await.into_string().await.unwrap();
+        assert!(page.contains(&format!("If an account uses {email}, we have emailed it a link")), "{page}");
+    }
+    assert_eq!(sent_emails(&app).len(), before + 1, "one email, to the account that exists");
+    let link = reset_link(&app, "rita@example.org");
+
+    let form = phone.get(&link).dispatch().await;
+    assert_eq!(form.status(), Status::Ok);
+    assert!(form.into_string().await.unwrap().contains("rita@example.org"));
+    // A refused form keeps the link working.
+    let mismatched = post_form(&phone, &link, &[("new_password", "a brand new one"), ("confirm_password", "something else")]).await;
+    assert_eq!(mismatched.status(), Status::UnprocessableEntity);
+    assert!(mismatched.into_string().await.unwrap().contains("The two passwords differ."));
+    let done = post_form(&phone, &link, &[("new_password", "a brand new one"), ("confirm_password", "a brand new one")]).await;
+    assert_eq!((done.status(), done.headers().get_one("Location")), (Status::SeeOther, Some("/")));
+
+    // This browser is logged in; every other session and the API token ended.
+    assert_eq!(phone.get("/account").dispatch().await.status(), Status::Ok);
+    assert_eq!(app.client.get("/account").dispatch().await.status(), Status::SeeOther);
+    assert_eq!(laptop.get("/account").dispatch().await.status(), Status::SeeOther);
+    assert_eq!(app.client.get("/api/me").header(bearer(&token)).dispatch().await.status(), Status::Unauthorized);
+    let fresh = app.another_instance().await;
+    assert_eq!(log_in(&fresh, "rita@example.org", "the old password").await.status(), Status::Unauthorized);
+    assert_eq!(log_in(&fresh, "rita@example.org", "a brand new one").await.status(), Status::SeeOther);
+
+    // Used once, the link is gone; so is one replaced by a newer link, and
+    // one past its hour.
+    assert_eq!(phone.get(&link).dispatch().await.status(), Status::Gone);
+    let again = post_form(&phone, &link, &[("new_password", "a third password"), ("confirm_password", "a third password")]).await;
+    assert_eq!(again.status(), Status::Gone);
+    post_form(&phone, "/password-reset", &[("email", "rita@example.org")]).await;
+    let older = reset_link(&app, "rita@example.org");
+    post_form(&phone, "/password-reset", &[("email", "rita@example.org")]).await;
+    let newer = reset_link(&app, "rita@example.org");
+    assert_ne!(older, newer);
+    assert_eq!(phone.get(&older).dispatch().await.status(), Status::Gone);
+    assert_eq!(phone.get(&newer).dispatch().await.status(), Status::Ok);
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use tribe::db::entities::password_reset;
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::ExpiresAt, sea_orm::sea_query::Expr::value(tribe::domain::now() - chrono::Duration::minutes(1)))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(app.db())
+        .await
+        .unwrap();
+    let expired = phone.get(&newer).dispatch().await;
+    assert_eq!(expired.status(), Status::Gone);
+    assert!(expired.into_string().await.unwrap().contains("Ask for a new link"));
+
+    // Three links an hour per account; asking more sends nothing (and says the same).
+    let sent = sent_emails(&app).len();
+    post_form(&phone, "/password-reset", &[("email", "rita@example.org")]).await;
+    assert_eq!(sent_emails(&app).len(), sent, "a fourth link within the hour is not sent");
+}

@@ -111,6 +111,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /healthz", "A A A A A A A"),
     ("GET /invitations/<token>", "A A A A A A A"),
     ("GET /login", "A A A A A A A"),
+    ("GET /password-reset", "A A A A A A A"),
+    // A reset link works for whoever holds it; the matrix's body has two
+    // different passwords, so the link is checked and kept for the next.
+    ("GET /password-reset/<token>", "A A A A A A A"),
     // An attendees-only profile: its owner, the event's team and fellow attendees (none here but Ada).
     ("GET /people/<id>", "N A N A N A A"),
     ("GET /readyz", "A A A A A A A"),
@@ -207,6 +211,8 @@ const EXPECTED: &[(&str, &str)] = &[
     // Empty credentials fail; the fifth failure from one address is slowed down.
     ("POST /login", "L L L L L R R"),
     ("POST /logout", "A A A A A A A"),
+    ("POST /password-reset", "A A A A A A A"),
+    ("POST /password-reset/<token>", "V V V V V V V"),
     // Ada cannot block herself; the others block her, so asking her to connect afterwards is a 404.
     ("POST /people/<id>/block", "L V A A A A A"),
     ("POST /people/<id>/connect", "L A N N N N N"),
@@ -285,6 +291,9 @@ struct Fixture {
     /// An invitation of Ada's to the weekly chat, and its link's token.
     invitation: i32,
     invitation_token: String,
+    /// A working password-reset link's token (for a demo attendee who is
+    /// none of the actors).
+    reset_token: String,
     /// hitmc's badge key.
     badge_key: i32,
     /// A badge print of hitmc's, and staff's request to connect with Ada.
@@ -331,6 +340,10 @@ impl Fixture {
                 ("starts_at", "2030-01-01T09:00".into()),
                 ("ends_at", "2030-01-02T17:00".into()),
             ]),
+            ("POST", "/password-reset") => form(vec![("email", format!("nobody{n}@example.org"))]),
+            ("POST", "/password-reset/<token>") => {
+                form(vec![("new_password", "a new long password".into()), ("confirm_password", "another long password".into())])
+            }
             ("POST", "/signup") => form(vec![
                 ("email", format!("newcomer{n}@example.org")),
                 ("display_name", format!("Newcomer {n}")),
@@ -408,6 +421,7 @@ impl Fixture {
                 "<file>" if before == "feeds" => format!("{}.ics", self.feed),
                 "<file>" => format!("{}.ics", self.session),
                 "<token>" if before == "invitations" => self.invitation_token.clone(),
+                "<token>" if before == "password-reset" => self.reset_token.clone(),
                 "<token>" => self.badge.clone(),
                 "<user_id>" => self.staff_user.to_string(),
                 "<session_id>" => self.session.to_string(),
@@ -672,6 +686,11 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     .await
     .unwrap();
     let invitation_token = regex::Regex::new(r"/invitations/([A-Za-z0-9_-]+)").unwrap().captures(&invitation.mail.text).unwrap()[1].to_owned();
+    let reset = tribe::domain::accounts::password_resets::request(db, "http://127.0.0.1:8000", "attendee150@example.org", tribe::domain::now())
+        .await
+        .unwrap()
+        .expect("a demo attendee gets a link");
+    let reset_token = regex::Regex::new(r"/password-reset/([A-Za-z0-9_-]+)").unwrap().captures(&reset.text).unwrap()[1].to_owned();
     let mut fixture = Fixture {
         session: session_id,
         api_session: first::<session::Entity, _>(db, session::Column::EventId.eq(hitmc.id).and(session::Column::Id.ne(session_id))).await,
@@ -696,6 +715,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
         spare_token: spare.id,
         invitation: invitation.invitation.id,
         invitation_token: invitation_token.clone(),
+        reset_token,
         badge_key: tribe::db::entities::event_signing_key::Entity::find()
             .filter(tribe::db::entities::event_signing_key::Column::EventId.eq(hitmc.id))
             .one(db)

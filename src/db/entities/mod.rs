@@ -25,6 +25,7 @@ pub mod job;
 pub mod login_attempt;
 pub mod login_session;
 pub mod meetup_slot;
+pub mod password_reset;
 pub mod profile;
 pub mod registration;
 pub mod registration_answer;

@@ -8,13 +8,14 @@ use serde::Deserialize;
 use crate::domain::accounts;
 use crate::domain::accounts::api_tokens;
 use crate::domain::accounts::login_sessions;
+use crate::domain::accounts::password_resets;
 use crate::domain::accounts::throttle;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::catchers::safe_next;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::guards::{end_session, start_session, ClientDevice, ClientIp, CurrentSessionId, CurrentUser};
 use crate::web::render::{Html, Page};
-use crate::web::views::accounts::{AccountFields, AccountForm, AccountPage, NewToken};
+use crate::web::views::accounts::{AccountFields, AccountForm, AccountPage, NewToken, ResetPage};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -29,7 +30,11 @@ pub fn routes() -> Vec<Route> {
         create_token,
         revoke_token,
         end_one_session,
-        end_every_session
+        end_every_session,
+        forgot_page,
+        request_reset,
+        reset_page,
+        reset_password
     ]
 }
 
@@ -279,4 +284,92 @@ async fn create_token(
 async fn revoke_token(user: CurrentUser, id: i32, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Flash<Redirect>> {
     api_tokens::revoke(&state.db, user.0.id, id).await?;
     Ok(Flash::success(Redirect::to("/account"), "The token is revoked."))
+}
+
+#[get("/password-reset")]
+fn forgot_page(page: Page) -> Html {
+    page.ok("account/forgot", "Forgot your password?", AccountForm::default())
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ForgotForm {
+    email: String,
+}
+
+/// Sends a link when the address has an account; the answer is the same
+/// either way, so the form tells nobody who has an account.
+#[post("/password-reset", data = "<form>")]
+async fn request_reset(page: Page, form: CsrfForm<ForgotForm>, state: &State<AppState>) -> AppResult<Html> {
+    let email = form.0.email;
+    if let Some(message) = accounts::validate_email(&email) {
+        let typed = AccountForm { form: AccountFields { email: Some(email), ..Default::default() } };
+        return Ok(page.invalid(Status::UnprocessableEntity, "account/forgot", "Forgot your password?", typed, &[FieldError::new("email", message)]));
+    }
+    if let Some(mail) = password_resets::request(&state.db, &state.config.base_url, &email, crate::domain::now()).await? {
+        state.context().notify(Ok(mail)).await;
+    }
+    let minutes = password_resets::VALID_FOR_MINUTES;
+    Ok(Html::Flash(Flash::success(
+        Redirect::to("/password-reset"),
+        format!("If an account uses {}, we have emailed it a link to choose a new password. The link works for {minutes} minutes.", email.trim()),
+    )))
+}
+
+fn reset_view(token: &str, account: Option<&crate::db::entities::user::Model>) -> ResetPage {
+    ResetPage {
+        valid: account.is_some(),
+        token: token.to_owned(),
+        email: account.map(|a| a.email.clone()).unwrap_or_default(),
+        detail: password_resets::link_not_valid().public_detail(),
+    }
+}
+
+#[get("/password-reset/<token>")]
+async fn reset_page(token: &str, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let account = password_resets::find_valid(&state.db, token, crate::domain::now()).await?;
+    let view = reset_view(token, account.as_ref());
+    if account.is_none() {
+        return Ok(Html::WithStatus(rocket::response::status::Custom(Status::Gone, page.render("account/reset", "Reset your password", view))));
+    }
+    Ok(page.ok("account/reset", "Choose a new password", view))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ResetForm {
+    new_password: String,
+    confirm_password: String,
+}
+
+/// Sets the new password, ends every other session and API token, and
+/// logs this browser in.
+#[post("/password-reset/<token>", data = "<form>")]
+async fn reset_password(
+    token: &str,
+    page: Page,
+    form: CsrfForm<ResetForm>,
+    device: ClientDevice,
+    state: &State<AppState>,
+    cookies: &CookieJar<'_>,
+) -> AppResult<Html> {
+    let at = crate::domain::now();
+    match password_resets::complete(&state.db, token, &form.0.new_password, &form.0.confirm_password, at).await {
+        Ok(account) => {
+            log_in_browser(cookies, state, &account, &device).await?;
+            Ok(Html::Flash(Flash::success(
+                Redirect::to("/"),
+                format!("Your password is changed, {}. Every other device is logged out.", account.display_name),
+            )))
+        }
+        Err(AppError::Validation(errors)) => {
+            let account = password_resets::find_valid(&state.db, token, at).await?;
+            Ok(page.invalid(Status::UnprocessableEntity, "account/reset", "Choose a new password", reset_view(token, account.as_ref()), &errors))
+        }
+        Err(AppError::Gone(_)) => Ok(Html::WithStatus(rocket::response::status::Custom(
+            Status::Gone,
+            page.render("account/reset", "Reset your password", reset_view(token, None)),
+        ))),
+        Err(other) => Err(other),
+    }
 }

@@ -214,3 +214,14 @@ impl AccountPage {
         })
     }
 }
+
+/// The page a reset link opens: the new-password form while the link
+/// works, otherwise why not and a way to ask again.
+#[derive(Serialize)]
+pub struct ResetPage {
+    pub valid: bool,
+    pub token: String,
+    /// The account's address, so the person knows which account it is.
+    pub email: String,
+    pub detail: String,
+}
