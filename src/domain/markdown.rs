@@ -17,9 +17,47 @@ pub fn to_safe_html(markdown: &str) -> String {
         .to_string()
 }
 
+/// The words of a text without its markup, on one line, cut at a word
+/// boundary to at most `limit` characters (with "…" when cut): for meta
+/// descriptions and link previews.
+pub fn to_plain_summary(markdown: &str, limit: usize) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut words = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(text) | Event::Code(text) => words.push_str(&text),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => words.push(' '),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        let extra = if out.is_empty() { 0 } else { 1 };
+        if out.chars().count() + extra + word.chars().count() > limit.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        if extra == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_safe_html;
+    use super::{to_plain_summary, to_safe_html};
+
+    #[test]
+    fn a_summary_keeps_the_words_drops_the_markup_and_cuts_between_words() {
+        let text = "Three days for **marketers**.\n\n* Keynotes\n* [Sessions](https://example.org)\n\nCome `find` your tribe.";
+        assert_eq!(to_plain_summary(text, 200), "Three days for marketers. Keynotes Sessions Come find your tribe.");
+        let cut = to_plain_summary(text, 20);
+        assert_eq!(cut, "Three days for…");
+        assert!(cut.chars().count() <= 20);
+    }
 
     #[test]
     fn script_and_event_handlers_are_removed_but_formatting_stays() {

@@ -700,3 +700,69 @@ async fn the_import_command_reads_a_file_into_an_event() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("line 1"));
 }
+
+/// The JSON-LD of a page, parsed.
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html.find(r#"<script type="application/ld+json">"#).expect("a JSON-LD block") + r#"<script type="application/ld+json">"#.len();
+    let end = start + html[start..].find("</script>").expect("its end");
+    serde_json::from_str(&html[start..end]).expect("JSON-LD that parses")
+}
+
+fn meta_content(html: &str, attribute: &str, name: &str) -> String {
+    let re = regex::Regex::new(&format!(r#"<meta {attribute}="{name}" content="([^"]*)">"#)).unwrap();
+    re.captures(html).unwrap_or_else(|| panic!("no {name}")).get(1).unwrap().as_str().to_owned()
+}
+
+#[rocket::async_test]
+async fn event_and_session_pages_describe_themselves_to_search_engines_and_link_previews() {
+    let app = TestApp::new().await;
+    tribe::demo::load(app.db()).await.unwrap();
+    let offset = regex::Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[45]:00$").unwrap();
+
+    let page = app.client.get("/events/hitmc").dispatch().await.into_string().await.unwrap();
+    assert!(meta_content(&page, "name", "description").starts_with("Three days for the people who market"));
+    assert_eq!(meta_content(&page, "property", "og:title"), "HITMC: Healthcare Internet, Technology &amp; Marketing Conference");
+    assert_eq!(meta_content(&page, "property", "og:url"), "http://127.0.0.1:8000/events/hitmc");
+    let event = json_ld(&page);
+    assert_eq!((event["@context"].as_str(), event["@type"].as_str()), (Some("https://schema.org"), Some("Event")));
+    assert!(offset.is_match(event["startDate"].as_str().unwrap()), "a New York offset: {}", event["startDate"]);
+    assert!(offset.is_match(event["endDate"].as_str().unwrap()));
+    assert_eq!(event["eventAttendanceMode"], "https://schema.org/OfflineEventAttendanceMode");
+    assert_eq!(event["location"]["name"], "Lakeside Convention Center");
+    assert_eq!(event["location"]["address"]["streetAddress"], "1 Convention Way, Orlando, FL 32830");
+    assert_eq!(event["offers"][0]["price"], "0.00");
+    assert_eq!(event["offers"][0]["priceCurrency"], "USD");
+    assert_eq!(event["offers"][0]["availability"], "https://schema.org/InStock");
+
+    // The weekly chat is online and repeats.
+    let chat = json_ld(&app.client.get("/events/hcldr").dispatch().await.into_string().await.unwrap());
+    assert_eq!(chat["eventAttendanceMode"], "https://schema.org/OnlineEventAttendanceMode");
+    assert_eq!(chat["location"]["@type"], "VirtualLocation");
+    assert_eq!(chat["eventSchedule"]["byDay"][0], "https://schema.org/Tuesday");
+    assert_eq!(
+        (chat["eventSchedule"]["startTime"].as_str(), chat["eventSchedule"]["scheduleTimezone"].as_str()),
+        (Some("20:30"), Some("America/New_York"))
+    );
+
+    // A session is an event within the event, with its speakers; what
+    // organizers typed cannot close the script element.
+    let hitmc = tribe::domain::events::find_by_slug(app.db(), "hitmc").await.unwrap().unwrap();
+    let first = tribe::db::entities::session::Entity::find().one(app.db()).await.unwrap().unwrap();
+    let form = tribe::domain::schedule::sessions::SessionForm {
+        title: "Closing </script><script>alert(1)</script> & more".into(),
+        starts_at: tribe::domain::input::local_input_value(chrono_tz::America::New_York, first.starts_at),
+        ends_at: tribe::domain::input::local_input_value(chrono_tz::America::New_York, first.ends_at),
+        status: "published".into(),
+        speakers: "Sam Speaker".into(),
+        ..Default::default()
+    };
+    let hostile = tribe::domain::schedule::sessions::create(app.db(), &hitmc, &form).await.unwrap();
+    let page = app.client.get(format!("/events/hitmc/sessions/{}", hostile.id)).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("<script>alert(1)"), "the title stays text");
+    let session = json_ld(&page);
+    assert_eq!(session["name"], "Closing </script><script>alert(1)</script> & more");
+    assert_eq!(session["superEvent"]["url"], "http://127.0.0.1:8000/events/hitmc");
+    assert_eq!(session["performer"][0]["name"], "Sam Speaker");
+    assert!(offset.is_match(session["startDate"].as_str().unwrap()));
+    assert_eq!(session["eventStatus"], "https://schema.org/EventScheduled");
+}

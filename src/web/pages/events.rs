@@ -26,6 +26,7 @@ use crate::web::views::events::{
 };
 use crate::web::views::registration::RegistrationPanel;
 use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
+use crate::web::views::seo;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -67,8 +68,10 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
     let viewer = viewer_of(state, &visible).await?;
     let registration =
         RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or("")).await?;
+    let listed = crate::domain::registration::tickets::list(&state.db, event.id).await?;
     let mut view = EventHomePage {
         frame: event_frame(&visible),
+        meta: seo::event_meta(&state.config.base_url, event, &listed, now()),
         description_html: markdown::to_safe_html(&event.description),
         venue_address: event.venue_address.clone(),
         venue_map_url: event.venue_map_url.clone(),
@@ -128,6 +131,12 @@ async fn schedule_page(
     };
     let view = SchedulePage {
         frame: event_frame(&visible),
+        meta: seo::plain_meta(
+            &state.config.base_url,
+            &format!("/events/{}/schedule", visible.event.slug),
+            &format!("Schedule · {}", visible.event.title),
+            format!("The schedule of {}: {} sessions, with rooms, tracks and speakers.", visible.event.title, loaded.sessions.len()),
+        ),
         filters,
         grids: as_grid.then(|| loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect()),
         days: (!as_grid).then(|| days_list(&loaded, &keep, &viewer)),
@@ -145,6 +154,7 @@ async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, page: Page, s
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let view = SessionPage {
         frame: event_frame(&visible),
+        meta: seo::session_meta(&state.config.base_url, &visible.event, found),
         session: session_card(&loaded, found, &viewer),
         abstract_html: markdown::to_safe_html(&found.session.r#abstract),
         back: format!("/events/{}/sessions/{}", visible.event.slug, found.session.id),
@@ -167,6 +177,12 @@ async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page,
     };
     let view = SpeakerPage {
         frame: event_frame(&visible),
+        meta: seo::plain_meta(
+            &state.config.base_url,
+            &format!("/events/{}/speakers/{key}", visible.event.slug),
+            &speaker.name,
+            format!("{} speaks at {}: {} session{}.", speaker.name, visible.event.title, theirs.len(), if theirs.len() == 1 { "" } else { "s" }),
+        ),
         speaker: SpeakerView { name: speaker.name.clone(), profile },
         sessions: theirs.iter().map(|s| session_card(&loaded, s, &viewer)).collect(),
     };

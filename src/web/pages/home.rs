@@ -13,5 +13,17 @@ pub fn routes() -> Vec<Route> {
 #[get("/")]
 async fn home(page: Page, state: &State<AppState>) -> AppResult<Html> {
     let listed: Vec<_> = events::list_published(&state.db).await?.iter().map(events::summarize).collect();
-    Ok(page.ok("home/index", "Events", HomePage { events: listed }))
+    Ok(page.ok(
+        "home/index",
+        "Events",
+        HomePage {
+            events: listed,
+            meta: crate::web::views::seo::plain_meta(
+                &state.config.base_url,
+                "/",
+                "Events",
+                "Conferences, weekly chats and meetups on Tribe: register, build your agenda and find the people who do the same work.".into(),
+            ),
+        },
+    ))
 }

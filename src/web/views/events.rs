@@ -17,6 +17,7 @@ use crate::domain::schedule::frab::export::session_url;
 use crate::domain::schedule::ScheduledSession;
 use crate::domain::times::{self, ShownTime};
 use crate::web::views::schedule::{DayList, Grid, NowAndNext, SessionCard};
+use crate::web::views::seo::PageMeta;
 
 /// One event with its rooms and tracks.
 #[derive(Serialize, ToSchema)]
@@ -133,6 +134,7 @@ pub struct EventFrame {
 pub struct EventHomePage {
     #[serde(flatten)]
     pub frame: EventFrame,
+    pub meta: PageMeta,
     pub description_html: String,
     pub venue_address: Option<String>,
     pub venue_map_url: Option<String>,
@@ -185,6 +187,7 @@ impl UpcomingWeek {
 pub struct SchedulePage {
     #[serde(flatten)]
     pub frame: EventFrame,
+    pub meta: PageMeta,
     pub filters: ScheduleFilters,
     pub grids: Option<Vec<Grid>>,
     pub days: Option<Vec<DayList>>,
@@ -222,6 +225,7 @@ pub struct ScheduleQuery {
 pub struct SessionPage {
     #[serde(flatten)]
     pub frame: EventFrame,
+    pub meta: PageMeta,
     pub session: SessionCard,
     pub abstract_html: String,
     pub back: String,
@@ -234,6 +238,7 @@ pub struct SessionPage {
 pub struct SpeakerPage {
     #[serde(flatten)]
     pub frame: EventFrame,
+    pub meta: PageMeta,
     pub speaker: SpeakerView,
     pub sessions: Vec<SessionCard>,
 }
@@ -248,4 +253,5 @@ pub struct SpeakerView {
 #[derive(Serialize)]
 pub struct HomePage {
     pub events: Vec<EventSummary>,
+    pub meta: PageMeta,
 }

@@ -13,6 +13,7 @@ pub mod organize;
 pub mod problems;
 pub mod registration;
 pub mod schedule;
+pub mod seo;
 
 use serde::Serialize;
 
