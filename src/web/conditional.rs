@@ -1,5 +1,8 @@
 //! Answers for documents that clients poll (schedule exports, calendar
-//! feeds): ETag and Last-Modified, and 304 when the client already has it.
+//! feeds): ETag and Last-Modified, 304 when the client already has it, and
+//! the bytes as rendered once: brotli or gzip as the client prefers, sent
+//! in large chunks (Rocket's default of 4 KiB made a 1 MB export cost 256
+//! copies and writes).
 
 use std::io::Cursor;
 use std::sync::Arc;
@@ -23,17 +26,34 @@ fn http_date(instant: chrono::DateTime<chrono::Utc>) -> String {
     instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// The gzip representation gets its own strong validator, as RFC 9110
-/// requires for a different content coding.
-fn gzip_etag(etag: &str) -> String {
-    format!("{}-gz\"", etag.trim_end_matches('"'))
+/// How much of a cached body goes to the connection at once.
+const CHUNK: usize = 256 * 1024;
+
+/// A content coding Tribe keeps each document in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    /// Each coding's representation gets its own strong validator, as RFC
+    /// 9110 requires.
+    fn etag(self, etag: &str) -> String {
+        match self {
+            Coding::Identity => etag.to_owned(),
+            Coding::Gzip => format!("{}-gz\"", etag.trim_end_matches('"')),
+            Coding::Brotli => format!("{}-br\"", etag.trim_end_matches('"')),
+        }
+    }
 }
 
 fn not_modified(req: &Request<'_>, rendered: &Rendered) -> bool {
     if let Some(tags) = req.headers().get_one("If-None-Match") {
         // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); weak comparison.
-        let gzip = gzip_etag(&rendered.etag);
-        return tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == rendered.etag || t == gzip);
+        let known = [Coding::Identity, Coding::Gzip, Coding::Brotli].map(|c| c.etag(&rendered.etag));
+        return tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || known.iter().any(|k| k == t));
     }
     if let Some(since) = req.headers().get_one("If-Modified-Since") {
         if let Ok(since) = chrono::DateTime::parse_from_rfc2822(since) {
@@ -43,33 +63,50 @@ fn not_modified(req: &Request<'_>, rendered: &Rendered) -> bool {
     false
 }
 
-/// Whether the client takes gzip (`Accept-Encoding: gzip`, not `gzip;q=0`).
-fn accepts_gzip(req: &Request<'_>) -> bool {
-    req.headers().get("Accept-Encoding").flat_map(|v| v.split(',')).any(|coding| {
-        let mut parts = coding.split(';');
-        let name = parts.next().unwrap_or("").trim();
-        let refused = parts.any(|p| matches!(p.trim().replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-        (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-    })
+/// The coding to send: the one the client weighs highest among those kept
+/// (brotli before gzip when equal), identity when it takes neither.
+fn preferred_coding(req: &Request<'_>, rendered: &Rendered) -> Coding {
+    let mut best = (Coding::Identity, 0.0_f32);
+    for offer in req.headers().get("Accept-Encoding").flat_map(|v| v.split(',')) {
+        let mut parts = offer.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let weight = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let codings: &[Coding] = match name.as_str() {
+            "br" if !rendered.brotli.is_empty() => &[Coding::Brotli],
+            "gzip" | "x-gzip" if !rendered.gzipped.is_empty() => &[Coding::Gzip],
+            "*" => &[Coding::Brotli, Coding::Gzip],
+            _ => &[],
+        };
+        for &coding in codings {
+            let better = weight > best.1 || (weight == best.1 && weight > 0.0 && coding == Coding::Brotli);
+            if weight > 0.0 && better {
+                best = (coding, weight);
+            }
+        }
+    }
+    best.0
 }
 
 /// The shared rendering, served without copying it per request.
-struct SharedBody(Arc<Rendered>, bool);
+struct SharedBody(Arc<Rendered>, Coding);
 
 impl AsRef<[u8]> for SharedBody {
     fn as_ref(&self) -> &[u8] {
-        if self.1 {
-            &self.0.gzipped
-        } else {
-            self.0.body.as_bytes()
+        match self.1 {
+            Coding::Identity => self.0.body.as_bytes(),
+            Coding::Gzip => &self.0.gzipped,
+            Coding::Brotli => &self.0.brotli,
         }
     }
 }
 
 impl<'r> Responder<'r, 'static> for Conditional {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let gzip = !self.rendered.gzipped.is_empty() && accepts_gzip(req);
-        let etag = if gzip { gzip_etag(&self.rendered.etag) } else { self.rendered.etag.clone() };
+        let coding = preferred_coding(req, &self.rendered);
+        let etag = coding.etag(&self.rendered.etag);
         let mut builder = Response::build();
         builder
             .raw_header("Vary", "Accept-Encoding")
@@ -83,10 +120,17 @@ impl<'r> Responder<'r, 'static> for Conditional {
         if let Some(name) = &self.filename {
             builder.header(Header::new("Content-Disposition", format!("inline; filename=\"{name}\"")));
         }
-        if gzip {
-            builder.raw_header("Content-Encoding", "gzip");
+        match coding {
+            Coding::Gzip => {
+                builder.raw_header("Content-Encoding", "gzip");
+            }
+            Coding::Brotli => {
+                builder.raw_header("Content-Encoding", "br");
+            }
+            Coding::Identity => {}
         }
-        let body = SharedBody(self.rendered, gzip);
-        builder.sized_body(body.as_ref().len(), Cursor::new(body)).ok()
+        let body = SharedBody(self.rendered, coding);
+        // The chunk size belongs to the body: set it after the body.
+        builder.sized_body(body.as_ref().len(), Cursor::new(body)).max_chunk_size(CHUNK).ok()
     }
 }

@@ -766,3 +766,49 @@ async fn event_and_session_pages_describe_themselves_to_search_engines_and_link_
     assert!(offset.is_match(session["startDate"].as_str().unwrap()));
     assert_eq!(session["eventStatus"], "https://schema.org/EventScheduled");
 }
+
+#[rocket::async_test]
+async fn exports_come_brotli_or_gzip_compressed_as_the_client_prefers_each_with_its_own_validator() {
+    use std::io::Read;
+    let app = TestApp::new().await;
+    tribe::demo::load(app.db()).await.unwrap();
+    let get = |encoding: &'static str| app.client.get("/events/hitmc/schedule.xml").header(Header::new("Accept-Encoding", encoding)).dispatch();
+    let plain = get("identity").await;
+    assert_eq!(plain.headers().get_one("Content-Encoding"), None);
+    let plain_etag = plain.headers().get_one("ETag").unwrap().to_owned();
+    let plain = plain.into_bytes().await.unwrap();
+
+    let asked = [
+        ("br", Some("br")),
+        ("gzip, deflate, br", Some("br")),
+        ("gzip;q=1.0, br;q=0.5", Some("gzip")),
+        ("br;q=0, gzip", Some("gzip")),
+        ("*", Some("br")),
+        ("deflate", None),
+        ("br;q=0, gzip;q=0", None),
+    ];
+    let mut etags = std::collections::BTreeSet::from([plain_etag.clone()]);
+    for (accept, expected) in asked {
+        let response = get(accept).await;
+        assert_eq!(response.headers().get_one("Content-Encoding"), expected, "Accept-Encoding: {accept}");
+        assert_eq!(response.headers().get_one("Vary"), Some("Accept-Encoding"));
+        etags.insert(response.headers().get_one("ETag").unwrap().to_owned());
+        let body = response.into_bytes().await.unwrap();
+        let mut decoded = Vec::new();
+        match expected {
+            Some("br") => brotli::Decompressor::new(&body[..], 4096).read_to_end(&mut decoded).map(|_| ()).unwrap(),
+            Some("gzip") => flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut decoded).map(|_| ()).unwrap(),
+            _ => decoded = body.clone(),
+        }
+        assert_eq!(decoded, plain, "the same document under {accept}");
+        if expected == Some("br") {
+            assert!(body.len() * 4 < plain.len(), "brotli makes it much smaller: {} of {}", body.len(), plain.len());
+        }
+    }
+    assert_eq!(etags.len(), 3, "one validator per coding: {etags:?}");
+    // Each validator revalidates.
+    for etag in etags {
+        let again = app.client.get("/events/hitmc/schedule.xml").header(Header::new("If-None-Match", etag.clone())).dispatch().await;
+        assert_eq!(again.status(), Status::NotModified, "{etag}");
+    }
+}

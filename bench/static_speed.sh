@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Tribe's cached exports against nginx serving the very same bytes, in one
+# run on this machine: the 400-session schedule (the demo conference grown
+# by a generated frab import) as XML, JSON and iCalendar, plain, gzip and
+# as a 304. nginx (Debian's nginx-light, started here with sendfile and
+# gzip_static) is the ceiling; the last column is Tribe's share of it.
+# Brotli (which nginx-light cannot serve) is measured on Tribe alone.
+#
+#   bash bench/static_speed.sh [seconds per route, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+command -v nginx >/dev/null || { echo "nginx is needed: apt-get install nginx-light" >&2; exit 2; }
+source bench/lib.sh
+start_server
+
+first_day=$(curl -sf "$base/events/hitmc/schedule.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["schedule"]["conference"]["start"])')
+python3 bench/make_frab.py 337 "$first_day" > "$work/extra.xml"
+$bin/tribe import frab "$work/extra.xml" --event hitmc >/dev/null
+sessions=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+# Export routes read a published event's row from a cache that lives up to a
+# second: wait it out, so every copy below is of the imported schedule.
+sleep 1.5
+
+# The same bytes on disk for nginx: the plain file and its .gz, as Tribe sent them.
+nginx_port=$((port + 1))
+www="$work/www"
+mkdir -p "$www/events/hitmc" "$work/nginx"
+paths=(/events/hitmc/schedule.xml /events/hitmc/schedule.json /events/hitmc/schedule.ics)
+for path in "${paths[@]}"; do
+  curl -sf "$base$path" -o "$www$path"
+  curl -sf -H "Accept-Encoding: gzip" "$base$path" -o "$www$path.gz"
+done
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  types { application/xml xml; application/json json; text/calendar ics; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $www;
+    gzip_static on;
+  }
+}
+CONF
+chmod 755 "$work" && chmod -R a+rX "$www"
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+trap 'kill $server 2>/dev/null; nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -s stop 2>/dev/null; rm -rf "$work"' EXIT
+sleep 0.5
+# nginx must be serving the very bytes Tribe sends, or the ratio means nothing.
+for path in "${paths[@]}"; do
+  curl -sf "$base$path" -o "$work/check" && curl -sf "http://127.0.0.1:$nginx_port$path" -o "$work/check.nginx"
+  cmp "$work/check" "$work/check.nginx" >&2 || { echo "nginx does not serve $path as Tribe does" >&2; exit 1; }
+  cmp -s <(curl -sf -H "Accept-Encoding: gzip" "$base$path") <(curl -sf -H "Accept-Encoding: gzip" "http://127.0.0.1:$nginx_port$path") \
+    || { echo "nginx does not serve $path gzipped as Tribe does" >&2; exit 1; }
+done
+
+rps() {  # rps URL [header]
+  local url=$1; shift
+  wrk -t2 -c32 -d"${seconds}s" "$@" "$url" | awk '/Requests\/sec/ {print $2}'
+}
+
+echo "| route ($sessions sessions) | mode | bytes | Tribe req/s | nginx req/s | Tribe / nginx |"
+echo "|---|---|---|---|---|---|"
+for path in "${paths[@]}"; do
+  for mode in plain gzip 304; do
+    tribe_header=() nginx_header=()
+    case "$mode" in
+      gzip) tribe_header=(-H "Accept-Encoding: gzip"); nginx_header=(-H "Accept-Encoding: gzip") ;;
+      304)
+        tribe_header=(-H "If-None-Match: $(curl -sfI "$base$path" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')")
+        nginx_header=(-H "If-None-Match: $(curl -sfI "http://127.0.0.1:$nginx_port$path" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')") ;;
+    esac
+    bytes=$(curl -s "${tribe_header[@]}" "$base$path" | wc -c)
+    t=$(rps "$base$path" "${tribe_header[@]}")
+    n=$(rps "http://127.0.0.1:$nginx_port$path" "${nginx_header[@]}")
+    echo "| $path | $mode | $bytes | $t | $n | $(python3 -c "print(f'{$t / $n:.2f}')") |"
+  done
+  bytes=$(curl -s -H "Accept-Encoding: br" "$base$path" | wc -c)
+  echo "| $path | br | $bytes | $(rps "$base$path" -H "Accept-Encoding: br") | (nginx-light has no brotli) | |"
+done
