@@ -49,11 +49,12 @@ impl Coding {
     }
 }
 
-fn not_modified(req: &Request<'_>, rendered: &Rendered) -> bool {
+/// Whether the client holds the representation it would be sent now
+/// (`etag`: the validator of the chosen coding).
+fn not_modified(req: &Request<'_>, rendered: &Rendered, etag: &str) -> bool {
     if let Some(tags) = req.headers().get_one("If-None-Match") {
         // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); weak comparison.
-        let known = [Coding::Identity, Coding::Gzip, Coding::Brotli].map(|c| c.etag(&rendered.etag));
-        return tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || known.iter().any(|k| k == t));
+        return tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == etag);
     }
     if let Some(since) = req.headers().get_one("If-Modified-Since") {
         if let Ok(since) = chrono::DateTime::parse_from_rfc2822(since) {
@@ -66,7 +67,9 @@ fn not_modified(req: &Request<'_>, rendered: &Rendered) -> bool {
 /// The coding to send: the one the client weighs highest among those kept
 /// (brotli before gzip when equal), identity when it takes neither.
 fn preferred_coding(req: &Request<'_>, rendered: &Rendered) -> Coding {
-    let mut best = (Coding::Identity, 0.0_f32);
+    // The weight the client gives each coding: named ones as named, `*`
+    // for those it did not name.
+    let (mut brotli, mut gzip, mut any) = (None, None, None);
     for offer in req.headers().get("Accept-Encoding").flat_map(|v| v.split(',')) {
         let mut parts = offer.split(';');
         let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
@@ -74,20 +77,20 @@ fn preferred_coding(req: &Request<'_>, rendered: &Rendered) -> Coding {
             .filter_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
-        let codings: &[Coding] = match name.as_str() {
-            "br" if !rendered.brotli.is_empty() => &[Coding::Brotli],
-            "gzip" | "x-gzip" if !rendered.gzipped.is_empty() => &[Coding::Gzip],
-            "*" => &[Coding::Brotli, Coding::Gzip],
-            _ => &[],
-        };
-        for &coding in codings {
-            let better = weight > best.1 || (weight == best.1 && weight > 0.0 && coding == Coding::Brotli);
-            if weight > 0.0 && better {
-                best = (coding, weight);
-            }
+        match name.as_str() {
+            "br" => brotli = Some(weight),
+            "gzip" | "x-gzip" => gzip = Some(weight),
+            "*" => any = Some(weight),
+            _ => {}
         }
     }
-    best.0
+    let brotli = if rendered.brotli.is_empty() { 0.0 } else { brotli.or(any).unwrap_or(0.0) };
+    let gzip = if rendered.gzipped.is_empty() { 0.0 } else { gzip.or(any).unwrap_or(0.0) };
+    match (brotli, gzip) {
+        (b, g) if b > 0.0 && b >= g => Coding::Brotli,
+        (_, g) if g > 0.0 => Coding::Gzip,
+        _ => Coding::Identity,
+    }
 }
 
 /// The shared rendering, served without copying it per request.
@@ -110,10 +113,10 @@ impl<'r> Responder<'r, 'static> for Conditional {
         let mut builder = Response::build();
         builder
             .raw_header("Vary", "Accept-Encoding")
-            .raw_header("ETag", etag)
+            .raw_header("ETag", etag.clone())
             .raw_header("Last-Modified", http_date(self.rendered.last_modified))
             .raw_header("Cache-Control", format!("{}, no-cache", self.cache_control));
-        if not_modified(req, &self.rendered) {
+        if not_modified(req, &self.rendered, &etag) {
             return builder.status(Status::NotModified).ok();
         }
         builder.header(self.content_type);

@@ -24,7 +24,10 @@ impl Fairing for SecurityHeaders {
     async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
         res.set_header(Header::new("Content-Security-Policy", CONTENT_SECURITY_POLICY));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        res.set_header(Header::new("Referrer-Policy", "strict-origin-when-cross-origin"));
+        // A reset link's page names its secret in its own address: that
+        // address goes nowhere, not even to this site's own CSS.
+        let policy = if _req.uri().path().starts_with("/password-reset/") { "no-referrer" } else { "strict-origin-when-cross-origin" };
+        res.set_header(Header::new("Referrer-Policy", policy));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
         res.set_header(Header::new("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"));
         res.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
@@ -38,10 +41,12 @@ struct StartedAt(Instant);
 
 /// Paths that carry a secret in them are logged without it.
 fn loggable_path(path: &str) -> String {
-    match path.strip_prefix("/feeds/") {
-        Some(_) => "/feeds/<redacted>".to_owned(),
-        None => path.to_owned(),
+    for secret in ["/feeds/", "/password-reset/"] {
+        if path.starts_with(secret) {
+            return format!("{secret}<redacted>");
+        }
     }
+    path.to_owned()
 }
 
 #[rocket::async_trait]

@@ -266,6 +266,20 @@ async fn timed_out_sessions_are_pruned_and_live_ones_kept() {
     assert_eq!(login_session::Entity::find().count(app.db()).await.unwrap(), 1);
 }
 
+/// Waits (up to 10 s) until the outbox holds `count` emails: reset links
+/// are sent after the answer. Returns how many it holds.
+async fn emails_after(app: &TestApp, count: usize) -> usize {
+    for _ in 0..100 {
+        if sent_emails(app).len() >= count {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Anything more would come about now.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sent_emails(app).len()
+}
+
 /// The reset link in the newest email to `to`, as a path.
 fn reset_link(app: &TestApp, to: &str) -> String {
     let mail = sent_emails(app).into_iter().rev().find(|m| m.contains(to)).expect("an email");
@@ -292,11 +306,12 @@ async fn a_forgotten_password_is_reset_by_a_single_use_emailed_link_that_logs_ou
         let page = phone.get("/password-reset").dispatch().await.into_string().await.unwrap();
         assert!(page.contains(&format!("If an account uses {email}, we have emailed it a link")), "{page}");
     }
-    assert_eq!(sent_emails(&app).len(), before + 1, "one email, to the account that exists");
+    assert_eq!(emails_after(&app, before + 1).await, before + 1, "one email, to the account that exists");
     let link = reset_link(&app, "rita@example.org");
 
     let form = phone.get(&link).dispatch().await;
     assert_eq!(form.status(), Status::Ok);
+    assert_eq!(form.headers().get_one("Referrer-Policy"), Some("no-referrer"), "the link's secret goes nowhere");
     assert!(form.into_string().await.unwrap().contains("rita@example.org"));
     // A refused form keeps the link working.
     let mismatched = post_form(&phone, &link, &[("new_password", "a brand new one"), ("confirm_password", "something else")]).await;
@@ -319,9 +334,12 @@ async fn a_forgotten_password_is_reset_by_a_single_use_emailed_link_that_logs_ou
     assert_eq!(phone.get(&link).dispatch().await.status(), Status::Gone);
     let again = post_form(&phone, &link, &[("new_password", "a third password"), ("confirm_password", "a third password")]).await;
     assert_eq!(again.status(), Status::Gone);
+    let sent = sent_emails(&app).len();
     post_form(&phone, "/password-reset", &[("email", "rita@example.org")]).await;
+    emails_after(&app, sent + 1).await;
     let older = reset_link(&app, "rita@example.org");
     post_form(&phone, "/password-reset", &[("email", "rita@example.org")]).await;
+    emails_after(&app, sent + 2).await;
     let newer = reset_link(&app, "rita@example.org");
     assert_ne!(older, newer);
     assert_eq!(phone.get(&older).dispatch().await.status(), Status::Gone);
@@ -341,5 +359,25 @@ async fn a_forgotten_password_is_reset_by_a_single_use_emailed_link_that_logs_ou
     // Three links an hour per account; asking more sends nothing (and says the same).
     let sent = sent_emails(&app).len();
     post_form(&phone, "/password-reset", &[("email", "rita@example.org")]).await;
-    assert_eq!(sent_emails(&app).len(), sent, "a fourth link within the hour is not sent");
+    assert_eq!(emails_after(&app, sent + 1).await, sent, "a fourth link within the hour is not sent");
+}
+
+#[rocket::async_test]
+async fn changing_the_password_cancels_reset_links_asked_for_before() {
+    let app = TestApp::new().await;
+    sign_up(&app.client, "paula@example.org", "Paula Password", "the first password").await;
+    let stranger = app.another_instance().await;
+    let before = sent_emails(&app).len();
+    post_form(&stranger, "/password-reset", &[("email", "paula@example.org")]).await;
+    emails_after(&app, before + 1).await;
+    let link = reset_link(&app, "paula@example.org");
+    assert_eq!(stranger.get(&link).dispatch().await.status(), Status::Ok);
+    let changed = post_form(
+        &app.client,
+        "/account/password",
+        &[("current_password", "the first password"), ("new_password", "the second password"), ("confirm_password", "the second password")],
+    )
+    .await;
+    assert_eq!(changed.status(), Status::SeeOther);
+    assert_eq!(stranger.get(&link).dispatch().await.status(), Status::Gone, "a link from before the change no longer works");
 }

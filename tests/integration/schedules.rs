@@ -806,9 +806,23 @@ async fn exports_come_brotli_or_gzip_compressed_as_the_client_prefers_each_with_
         }
     }
     assert_eq!(etags.len(), 3, "one validator per coding: {etags:?}");
-    // Each validator revalidates.
-    for etag in etags {
-        let again = app.client.get("/events/hitmc/schedule.xml").header(Header::new("If-None-Match", etag.clone())).dispatch().await;
-        assert_eq!(again.status(), Status::NotModified, "{etag}");
+    // `*` stands only for the codings the client did not name.
+    assert_eq!(get("br;q=0, *").await.headers().get_one("Content-Encoding"), Some("gzip"));
+    assert_eq!(get("*, br;q=0.1").await.headers().get_one("Content-Encoding"), Some("gzip"));
+    // A validator revalidates the representation it names, and only that one.
+    for (accept, coding) in [("identity", None), ("gzip", Some("gzip")), ("br", Some("br"))] {
+        let response = get(accept).await;
+        assert_eq!(response.headers().get_one("Content-Encoding"), coding);
+        let etag = response.headers().get_one("ETag").unwrap().to_owned();
+        let again = app
+            .client
+            .get("/events/hitmc/schedule.xml")
+            .header(Header::new("Accept-Encoding", accept))
+            .header(Header::new("If-None-Match", etag.clone()));
+        assert_eq!(again.dispatch().await.status(), Status::NotModified, "{accept}");
+        let other = if accept == "br" { "gzip" } else { "br" };
+        let elsewhere =
+            app.client.get("/events/hitmc/schedule.xml").header(Header::new("Accept-Encoding", other)).header(Header::new("If-None-Match", etag));
+        assert_eq!(elsewhere.dispatch().await.status(), Status::Ok, "{accept}'s validator does not fit {other}");
     }
 }

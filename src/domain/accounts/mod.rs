@@ -5,6 +5,7 @@
 //! guessing (`throttle`).
 
 pub mod api_tokens;
+pub mod credentials;
 pub mod login_sessions;
 pub mod password_resets;
 pub mod passwords;
@@ -165,20 +166,8 @@ pub async fn change_password(db: &DatabaseConnection, account: &user::Model, cur
 pub async fn set_password(db: &DatabaseConnection, account: &user::Model, new: &str) -> AppResult<user::Model> {
     let hash = passwords::hash(new.to_owned()).await?;
     let txn = crate::db::begin(db).await?;
-    let updated = store_password(&txn, account, hash).await?;
+    let updated = credentials::store_password(&txn, account, hash).await?;
     txn.commit().await?;
-    Ok(updated)
-}
-
-/// The write behind `set_password`, for a caller that has more to do in the
-/// same transaction (a reset link is used up with it).
-pub(crate) async fn store_password(txn: &sea_orm::DatabaseTransaction, account: &user::Model, hash: String) -> AppResult<user::Model> {
-    let mut model: user::ActiveModel = account.clone().into();
-    model.password_hash = Set(hash);
-    model.updated_at = Set(now());
-    let updated = model.update(txn).await?;
-    crate::domain::accounts::login_sessions::end_all(txn, account.id).await?;
-    crate::domain::accounts::api_tokens::revoke_all(txn, account.id).await?;
     Ok(updated)
 }
 

@@ -7,10 +7,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
+};
 
 use crate::db::entities::{password_reset, user};
-use crate::domain::accounts::{self, passwords, validate_password};
+use crate::domain::accounts::{self, credentials, passwords, validate_password};
 use crate::domain::mail::Mail;
 use crate::domain::secrets::{hash_token, random_token};
 use crate::error::{AppError, AppResult, FieldError};
@@ -26,6 +28,16 @@ pub const LINKS_PER_HOUR: u64 = 3;
 pub async fn request(db: &DatabaseConnection, base_url: &str, email: &str, at: DateTime<Utc>) -> AppResult<Option<Mail>> {
     let Some(account) = accounts::find_by_email(db, email).await? else { return Ok(None) };
     let txn = crate::db::begin(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Requests for one account are counted one at a time (SQLite's
+        // write gate does this there), so the hourly limit is exact.
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [format!("reset:{}", account.id).into()],
+        ))
+        .await?;
+    }
     let recent = password_reset::Entity::find()
         .filter(password_reset::Column::UserId.eq(account.id))
         .filter(password_reset::Column::CreatedAt.gt(at - Duration::hours(1)))
@@ -35,12 +47,7 @@ pub async fn request(db: &DatabaseConnection, base_url: &str, email: &str, at: D
         return Ok(None);
     }
     // Only the newest link works.
-    password_reset::Entity::update_many()
-        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(at)))
-        .filter(password_reset::Column::UserId.eq(account.id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
+    credentials::cancel_open_resets(&txn, account.id, at).await?;
     let token = random_token(32);
     password_reset::ActiveModel {
         user_id: Set(account.id),
@@ -105,7 +112,7 @@ pub async fn complete(db: &DatabaseConnection, token: &str, new: &str, confirm: 
     if claimed.rows_affected != 1 {
         return Err(link_not_valid());
     }
-    let updated = accounts::store_password(&txn, &account, hash).await?;
+    let updated = credentials::store_password(&txn, &account, hash).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -59,6 +59,14 @@ impl Rendered {
         }
         Rendered { body, gzipped, brotli, etag, last_modified }
     }
+
+    /// The same off the async workers: compressing a large schedule takes
+    /// long enough to hold up other requests.
+    pub async fn compressed(body: String, last_modified: DateTime<Utc>) -> crate::error::AppResult<Rendered> {
+        tokio::task::spawn_blocking(move || Rendered::new(body, last_modified))
+            .await
+            .map_err(|e| crate::error::AppError::Internal(format!("compressing an export failed: {e}")))
+    }
 }
 
 /// Per-process memo keyed by event and kind, valid for one revision. Each
@@ -128,7 +136,7 @@ impl ExportCache {
                 crate::domain::schedule::calendar::feed_calendar(&event.title, &sessions, &chats, base_url)
             }
         };
-        let rendered = Arc::new(Rendered::new(body, event.updated_at));
+        let rendered = Arc::new(Rendered::compressed(body, event.updated_at).await?);
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(key, (event.revision, base_url.to_owned(), rendered.clone()));
         }
@@ -155,7 +163,7 @@ impl ExportCache {
             return Ok(None);
         };
         let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
-        let rendered = Arc::new(Rendered::new(body, crate::domain::now()));
+        let rendered = Arc::new(Rendered::compressed(body, crate::domain::now()).await?);
         if let Ok(mut cached) = self.feeds.lock() {
             // A bound on memory: feeds of people who stopped polling drop out.
             if cached.len() > 10_000 {

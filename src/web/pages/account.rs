@@ -306,9 +306,20 @@ async fn request_reset(page: Page, form: CsrfForm<ForgotForm>, state: &State<App
         let typed = AccountForm { form: AccountFields { email: Some(email), ..Default::default() } };
         return Ok(page.invalid(Status::UnprocessableEntity, "account/forgot", "Forgot your password?", typed, &[FieldError::new("email", message)]));
     }
-    if let Some(mail) = password_resets::request(&state.db, &state.config.base_url, &email, crate::domain::now()).await? {
-        state.context().notify(Ok(mail)).await;
-    }
+    // The work (and the mail) happens after the answer, so an address with
+    // an account is not answered any slower than one without.
+    let (db, jobs, base_url, address) = (state.db.clone(), state.jobs.clone(), state.config.base_url.clone(), email.clone());
+    tokio::spawn(async move {
+        match password_resets::request(&db, &base_url, &address, crate::domain::now()).await {
+            Ok(Some(mail)) => {
+                if let Err(error) = jobs.submit(crate::domain::jobs::Job::Email(mail)).await {
+                    tracing::error!(%error, "password reset email not queued");
+                }
+            }
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "password reset request failed"),
+        }
+    });
     let minutes = password_resets::VALID_FOR_MINUTES;
     Ok(Html::Flash(Flash::success(
         Redirect::to("/password-reset"),
