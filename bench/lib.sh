@@ -44,3 +44,14 @@ header_row() {
   echo "| route | requests/s | p50 | p99 | notes |"
   echo "|---|---|---|---|---|"
 }
+
+# The demo conference `hitmc` grown to 400 sessions: its first day, from its
+# own export, and 337 generated sessions imported as a frab file. Sets
+# $sessions to the count the API reports.
+grow_schedule() {
+  local first_day
+  first_day=$(curl -sf "$base/events/hitmc/schedule.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["schedule"]["conference"]["start"])')
+  python3 bench/make_frab.py 337 "$first_day" > "$work/extra.xml"
+  $bin/tribe import frab "$work/extra.xml" --event hitmc >/dev/null
+  sessions=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+}

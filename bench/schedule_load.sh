@@ -10,11 +10,7 @@ seconds="${1:-10}"
 source bench/lib.sh
 start_server
 
-# The conference's first day, from its own export; 337 more sessions make 400.
-first_day=$(curl -sf "$base/events/hitmc/schedule.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["schedule"]["conference"]["start"])')
-python3 bench/make_frab.py 337 "$first_day" > "$work/extra.xml"
-$bin/tribe import frab "$work/extra.xml" --event hitmc >/dev/null
-sessions=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+grow_schedule
 
 header_row
 measure /healthz plain "trivial route"

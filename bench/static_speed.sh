@@ -14,10 +14,7 @@ command -v nginx >/dev/null || { echo "nginx is needed: apt-get install nginx-li
 source bench/lib.sh
 start_server
 
-first_day=$(curl -sf "$base/events/hitmc/schedule.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["schedule"]["conference"]["start"])')
-python3 bench/make_frab.py 337 "$first_day" > "$work/extra.xml"
-$bin/tribe import frab "$work/extra.xml" --event hitmc >/dev/null
-sessions=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+grow_schedule
 # Export routes read a published event's row from a cache that lives up to a
 # second: wait it out, so every copy below is of the imported schedule.
 sleep 1.5
