@@ -27,7 +27,7 @@ use crate::web::event_guards::{OrganizedEvent, TeamEvent};
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Download, Html, Page};
 use crate::web::views::badges::{BadgesPage, ConnectCard, DoorCard, KeyRow, NamedId, PrintPage, PublicCard, Refusal, ScannedPage};
-use crate::web::views::RoleChoice;
+use crate::web::views::Choice;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -212,7 +212,7 @@ async fn badges_page(_slug: &str, organized: OrganizedEvent, page: Page, state: 
             event: events::summarize(event),
             confirmed,
             tickets: ticket_types.into_iter().map(|t| NamedId { id: t.id, name: t.name }).collect(),
-            roles: RoleChoice::list(&roles, None),
+            roles: Choice::roles(&roles, None),
             prints: prints::recent(&state.db, event.id).await?,
             keys: key_rows(state, event).await?,
         },

@@ -21,12 +21,12 @@ use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::MaybeUser;
 use crate::web::render::{Html, Page};
 use crate::web::views::events::{
-    Choice, EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView,
-    UpcomingWeek,
+    EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView, UpcomingWeek,
 };
 use crate::web::views::registration::RegistrationPanel;
 use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
 use crate::web::views::seo;
+use crate::web::views::Choice;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -66,12 +66,14 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
     let event = &visible.event;
     let zone = events::zone_of(event);
     let viewer = viewer_of(state, &visible).await?;
-    let registration =
-        RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or("")).await?;
+    // The ticket types, loaded once for the search engines' offers and the panel.
     let listed = crate::domain::registration::tickets::list(&state.db, event.id).await?;
+    let meta = seo::event_meta(&state.config.base_url, event, &listed, now());
+    let registration =
+        RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or(""), listed).await?;
     let mut view = EventHomePage {
         frame: event_frame(&visible),
-        meta: seo::event_meta(&state.config.base_url, event, &listed, now()),
+        meta,
         description_html: markdown::to_safe_html(&event.description),
         venue_address: event.venue_address.clone(),
         venue_map_url: event.venue_map_url.clone(),

@@ -18,7 +18,7 @@ use crate::web::guards::CurrentUser;
 use crate::web::pages::events::calendar_content_type;
 use crate::web::render::{Html, Page};
 use crate::web::views::community::{DirectoryPage, DirectoryQuery, EventName, MyTribe, SuggestionCard, TribePage};
-use crate::web::views::RoleChoice;
+use crate::web::views::Choice;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -47,7 +47,7 @@ async fn directory_page(
             event: EventName::from(&visible.event),
             count: cards.len(),
             people: cards,
-            roles: RoleChoice::list(&roles, role),
+            roles: Choice::roles(&roles, role),
             filter: DirectoryQuery { interest, organization, q },
             only_public: access == Access::Outsider,
             can_manage: visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
@@ -78,7 +78,7 @@ async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page:
             tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone)),
             tables: my_tables,
             registered: live.is_some(),
-            roles: RoleChoice::list(&roles, live.as_ref().and_then(|l| l.role_id)),
+            roles: Choice::roles(&roles, live.as_ref().and_then(|l| l.role_id)),
             has_role: live.as_ref().and_then(|l| l.role_id).is_some(),
         },
     ))

@@ -13,7 +13,7 @@ use crate::domain::events::EventSummary;
 use crate::domain::registration::attendees::AttendeeRow;
 use crate::domain::registration::checkin::{DoorScan, Stats};
 use crate::domain::times;
-use crate::web::views::RoleChoice;
+use crate::web::views::Choice;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -101,7 +101,7 @@ pub struct BadgesPage {
     pub event: EventSummary,
     pub confirmed: usize,
     pub tickets: Vec<NamedId>,
-    pub roles: Vec<RoleChoice>,
+    pub roles: Vec<Choice>,
     pub prints: Vec<PrintView>,
     pub keys: Vec<KeyRow>,
 }

@@ -23,7 +23,7 @@ use crate::domain::input::split_tags;
 use crate::domain::schedule::{self, Scope};
 use crate::domain::times::{self, ShownTime};
 use crate::error::{AppError, AppResult};
-use crate::web::views::RoleChoice;
+use crate::web::views::Choice;
 
 /// The caller's own profile, everything in it.
 #[derive(Serialize, ToSchema)]
@@ -417,7 +417,7 @@ pub struct DirectoryPage {
     pub event: EventName,
     pub people: Vec<PersonCard>,
     pub count: usize,
-    pub roles: Vec<RoleChoice>,
+    pub roles: Vec<Choice>,
     pub filter: DirectoryQuery,
     /// The viewer is not registered: only public profiles are listed.
     pub only_public: bool,
@@ -441,7 +441,7 @@ pub struct TribePage {
     pub tribe: Option<MyTribe>,
     pub tables: Vec<tables::MyTable>,
     pub registered: bool,
-    pub roles: Vec<RoleChoice>,
+    pub roles: Vec<Choice>,
     pub has_role: bool,
 }
 

@@ -18,6 +18,7 @@ use crate::domain::schedule::ScheduledSession;
 use crate::domain::times::{self, ShownTime};
 use crate::web::views::schedule::{DayList, Grid, NowAndNext, SessionCard};
 use crate::web::views::seo::PageMeta;
+use crate::web::views::Choice;
 
 /// One event with its rooms and tracks.
 #[derive(Serialize, ToSchema)]
@@ -204,14 +205,6 @@ pub struct ScheduleFilters {
     /// `list` or `grid`.
     pub view: &'static str,
     pub active: bool,
-}
-
-/// One option of a filter or a `<select>`, marked when chosen.
-#[derive(Serialize)]
-pub struct Choice<T> {
-    pub id: T,
-    pub name: String,
-    pub selected: bool,
 }
 
 #[derive(Serialize)]

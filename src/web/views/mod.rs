@@ -19,16 +19,18 @@ use serde::Serialize;
 
 use crate::db::entities::event_role;
 
-/// One of an event's roles in a `<select>`, marked when chosen.
+/// One option of a filter or a `<select>` (a role, a room, a track, a
+/// ticket type, a tag), marked when chosen.
 #[derive(Serialize)]
-pub struct RoleChoice {
-    pub id: i32,
+pub struct Choice<T = i32> {
+    pub id: T,
     pub name: String,
     pub selected: bool,
 }
 
-impl RoleChoice {
-    pub fn list(roles: &[event_role::Model], selected: Option<i32>) -> Vec<RoleChoice> {
-        roles.iter().map(|r| RoleChoice { id: r.id, name: r.name.clone(), selected: Some(r.id) == selected }).collect()
+impl Choice {
+    /// An event's roles, the chosen one marked.
+    pub fn roles(roles: &[event_role::Model], selected: Option<i32>) -> Vec<Choice> {
+        roles.iter().map(|r| Choice { id: r.id, name: r.name.clone(), selected: Some(r.id) == selected }).collect()
     }
 }

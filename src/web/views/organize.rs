@@ -23,6 +23,7 @@ use crate::domain::schedule::{self, Scope};
 use crate::domain::times::{self, ShownTime};
 use crate::error::AppResult;
 use crate::web::views::schedule::{session_card, SessionCard};
+use crate::web::views::Choice;
 
 /// Common IANA zones first in the picker; any valid name is accepted.
 const COMMON_ZONES: &[&str] = &[
@@ -265,13 +266,6 @@ pub struct SessionFormPage {
     pub rooms: Vec<Choice>,
     pub tracks: Vec<Choice>,
     pub statuses: Vec<StatusOption>,
-}
-
-#[derive(Serialize)]
-pub struct Choice {
-    pub id: i32,
-    pub name: String,
-    pub selected: bool,
 }
 
 #[derive(Serialize)]

@@ -18,7 +18,7 @@ use crate::domain::registration::tickets::{self, Availability};
 use crate::domain::registration::{self as registrations, questions, waitlist};
 use crate::domain::times::{self, ShownTime};
 use crate::error::AppResult;
-use crate::web::views::RoleChoice;
+use crate::web::views::Choice;
 
 #[derive(Serialize, ToSchema)]
 #[schema(as = TicketType)]
@@ -177,17 +177,18 @@ pub struct MyRegistration {
 
 impl RegistrationPanel {
     /// `access` is the code of a hidden ticket type's secret link, if the
-    /// visitor came with one: that type is offered to them too.
+    /// visitor came with one: that type is offered to them too. `listed`:
+    /// the event's ticket types, which the caller loaded for the page.
     pub async fn load(
         db: &DatabaseConnection,
         payments_configured: bool,
         event: &event::Model,
         viewer: Option<&user::Model>,
         access: &str,
+        listed: Vec<ticket_type::Model>,
     ) -> AppResult<RegistrationPanel> {
         let at = now();
-        let tickets: Vec<TicketOffer> = tickets::list(db, event.id)
-            .await?
+        let tickets: Vec<TicketOffer> = listed
             .into_iter()
             .filter(|t| tickets::is_offered_to(t, access))
             .map(|t| {
@@ -346,18 +347,11 @@ pub struct AttendeesPage {
 #[derive(Serialize)]
 pub struct AttendeeFilterView {
     pub q: Option<String>,
-    pub tickets: Vec<TicketChoice>,
-    pub roles: Vec<RoleChoice>,
+    pub tickets: Vec<Choice>,
+    pub roles: Vec<Choice>,
     pub statuses: Vec<StatusChoice>,
     pub checked_in_yes: bool,
     pub checked_in_no: bool,
-}
-
-#[derive(Serialize)]
-pub struct TicketChoice {
-    pub id: i32,
-    pub name: String,
-    pub selected: bool,
 }
 
 #[derive(Serialize)]
@@ -398,11 +392,8 @@ impl AttendeesPage {
             invitations: if is_organizer { invitations::open_for_event(db, event, invitations::Kind::Ticket).await? } else { Vec::new() },
             filter: AttendeeFilterView {
                 q: chosen.search.clone(),
-                tickets: ticket_types
-                    .into_iter()
-                    .map(|t| TicketChoice { selected: Some(t.id) == chosen.ticket_type_id, id: t.id, name: t.name })
-                    .collect(),
-                roles: RoleChoice::list(&roles, chosen.role_id),
+                tickets: ticket_types.into_iter().map(|t| Choice { selected: Some(t.id) == chosen.ticket_type_id, id: t.id, name: t.name }).collect(),
+                roles: Choice::roles(&roles, chosen.role_id),
                 statuses,
                 checked_in_yes: chosen.checked_in == Some(true),
                 checked_in_no: chosen.checked_in == Some(false),
