@@ -4,8 +4,10 @@
 // keeps the text. Without JavaScript the page's forms do all of this.
 (function () {
   "use strict";
-  // Times in the reader's own clock (rooms and transcripts).
+  // Times in the reader's zone (their profile's, the one they chose, or this
+  // device's), as localtime.js, which the layout loads first, reads them.
   function clock(iso) {
+    if (window.tribeTime) return window.tribeTime.clock(iso);
     var at = new Date(iso);
     return isNaN(at.getTime()) ? "" : at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
@@ -21,7 +23,7 @@
       var left = Math.round((opens.getTime() - Date.now()) / 60000);
       if (left <= 0) { window.location.reload(); return; }
       var hours = Math.floor(left / 60), minutes = left % 60;
-      countdown.textContent = "The room opens in " + (hours ? hours + " h " : "") + minutes + " min (" + opens.toLocaleString([], { weekday: "long", hour: "2-digit", minute: "2-digit" }) + " your time).";
+      countdown.textContent = "The room opens in " + (hours ? hours + " h " : "") + minutes + " min (" + clock(root.dataset.opens) + ").";
     };
     tick();
     setInterval(tick, 30000);

@@ -1,25 +1,96 @@
-// Progressive enhancement: beside each event-zone time the server rendered,
-// show the reader's own local time when their zone differs and the server
-// did not already (it does for logged-in people with a zone in their profile).
+// Times in the one form the server writes them ("Wed 2 Dec, 02:30 your time
+// (Berlin) · Tue 20:30 New York"). When the server knew nothing of the
+// reader's zone (no profile zone, none chosen) it wrote the event's; this
+// rewrites those in the browser's zone, the same way the server would, and
+// says so in the page's zone note. Chats use `tribeTime.clock` for messages.
 (function () {
   "use strict";
-  var zone;
-  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-  var times = document.querySelectorAll("time[datetime][data-zone-label]");
-  for (var i = 0; i < times.length; i++) {
-    var el = times[i];
-    var next = el.nextElementSibling;
-    if (next && next.classList.contains("viewer-time")) continue;
-    var instant = new Date(el.getAttribute("datetime"));
-    if (isNaN(instant.getTime())) continue;
-    var fmt = { hour: "2-digit", minute: "2-digit", hour12: false, timeZoneName: "short" };
-    var mine = new Intl.DateTimeFormat(undefined, fmt).format(instant);
-    var shown = el.textContent.trim();
-    // Same clock reading and zone name: nothing to add.
-    if (mine.replace(/\s+/g, " ") === shown.replace(/\s+/g, " ")) continue;
-    var span = document.createElement("span");
-    span.className = "viewer-time";
-    span.textContent = " · " + mine + " your time";
-    el.parentNode.insertBefore(span, el.nextSibling);
+  var root = document.documentElement;
+  var source = root.getAttribute("data-zone-source") || "event";
+  var browser = null;
+  try { browser = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { browser = null; }
+  var viewer = source === "event" ? browser : root.getAttribute("data-viewer-zone");
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var CITY_AREAS = ["Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"];
+
+  // The wall-clock reading of an instant in a zone.
+  function reading(date, zone) {
+    var out = {};
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(date).forEach(function (p) { out[p.type] = p.value; });
+    var y = +out.year, m = +out.month, d = +out.day;
+    var hour = out.hour === "24" ? "00" : out.hour;
+    return {
+      date: y * 10000 + m * 100 + d,
+      weekday: DAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()],
+      day: DAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()] + " " + d + " " + MONTHS[m - 1],
+      clock: hour + ":" + out.minute
+    };
+  }
+
+  function city(zone) {
+    var parts = zone.split("/");
+    if (parts.length > 1 && CITY_AREAS.indexOf(parts[0]) >= 0) return parts[parts.length - 1].replace(/_/g, " ");
+    return zone;
+  }
+
+  function clockRange(start, end) {
+    if (!end) return start.clock;
+    return start.clock + "–" + (end.date === start.date ? end.clock : end.weekday + " " + end.clock);
+  }
+
+  function rewrite(el) {
+    var eventZone = el.getAttribute("data-zone");
+    var start = new Date(el.getAttribute("datetime"));
+    var endIso = el.getAttribute("data-end");
+    var end = endIso ? new Date(endIso) : null;
+    if (!eventZone || isNaN(start.getTime())) return false;
+    var mine = reading(start, viewer), theirs = reading(start, eventZone);
+    if (mine.date === theirs.date && mine.clock === theirs.clock) return false;
+    var mineEnd = end ? reading(end, viewer) : null, theirsEnd = end ? reading(end, eventZone) : null;
+    el.textContent = mine.day + ", " + clockRange(mine, mineEnd);
+    var wrap = el.parentNode;
+    var label = wrap.querySelector(".when-zone");
+    if (label) label.textContent = "your time (" + city(viewer) + ")";
+    var second = wrap.querySelector(".when-event");
+    if (!second) {
+      second = document.createElement("span");
+      second.className = "when-event";
+      wrap.appendChild(second);
+    }
+    second.textContent = " · " + (theirs.date === mine.date ? "" : theirs.weekday + " ") + clockRange(theirs, theirsEnd) + " " + city(eventZone);
+    return true;
+  }
+
+  window.tribeTime = {
+    zone: viewer,
+    // A message's time: the clock, with the day when it is not today.
+    clock: function (iso) {
+      var at = new Date(iso);
+      if (isNaN(at.getTime())) return "";
+      var zone = viewer || undefined;
+      var when = zone ? reading(at, zone) : null;
+      if (!when) return at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      return when.date === reading(new Date(), zone).date ? when.clock : when.day + ", " + when.clock;
+    }
+  };
+
+  if (source === "event" && browser) {
+    var changed = false;
+    var times = document.querySelectorAll(".when > time[data-zone]");
+    for (var i = 0; i < times.length; i++) { if (rewrite(times[i])) changed = true; }
+    var note = document.querySelector("[data-zone-note-text]");
+    if (note && changed) note.textContent = "Times are in your time (" + city(browser) + "), the zone this device is set to.";
+  }
+
+  var use = document.querySelector("[data-use-browser-zone]");
+  var target = document.querySelector("[data-browser-zone-target]");
+  if (use && target && browser) {
+    use.hidden = false;
+    use.textContent = "Use this device's zone (" + city(browser) + ")";
+    use.addEventListener("click", function () { target.value = browser; target.form.submit(); });
   }
 })();

@@ -164,3 +164,30 @@ impl<'r> FromRequest<'r> for ClientIp {
         Outcome::Success(ClientIp(req.client_ip()))
     }
 }
+
+/// The cookie that keeps a visitor's chosen zone when they are not logged in.
+pub const ZONE_COOKIE: &str = "tribe_zone";
+
+/// The zone this viewer reads times in, when known: their profile's zone
+/// when logged in, otherwise the one they chose on the time-zone page. Pages
+/// fall back to the event's zone (and their script to the browser's).
+pub struct ViewerZone(pub Option<(chrono_tz::Tz, crate::domain::times::ZoneSource)>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ViewerZone {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        use crate::domain::times::{parse_zone, ZoneSource};
+        resolve_session_user(req).await;
+        if let (Some(account), Some(state)) = (cached_user(req), req.rocket().state::<AppState>()) {
+            match crate::domain::accounts::time_zone_of(&state.db, account.id).await {
+                Ok(Some(zone)) => return Outcome::Success(ViewerZone(Some((zone, ZoneSource::Profile)))),
+                Ok(None) => {}
+                Err(error) => tracing::error!(%error, "profile zone lookup failed"),
+            }
+        }
+        let chosen = req.cookies().get(ZONE_COOKIE).and_then(|c| parse_zone(c.value()));
+        Outcome::Success(ViewerZone(chosen.map(|zone| (zone, ZoneSource::Chosen))))
+    }
+}

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod ops;
 pub mod pages;
 pub mod render;
+pub mod template_helpers;
 pub mod views;
 pub mod webhooks;
 

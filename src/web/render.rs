@@ -18,6 +18,8 @@ pub struct Page {
     pub user: Option<user::Model>,
     pub csrf: String,
     flash: Option<(String, String)>,
+    /// This page's path and query, to come back to (log-in, time zone).
+    pub here: String,
 }
 
 #[rocket::async_trait]
@@ -28,7 +30,8 @@ impl<'r> FromRequest<'r> for Page {
         let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
         let csrf = req.guard::<CsrfToken>().await.succeeded().map(|t| t.0).unwrap_or_default();
         let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| (f.kind().to_owned(), f.message().to_owned()));
-        Outcome::Success(Page { user, csrf, flash })
+        let here = req.uri().to_string();
+        Outcome::Success(Page { user, csrf, flash, here })
     }
 }
 
@@ -54,6 +57,8 @@ impl Page {
             csrf: &self.csrf,
             user: self.user.as_ref().map(FrameUser::from),
             flash: self.flash.as_ref().map(|(kind, message)| FlashView { kind, message }),
+            here: &self.here,
+            here_encoded: url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect(),
         };
         if let Ok(Value::Object(frame)) = serde_json::to_value(frame) {
             // The flash is left out when there is none, as before.

@@ -91,6 +91,7 @@ await journey("attendee", DESKTOP, async (page, seen, at) => {
   await page.selectOption("#role", { label: config.role });
   await submit(page, `form[action='/events/${slug}/register'] button[type=submit]`);
   seen.registered = await page.locator(".registration .status-good").first().textContent();
+  seen.primary_style = await page.locator(".registration a.button").first().evaluate((el) => { const s = getComputedStyle(el); return { color: s.color, background: s.backgroundColor }; });
   at("agenda");
   await page.goto(`${base}/events/${slug}/schedule`);
   await audit(page, "schedule");
@@ -115,17 +116,36 @@ await journey("attendee", DESKTOP, async (page, seen, at) => {
   seen.matches = await page.locator(".connect-form").count();
   await submit(page, ".connect-form button[type=submit]");
   seen.connect_flash = await page.locator(".flash").first().textContent();
-  at("badge");
+  at("ticket");
   await page.goto(`${base}/events/${slug}`);
-  await submit(page, ".registration .status-good a");
+  await submit(page, ".registration a[href^='/registrations/']");
   await audit(page, "registration");
+  const ticketUrl = page.url();
+  seen.ticket_status = await page.locator(".ticket-status").textContent();
   seen.badge_width = await page.locator("img.badge-preview").evaluate((img) => img.complete ? img.naturalWidth : 0);
   const png = await page.request.get(await page.locator("a[href$='badge.png']").getAttribute("href").then((h) => base + h));
   seen.badge_type = png.headers()["content-type"];
+  // The code is big enough to scan from a phone held out.
+  await page.setViewportSize({ width: 360, height: 740 });
+  seen.qr_phone = await page.locator("img.ticket-qr").evaluate((img) => ({ loaded: img.complete && img.naturalWidth > 0, width: img.getBoundingClientRect().width }));
+  seen.ticket_phone_overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize(DESKTOP);
   await page.goto(`${base}/account/profile`);
   await audit(page, "profile");
   await page.goto(`${base}/account`);
   await audit(page, "account");
+  // Cancelling asks first and says what happens; only the second button cancels.
+  at("cancel");
+  await page.goto(ticketUrl);
+  const opener = page.locator("details.confirm > summary", { hasText: "Cancel my registration" });
+  const confirm = page.locator("button.button-danger-confirm", { hasText: "Yes, cancel my registration" });
+  seen.cancel_hidden_first = !(await confirm.isVisible());
+  seen.cancel_opener_style = await opener.evaluate((el) => { const s = getComputedStyle(el); return { color: s.color, background: s.backgroundColor }; });
+  await opener.click();
+  seen.cancel_says = await page.locator(".confirm-box p").first().textContent();
+  seen.cancel_confirm_style = await confirm.evaluate((el) => { const s = getComputedStyle(el); return { color: s.color, background: s.backgroundColor }; });
+  await submit(page, "button.button-danger-confirm");
+  seen.cancelled_flash = await page.locator(".flash").first().textContent();
 });
 
 await journey("organizer", DESKTOP, async (page, seen, at) => {

@@ -121,7 +121,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /registrations/<id>", "L A N A N A A"),
     ("GET /registrations/<id>/badge.png", "L A N A N A A"),
     ("GET /registrations/<id>/badge.svg", "L A N A N A A"),
+    ("GET /registrations/<id>/qr.svg", "L A N A N A A"),
     ("GET /signup", "A A A A A A A"),
+    ("GET /time-zone", "A A A A A A A"),
     ("GET /vendor/jsqr.js", "A A A A A A A"),
     ("POST /account/password", "L A A A A A A"),
     ("POST /account/profile", "L A A A A A A"),
@@ -213,6 +215,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST /logout", "A A A A A A A"),
     ("POST /password-reset", "A A A A A A A"),
     ("POST /password-reset/<token>", "V V V V V V V"),
+    ("POST /time-zone", "A A A A A A A"),
     // Ada cannot block herself; the others block her, so asking her to connect afterwards is a 404.
     ("POST /people/<id>/block", "L V A A A A A"),
     ("POST /people/<id>/connect", "L A N N N N N"),
@@ -341,6 +344,7 @@ impl Fixture {
                 ("ends_at", "2030-01-02T17:00".into()),
             ]),
             ("POST", "/password-reset") => form(vec![("email", format!("nobody{n}@example.org"))]),
+            ("POST", "/time-zone") => form(vec![("zone", "Kathmandu".into()), ("next", "/".into())]),
             ("POST", "/password-reset/<token>") => {
                 form(vec![("new_password", "a new long password".into()), ("confirm_password", "another long password".into())])
             }

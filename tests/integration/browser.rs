@@ -157,7 +157,21 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     }
     assert_eq!(seen["errors"], json!([]), "no script errors or failed requests");
     let attendee = &seen["journeys"]["attendee"]["seen"];
-    assert!(attendee["registered"].as_str().unwrap().contains("You are registered"), "{attendee}");
+    assert!(attendee["registered"].as_str().unwrap().contains("You're going"), "{attendee}");
+    // The button hierarchy by computed colour: the primary action is filled
+    // in the accent colour; a destructive one is red on white until its
+    // confirmation, whose button is filled red; never the primary's blue.
+    let accent = json!({"color": "rgb(255, 255, 255)", "background": "rgb(11, 92, 173)"});
+    assert_eq!(attendee["primary_style"], accent, "{attendee}");
+    assert_eq!(attendee["cancel_opener_style"], json!({"color": "rgb(179, 38, 30)", "background": "rgb(255, 255, 255)"}), "{attendee}");
+    assert_eq!(attendee["cancel_confirm_style"], json!({"color": "rgb(255, 255, 255)", "background": "rgb(179, 38, 30)"}), "{attendee}");
+    assert_eq!(attendee["cancel_hidden_first"], true, "cancelling asks first");
+    assert!(attendee["cancel_says"].as_str().unwrap().contains("is freed for someone else"), "{attendee}");
+    assert!(attendee["cancelled_flash"].as_str().unwrap().contains("Your registration is cancelled"), "{attendee}");
+    assert_eq!(attendee["ticket_status"], "You're going");
+    assert_eq!(attendee["qr_phone"]["loaded"], true, "{attendee}");
+    assert!(attendee["qr_phone"]["width"].as_f64().unwrap() >= 240.0, "the code is at least 240 px wide on a 360 px phone: {attendee}");
+    assert_eq!(attendee["ticket_phone_overflow"], 0, "the ticket fits a 360 px phone");
     assert!(attendee["clash_warning"].as_str().unwrap().contains("2 sessions overlap"), "{attendee}");
     assert_eq!(attendee["clashing_cards"], 2);
     assert!(attendee["ics_type"].as_str().unwrap().starts_with("text/calendar"));

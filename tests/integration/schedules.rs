@@ -486,10 +486,11 @@ async fn times_are_right_on_both_sides_of_a_daylight_saving_change() {
         .collect();
     assert_eq!(dates, ["2027-03-13T10:00:00-05:00", "2027-03-15T10:00:00-04:00"]);
 
+    // Both read 10:00 on the clocks of New York, an hour apart in UTC.
     let page = app.client.get(format!("/events/dst/sessions/{}", monday.id)).dispatch().await.into_string().await.unwrap();
-    assert!(page.contains("10:00 EDT"), "{page}");
+    assert!(page.contains(r#"<time datetime="2027-03-15T14:00:00+00:00" data-end="2027-03-15T15:00:00+00:00" data-zone="America/New_York">Mon 15 Mar, 10:00–11:00</time>"#), "{page}");
     let page = app.client.get(format!("/events/dst/sessions/{}", saturday.id)).dispatch().await.into_string().await.unwrap();
-    assert!(page.contains("10:00 EST"));
+    assert!(page.contains(r#"<time datetime="2027-03-13T15:00:00+00:00" data-end="2027-03-13T16:00:00+00:00" data-zone="America/New_York">Sat 13 Mar, 10:00–11:00</time>"#));
 }
 
 #[rocket::async_test]
@@ -539,7 +540,7 @@ async fn a_weekly_chat_shows_its_next_occurrence_topics_and_skipped_weeks_at_the
 
     post_form(&app.client, "/events/weekly/manage/publish", &[("published", "true")]).await;
     let page = app.client.get("/events/weekly").dispatch().await.into_string().await.unwrap();
-    assert!(page.contains("Every Tuesday at 20:30 America/New_York"));
+    assert!(page.contains("Every Tuesday at 20:30 New York time"));
     assert!(page.contains("no chat this week") || page.contains("Next chat"));
 }
 
@@ -589,11 +590,62 @@ async fn logged_in_viewers_see_times_in_their_own_zone_too() {
     .unwrap();
     let keynote = sessions_of(&app, "hitmc").await.into_iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap();
     let page = app.client.get(format!("/events/hitmc/sessions/{}", keynote.id)).dispatch().await.into_string().await.unwrap();
-    assert!(page.contains("09:00 ES") && page.contains("06:00 PS") && page.contains("your time"), "{page}");
+    let theirs_first = regex::Regex::new(
+        r#">\w{3} \d{1,2} \w{3}, 06:00–\d\d:\d\d</time> <span class="when-zone">your time \(Los Angeles\)</span><span class="when-event"> · 09:00–\d\d:\d\d New York</span>"#,
+    )
+    .unwrap();
+    assert!(theirs_first.is_match(&page), "{page}");
+    assert!(page.contains("Times are in your time (Los Angeles), from your profile."));
     let anonymous = app.another_instance().await;
     let page = anonymous.get(format!("/events/hitmc/sessions/{}", keynote.id)).dispatch().await.into_string().await.unwrap();
-    assert!(!page.contains("your time"), "without a profile zone the browser's script adds it");
+    assert!(!page.contains("your time"), "without a known zone the event's is shown, and the browser's script adds the reader's");
+    assert!(page.contains(", 09:00–") && page.contains("New York time") && page.contains("Times are in New York time, where the event is."));
     assert!(page.contains("/static/js/localtime.js"));
+}
+
+#[rocket::async_test]
+async fn visitors_choose_the_zone_times_are_shown_in_by_city_and_a_bad_name_changes_nothing() {
+    let app = TestApp::new().await;
+    tribe::demo::load(app.db()).await.unwrap();
+    let keynote = sessions_of(&app, "hitmc").await.into_iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap();
+    let session_page = format!("/events/hitmc/sessions/{}", keynote.id);
+    let visitor = app.another_instance().await;
+    let page = visitor.get(session_page.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains(&format!("/time-zone?next=%2Fevents%2Fhitmc%2Fsessions%2F{}", keynote.id)), "the page links to the zone picker");
+    let picker = visitor.get("/time-zone").dispatch().await.into_string().await.unwrap();
+    for city in ["Brussels (Europe)", "Kathmandu (Asia)", "Adelaide (Australia)"] {
+        assert!(picker.contains(&format!(">{city}</option>")), "{city} is offered");
+    }
+
+    // A name that is no zone: refused with a reason, and nothing is kept.
+    let refused = post_form(&visitor, "/time-zone", &[("zone", "Atlantis"), ("next", &session_page)]).await;
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    assert!(refused.into_string().await.unwrap().contains("No time zone has that name"));
+    let page = visitor.get(session_page.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("your time"));
+
+    // A city: the visitor goes back to the page, which now reads their clock first.
+    let chosen = post_form(&visitor, "/time-zone", &[("zone", "Kathmandu"), ("next", &session_page)]).await;
+    assert_eq!(chosen.status(), Status::SeeOther);
+    assert_eq!(chosen.headers().get_one("Location"), Some(session_page.as_str()));
+    let page = visitor.get(session_page.clone()).dispatch().await.into_string().await.unwrap();
+    let there = keynote.starts_at.with_timezone(&chrono_tz::Asia::Kathmandu).format(", %H:%M–").to_string();
+    assert!(page.contains(&there) && page.contains("your time (Kathmandu)") && page.contains(" · 09:00–"), "{page}");
+    assert!(page.contains(r#"data-viewer-zone="Asia/Kathmandu" data-zone-source="chosen""#));
+
+    // Somewhere else is not a place to be sent back to.
+    let away = post_form(&visitor, "/time-zone", &[("zone", ""), ("next", "https://elsewhere.example/")]).await;
+    assert_eq!(away.headers().get_one("Location"), Some("/"));
+    let page = visitor.get(session_page.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(!page.contains("your time"), "an empty choice goes back to the event's zone");
+
+    // Logged in, the choice is the profile's zone.
+    sign_up(&visitor, "far@example.org", "Far Away", "a long password").await;
+    post_form(&visitor, "/time-zone", &[("zone", "Adelaide (Australia)"), ("next", "/")]).await;
+    let me = tribe::domain::accounts::find_by_email(app.db(), "far@example.org").await.unwrap().unwrap();
+    assert_eq!(tribe::domain::accounts::time_zone_of(app.db(), me.id).await.unwrap(), Some(chrono_tz::Australia::Adelaide));
+    let page = visitor.get(session_page).dispatch().await.into_string().await.unwrap();
+    assert!(page.contains("your time (Adelaide), from your profile"));
 }
 
 #[rocket::async_test]

@@ -120,24 +120,37 @@ fn fit_line(text: &str, size: f64, width: f64) -> String {
     format!("{}…", shown.trim_end())
 }
 
-/// A badge 3.5 × 2.25 in (a common badge size) at 96 px per inch.
-pub fn svg(face: &BadgeFace<'_>) -> AppResult<String> {
-    let code = qrcode::QrCode::with_error_correction_level(face.url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
+/// The QR code of `url` as one path on its module grid, with the quiet zone
+/// of four modules around it: (modules per side with the quiet zone, path).
+/// Drawn with crisp edges, it has no anti-aliased seams between modules for
+/// a camera to trip over.
+fn qr_path(url: &str) -> AppResult<(usize, String)> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
     let modules = code.width();
-    let colors = code.to_colors();
     let quiet = 4;
-    let size = 128.0;
-    let cell = size / (modules + 2 * quiet) as f64;
-    let (x0, y0) = (336.0 - size - 6.0, 216.0 - size - 6.0);
-    // One path on the module grid, drawn with crisp edges: no anti-aliased
-    // seams between modules for a camera to trip over.
     let mut path = String::new();
-    for (i, color) in colors.iter().enumerate() {
+    for (i, color) in code.to_colors().iter().enumerate() {
         if *color == qrcode::Color::Dark {
             path.push_str(&format!("M{} {}h1v1h-1z", i % modules + quiet, i / modules + quiet));
         }
     }
+    Ok((modules + 2 * quiet, path))
+}
+
+/// The QR code alone, scalable (the ticket screen shows it large).
+pub fn qr_svg(url: &str) -> AppResult<String> {
+    let (side, path) = qr_path(url)?;
+    Ok(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/><path d="{path}"/></svg>"##
+    ))
+}
+
+/// A badge 3.5 × 2.25 in (a common badge size) at 96 px per inch.
+pub fn svg(face: &BadgeFace<'_>) -> AppResult<String> {
+    let (side, path) = qr_path(face.url)?;
+    let size = 128.0;
+    let cell = size / side as f64;
+    let (x0, y0) = (336.0 - size - 6.0, 216.0 - size - 6.0);
     let qr = format!(
         r##"<rect x="{x0}" y="{y0}" width="{size}" height="{size}" fill="#fff"/><path transform="translate({x0} {y0}) scale({cell:.5})" shape-rendering="crispEdges" d="{path}"/>"##
     );

@@ -26,7 +26,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::AppResult;
 
-pub use face::{svg, BadgeFace};
+pub use face::{qr_svg, svg, BadgeFace};
 
 const SIGNED_PREFIX: &str = "tribe-badge:v2:";
 

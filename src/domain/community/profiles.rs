@@ -322,6 +322,25 @@ pub async fn save(db: &DatabaseConnection, account: &user::Model, form: &Profile
     Ok(sea_orm::TryIntoModel::try_into_model(saved)?)
 }
 
+/// Sets (or with `None` clears) the zone a person reads times in, keeping
+/// the rest of their profile; someone who never saved a profile gets the
+/// defaults with this zone.
+pub async fn set_time_zone(db: &DatabaseConnection, user_id: i32, zone: Option<chrono_tz::Tz>) -> AppResult<()> {
+    let at = now();
+    let mut row: profile::ActiveModel = match profile::Entity::find_by_user(db, user_id).await? {
+        Some(found) => found.into(),
+        None => {
+            let mut fresh: profile::ActiveModel = default_for(user_id).into();
+            fresh.id = sea_orm::ActiveValue::NotSet;
+            fresh
+        }
+    };
+    row.time_zone = Set(zone.map(|z| z.name().to_owned()));
+    row.updated_at = Set(at);
+    row.save(db).await?;
+    Ok(())
+}
+
 /// One or two letters for the generated avatar: first and last word.
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphanumeric)).collect();

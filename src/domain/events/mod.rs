@@ -32,7 +32,7 @@ pub struct EventSummary {
     pub time_zone: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    /// "Jun 7–9, 2027" or "Tuesdays 20:30 (America/New_York)", in the event's zone.
+    /// "Jun 7–9, 2027" or "Every Tuesday at 20:30 New York time", in the event's zone.
     pub when: String,
     pub venue_name: Option<String>,
     pub hashtag: Option<String>,
@@ -45,7 +45,7 @@ pub fn summarize(event: &event::Model) -> EventSummary {
     let end = event.ends_at.with_timezone(&zone);
     let when = match (kind, &event.recurrence_rule, &event.recurrence_local_time) {
         (EventKind::OnlineChat, Some(rule), Some(time)) => {
-            format!("{} at {} {}", describe_rule(rule), time, event.time_zone)
+            format!("{} at {} {} time", describe_rule(rule), time, crate::domain::times::city(zone))
         }
         _ if start.date_naive() == end.date_naive() => start.format("%a %b %-d, %Y · %H:%M").to_string() + &end.format("–%H:%M").to_string(),
         _ if start.format("%Y-%m").to_string() == end.format("%Y-%m").to_string() => {

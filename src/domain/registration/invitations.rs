@@ -225,7 +225,7 @@ fn invitation_mail(
     invitation: &registration_invitation::Model,
     token: &str,
 ) -> Mail {
-    let closes = crate::domain::times::show(invitation.expires_at, events::zone_of(event), None);
+    let closes = crate::domain::times::show(invitation.expires_at, crate::domain::times::Zones::of_event(events::zone_of(event))).line();
     let (nothing_yet, subject) = match offer {
         Offer::Ticket { .. } => ("you are not registered, and nobody at the event sees your profile, until you do", "Invitation"),
         Offer::Team(_) => ("you are not on the team until you do", "Invitation to the team"),
@@ -234,14 +234,11 @@ fn invitation_mail(
         "Hello,\n\n{organizer} invites you to {title} ({when}) with {offer}.\n\n\
          Nothing happens unless you accept: {nothing_yet}.\n\n\
          Accept or decline here: {base_url}/invitations/{token}\n\n\
-         The invitation is open until {date}, {time} {zone}. If you do not know this event, ignore this email.\n",
+         The invitation is open until {closes}. If you do not know this event, ignore this email.\n",
         organizer = organizer.display_name,
         title = event.title,
         when = events::summarize(event).when,
         offer = describe(offer),
-        date = closes.date,
-        time = closes.time,
-        zone = closes.zone,
     );
     Mail { to_name: String::new(), to_email: invitation.email.clone(), subject: format!("{subject}: {}", event.title), text, calendar: None }
 }
@@ -396,13 +393,13 @@ pub async fn open_for_event(db: &DatabaseConnection, event: &event::Model, kind:
     Ok(rows
         .into_iter()
         .map(|row| {
-            let sent = crate::domain::times::show(row.created_at, zone, None);
+            let sent = crate::domain::times::show(row.created_at, crate::domain::times::Zones::of_event(zone)).line();
             let offer = match (row.ticket_type_id, &row.team_role) {
                 (Some(id), _) => ticket_names.get(&id).cloned().unwrap_or_default(),
                 (None, Some(role)) => role.to_string(),
                 (None, None) => String::new(),
             };
-            OpenInvitation { id: row.id, offer, email: row.email, sent: format!("{} {} {}", sent.date, sent.time, sent.zone) }
+            OpenInvitation { id: row.id, offer, email: row.email, sent }
         })
         .collect())
 }

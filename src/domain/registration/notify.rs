@@ -20,9 +20,8 @@ async fn people(db: &DatabaseConnection, found: &registration::Model) -> AppResu
 }
 
 fn when(event: &event::Model) -> String {
-    let zone = events::zone_of(event);
-    let start = times::show(event.starts_at, zone, None);
-    format!("{} ({}, {} {})", events::summarize(event).when, start.date, start.time, start.zone)
+    let start = times::show(event.starts_at, times::Zones::of_event(events::zone_of(event)));
+    format!("{} ({})", events::summarize(event).when, start.line())
 }
 
 /// "You are registered", with the event's calendar file and the link to the
@@ -85,8 +84,8 @@ pub async fn registration_cancelled(db: &DatabaseConnection, base_url: &str, fou
 
 pub async fn waitlist_offer(db: &DatabaseConnection, base_url: &str, found: &registration::Model) -> AppResult<Mail> {
     let (attendee, event) = people(db, found).await?;
-    let zone = events::zone_of(&event);
-    let until = found.hold_expires_at.map(|t| times::show(t, zone, None)).map(|t| format!("{} {} {}", t.date, t.time, t.zone)).unwrap_or_default();
+    let zones = times::Zones::of_event(events::zone_of(&event));
+    let until = found.hold_expires_at.map(|t| times::show(t, zones).line()).unwrap_or_default();
     let text = format!(
         "Hello {},\n\na seat at {} is free, and it is yours if you claim it before {until}.\n\nClaim it: {base_url}/registrations/{}\n\n\
          If you do nothing, it passes to the next person on the waitlist.\n",

@@ -5,13 +5,12 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 
-use crate::domain::accounts;
 use crate::domain::schedule::agenda;
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::VisibleEvent;
-use crate::web::guards::CurrentUser;
+use crate::web::guards::{CurrentUser, ViewerZone};
 use crate::web::pages::events::calendar_content_type;
 use crate::web::render::{Html, Page};
 use crate::web::views::schedule::{AgendaPage, FeedLinks};
@@ -68,26 +67,36 @@ async fn remove(
 }
 
 #[get("/agenda")]
-async fn agenda_page(page: Page, user: CurrentUser, state: &State<AppState>) -> AppResult<Html> {
-    let context = agenda_context(state, &user.0, None).await?;
+async fn agenda_page(page: Page, user: CurrentUser, viewer_zone: ViewerZone, state: &State<AppState>) -> AppResult<Html> {
+    let context = agenda_context(state, &user.0, viewer_zone, None).await?;
     Ok(page.ok("agenda/show", "My agenda", context))
 }
 
 /// The agenda page's data; `new_feed` is a feed token just made, whose
 /// address is shown this once.
-async fn agenda_context(state: &AppState, user: &crate::db::entities::user::Model, new_feed: Option<&str>) -> AppResult<AgendaPage> {
-    let viewer_zone = accounts::time_zone_of(&state.db, user.id).await?;
+async fn agenda_context(
+    state: &AppState,
+    user: &crate::db::entities::user::Model,
+    viewer_zone: ViewerZone,
+    new_feed: Option<&str>,
+) -> AppResult<AgendaPage> {
     let entries = agenda::entries(&state.db, user.id).await?;
     let feed_made = agenda::feed_made_at(&state.db, user.id).await?;
-    Ok(AgendaPage::new(&entries, viewer_zone, new_feed.map(|token| FeedLinks::new(&state.config.base_url, token)), feed_made))
+    Ok(AgendaPage::new(&entries, viewer_zone.0, new_feed.map(|token| FeedLinks::new(&state.config.base_url, token)), feed_made))
 }
 
 /// Makes the calendar feed's address (or a new one: the old stops working)
 /// and shows it, this once; only its hash is stored.
 #[post("/agenda/feed/regenerate", data = "<_form>")]
-async fn regenerate_feed(page: Page, user: CurrentUser, _form: CsrfForm<CsrfOnly>, state: &State<AppState>) -> AppResult<Html> {
+async fn regenerate_feed(
+    page: Page,
+    user: CurrentUser,
+    viewer_zone: ViewerZone,
+    _form: CsrfForm<CsrfOnly>,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let token = agenda::make_feed_token(&state.db, user.0.id).await?;
-    let context = agenda_context(state, &user.0, Some(&token)).await?;
+    let context = agenda_context(state, &user.0, viewer_zone, Some(&token)).await?;
     Ok(page.ok("agenda/show", "My agenda", context))
 }
 

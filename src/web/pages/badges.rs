@@ -33,6 +33,7 @@ use crate::web::AppState;
 pub fn routes() -> Vec<Route> {
     routes![
         badge_svg,
+        ticket_qr,
         badge_png,
         scanned,
         connect_by_scan,
@@ -53,8 +54,9 @@ async fn role_of(state: &AppState, found: &registration_row::Model) -> AppResult
     Ok(found.role_id.and_then(|id| roles.into_iter().find(|r| r.id == id)).map(|r| (r.name, r.color)))
 }
 
-/// The badge SVG of a confirmed registration, for its holder and the event's team.
-async fn badge_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<String> {
+/// What a confirmed registration's badge shows, for its holder and the
+/// event's team: the holder, the event, and the signed address its code holds.
+async fn badge_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<(prints::Holder, crate::db::entities::event::Model, String)> {
     let found = registration::find(&state.db, id).await?;
     let event = events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
     if found.user_id != user.0.id && events::effective_role(&state.db, &event, &user.0).await?.is_none() {
@@ -66,18 +68,30 @@ async fn badge_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<St
     let holder = prints::holders(&state.db, &event, &[id]).await?.pop().ok_or(AppError::NotFound)?;
     let key = badges::keys::signing_key(&state.db, &state.config.key_encryption_key, found.event_id).await?;
     let url = prints::badge_url(&state.config.base_url, &key, found.id, found.event_id);
+    Ok((holder, event, url))
+}
+
+async fn badge_svg_of(id: i32, user: &CurrentUser, state: &AppState) -> AppResult<String> {
+    let (holder, event, url) = badge_of(id, user, state).await?;
     badges::svg(&holder.face(&event.title, &url))
 }
 
 #[get("/registrations/<id>/badge.svg")]
 async fn badge_svg(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
-    Ok((ContentType::SVG, badge_of(id, &user, state).await?))
+    Ok((ContentType::SVG, badge_svg_of(id, &user, state).await?))
+}
+
+/// The badge's code alone, for the ticket screen (shown large on a phone).
+#[get("/registrations/<id>/qr.svg")]
+async fn ticket_qr(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
+    let (_, _, url) = badge_of(id, &user, state).await?;
+    Ok((ContentType::SVG, badges::qr_svg(&url)?))
 }
 
 /// The same badge as a PNG at about 300 dpi.
 #[get("/registrations/<id>/badge.png")]
 async fn badge_png(id: i32, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, Vec<u8>)> {
-    let svg = badge_of(id, &user, state).await?;
+    let svg = badge_svg_of(id, &user, state).await?;
     let png = tokio::task::spawn_blocking(move || render::png(&svg, 3.0)).await.map_err(|e| AppError::Internal(format!("badge PNG: {e}")))??;
     Ok((ContentType::PNG, png))
 }

@@ -17,12 +17,14 @@ use crate::domain::chats::room::messages::{self, NewMessage};
 use crate::domain::chats::room::{self as chat_room, ideas, stream, topics, transcript, Room};
 use crate::domain::events::{self, zone_of};
 use crate::domain::now;
+use crate::domain::times::{self, Zones};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::{HostedRoom, VisibleEvent};
-use crate::web::guards::CurrentUser;
+use crate::web::guards::{CurrentUser, ViewerZone};
 use crate::web::render::{Download, Html, Page};
 use crate::web::views::chats::{local, PastChat, Posted, RoomPage, SeriesPage, TranscriptPage, TranscriptRoom, WeekLink};
+use crate::web::views::frame::ZoneNote;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -61,8 +63,9 @@ async fn room_context(
     typed: Option<&NewMessage>,
     reply_to: Option<i32>,
     quote_of: Option<i32>,
+    viewer_zone: &ViewerZone,
 ) -> AppResult<RoomPage> {
-    RoomPage::load(&state.db, &state.chat, room, visible.viewer.as_ref(), is_host(visible), typed, reply_to, quote_of).await
+    RoomPage::load(&state.db, &state.chat, room, visible.viewer.as_ref(), is_host(visible), typed, reply_to, quote_of, viewer_zone.0).await
 }
 
 async fn room_of(state: &AppState, visible: &VisibleEvent, key: &str) -> AppResult<Room> {
@@ -76,12 +79,13 @@ async fn room_page(
     reply_to: Option<i32>,
     quote_of: Option<i32>,
     visible: VisibleEvent,
+    viewer_zone: ViewerZone,
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let room = room_of(state, &visible, key).await?;
-    let context = room_context(state, &visible, &room, None, reply_to, quote_of).await?;
-    Ok(page.ok("chats/room", &format!("{} · {}", room.event.title, local(&room, room.occurrence.starts_at)), context))
+    let context = room_context(state, &visible, &room, None, reply_to, quote_of, &viewer_zone).await?;
+    Ok(page.ok("chats/room", &format!("{} · {}", room.event.title, context.room.starts_local.line()), context))
 }
 
 /// `Last-Event-ID`, sent by a reconnecting EventSource.
@@ -224,6 +228,7 @@ async fn post_message(
     visible: VisibleEvent,
     user: CurrentUser,
     form: CsrfForm<NewMessage>,
+    viewer_zone: ViewerZone,
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
@@ -238,7 +243,7 @@ async fn post_message(
         }
         Err(other) => return Err(other),
     };
-    let context = room_context(state, &visible, &room, Some(&input), input.reply_to, input.quote_of).await?;
+    let context = room_context(state, &visible, &room, Some(&input), input.reply_to, input.quote_of, &viewer_zone).await?;
     Ok(page.invalid(Status::UnprocessableEntity, "chats/room", &room.event.title, context, &errors))
 }
 
@@ -443,19 +448,17 @@ async fn use_idea(
 }
 
 #[get("/events/<_slug>/chats/<key>/transcript")]
-async fn transcript_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn transcript_page(_slug: &str, key: &str, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let room = room_of(state, &visible, key).await?;
-    transcript_of(state, &room, &page).await
-}
-
-async fn transcript_of(state: &AppState, room: &Room, page: &Page) -> AppResult<Html> {
-    let (t, _) = transcript::load(&state.db, room).await?;
+    let (t, _) = transcript::load(&state.db, &room).await?;
+    let starts = local(&room, room.occurrence.starts_at, viewer_zone.0);
     Ok(page.ok(
         "chats/transcript",
-        &format!("Transcript · {} · {}", room.event.title, local(room, room.occurrence.starts_at)),
+        &format!("Transcript · {} · {}", room.event.title, starts.line()),
         TranscriptPage {
+            zone_note: ZoneNote::new(Zones::for_viewer(zone_of(&room.event), viewer_zone.0)),
             event: events::summarize(&room.event),
-            room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: local(room, room.occurrence.starts_at) },
+            room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: starts },
             transcript: t,
         },
     ))
@@ -492,8 +495,9 @@ async fn transcript_csv(_slug: &str, key: &str, visible: VisibleEvent, state: &S
 /// The series: the next chat, past transcripts with their numbers, and a
 /// search across them.
 #[get("/events/<_slug>/chats?<q>")]
-async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &visible.event;
+    let zones = Zones::for_viewer(zone_of(event), viewer_zone.0);
     if event.kind != crate::db::entities::event::EventKind::OnlineChat {
         return Err(AppError::NotFound);
     }
@@ -502,7 +506,7 @@ async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page,
     let mut past = Vec::new();
     for occurrence in chat_room::past_rooms(&state.db, event, at).await? {
         let (participants, messages, topics) = transcript::summary(&state.db, occurrence.id).await?;
-        let when = occurrence.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string();
+        let when = times::show(occurrence.starts_at, zones);
         past.push(PastChat { key: chat_room::key_of(occurrence.scheduled_start), when, participants, messages, topics });
     }
     let found = match q {
@@ -513,10 +517,11 @@ async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, page: Page,
         "chats/series",
         &format!("Chats · {}", event.title),
         SeriesPage {
+            zone_note: ZoneNote::new(zones),
             event: events::summarize(event),
             next: next.map(|o| WeekLink {
                 key: chat_room::key_of(o.scheduled_start),
-                when: o.starts_at.with_timezone(&zone_of(event)).format("%A %B %-d, %H:%M %Z").to_string(),
+                when: times::show(o.starts_at, zones),
             }),
             past,
             q: q.map(str::to_owned),

@@ -14,17 +14,18 @@ use crate::domain::markdown;
 use crate::domain::now;
 use crate::domain::schedule::exports::ExportKind;
 use crate::domain::schedule::{self, ScheduledSession, Scope};
-use crate::domain::times;
+use crate::domain::times::{self, Zones};
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::event_guards::VisibleEvent;
-use crate::web::guards::MaybeUser;
+use crate::web::guards::{MaybeUser, ViewerZone};
 use crate::web::render::{Html, Page};
 use crate::web::views::events::{
     EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView, UpcomingWeek,
 };
 use crate::web::views::registration::RegistrationPanel;
 use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
+use crate::web::views::frame::ZoneNote;
 use crate::web::views::seo;
 use crate::web::views::Choice;
 use crate::web::AppState;
@@ -33,10 +34,10 @@ pub fn routes() -> Vec<Route> {
     routes![event_home, schedule_page, session_page, speaker_page, schedule_xml, schedule_json, schedule_ics, session_ics]
 }
 
-async fn viewer_of(state: &AppState, visible: &VisibleEvent) -> AppResult<Viewer> {
-    let Some(user) = &visible.viewer else { return Ok(Viewer::default()) };
+async fn viewer_of(state: &AppState, visible: &VisibleEvent, zone: &ViewerZone) -> AppResult<Viewer> {
+    let Some(user) = &visible.viewer else { return Ok(Viewer { zone: zone.0, ..Viewer::default() }) };
     Ok(Viewer {
-        zone: accounts::time_zone_of(&state.db, user.id).await?,
+        zone: zone.0,
         registered: crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?,
         agenda: crate::domain::schedule::agenda::session_ids(&state.db, user.id).await?.into_iter().collect(),
     })
@@ -51,9 +52,10 @@ fn scope_for(visible: &VisibleEvent) -> Scope {
     }
 }
 
-fn event_frame(visible: &VisibleEvent) -> EventFrame {
+fn event_frame(visible: &VisibleEvent, viewer: &Viewer) -> EventFrame {
     let event = &visible.event;
     EventFrame {
+        zone_note: ZoneNote::new(Zones::for_viewer(events::zone_of(event), viewer.zone)),
         event: events::summarize(event),
         is_published: event.is_published,
         can_manage: visible.role == Some(TeamRole::Organizer),
@@ -62,17 +64,18 @@ fn event_frame(visible: &VisibleEvent) -> EventFrame {
 }
 
 #[get("/events/<_slug>?<access>", rank = 2)]
-async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let event = &visible.event;
     let zone = events::zone_of(event);
-    let viewer = viewer_of(state, &visible).await?;
+    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     // The ticket types, loaded once for the search engines' offers and the panel.
     let listed = crate::domain::registration::tickets::list(&state.db, event.id).await?;
     let meta = seo::event_meta(&state.config.base_url, event, &listed, now());
     let registration =
-        RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or(""), listed).await?;
+        RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or(""), listed, Zones::for_viewer(zone, viewer.zone))
+            .await?;
     let mut view = EventHomePage {
-        frame: event_frame(&visible),
+        frame: event_frame(&visible, &viewer),
         meta,
         description_html: markdown::to_safe_html(&event.description),
         venue_address: event.venue_address.clone(),
@@ -80,8 +83,6 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
         online_url: event.online_url.clone(),
         host_name: event.host_name.clone(),
         registration,
-        starts: times::show(event.starts_at, zone, viewer.zone),
-        ends: times::show(event.ends_at, zone, viewer.zone),
         next_occurrence: None,
         upcoming: None,
         session_count: None,
@@ -90,8 +91,7 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
     if event.kind == EventKind::OnlineChat {
         if let Some(next) = chats::next_occurrence(&state.db, event, now()).await? {
             view.next_occurrence = Some(NextOccurrence {
-                start: times::show(next.starts_at, zone, viewer.zone),
-                end: times::show(next.ends_at, zone, viewer.zone),
+                when: times::range(next.starts_at, next.ends_at, Zones::for_viewer(zone, viewer.zone)),
                 moved: next.status == OccurrenceStatus::Moved,
                 room: format!("/events/{}/chats/{}", event.slug, crate::domain::chats::room::key_of(next.scheduled_start)),
                 topics: next.topics,
@@ -108,16 +108,18 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, pa
 }
 
 #[get("/events/<_slug>/schedule?<track>&<tag>&<view>")]
+#[allow(clippy::too_many_arguments)]
 async fn schedule_page(
     _slug: &str,
     track: Option<i32>,
     tag: Option<&str>,
     view: Option<&str>,
     visible: VisibleEvent,
+    viewer_zone: ViewerZone,
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let viewer = viewer_of(state, &visible).await?;
+    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let tag = tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty());
     let keep = |s: &ScheduledSession| track.is_none_or(|t| s.session.track_id == Some(t)) && tag.as_ref().is_none_or(|t| s.tags().contains(t));
@@ -132,7 +134,7 @@ async fn schedule_page(
         active: track.is_some() || tag.is_some(),
     };
     let view = SchedulePage {
-        frame: event_frame(&visible),
+        frame: event_frame(&visible, &viewer),
         meta: seo::plain_meta(
             &state.config.base_url,
             &format!("/events/{}/schedule", visible.event.slug),
@@ -150,12 +152,12 @@ async fn schedule_page(
 }
 
 #[get("/events/<_slug>/sessions/<id>", rank = 2)]
-async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let viewer = viewer_of(state, &visible).await?;
+async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let view = SessionPage {
-        frame: event_frame(&visible),
+        frame: event_frame(&visible, &viewer),
         meta: seo::session_meta(&state.config.base_url, &visible.event, found),
         session: session_card(&loaded, found, &viewer),
         abstract_html: markdown::to_safe_html(&found.session.r#abstract),
@@ -166,8 +168,8 @@ async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, page: Page, s
 }
 
 #[get("/events/<_slug>/speakers/<key>")]
-async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let viewer = viewer_of(state, &visible).await?;
+async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();
     let speaker = theirs.first().and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key))).ok_or(AppError::NotFound)?;
@@ -178,7 +180,7 @@ async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, page: Page,
         None => None,
     };
     let view = SpeakerPage {
-        frame: event_frame(&visible),
+        frame: event_frame(&visible, &viewer),
         meta: seo::plain_meta(
             &state.config.base_url,
             &format!("/events/{}/speakers/{key}", visible.event.slug),

@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod organize;
 pub mod profiles;
 pub mod registration;
+pub mod time_zone;
 pub mod tribe;
 
 use rocket::Route;
@@ -20,6 +21,7 @@ use rocket::Route;
 pub fn routes() -> Vec<Route> {
     let mut routes = home::routes();
     routes.extend(account::routes());
+    routes.extend(time_zone::routes());
     routes.extend(events::routes());
     routes.extend(agenda::routes());
     routes.extend(attendees::routes());

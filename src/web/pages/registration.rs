@@ -85,14 +85,21 @@ async fn cancel(
 /// A registration's own page: its state, its history, cancelling, claiming
 /// a waitlist offer. The attendee and the event's team may see it.
 #[get("/registrations/<id>")]
-async fn registration_page(id: i32, user: CurrentUser, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn registration_page(
+    id: i32,
+    user: CurrentUser,
+    viewer_zone: crate::web::guards::ViewerZone,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let found = registration::find(&state.db, id).await?;
     let event = crate::domain::events::find_by_id(&state.db, found.event_id).await?.ok_or(AppError::NotFound)?;
     let is_owner = found.user_id == user.0.id;
     if !is_owner && crate::domain::events::effective_role(&state.db, &event, &user.0).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let view = RegistrationPage::load(&state.db, &found, &event, is_owner).await?;
+    let zones = crate::domain::times::Zones::for_viewer(crate::domain::events::zone_of(&event), viewer_zone.0);
+    let view = RegistrationPage::load(&state.db, &found, &event, is_owner, zones).await?;
     Ok(page.ok("registrations/show", &format!("Registration · {}", event.title), view))
 }
 

@@ -56,9 +56,15 @@ async fn directory_page(
 }
 
 #[get("/events/<_slug>/tribe")]
-async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn tribe_page(
+    _slug: &str,
+    visible: VisibleEvent,
+    user: CurrentUser,
+    viewer_zone: crate::web::guards::ViewerZone,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let event = &visible.event;
-    let viewer_zone = crate::domain::accounts::time_zone_of(&state.db, user.0.id).await?;
     let suggestions = matches::suggestions(&state.db, event, &user.0, 10).await?;
     let my_tribe = tribes::of_member(&state.db, event, &user.0).await?;
     let my_tables = tables::of_member(&state.db, event, &user.0).await?;
@@ -75,11 +81,12 @@ async fn tribe_page(_slug: &str, visible: VisibleEvent, user: CurrentUser, page:
             event: EventName::from(event),
             suggestions: list.into_iter().map(SuggestionCard::from).collect(),
             not_matched,
-            tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone)),
+            tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone.0)),
             tables: my_tables,
             registered: live.is_some(),
             roles: Choice::roles(&roles, live.as_ref().and_then(|l| l.role_id)),
             has_role: live.as_ref().and_then(|l| l.role_id).is_some(),
+            zone_note: crate::web::views::frame::ZoneNote::new(crate::domain::times::Zones::for_viewer(events::zone_of(event), viewer_zone.0)),
         },
     ))
 }

@@ -225,3 +225,39 @@ pub struct ResetPage {
     pub email: String,
     pub detail: String,
 }
+
+/// The time-zone page: the zone in use, and every zone by city.
+#[derive(Serialize)]
+pub struct TimeZonePage {
+    /// "Berlin", when a zone is chosen.
+    pub current: Option<String>,
+    pub from_profile: bool,
+    pub form: TimeZoneFields,
+    pub zones: Vec<crate::domain::times::ZoneOption>,
+    /// Logged in: the choice goes into the profile.
+    pub logged_in: bool,
+}
+
+#[derive(Serialize)]
+pub struct TimeZoneFields {
+    pub zone: String,
+    pub next: String,
+}
+
+impl TimeZonePage {
+    pub fn new(
+        current: Option<(chrono_tz::Tz, crate::domain::times::ZoneSource)>,
+        typed: String,
+        next: String,
+        logged_in: bool,
+    ) -> TimeZonePage {
+        use crate::domain::times::{city, zone_options, ZoneSource};
+        TimeZonePage {
+            current: current.map(|(zone, _)| city(zone)),
+            from_profile: current.is_some_and(|(_, source)| source == ZoneSource::Profile),
+            form: TimeZoneFields { zone: if typed.is_empty() { current.map(|(z, _)| z.name().to_owned()).unwrap_or_default() } else { typed }, next },
+            zones: zone_options(),
+            logged_in,
+        }
+    }
+}

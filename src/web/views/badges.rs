@@ -126,11 +126,11 @@ pub struct KeyRow {
 
 impl KeyRow {
     pub fn new(k: KeyListing, zone: Tz) -> KeyRow {
-        let made = times::show(k.created_at, zone, None);
+        let made = times::show(k.created_at, times::Zones::of_event(zone));
         KeyRow {
             id: k.id,
             fingerprint: k.public_key.chars().take(8).collect(),
-            made: format!("{} {}", made.date, made.time),
+            made: made.line(),
             state: match (k.is_signing, k.revoked_at.is_some(), k.derived) {
                 (true, _, _) => "signs new badges",
                 (_, true, _) => "revoked: its badges no longer scan",

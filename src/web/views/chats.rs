@@ -15,7 +15,10 @@ use crate::domain::chats::room::transcript::{Found, Transcript};
 use crate::domain::chats::room::{Phase, Room};
 use crate::domain::events::{self, zone_of, EventSummary};
 use crate::domain::now;
+use crate::domain::times::{self, When, ZoneSource, Zones};
+use chrono_tz::Tz;
 use crate::error::AppResult;
+use crate::web::views::frame::ZoneNote;
 
 /// A room's events after an id, in order.
 #[derive(Serialize, ToSchema)]
@@ -61,6 +64,7 @@ pub struct PostRequest {
 #[derive(Serialize)]
 pub struct RoomPage {
     pub event: EventSummary,
+    pub zone_note: ZoneNote,
     pub room: RoomInfo,
     pub topics: Vec<TopicRow>,
     pub topic_options: Vec<TopicOption>,
@@ -88,10 +92,10 @@ pub struct RoomInfo {
     pub key: String,
     pub url: String,
     pub starts_at: String,
-    pub starts_local: String,
-    pub ends_local: String,
+    pub starts_local: When,
+    pub ends_local: When,
     pub opens_at: Option<String>,
-    pub opens_local: Option<String>,
+    pub opens_local: Option<When>,
     pub before: bool,
     pub open: bool,
     pub after: bool,
@@ -108,7 +112,7 @@ pub struct TopicRow {
     pub title: String,
     pub question: String,
     pub posted: bool,
-    pub at: String,
+    pub at: When,
 }
 
 #[derive(Serialize)]
@@ -124,9 +128,9 @@ pub struct TypedMessage {
     pub body: String,
 }
 
-/// When a room or an event happens, in the event's zone.
-pub fn local(room: &Room, at: DateTime<Utc>) -> String {
-    at.with_timezone(&zone_of(&room.event)).format("%A %B %-d, %H:%M %Z").to_string()
+/// When something in a room happens, for this viewer.
+pub fn local(room: &Room, at: DateTime<Utc>, viewer_zone: Option<(Tz, ZoneSource)>) -> When {
+    times::show(at, Zones::for_viewer(zone_of(&room.event), viewer_zone))
 }
 
 impl RoomPage {
@@ -141,6 +145,7 @@ impl RoomPage {
         typed: Option<&NewMessage>,
         reply_to: Option<i32>,
         quote_of: Option<i32>,
+        viewer_zone: Option<(Tz, ZoneSource)>,
     ) -> AppResult<RoomPage> {
         let at = now();
         let phase = room.phase(at);
@@ -177,19 +182,20 @@ impl RoomPage {
                 title: t.title.clone(),
                 question: t.question.clone(),
                 posted: t.posted_at.is_some(),
-                at: local(room, room.occurrence.starts_at + chrono::Duration::minutes(i64::from(t.offset_minutes))),
+                at: local(room, room.occurrence.starts_at + chrono::Duration::minutes(i64::from(t.offset_minutes)), viewer_zone),
             })
             .collect();
         Ok(RoomPage {
+            zone_note: ZoneNote::new(Zones::for_viewer(zone_of(&room.event), viewer_zone)),
             event: events::summarize(&room.event),
             room: RoomInfo {
                 key: room.key(),
                 url: room.url(),
                 starts_at: room.occurrence.starts_at.to_rfc3339(),
-                starts_local: local(room, room.occurrence.starts_at),
-                ends_local: local(room, room.occurrence.ends_at),
+                starts_local: local(room, room.occurrence.starts_at, viewer_zone),
+                ends_local: local(room, room.occurrence.ends_at, viewer_zone),
                 opens_at: opens_at.map(|o| o.to_rfc3339()),
-                opens_local: opens_at.map(|o| local(room, o)),
+                opens_local: opens_at.map(|o| local(room, o, viewer_zone)),
                 before: matches!(phase, Phase::Before { .. }),
                 open: phase == Phase::Open,
                 after: phase == Phase::After,
@@ -227,6 +233,7 @@ pub struct Posted {
 #[derive(Serialize)]
 pub struct TranscriptPage {
     pub event: EventSummary,
+    pub zone_note: ZoneNote,
     pub room: TranscriptRoom,
     pub transcript: Transcript,
 }
@@ -235,7 +242,7 @@ pub struct TranscriptPage {
 pub struct TranscriptRoom {
     pub key: String,
     pub url: String,
-    pub starts_local: String,
+    pub starts_local: When,
 }
 
 /// A chat series: the next week, past transcripts with their numbers, and
@@ -243,6 +250,7 @@ pub struct TranscriptRoom {
 #[derive(Serialize)]
 pub struct SeriesPage {
     pub event: EventSummary,
+    pub zone_note: ZoneNote,
     pub next: Option<WeekLink>,
     pub past: Vec<PastChat>,
     pub q: Option<String>,
@@ -253,13 +261,13 @@ pub struct SeriesPage {
 #[derive(Serialize)]
 pub struct WeekLink {
     pub key: String,
-    pub when: String,
+    pub when: When,
 }
 
 #[derive(Serialize)]
 pub struct PastChat {
     pub key: String,
-    pub when: String,
+    pub when: When,
     pub participants: usize,
     pub messages: u64,
     pub topics: Vec<String>,

@@ -21,7 +21,7 @@ use crate::domain::community::{tables, tribes};
 use crate::domain::events::{self, places};
 use crate::domain::input::split_tags;
 use crate::domain::schedule::{self, Scope};
-use crate::domain::times::{self, ShownTime};
+use crate::domain::times::{self, When, ZoneSource, Zones};
 use crate::error::{AppError, AppResult};
 use crate::web::views::Choice;
 
@@ -313,8 +313,7 @@ pub struct RoleCount {
 #[derive(Serialize)]
 pub struct SlotRow {
     pub id: i32,
-    pub start: ShownTime,
-    pub end: ShownTime,
+    pub when: When,
     pub place: String,
     pub capacity: i32,
 }
@@ -329,7 +328,7 @@ pub struct TribeRow {
 
 #[derive(Serialize)]
 pub struct TribeMeetup {
-    pub start: ShownTime,
+    pub when: When,
     pub place: String,
 }
 
@@ -341,7 +340,7 @@ pub struct SessionChoice {
 
 impl<F: Serialize> CommunityPage<F> {
     pub async fn load(db: &DatabaseConnection, event: &event::Model, typed: Option<F>) -> AppResult<CommunityPage<F>> {
-        let zone = events::zone_of(event);
+        let zones = Zones::of_event(events::zone_of(event));
         let roles = places::roles(db, event.id).await?;
         let attendees = people::attendees(db, event).await?;
         let role_counts = roles
@@ -359,8 +358,7 @@ impl<F: Serialize> CommunityPage<F> {
             .into_iter()
             .map(|s| SlotRow {
                 id: s.id,
-                start: times::show(s.starts_at, zone, None),
-                end: times::show(s.ends_at, zone, None),
+                when: times::range(s.starts_at, s.ends_at, zones),
                 place: s.place,
                 capacity: s.capacity,
             })
@@ -369,7 +367,7 @@ impl<F: Serialize> CommunityPage<F> {
             .await?
             .into_iter()
             .map(|t| TribeRow {
-                slot: t.slot.map(|s| TribeMeetup { start: times::show(s.starts_at, zone, None), place: s.place }),
+                slot: t.slot.map(|s| TribeMeetup { when: times::range(s.starts_at, s.ends_at, zones), place: s.place }),
                 name: t.name,
                 color: t.role_color,
                 members: t.members,
@@ -381,7 +379,7 @@ impl<F: Serialize> CommunityPage<F> {
                 slug: event.slug.clone(),
                 title: event.title.clone(),
                 tribe_size: event.tribe_size,
-                zone: zone.name().to_owned(),
+                zone: times::city(zones.event),
             },
             roles: role_counts,
             matchable: attendees.iter().filter(|a| a.is_matchable()).count(),
@@ -443,6 +441,7 @@ pub struct TribePage {
     pub registered: bool,
     pub roles: Vec<Choice>,
     pub has_role: bool,
+    pub zone_note: crate::web::views::frame::ZoneNote,
 }
 
 #[derive(Serialize)]
@@ -479,17 +478,15 @@ pub struct MyTribe {
 /// When and where a tribe meets, in the event's zone and the viewer's.
 #[derive(Serialize)]
 pub struct MeetupTime {
-    pub start: ShownTime,
-    pub end: ShownTime,
+    pub when: When,
     pub place: String,
 }
 
 impl MyTribe {
-    pub fn new(t: tribes::TribeView, zone: Tz, viewer_zone: Option<Tz>) -> MyTribe {
+    pub fn new(t: tribes::TribeView, zone: Tz, viewer_zone: Option<(Tz, ZoneSource)>) -> MyTribe {
         MyTribe {
             slot: t.slot.map(|s| MeetupTime {
-                start: times::show(s.starts_at, zone, viewer_zone),
-                end: times::show(s.ends_at, zone, viewer_zone),
+                when: times::range(s.starts_at, s.ends_at, Zones::for_viewer(zone, viewer_zone)),
                 place: s.place,
             }),
             name: t.name,

@@ -15,7 +15,8 @@ use crate::domain::events::{self, EventSummary};
 use crate::domain::markdown;
 use crate::domain::schedule::frab::export::session_url;
 use crate::domain::schedule::ScheduledSession;
-use crate::domain::times::{self, ShownTime};
+use crate::domain::times::{self, When, ZoneSource, Zones};
+use crate::web::views::frame::ZoneNote;
 use crate::web::views::schedule::{DayList, Grid, NowAndNext, SessionCard};
 use crate::web::views::seo::PageMeta;
 use crate::web::views::Choice;
@@ -128,6 +129,8 @@ pub struct EventFrame {
     /// The viewer organizes it: links to the organizer's screens.
     pub can_manage: bool,
     pub zone: String,
+    /// Which zone the page's times are in.
+    pub zone_note: ZoneNote,
 }
 
 /// The event's home page.
@@ -142,8 +145,6 @@ pub struct EventHomePage {
     pub online_url: Option<String>,
     pub host_name: Option<String>,
     pub registration: crate::web::views::registration::RegistrationPanel,
-    pub starts: ShownTime,
-    pub ends: ShownTime,
     /// Weekly chats: the next week and the six after it.
     pub next_occurrence: Option<NextOccurrence>,
     pub upcoming: Option<Vec<UpcomingWeek>>,
@@ -154,8 +155,7 @@ pub struct EventHomePage {
 
 #[derive(Serialize)]
 pub struct NextOccurrence {
-    pub start: ShownTime,
-    pub end: ShownTime,
+    pub when: When,
     pub moved: bool,
     pub topics: Vec<crate::domain::chats::Topic>,
     /// The live room's address.
@@ -164,7 +164,7 @@ pub struct NextOccurrence {
 
 #[derive(Serialize)]
 pub struct UpcomingWeek {
-    pub start: ShownTime,
+    pub when: When,
     pub status: OccurrenceStatus,
     pub skipped: bool,
     pub moved: bool,
@@ -172,9 +172,9 @@ pub struct UpcomingWeek {
 }
 
 impl UpcomingWeek {
-    pub fn new(o: &Occurrence, zone: Tz, viewer_zone: Option<Tz>) -> UpcomingWeek {
+    pub fn new(o: &Occurrence, zone: Tz, viewer_zone: Option<(Tz, ZoneSource)>) -> UpcomingWeek {
         UpcomingWeek {
-            start: times::show(o.starts_at, zone, viewer_zone),
+            when: times::range(o.starts_at, o.ends_at, Zones::for_viewer(zone, viewer_zone)),
             status: o.status,
             skipped: o.status == OccurrenceStatus::Skipped,
             moved: o.status == OccurrenceStatus::Moved,

@@ -13,6 +13,35 @@ pub struct Frame<'a> {
     pub csrf: &'a str,
     pub user: Option<FrameUser>,
     pub flash: Option<FlashView<'a>>,
+    /// This page's address (path and query), for the navigation's
+    /// `current` helper, and encoded for a `next=` parameter.
+    pub here: &'a str,
+    pub here_encoded: String,
+}
+
+/// Which zone a page's times are in, said beside them with a way to change
+/// it; the layout also hands it to the page's script.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneNote {
+    /// The zone the times are shown in, e.g. "Europe/Berlin".
+    pub zone: String,
+    pub city: String,
+    pub source: crate::domain::times::ZoneSource,
+    pub event_zone: String,
+    pub event_city: String,
+}
+
+impl ZoneNote {
+    pub fn new(zones: crate::domain::times::Zones) -> ZoneNote {
+        use crate::domain::times::city;
+        ZoneNote {
+            zone: zones.viewer.name().to_owned(),
+            city: city(zones.viewer),
+            source: zones.source,
+            event_zone: zones.event.name().to_owned(),
+            event_city: city(zones.event),
+        }
+    }
 }
 
 /// The logged-in person, for the header.

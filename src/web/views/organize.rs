@@ -20,7 +20,7 @@ use crate::domain::registration::{discounts, questions, tickets};
 use crate::domain::schedule::frab::import::ImportReport;
 use crate::domain::schedule::sessions::SessionForm;
 use crate::domain::schedule::{self, Scope};
-use crate::domain::times::{self, ShownTime};
+use crate::domain::times::{self, When, Zones};
 use crate::error::AppResult;
 use crate::web::views::schedule::{session_card, SessionCard};
 use crate::web::views::Choice;
@@ -160,8 +160,8 @@ pub struct QuestionRow {
 pub struct WeekForm {
     /// RFC 3339: which week (its scheduled start).
     pub key: String,
-    pub start: ShownTime,
-    pub scheduled: ShownTime,
+    pub start: When,
+    pub scheduled: When,
     pub starts_at_input: String,
     pub status: OccurrenceStatus,
     pub is_skipped: bool,
@@ -219,8 +219,8 @@ impl DashboardPage {
                 weeks
                     .map(|o| WeekForm {
                         key: o.scheduled_start.to_rfc3339(),
-                        start: times::show(o.starts_at, zone, None),
-                        scheduled: times::show(o.scheduled_start, zone, None),
+                        start: times::show(o.starts_at, Zones::of_event(zone)),
+                        scheduled: times::show(o.scheduled_start, Zones::of_event(zone)),
                         starts_at_input: local_input_value(zone, o.starts_at),
                         status: o.status,
                         is_skipped: o.status == OccurrenceStatus::Skipped,

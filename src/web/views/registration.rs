@@ -16,7 +16,7 @@ use crate::domain::registration::checkin::{self, Stats};
 use crate::domain::registration::invitations::{self, OpenInvitation};
 use crate::domain::registration::tickets::{self, Availability};
 use crate::domain::registration::{self as registrations, questions, waitlist};
-use crate::domain::times::{self, ShownTime};
+use crate::domain::times::{self, When, Zones};
 use crate::error::AppResult;
 use crate::web::views::Choice;
 
@@ -172,7 +172,7 @@ pub struct MyRegistration {
     pub quantity: i32,
     pub is_held: bool,
     pub can_cancel: bool,
-    pub cancel_until: ShownTime,
+    pub cancel_until: When,
 }
 
 impl RegistrationPanel {
@@ -186,6 +186,7 @@ impl RegistrationPanel {
         viewer: Option<&user::Model>,
         access: &str,
         listed: Vec<ticket_type::Model>,
+        zones: Zones,
     ) -> AppResult<RegistrationPanel> {
         let at = now();
         let tickets: Vec<TicketOffer> = listed
@@ -230,7 +231,6 @@ impl RegistrationPanel {
             Some(user) if mine.is_none() => waitlist::position(db, event.id, user.id).await?.map(|(place, _)| place),
             _ => None,
         };
-        let zone = events::zone_of(event);
         let mine = match mine {
             Some(found) => {
                 let ticket = tickets::find(db, event.id, found.ticket_type_id).await?;
@@ -242,7 +242,7 @@ impl RegistrationPanel {
                     quantity: found.quantity,
                     is_held: found.status == RegistrationStatus::Held,
                     can_cancel: now() < deadline,
-                    cancel_until: times::show(deadline, zone, None),
+                    cancel_until: times::show(deadline, zones),
                 })
             }
             None => None,
@@ -269,7 +269,16 @@ pub struct RegistrationPage {
     /// Confirmed: the badge is shown.
     pub badge: bool,
     pub is_owner: bool,
+    /// The attendee's name, big on the ticket.
+    pub holder: String,
+    /// The state in the words people use: "You're going".
+    pub headline: String,
+    /// `good`, `warn` or `bad`, for the headline's colour.
+    pub tone: &'static str,
+    /// What cancelling does, said before it is done.
+    pub cancel_consequence: String,
     pub history: Vec<HistoryLine>,
+    pub zone_note: crate::web::views::frame::ZoneNote,
 }
 
 #[derive(Serialize)]
@@ -279,7 +288,7 @@ pub struct RegistrationDetail {
     pub ticket: String,
     pub quantity: i32,
     pub amount: String,
-    pub hold_expires: Option<ShownTime>,
+    pub hold_expires: Option<When>,
     pub is_held: bool,
     pub can_cancel: bool,
     /// What became of the refund, in words for the attendee.
@@ -288,19 +297,37 @@ pub struct RegistrationDetail {
 
 #[derive(Serialize)]
 pub struct HistoryLine {
-    pub at: ShownTime,
+    pub at: When,
     pub to: RegistrationStatus,
     pub reason: String,
 }
 
 impl RegistrationPage {
-    pub async fn load(db: &DatabaseConnection, found: &registration::Model, event: &event::Model, is_owner: bool) -> AppResult<RegistrationPage> {
-        let zone = events::zone_of(event);
+    pub async fn load(db: &DatabaseConnection, found: &registration::Model, event: &event::Model, is_owner: bool, zones: Zones) -> AppResult<RegistrationPage> {
         let ticket = tickets::find(db, event.id, found.ticket_type_id).await?;
+        let holder = crate::domain::accounts::find_by_id(db, found.user_id).await?.map(|u| u.display_name).unwrap_or_default();
+        let (headline, tone) = match (found.status, is_owner) {
+            (RegistrationStatus::Confirmed, true) => ("You're going".to_owned(), "good"),
+            (RegistrationStatus::Confirmed, false) => (format!("{holder} is going"), "good"),
+            (RegistrationStatus::Held, true) => ("Your seat is held: pay to keep it".to_owned(), "warn"),
+            (RegistrationStatus::Held, false) => (format!("A seat is held for {holder} while they pay"), "warn"),
+            (RegistrationStatus::Cancelled, _) => ("Cancelled".to_owned(), "bad"),
+            (RegistrationStatus::Expired, _) => ("The hold ran out before payment".to_owned(), "bad"),
+        };
+        let paid = found.amount_minor > 0;
+        let cancel_consequence = format!(
+            "Your {} is freed for someone else (people on the waitlist are offered it first){}. You can register again later only while seats are left.",
+            if found.quantity > 1 { format!("{} seats", found.quantity) } else { "seat".to_owned() },
+            if paid && found.status == RegistrationStatus::Confirmed {
+                format!(", and the {} you paid is refunded to your card", tickets::format_price(found.amount_minor, &found.currency))
+            } else {
+                String::new()
+            }
+        );
         let history = registrations::changes(db, found.id)
             .await?
             .into_iter()
-            .map(|c| HistoryLine { at: times::show(c.created_at, zone, None), to: c.to_status, reason: c.reason })
+            .map(|c| HistoryLine { at: times::show(c.created_at, zones), to: c.to_status, reason: c.reason })
             .collect();
         Ok(RegistrationPage {
             registration: RegistrationDetail {
@@ -309,7 +336,7 @@ impl RegistrationPage {
                 ticket: ticket.name,
                 quantity: found.quantity,
                 amount: tickets::format_price(found.amount_minor, &found.currency),
-                hold_expires: found.hold_expires_at.map(|t| times::show(t, zone, None)),
+                hold_expires: found.hold_expires_at.map(|t| times::show(t, zones)),
                 is_held: found.status == RegistrationStatus::Held,
                 can_cancel: is_owner && found.status.is_live() && now() < registrations::attendee_cancel_deadline(event),
                 refund: found.refund_status.map(|refund| match refund {
@@ -321,7 +348,12 @@ impl RegistrationPage {
             event: events::summarize(event),
             badge: found.status == RegistrationStatus::Confirmed,
             is_owner,
+            holder,
+            headline,
+            tone,
+            cancel_consequence,
             history,
+            zone_note: crate::web::views::frame::ZoneNote::new(zones),
         })
     }
 }

@@ -12,7 +12,8 @@ use crate::db::entities::session_speaker;
 use crate::domain::input::slugify;
 use crate::domain::schedule::agenda::{Added, AgendaEntry};
 use crate::domain::schedule::{Day, Schedule, ScheduledSession};
-use crate::domain::times::{self, ShownTime};
+use crate::domain::times::{self, When, ZoneSource, Zones};
+use crate::web::views::frame::ZoneNote;
 
 /// One session of the agenda, with the sessions it overlaps.
 #[derive(Serialize, ToSchema)]
@@ -70,7 +71,8 @@ impl AgendaChange {
 /// Who is looking: their zone, and their agenda if they are registered.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
-    pub zone: Option<Tz>,
+    /// Their own zone and where it came from, when known.
+    pub zone: Option<(Tz, ZoneSource)>,
     pub registered: bool,
     pub agenda: std::collections::HashSet<i32>,
 }
@@ -100,8 +102,7 @@ pub struct SessionCard {
     pub id: i32,
     pub title: String,
     pub url: String,
-    pub start: ShownTime,
-    pub end: ShownTime,
+    pub when: When,
     pub minutes: i64,
     pub room: Option<String>,
     pub track: Option<TrackBadge>,
@@ -129,7 +130,7 @@ pub struct SpeakerLink {
 
 pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) -> SessionCard {
     let slug = &schedule.event.slug;
-    let viewer_zone = viewer.zone;
+    let zones = Zones::for_viewer(schedule.zone, viewer.zone);
     let in_agenda = viewer.agenda.contains(&s.session.id);
     SessionCard {
         in_agenda,
@@ -138,8 +139,7 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) 
         id: s.session.id,
         title: s.session.title.clone(),
         url: format!("/events/{slug}/sessions/{}", s.session.id),
-        start: times::show(s.session.starts_at, schedule.zone, viewer_zone),
-        end: times::show(s.session.ends_at, schedule.zone, viewer_zone),
+        when: times::range(s.session.starts_at, s.session.ends_at, zones),
         minutes: (s.session.ends_at - s.session.starts_at).num_minutes(),
         room: s.room.as_ref().map(|r| r.name.clone()),
         track: s.track.as_ref().map(|t| TrackBadge { id: t.id, name: t.name.clone(), color_class: color_class(&t.color) }),
@@ -316,8 +316,11 @@ pub struct AgendaPage {
     pub days: Vec<AgendaDay>,
     /// The feed's address, shown once after it is made.
     pub feed: Option<FeedLinks>,
-    pub feed_made: Option<ShownTime>,
+    pub feed_made: Option<When>,
     pub clash_count: usize,
+    /// Set when the viewer's zone is known; otherwise each session is shown
+    /// in its event's zone.
+    pub zone_note: Option<ZoneNote>,
 }
 
 #[derive(Serialize)]
@@ -333,8 +336,7 @@ pub struct AgendaCard {
     pub event: String,
     pub event_slug: String,
     pub id: i32,
-    pub start: ShownTime,
-    pub end: ShownTime,
+    pub when: When,
     pub room: Option<String>,
     pub is_cancelled: bool,
     pub clashes_with: Vec<String>,
@@ -356,21 +358,22 @@ impl FeedLinks {
 }
 
 impl AgendaPage {
-    /// The sessions grouped by their local day in their event's zone.
-    pub fn new(entries: &[AgendaEntry], viewer_zone: Option<Tz>, feed: Option<FeedLinks>, feed_made: Option<DateTime<Utc>>) -> AgendaPage {
+    /// The sessions grouped by day in the viewer's zone (their event's when
+    /// the viewer's is not known).
+    pub fn new(entries: &[AgendaEntry], viewer_zone: Option<(Tz, ZoneSource)>, feed: Option<FeedLinks>, feed_made: Option<DateTime<Utc>>) -> AgendaPage {
         let mut days: Vec<AgendaDay> = Vec::new();
         for entry in entries {
             let zone = crate::domain::events::zone_of(&entry.event);
             let session = &entry.session.session;
-            let label = session.starts_at.with_timezone(&zone).format("%A, %B %-d, %Y").to_string();
+            let day_zone = viewer_zone.map_or(zone, |(z, _)| z);
+            let label = session.starts_at.with_timezone(&day_zone).format("%A %-d %B %Y").to_string();
             let card = AgendaCard {
                 title: session.title.clone(),
                 url: format!("/events/{}/sessions/{}", entry.event.slug, session.id),
                 event: entry.event.title.clone(),
                 event_slug: entry.event.slug.clone(),
                 id: session.id,
-                start: times::show(session.starts_at, zone, viewer_zone),
-                end: times::show(session.ends_at, zone, viewer_zone),
+                when: times::range(session.starts_at, session.ends_at, Zones::for_viewer(zone, viewer_zone)),
                 room: entry.session.room.as_ref().map(|r| r.name.clone()),
                 is_cancelled: session.status == SessionStatus::Cancelled,
                 clashes_with: entry.clashes_with.clone(),
@@ -383,8 +386,9 @@ impl AgendaPage {
         AgendaPage {
             days,
             feed,
-            feed_made: feed_made.map(|at| times::show(at, viewer_zone.unwrap_or(chrono_tz::UTC), None)),
+            feed_made: feed_made.map(|at| times::show(at, Zones::for_viewer(viewer_zone.map_or(chrono_tz::UTC, |(z, _)| z), viewer_zone))),
             clash_count: entries.iter().filter(|e| !e.clashes_with.is_empty()).count(),
+            zone_note: viewer_zone.map(|(zone, _)| ZoneNote::new(Zones::for_viewer(zone, viewer_zone))),
         }
     }
 }
