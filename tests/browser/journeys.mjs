@@ -14,17 +14,21 @@ const require = createRequire(import.meta.url);
 const { chromium } = require(process.env.PLAYWRIGHT_CORE);
 const axeSource = readFileSync(process.env.AXE_CORE, "utf8");
 const shots = process.env.FAILURE_SCREENSHOTS;
+// Every audited page is also photographed at phone and desktop width, for
+// a reviewer (CI keeps the folder), and measured for sideways scrolling.
+const gallery = process.env.JOURNEY_SCREENSHOTS;
 const config = JSON.parse(process.argv[2]);
 const { base, slug } = config;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
-const result = { journeys: {}, accessibility: {}, errors: [] };
+const result = { journeys: {}, accessibility: {}, overflow: {}, errors: [] };
 
+if (gallery) mkdirSync(gallery, { recursive: true });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ["--no-sandbox"] });
 
-async function newPage(viewport) {
-  const context = await browser.newContext({ viewport });
+async function newPage(viewport, timezoneId) {
+  const context = await browser.newContext({ viewport, timezoneId });
   const page = await context.newPage();
   page.on("pageerror", (e) => result.errors.push(`${page.url()}: ${e}`));
   page.on("console", (m) => { if (m.type() === "error") result.errors.push(`${page.url()}: ${m.text()}`); });
@@ -41,6 +45,14 @@ async function audit(page, name) {
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
   });
   result.accessibility[name] = violations;
+  const viewport = page.viewportSize();
+  const file = name.replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, "");
+  for (const [label, size] of [["360", { width: 360, height: 740 }], ["1280", DESKTOP]]) {
+    await page.setViewportSize(size);
+    if (label === "360") result.overflow[name] = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (gallery) await page.screenshot({ path: `${gallery}/${file}-${label}.png`, fullPage: true });
+  }
+  await page.setViewportSize(viewport);
 }
 
 async function submit(page, selector) {
@@ -48,8 +60,8 @@ async function submit(page, selector) {
 }
 
 // Runs one journey; on failure keeps screenshots of where it stopped.
-async function journey(name, viewport, steps) {
-  const page = await newPage(viewport);
+async function journey(name, viewport, steps, timezoneId) {
+  const page = await newPage(viewport, timezoneId);
   const seen = {};
   let step = "start";
   try {
@@ -237,6 +249,19 @@ await journey("anonymous", PHONE, async (page, seen, at) => {
     await audit(page, name);
   }
 });
+
+// Someone abroad, not logged in, reading a New York event: the page's
+// script writes each time in the browser's zone, exactly as the server
+// would (the test computes the expected line with the server's code).
+for (const zone of ["Europe/Berlin", "Asia/Tokyo"]) {
+  await journey(`abroad ${zone}`, PHONE, async (page, seen, at) => {
+    at("chat");
+    await page.goto(base + config.zone_check.path);
+    await audit(page, `weekly chat (${zone})`);
+    seen.next_chat = (await page.locator(".big-time .when").first().textContent()).replace(/\s+/g, " ").trim();
+    seen.note = await page.locator("[data-zone-note-text]").textContent();
+  }, zone);
+}
 
 // The checker itself: a page made to fail must fail.
 await journey("control", DESKTOP, async (page) => {

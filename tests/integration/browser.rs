@@ -143,8 +143,20 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
         .unwrap();
     let badge_path = format!("/b/{}", crate::tribe::badge_token(&app, guest.id, hitmc.id).await);
 
+    // What the next weekly chat must read in Berlin and in Tokyo, by the server's own code.
+    let hcldr = event::Entity::find().filter(event::Column::Slug.eq("hcldr")).one(app.db()).await.unwrap().unwrap();
+    let next = tribe::domain::chats::next_occurrence(app.db(), &hcldr, tribe::domain::now()).await.unwrap().expect("a next chat");
+    let expected_line = |zone: chrono_tz::Tz| {
+        let zones = tribe::domain::times::Zones::for_viewer(chrono_tz::America::New_York, Some((zone, tribe::domain::times::ZoneSource::Chosen)));
+        tribe::domain::times::range(next.starts_at, next.ends_at, zones).line()
+    };
+    let zone_check = json!({"path": "/events/hcldr", "expected": {
+        "Europe/Berlin": expected_line(chrono_tz::Europe::Berlin), "Asia/Tokyo": expected_line(chrono_tz::Asia::Tokyo),
+    }});
+
     let server = app.serve().await;
     let config = json!({
+        "zone_check": zone_check,
         "base": server.base, "stripe": fake.base, "webhook_secret": "whsec_browser", "slug": "hitmc", "role": best.1,
         "sessions": chosen, "organizer": {"email": "organizer@example.org", "password": "tribe-demo"},
         "badge_path": badge_path, "paid_ticket": paid_ticket.id, "chats_path": "/events/hcldr/chats",
@@ -152,7 +164,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     .to_string();
     let seen = tokio::task::spawn_blocking(move || browser_script("journeys", &[&config])).await.unwrap();
 
-    for name in ["attendee", "organizer", "paid", "anonymous"] {
+    for name in ["attendee", "organizer", "paid", "anonymous", "abroad Europe/Berlin", "abroad Asia/Tokyo"] {
         assert_eq!(seen["journeys"][name]["ok"], true, "the {name} journey failed (screenshots listed): {:#}", seen["journeys"][name]);
     }
     assert_eq!(seen["errors"], json!([]), "no script errors or failed requests");
@@ -188,6 +200,19 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     assert_eq!(paid["checkout_host"], "checkout.stripe.com");
     assert_eq!(paid["webhook_status"], 200);
     assert!(paid["registered"].as_str().unwrap().contains("Supporter"), "{paid}");
+
+    // Read abroad, a New York chat names the reader's own day first ("Wed 2
+    // Dec, 02:30 your time (Berlin) · Tue 20:30 New York").
+    for (zone, city) in [("Europe/Berlin", "Berlin"), ("Asia/Tokyo", "Tokyo")] {
+        let abroad = &seen["journeys"][format!("abroad {zone}")]["seen"];
+        assert_eq!(abroad["next_chat"], zone_check["expected"][zone], "{abroad}");
+        assert!(abroad["next_chat"].as_str().unwrap().contains(&format!("your time ({city}) · ")), "{abroad}");
+        assert_eq!(abroad["note"].as_str().unwrap(), format!("Times are in your time ({city}), the zone this device is set to."));
+    }
+    // No page scrolls sideways on a 360 px phone.
+    let overflow = seen["overflow"].as_object().unwrap();
+    let wide: Vec<_> = overflow.iter().filter(|(name, px)| !name.starts_with("control") && px.as_i64() != Some(0)).collect();
+    assert!(overflow.len() >= 20 && wide.is_empty(), "pages wider than a 360 px phone: {wide:?}");
 
     let mut accessibility = seen["accessibility"].as_object().unwrap().clone();
     let control = accessibility.remove("control (made to fail)").unwrap();

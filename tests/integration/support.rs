@@ -76,6 +76,7 @@ pub fn browser_script(name: &str, args: &[&str]) -> serde_json::Value {
         .env("PLAYWRIGHT_CORE", tools.join("node_modules/playwright-core"))
         .env("AXE_CORE", tools.join("node_modules/axe-core/axe.min.js"))
         .env("FAILURE_SCREENSHOTS", std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures"))
+        .env("JOURNEY_SCREENSHOTS", std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots").join(name))
         .env("CHROMIUM", chromium)
         .output()
         .expect("node runs");
