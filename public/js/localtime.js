@@ -82,6 +82,12 @@
     var changed = false;
     var times = document.querySelectorAll(".when > time[data-zone]");
     for (var i = 0; i < times.length; i++) { if (rewrite(times[i])) changed = true; }
+    // Bare clocks (the grid's rows) follow the same zone.
+    var clocks = document.querySelectorAll("time[data-clock]");
+    for (var j = 0; j < clocks.length; j++) {
+      var at = new Date(clocks[j].getAttribute("datetime"));
+      if (!isNaN(at.getTime())) clocks[j].textContent = reading(at, browser).clock;
+    }
     var note = document.querySelector("[data-zone-note-text]");
     if (note && changed) note.textContent = "Times are in your time (" + city(browser) + "), the zone this device is set to.";
   }

@@ -25,8 +25,12 @@ fn stashed_detail(req: &Request<'_>) -> Option<String> {
 /// character made the redirect itself fail with a 500, after the session
 /// had been started); anything else falls back to the caller's default.
 pub fn safe_next(path: &str) -> Option<&str> {
-    let local = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
-    (local && rocket::http::uri::Origin::parse(path).is_ok()).then_some(path)
+    // A fragment naming a place on the page ("#s12": a session card) may
+    // follow; it never reaches the server, so only its characters are checked.
+    let (local_part, fragment) = path.split_once('#').unwrap_or((path, ""));
+    let fragment_ok = fragment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let local = local_part.starts_with('/') && !local_part.starts_with("//") && !local_part.contains('\\');
+    (local && fragment_ok && rocket::http::uri::Origin::parse(local_part).is_ok()).then_some(path)
 }
 
 #[cfg(test)]
@@ -35,11 +39,11 @@ mod tests {
 
     #[test]
     fn only_valid_local_paths_are_kept() {
-        for good in ["/", "/events/hitmc?access=abc", "/invitations/a-b_c", "/%20x"] {
+        for good in ["/", "/events/hitmc?access=abc", "/invitations/a-b_c", "/%20x", "/events/hitmc/schedule?day=2#s12"] {
             assert_eq!(safe_next(good), Some(good), "{good}");
         }
         for bad in
-            ["/ x", "/\tx", "/\0x", "/\u{2028}", "/\u{3000}", "//evil.example", "/\\evil", "https://evil.example/", "x", "", "/a\r\nSet-Cookie: x"]
+            ["/ x", "/\tx", "/\0x", "/\u{2028}", "/\u{3000}", "//evil.example", "/\\evil", "https://evil.example/", "x", "", "/a\r\nSet-Cookie: x", "/x#a b", "/x#\r\nSet-Cookie: y", "//evil.example#s1"]
         {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }

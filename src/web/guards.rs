@@ -191,3 +191,16 @@ impl<'r> FromRequest<'r> for ViewerZone {
         Outcome::Success(ViewerZone(chosen.map(|zone| (zone, ZoneSource::Chosen))))
     }
 }
+
+/// The page's own script asked (`Accept: application/json`): answer with a
+/// small JSON state instead of a redirect, so the page changes in place.
+pub struct WantsJson(pub bool);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for WantsJson {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(WantsJson(req.headers().get("Accept").any(|v| v.contains("application/json"))))
+    }
+}

@@ -105,11 +105,20 @@ await journey("attendee", DESKTOP, async (page, seen, at) => {
   seen.registered = await page.locator(".registration .status-good").first().textContent();
   seen.primary_style = await page.locator(".registration a.button").first().evaluate((el) => { const s = getComputedStyle(el); return { color: s.color, background: s.backgroundColor }; });
   at("agenda");
-  await page.goto(`${base}/events/${slug}/schedule`);
+  await page.goto(`${base}/events/${slug}/schedule?day=all`);
   await audit(page, "schedule");
+  // The button changes in place: no reload, the page stays where it was.
+  seen.kept_scroll = true;
   for (const id of config.sessions) {
-    await submit(page, `form[action='/events/${slug}/sessions/${id}/agenda'] button`);
+    const button = page.locator(`#s${id} form[data-agenda] button`);
+    await button.scrollIntoViewIfNeeded();
+    const before = await page.evaluate(() => window.scrollY);
+    await button.click();
+    await page.locator(`#s${id} button[aria-pressed='true']`).waitFor();
+    if (await page.evaluate(() => window.scrollY) !== before) seen.kept_scroll = false;
   }
+  seen.in_agenda_label = await page.locator(`#s${config.sessions[0]} form[data-agenda] button`).textContent();
+  seen.toast = await page.locator(".toast").textContent();
   await page.goto(`${base}/agenda`);
   await audit(page, "agenda");
   seen.clash_warning = await page.locator(".flash-warning").textContent();

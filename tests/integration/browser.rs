@@ -185,6 +185,9 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     assert!(attendee["qr_phone"]["width"].as_f64().unwrap() >= 240.0, "the code is at least 240 px wide on a 360 px phone: {attendee}");
     assert_eq!(attendee["ticket_phone_overflow"], 0, "the ticket fits a 360 px phone");
     assert!(attendee["clash_warning"].as_str().unwrap().contains("2 sessions overlap"), "{attendee}");
+    assert_eq!(attendee["kept_scroll"], true, "adding to the agenda keeps the scroll position: {attendee}");
+    assert_eq!(attendee["in_agenda_label"].as_str().map(str::trim), Some("✓ In my agenda"));
+    assert!(attendee["toast"].as_str().unwrap().contains("is in your agenda"), "{attendee}");
     assert_eq!(attendee["clashing_cards"], 2);
     assert!(attendee["ics_type"].as_str().unwrap().starts_with("text/calendar"));
     assert_eq!((attendee["ics_events"].as_u64(), attendee["ics_starts"].as_str()), (Some(3), Some("BEGIN:VCALENDAR")));

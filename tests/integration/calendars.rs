@@ -72,8 +72,27 @@ async fn a_registered_attendee_builds_an_agenda_with_buttons_and_sees_clashes() 
     assert!(page.contains("Register for Test Conference to build your agenda."));
 
     let browser = registered_attendee(&app, "ana@example.org").await;
-    let schedule = browser.get("/events/cal/schedule").dispatch().await.into_string().await.unwrap();
+    let schedule = browser.get("/events/cal/schedule?day=all").dispatch().await.into_string().await.unwrap();
     assert_eq!(schedule.matches("☆ Add to my agenda").count(), 4, "a button on each card");
+    // The button comes back to its own card (the fragment survives the check of `back`).
+    let keynote_card = format!("/events/cal/schedule?day=all#s{}", keynote.id);
+    let add_path = format!("/events/cal/sessions/{}/agenda", keynote.id);
+    let back = post_form(&browser, &add_path, &[("back", &keynote_card)]).await;
+    assert_eq!(back.headers().get_one("Location"), Some(keynote_card.as_str()));
+    // The page's script gets the new state as JSON instead, and the same change is made.
+    let token = csrf(&browser).await;
+    let removed = browser
+        .post(format!("/events/cal/sessions/{}/agenda/remove", keynote.id))
+        .header(ContentType::Form)
+        .header(rocket::http::Header::new("Accept", "application/json"))
+        .body(format!("_csrf={token}&back=%2F"))
+        .dispatch()
+        .await;
+    assert_eq!(removed.status(), Status::Ok);
+    let state: serde_json::Value = serde_json::from_str(&removed.into_string().await.unwrap()).unwrap();
+    assert_eq!((state["session_id"].as_i64(), state["in_agenda"].as_bool()), (Some(i64::from(keynote.id)), Some(false)));
+    let agenda = browser.get("/agenda").dispatch().await.into_string().await.unwrap();
+    assert!(!agenda.contains("Saturday keynote"), "removed through the script's request");
     let agenda = add_via_page(&browser, keynote.id).await;
     assert!(agenda.contains("is in your agenda.") && agenda.contains("Saturday keynote"));
     let overlapping = session_by_title(&app, "Overlapping talk").await;
@@ -81,8 +100,9 @@ async fn a_registered_attendee_builds_an_agenda_with_buttons_and_sees_clashes() 
     assert!(agenda.contains("but it clashes with “Saturday keynote”"), "{agenda}");
     assert!(agenda.contains("2 sessions overlap"));
     assert!(agenda.contains("Clashes with “Overlapping talk”"));
-    let schedule = browser.get("/events/cal/schedule").dispatch().await.into_string().await.unwrap();
-    assert_eq!(schedule.matches("In my agenda · remove").count(), 2);
+    let schedule = browser.get("/events/cal/schedule?day=all").dispatch().await.into_string().await.unwrap();
+    assert_eq!(schedule.matches("✓ In my agenda").count(), 2);
+    assert_eq!(schedule.matches(r#"aria-pressed="true""#).count(), 2, "the button says its state");
 
     let remove = format!("/events/cal/sessions/{}/agenda/remove", overlapping.id);
     let response = post_form(&browser, &remove, &[("back", "/agenda")]).await;

@@ -551,8 +551,8 @@ async fn the_schedule_filters_by_track_and_tag_and_shows_a_room_grid() {
     let hitmc = event_row(&app, "hitmc").await;
     let tracks = tribe::domain::events::places::tracks(app.db(), hitmc.id).await.unwrap();
     let leadership = tracks.iter().find(|t| t.name == "Leadership").unwrap();
-    let all = app.client.get("/events/hitmc/schedule").dispatch().await.into_string().await.unwrap();
-    let filtered = app.client.get(format!("/events/hitmc/schedule?track={}", leadership.id)).dispatch().await.into_string().await.unwrap();
+    let all = app.client.get("/events/hitmc/schedule?day=all").dispatch().await.into_string().await.unwrap();
+    let filtered = app.client.get(format!("/events/hitmc/schedule?day=all&track={}", leadership.id)).dispatch().await.into_string().await.unwrap();
     let count = |page: &str| page.matches("class=\"session-card").count();
     assert_eq!(count(&all), 63);
     let expected = sessions_of(&app, "hitmc").await.iter().filter(|s| s.track_id == Some(leadership.id)).count();
@@ -560,10 +560,31 @@ async fn the_schedule_filters_by_track_and_tag_and_shows_a_room_grid() {
     assert!(expected > 0 && expected < 63);
 
     let tagged = sessions_of(&app, "hitmc").await.iter().filter(|s| s.tags.split(',').any(|t| t == "ai")).count();
-    let by_tag = app.client.get("/events/hitmc/schedule?tag=%23AI").dispatch().await.into_string().await.unwrap();
+    let by_tag = app.client.get("/events/hitmc/schedule?day=all&tag=%23AI").dispatch().await.into_string().await.unwrap();
     assert_eq!(count(&by_tag), tagged);
 
-    let grid = app.client.get("/events/hitmc/schedule?view=grid").dispatch().await.into_string().await.unwrap();
+    // A search finds sessions by title or speaker, every word of it.
+    let sessions = sessions_of(&app, "hitmc").await;
+    let by_search = app.client.get("/events/hitmc/schedule?day=all&q=Day+keynote").dispatch().await.into_string().await.unwrap();
+    assert_eq!(count(&by_search), sessions.iter().filter(|s| s.title.contains("Day") && s.title.to_lowercase().contains("keynote")).count());
+    assert_eq!(count(&by_search), 3, "one keynote a day");
+    let by_speaker = app.client.get("/events/hitmc/schedule?day=all&q=dev+nguyen").dispatch().await.into_string().await.unwrap();
+    assert!(count(&by_speaker) >= 1 && by_speaker.contains("Dev Nguyen"));
+    assert_eq!(count(&app.client.get("/events/hitmc/schedule?day=all&q=zzzz").dispatch().await.into_string().await.unwrap()), 0);
+
+    // A three-day conference opens on one day, with a tab per day and one for all of them.
+    // (Handlebars writes "=" in attributes as "&#x3D;".)
+    let first = app.client.get("/events/hitmc/schedule").dispatch().await.into_string().await.unwrap().replace("&#x3D;", "=");
+    let days = tribe::domain::schedule::load(app.db(), &hitmc, tribe::domain::schedule::Scope::Published).await.unwrap().days();
+    let on_first = sessions.iter().filter(|s| s.starts_at.with_timezone(&chrono_tz::America::New_York).date_naive() == days[0].date).count();
+    assert_eq!(count(&first), on_first);
+    assert!(on_first > 0 && on_first < 63);
+    assert_eq!(first.matches(r#"<a href="/events/hitmc/schedule?day="#).count(), 4, "three days and all of them");
+    assert!(first.contains(&format!(r#"<a href="/events/hitmc/schedule?day={}" aria-current="page">"#, days[0].date)));
+    let second = app.client.get(format!("/events/hitmc/schedule?day={}", days[1].date)).dispatch().await.into_string().await.unwrap();
+    assert!(count(&second) > 0 && !second.contains(&format!(r#"id="s{}""#, sessions.iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap().id)));
+
+    let grid = app.client.get("/events/hitmc/schedule?view=grid&day=all").dispatch().await.into_string().await.unwrap();
     assert_eq!(grid.matches("<table class=\"schedule-grid\">").count(), 3, "one grid per day");
     assert!(grid.contains("<th scope=\"col\">Workshop Room</th>"));
     assert!(grid.contains("rowspan=\"3\""), "45-minute sessions span three 15-minute rows");

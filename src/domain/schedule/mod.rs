@@ -39,6 +39,22 @@ impl ScheduledSession {
     pub fn tags(&self) -> Vec<String> {
         crate::domain::input::split_tags(&self.session.tags)
     }
+
+    /// Whether a search finds this session: every word of `query` appears
+    /// in its title, abstract, speakers, room, track or tags, ignoring case.
+    pub fn matches(&self, query: &str) -> bool {
+        let mut haystack = format!("{} {} {}", self.session.title, self.session.r#abstract, self.session.tags);
+        for speaker in &self.speakers {
+            haystack.push(' ');
+            haystack.push_str(&speaker.name);
+        }
+        for name in [self.room.as_ref().map(|r| &r.name), self.track.as_ref().map(|t| &t.name)].into_iter().flatten() {
+            haystack.push(' ');
+            haystack.push_str(name);
+        }
+        let haystack = haystack.to_lowercase();
+        query.split_whitespace().all(|word| haystack.contains(&word.trim_start_matches('#').to_lowercase()))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -1,7 +1,9 @@
 //! "My agenda": adding and removing sessions with a plain button, the
 //! agenda by day with clashes, and the secret calendar feed.
 
+use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
+use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 use serde::Deserialize;
 
@@ -10,10 +12,10 @@ use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
 use crate::web::event_guards::VisibleEvent;
-use crate::web::guards::{CurrentUser, ViewerZone};
+use crate::web::guards::{CurrentUser, ViewerZone, WantsJson};
 use crate::web::pages::events::calendar_content_type;
 use crate::web::render::{Html, Page};
-use crate::web::views::schedule::{AgendaPage, FeedLinks};
+use crate::web::views::schedule::{AgendaPage, AgendaToggle, FeedLinks};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -31,6 +33,25 @@ fn back_to(form: &AgendaForm, fallback: String) -> Redirect {
     Redirect::to(crate::web::catchers::safe_next(&form.back).map(str::to_owned).unwrap_or(fallback))
 }
 
+/// What adding or removing answers: back to the page (a flash, at the
+/// session's card), or for the page's script its new state as JSON.
+#[derive(rocket::Responder)]
+enum AgendaAnswer {
+    Page(Flash<Redirect>),
+    Json(Json<AgendaToggle>),
+    Refused((Status, Json<AgendaToggle>)),
+}
+
+fn answer(json: bool, back: Redirect, state: AgendaToggle) -> AgendaAnswer {
+    match (json, state.refused) {
+        (true, false) => AgendaAnswer::Json(Json(state)),
+        (true, true) => AgendaAnswer::Refused((Status::Conflict, Json(state))),
+        (false, false) if state.clashes.is_empty() => AgendaAnswer::Page(Flash::success(back, state.message)),
+        (false, false) => AgendaAnswer::Page(Flash::warning(back, state.message)),
+        (false, true) => AgendaAnswer::Page(Flash::error(back, state.message)),
+    }
+}
+
 #[post("/events/<_slug>/sessions/<id>/agenda", data = "<form>")]
 async fn add(
     _slug: &str,
@@ -38,18 +59,16 @@ async fn add(
     visible: VisibleEvent,
     user: CurrentUser,
     form: CsrfForm<AgendaForm>,
+    json: WantsJson,
     state: &State<AppState>,
-) -> AppResult<Flash<Redirect>> {
+) -> AppResult<AgendaAnswer> {
     let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
-    match agenda::add(&state.db, &user.0, &visible.event, id).await {
-        Ok(added) if added.clashes.is_empty() => Ok(Flash::success(back, format!("“{}” is in your agenda.", added.session.title))),
-        Ok(added) => {
-            let others = added.clashes.iter().map(|s| format!("“{}”", s.title)).collect::<Vec<_>>().join(", ");
-            Ok(Flash::warning(back, format!("“{}” is in your agenda, but it clashes with {others}.", added.session.title)))
-        }
-        Err(AppError::Conflict(message)) | Err(AppError::Forbidden(message)) => Ok(Flash::error(back, message)),
-        Err(other) => Err(other),
-    }
+    let toggled = match agenda::add(&state.db, &user.0, &visible.event, id).await {
+        Ok(added) => AgendaToggle::added(id, &added),
+        Err(AppError::Conflict(message)) | Err(AppError::Forbidden(message)) => AgendaToggle::refused(id, false, message),
+        Err(other) => return Err(other),
+    };
+    Ok(answer(json.0, back, toggled))
 }
 
 #[post("/events/<_slug>/sessions/<id>/agenda/remove", data = "<form>")]
@@ -59,11 +78,12 @@ async fn remove(
     visible: VisibleEvent,
     user: CurrentUser,
     form: CsrfForm<AgendaForm>,
+    json: WantsJson,
     state: &State<AppState>,
-) -> AppResult<Flash<Redirect>> {
+) -> AppResult<AgendaAnswer> {
     let back = back_to(&form.0, format!("/events/{}/sessions/{id}", visible.event.slug));
     agenda::remove_from_event(&state.db, &user.0, &visible.event, id).await?;
-    Ok(Flash::success(back, "Removed from your agenda."))
+    Ok(answer(json.0, back, AgendaToggle::removed(id)))
 }
 
 #[get("/agenda")]

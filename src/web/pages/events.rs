@@ -24,10 +24,9 @@ use crate::web::views::events::{
     EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView, UpcomingWeek,
 };
 use crate::web::views::registration::RegistrationPanel;
-use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, Viewer};
+use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, AgendaOffer, Viewer};
 use crate::web::views::frame::ZoneNote;
 use crate::web::views::seo;
-use crate::web::views::Choice;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -35,10 +34,12 @@ pub fn routes() -> Vec<Route> {
 }
 
 async fn viewer_of(state: &AppState, visible: &VisibleEvent, zone: &ViewerZone) -> AppResult<Viewer> {
-    let Some(user) = &visible.viewer else { return Ok(Viewer { zone: zone.0, ..Viewer::default() }) };
+    let Some(user) = &visible.viewer else { return Ok(Viewer { zone: zone.0, agenda_offer: AgendaOffer::LogIn, ..Viewer::default() }) };
+    let registered = crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?;
     Ok(Viewer {
         zone: zone.0,
-        registered: crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?,
+        registered,
+        agenda_offer: if registered { AgendaOffer::Toggle } else { AgendaOffer::Register },
         agenda: crate::domain::schedule::agenda::session_ids(&state.db, user.id).await?.into_iter().collect(),
     })
 }
@@ -107,13 +108,15 @@ async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, vi
     Ok(page.ok("events/show", &event.title, view))
 }
 
-#[get("/events/<_slug>/schedule?<track>&<tag>&<view>")]
+#[get("/events/<_slug>/schedule?<track>&<tag>&<view>&<day>&<q>")]
 #[allow(clippy::too_many_arguments)]
 async fn schedule_page(
     _slug: &str,
     track: Option<i32>,
     tag: Option<&str>,
     view: Option<&str>,
+    day: Option<&str>,
+    q: Option<&str>,
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     page: Page,
@@ -121,18 +124,19 @@ async fn schedule_page(
 ) -> AppResult<Html> {
     let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
-    let tag = tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty());
-    let keep = |s: &ScheduledSession| track.is_none_or(|t| s.session.track_id == Some(t)) && tag.as_ref().is_none_or(|t| s.tags().contains(t));
-    let as_grid = view == Some("grid");
-    let mut all_tags: Vec<String> = loaded.sessions.iter().flat_map(|s| s.tags()).collect();
-    all_tags.sort();
-    all_tags.dedup();
-    let filters = ScheduleFilters {
-        tracks: loaded.tracks.iter().map(|t| Choice { id: t.id, name: t.name.clone(), selected: Some(t.id) == track }).collect(),
-        tags: all_tags.iter().map(|t| Choice { id: t.clone(), name: t.clone(), selected: Some(t) == tag.as_ref() }).collect(),
-        view: if as_grid { "grid" } else { "list" },
-        active: track.is_some() || tag.is_some(),
+    let query = ScheduleQuery {
+        track,
+        tag: tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty()),
+        q: q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
     };
+    let keep = |s: &ScheduledSession| {
+        query.track.is_none_or(|t| s.session.track_id == Some(t))
+            && query.tag.as_ref().is_none_or(|t| s.tags().contains(t))
+            && query.q.as_ref().is_none_or(|q| s.matches(q))
+    };
+    let as_grid = view == Some("grid");
+    let filters = ScheduleFilters::new(&loaded, &query, as_grid, day, now());
+    let shown_days: Vec<_> = loaded.days().into_iter().filter(|d| filters.shows(d.date)).collect();
     let view = SchedulePage {
         frame: event_frame(&visible, &viewer),
         meta: seo::plain_meta(
@@ -141,12 +145,12 @@ async fn schedule_page(
             &format!("Schedule · {}", visible.event.title),
             format!("The schedule of {}: {} sessions, with rooms, tracks and speakers.", visible.event.title, loaded.sessions.len()),
         ),
-        filters,
-        grids: as_grid.then(|| loaded.days().iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect()),
-        days: (!as_grid).then(|| days_list(&loaded, &keep, &viewer)),
+        grids: as_grid.then(|| shown_days.iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect()),
+        days: (!as_grid).then(|| days_list(&loaded, &shown_days, &keep, &viewer)),
         now_and_next: now_and_next(&loaded, now(), &viewer),
-        back: format!("/events/{}/schedule{}", visible.event.slug, if as_grid { "?view=grid" } else { "" }),
-        query: ScheduleQuery { track, tag },
+        back: page.here.clone(),
+        filters,
+        query,
     };
     Ok(page.ok("events/schedule", &format!("Schedule · {}", visible.event.title), view))
 }

@@ -14,7 +14,7 @@ use crate::domain::chats::Occurrence;
 use crate::domain::events::{self, EventSummary};
 use crate::domain::markdown;
 use crate::domain::schedule::frab::export::session_url;
-use crate::domain::schedule::ScheduledSession;
+use crate::domain::schedule::{Schedule, ScheduledSession};
 use crate::domain::times::{self, When, ZoneSource, Zones};
 use crate::web::views::frame::ZoneNote;
 use crate::web::views::schedule::{DayList, Grid, NowAndNext, SessionCard};
@@ -204,13 +204,96 @@ pub struct ScheduleFilters {
     pub tags: Vec<Choice<String>>,
     /// `list` or `grid`.
     pub view: &'static str,
+    /// A track, tag or search narrows the sessions.
     pub active: bool,
+    /// The day tabs (one per day, then "All days"), keeping the filters.
+    pub days: Vec<DayTab>,
+    /// The chosen day (`YYYY-MM-DD`) or `all`, for the form to keep.
+    pub day: String,
+    /// The same sessions as a list or as a grid.
+    pub list_url: String,
+    pub grid_url: String,
+    pub clear_url: String,
+}
+
+impl ScheduleFilters {
+    /// The filters and tabs of a schedule page. A conference of several
+    /// days opens on one day (today during the event, else the first), so a
+    /// phone is not handed every session at once; `day=all` shows them all.
+    pub fn new(schedule: &Schedule, query: &ScheduleQuery, as_grid: bool, day: Option<&str>, at: DateTime<Utc>) -> ScheduleFilters {
+        let days = schedule.days();
+        let today = at.with_timezone(&schedule.zone).date_naive();
+        let default = if days.len() > 1 { days.iter().find(|d| d.date == today).or(days.first()).map(|d| d.date.to_string()) } else { None };
+        let chosen = match day {
+            Some("all") => "all".to_owned(),
+            Some(d) if days.iter().any(|x| x.date.to_string() == d) => d.to_owned(),
+            _ => default.unwrap_or_else(|| "all".to_owned()),
+        };
+        let slug = &schedule.event.slug;
+        let url = |view_grid: bool, day: &str, filters: bool| {
+            let mut params = url::form_urlencoded::Serializer::new(String::new());
+            if view_grid {
+                params.append_pair("view", "grid");
+            }
+            params.append_pair("day", day);
+            if filters {
+                if let Some(t) = query.track {
+                    params.append_pair("track", &t.to_string());
+                }
+                if let Some(t) = &query.tag {
+                    params.append_pair("tag", t);
+                }
+                if let Some(q) = &query.q {
+                    params.append_pair("q", q);
+                }
+            }
+            format!("/events/{slug}/schedule?{}", params.finish())
+        };
+        let mut tabs: Vec<DayTab> = if days.len() > 1 {
+            days.iter()
+                .map(|d| DayTab { label: d.date.format("%a %-d %b").to_string(), url: url(as_grid, &d.date.to_string(), true), selected: chosen == d.date.to_string() })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !tabs.is_empty() {
+            tabs.push(DayTab { label: "All days".into(), url: url(as_grid, "all", true), selected: chosen == "all" });
+        }
+        let mut all_tags: Vec<String> = schedule.sessions.iter().flat_map(|s| s.tags()).collect();
+        all_tags.sort();
+        all_tags.dedup();
+        ScheduleFilters {
+            tracks: schedule.tracks.iter().map(|t| Choice { id: t.id, name: t.name.clone(), selected: Some(t.id) == query.track }).collect(),
+            tags: all_tags.iter().map(|t| Choice { id: t.clone(), name: t.clone(), selected: Some(t) == query.tag.as_ref() }).collect(),
+            view: if as_grid { "grid" } else { "list" },
+            active: query.track.is_some() || query.tag.is_some() || query.q.is_some(),
+            list_url: url(false, &chosen, true),
+            grid_url: url(true, &chosen, true),
+            clear_url: url(as_grid, &chosen, false),
+            days: tabs,
+            day: chosen,
+        }
+    }
+
+    /// Whether the chosen tab shows this day.
+    pub fn shows(&self, date: chrono::NaiveDate) -> bool {
+        self.day == "all" || self.day == date.to_string()
+    }
+}
+
+#[derive(Serialize)]
+pub struct DayTab {
+    /// "Mon 25 Jan", or "All days".
+    pub label: String,
+    pub url: String,
+    pub selected: bool,
 }
 
 #[derive(Serialize)]
 pub struct ScheduleQuery {
     pub track: Option<i32>,
     pub tag: Option<String>,
+    pub q: Option<String>,
 }
 
 /// One session's page.

@@ -54,6 +54,41 @@ pub struct Clash {
     pub title: String,
 }
 
+/// A session's place in the agenda after the page's button was pressed:
+/// the flash message for the redirect, or the JSON the page's script
+/// applies in place.
+#[derive(Serialize)]
+pub struct AgendaToggle {
+    pub session_id: i32,
+    pub in_agenda: bool,
+    pub message: String,
+    /// Titles of the sessions it overlaps in the agenda.
+    pub clashes: Vec<String>,
+    /// Nothing changed (a full session, a session not open to the agenda).
+    pub refused: bool,
+}
+
+impl AgendaToggle {
+    pub fn added(session_id: i32, added: &Added) -> AgendaToggle {
+        let clashes: Vec<String> = added.clashes.iter().map(|s| s.title.clone()).collect();
+        let message = if clashes.is_empty() {
+            format!("“{}” is in your agenda.", added.session.title)
+        } else {
+            let others = clashes.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ");
+            format!("“{}” is in your agenda, but it clashes with {others}.", added.session.title)
+        };
+        AgendaToggle { session_id, in_agenda: true, message, clashes, refused: false }
+    }
+
+    pub fn removed(session_id: i32) -> AgendaToggle {
+        AgendaToggle { session_id, in_agenda: false, message: "Removed from your agenda.".into(), clashes: Vec::new(), refused: false }
+    }
+
+    pub fn refused(session_id: i32, in_agenda: bool, message: String) -> AgendaToggle {
+        AgendaToggle { session_id, in_agenda, message, clashes: Vec::new(), refused: true }
+    }
+}
+
 /// What adding a session did, and what it overlaps.
 #[derive(Serialize, ToSchema)]
 pub struct AgendaChange {
@@ -75,6 +110,23 @@ pub struct Viewer {
     pub zone: Option<(Tz, ZoneSource)>,
     pub registered: bool,
     pub agenda: std::collections::HashSet<i32>,
+    /// What each card offers for the agenda (nothing on organizer lists).
+    pub agenda_offer: AgendaOffer,
+}
+
+/// What a session card offers this viewer for their agenda.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgendaOffer {
+    /// Organizer lists: no agenda button.
+    #[default]
+    Nothing,
+    /// Logged out: "Log in to save".
+    LogIn,
+    /// Logged in, not registered: "Register to save".
+    Register,
+    /// Registered: add or remove.
+    Toggle,
 }
 
 /// The key in a speaker page's URL: an account id, or the printed name.
@@ -95,7 +147,11 @@ pub fn speaker_matches(speaker: &session_speaker::Model, key: &str) -> bool {
 /// A session as the schedule pages show it, for this viewer.
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionCard {
+    /// Carries the `s<id>` anchor that agenda buttons come back to (not in
+    /// the "now and next" box, which repeats cards of the list).
+    pub anchored: bool,
     pub in_agenda: bool,
+    pub agenda_offer: AgendaOffer,
     /// Registered, not yet in the agenda, and on the schedule.
     pub can_add: bool,
     pub seats_left: Option<i32>,
@@ -133,7 +189,9 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) 
     let zones = Zones::for_viewer(schedule.zone, viewer.zone);
     let in_agenda = viewer.agenda.contains(&s.session.id);
     SessionCard {
+        anchored: true,
         in_agenda,
+        agenda_offer: if s.session.status == SessionStatus::Published { viewer.agenda_offer } else { AgendaOffer::Nothing },
         can_add: viewer.registered && !in_agenda && s.session.status == SessionStatus::Published,
         seats_left: s.session.capacity.map(|c| (c - s.session.seats_taken).max(0)),
         id: s.session.id,
@@ -181,7 +239,7 @@ pub fn color_class(color: &str) -> String {
 }
 
 fn day_label(day: &Day) -> String {
-    day.date.format("%A, %B %-d").to_string()
+    day.date.format("%A %-d %B").to_string()
 }
 
 /// One day of the list.
@@ -194,10 +252,8 @@ pub struct DayList {
 }
 
 /// The day-by-day list (days with nothing kept are left out).
-pub fn days_list(schedule: &Schedule, keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Vec<DayList> {
-    schedule
-        .days()
-        .iter()
+pub fn days_list(schedule: &Schedule, days: &[Day], keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Vec<DayList> {
+    days.iter()
         .map(|day| DayList {
             index: day.index,
             label: day_label(day),
@@ -224,8 +280,11 @@ pub struct Grid {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GridRow {
-    /// "10:15", in the event's zone.
+    /// "10:15", on the viewer's clock when their zone is known (the page's
+    /// script rewrites it for a browser in another zone), else the event's.
     pub time: String,
+    /// The row's instant, RFC 3339, for that script.
+    pub iso: String,
     pub cells: Vec<GridCell>,
 }
 
@@ -282,7 +341,8 @@ pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> 
         .map(|(i, row)| {
             let at = first + Duration::minutes(step * i as i64);
             let cells = row.into_iter().flatten().map(|(rowspan, sessions)| GridCell { rowspan, empty: sessions.is_empty(), sessions }).collect();
-            GridRow { time: at.with_timezone(&schedule.zone).format("%H:%M").to_string(), cells }
+            let clock = viewer.zone.map_or(schedule.zone, |(zone, _)| zone);
+            GridRow { time: at.with_timezone(&clock).format("%H:%M").to_string(), iso: at.to_rfc3339(), cells }
         })
         .collect();
     Some(Grid { label: day_label(day), rooms: columns.iter().map(|(_, name)| name.clone()).collect(), rows })
@@ -300,11 +360,11 @@ pub fn now_and_next(schedule: &Schedule, at: DateTime<Utc>, viewer: &Viewer) -> 
     if at < schedule.event.starts_at - Duration::hours(1) || at > schedule.event.ends_at {
         return None;
     }
-    let now: Vec<SessionCard> =
-        schedule.sessions.iter().filter(|s| s.session.starts_at <= at && s.session.ends_at > at).map(|s| session_card(schedule, s, viewer)).collect();
+    let card = |s: &ScheduledSession| SessionCard { anchored: false, ..session_card(schedule, s, viewer) };
+    let now: Vec<SessionCard> = schedule.sessions.iter().filter(|s| s.session.starts_at <= at && s.session.ends_at > at).map(card).collect();
     let next_start = schedule.sessions.iter().map(|s| s.session.starts_at).filter(|t| *t > at).min();
     let next: Vec<SessionCard> = match next_start {
-        Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(|s| session_card(schedule, s, viewer)).collect(),
+        Some(start) => schedule.sessions.iter().filter(|s| s.session.starts_at == start).map(card).collect(),
         None => Vec::new(),
     };
     (!now.is_empty() || !next.is_empty()).then_some(NowAndNext { now, next })
