@@ -112,10 +112,15 @@ async fn a_person_registers_from_the_event_page_and_sees_it_everywhere() {
     assert!(page.contains("already registered"), "{page}");
     assert_eq!(event_row(&app, "page-reg").await.seats_taken, 1);
 
-    // Anonymous visitors are asked to log in instead of seeing a form.
+    // Anonymous visitors are offered to sign up or log in instead of a form,
+    // and either brings them back to the event.
     let anonymous = app.another_instance().await;
     let page = anonymous.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
-    assert!(page.contains("Log in to register"));
+    assert!(page.contains(r#"href="/signup?next=%2Fevents%2Fpage-reg">Sign up to register</a>"#), "{page}");
+    assert!(page.contains(r#"href="/login?next=%2Fevents%2Fpage-reg">Log in</a>"#));
+    assert!(!page.contains(r#"action="/events/page-reg/register""#));
+    let response = post_form(&anonymous, "/signup", &[("email", "new@example.org"), ("display_name", "New"), ("password", "a long password"), ("next", "/events/page-reg")]).await;
+    assert_eq!(response.headers().get_one("Location"), Some("/events/page-reg"));
 }
 
 #[rocket::async_test]

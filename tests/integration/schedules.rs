@@ -899,3 +899,22 @@ async fn exports_come_brotli_or_gzip_compressed_as_the_client_prefers_each_with_
         assert_eq!(elsewhere.dispatch().await.status(), Status::Ok, "{accept}'s validator does not fit {other}");
     }
 }
+
+#[rocket::async_test]
+async fn the_home_page_lists_what_is_coming_first_and_labels_past_events_after_it() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "soon", "conference").await;
+    post_form(&app.client, "/events/soon/manage/publish", &[("published", "true")]).await;
+    post_form(&app.client, "/events", &[("title", "Last Year"), ("slug", "last-year"), ("kind", "conference"), ("time_zone", "UTC"), ("starts_at", "2030-01-01T09:00"), ("ends_at", "2030-01-02T17:00")]).await;
+    post_form(&app.client, "/events/last-year/manage/publish", &[("published", "true")]).await;
+    let mut past: event::ActiveModel = event_row(&app, "last-year").await.into();
+    past.starts_at = Set(tribe::domain::now() - chrono::Duration::days(400));
+    past.ends_at = Set(tribe::domain::now() - chrono::Duration::days(398));
+    past.update(app.db()).await.unwrap();
+
+    let home = app.another_instance().await.get("/").dispatch().await.into_string().await.unwrap();
+    let (coming, gone) = home.split_once("Past events").expect("a past section");
+    assert!(coming.contains("/events/soon") && !coming.contains("/events/last-year"), "{home}");
+    assert!(gone.contains("/events/last-year") && gone.contains(r#"<span class="badge">Past</span>"#));
+}

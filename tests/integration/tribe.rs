@@ -222,6 +222,9 @@ async fn matches_are_ranked_by_the_documented_score_and_say_why() {
     // The page shows the same with the reasons.
     let browser = browser_for(&app, "mia.marketer@example.org").await;
     let page = browser.get("/events/ranked/tribe").dispatch().await.into_string().await.unwrap();
+    // Each reason sits in its person's card.
+    let card_of_best = page.split(r#"<div class="suggestion">"#).find(|c| c.contains("Best Match")).unwrap();
+    assert!(card_of_best.contains(r#"<p class="why">"#));
     assert!(page.contains("offers: media training"));
     assert!(page.find("Best Match").unwrap() < page.find("Some Match").unwrap());
     assert!(!page.contains("Other Role"));
@@ -434,6 +437,10 @@ async fn tribes_meet_in_a_slot_free_of_their_agendas_and_stay_stable_when_newcom
     let uid = vevent["uid"].as_str().unwrap().to_owned();
     let page = browser.get("/events/tribes/tribe").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Clinician tribe") && page.contains("Terrace"));
+    // The page lists the others in the tribe, never the reader themself.
+    let section = page.split(r#"id="tribe-title""#).nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(section.contains(">Clin 1</a>") && section.contains(">Clin 2</a>"), "{section}");
+    assert!(!section.contains(">Clin 0</a>"), "Clin 0 is not shown to Clin 0");
     // Someone outside the tribe has no meetup file.
     assert_eq!(app.client.get("/events/tribes/tribe/meetup.ics").dispatch().await.status(), Status::NotFound);
 
@@ -677,4 +684,30 @@ async fn simultaneous_connect_requests_get_one_request_per_pair_and_clear_confli
     assert_eq!(created, 8, "one request per pair: {statuses:?}");
     let rows = tribe::db::entities::connection::Entity::find().all(app.db()).await.unwrap();
     assert_eq!(rows.len(), 8);
+}
+
+#[rocket::async_test]
+async fn the_directory_comes_a_page_at_a_time_and_the_pages_keep_the_filters() {
+    let app = TestApp::new().await;
+    tribe::demo::load(app.db()).await.unwrap();
+    let browser = app.another_instance().await;
+    assert_eq!(log_in(&browser, "attendee001@example.org", "tribe-demo").await.status(), Status::SeeOther);
+    let cards = |page: &str| page.matches(r#"<article class="person-card">"#).count();
+    let first = browser.get("/events/hitmc/people").dispatch().await.into_string().await.unwrap().replace("&#x3D;", "=");
+    let total: usize = regex::Regex::new(r"1–24 of (\d+) people").unwrap().captures(&first).expect("a count")[1].parse().unwrap();
+    assert!(total > 100, "the demo has many people: {total}");
+    assert_eq!(cards(&first), 24, "one page, not everyone");
+    assert!(first.contains(r#"href="/events/hitmc/people?page=2" rel="next""#));
+    assert!(!first.contains(r#"rel="prev""#));
+    let last_page = total.div_ceil(24);
+    let last = browser.get(format!("/events/hitmc/people?page={last_page}")).dispatch().await.into_string().await.unwrap();
+    assert_eq!(cards(&last), total - 24 * (last_page - 1));
+    assert!(!last.contains(r#"rel="next""#) && last.contains(r#"rel="prev""#));
+    // Past the end is the last page, not an empty one.
+    assert_eq!(cards(&browser.get("/events/hitmc/people?page=999").dispatch().await.into_string().await.unwrap()), cards(&last));
+    // A filter narrows the count, and its pages keep it.
+    let nurses = browser.get("/events/hitmc/people?organization=a").dispatch().await.into_string().await.unwrap().replace("&#x3D;", "=");
+    if nurses.contains("rel=\"next\"") {
+        assert!(nurses.contains("organization=a&amp;page=2"), "{nurses}");
+    }
 }

@@ -166,7 +166,7 @@ async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, viewer_zone: 
         session: session_card(&loaded, found, &viewer),
         abstract_html: markdown::to_safe_html(&found.session.r#abstract),
         back: format!("/events/{}/sessions/{}", visible.event.slug, found.session.id),
-        language: found.session.language.clone(),
+        language: crate::web::views::events::language_name(&found.session.language),
     };
     Ok(page.ok("events/session", &found.session.title, view))
 }

@@ -12,12 +12,14 @@ pub fn routes() -> Vec<Route> {
 
 #[get("/")]
 async fn home(page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let listed: Vec<_> = events::list_published(&state.db).await?.iter().map(events::summarize).collect();
+    let at = crate::domain::now();
+    let (past, upcoming): (Vec<_>, Vec<_>) = events::list_published(&state.db).await?.into_iter().partition(|e| e.ends_at < at);
     Ok(page.ok(
         "home/index",
         "Events",
         HomePage {
-            events: listed,
+            events: upcoming.iter().map(events::summarize).collect(),
+            past: past.iter().map(events::summarize).collect(),
             meta: crate::web::views::seo::plain_meta(
                 &state.config.base_url,
                 "/",

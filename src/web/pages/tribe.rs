@@ -25,34 +25,34 @@ pub fn routes() -> Vec<Route> {
     routes![directory_page, tribe_page, meetup_ics, choose_role]
 }
 
-#[get("/events/<_slug>/people?<role>&<interest>&<organization>&<q>")]
+#[get("/events/<_slug>/people?<role>&<interest>&<organization>&<q>&<page>")]
+#[allow(clippy::too_many_arguments)]
 async fn directory_page(
     _slug: &str,
     role: Option<i32>,
     interest: Option<String>,
     organization: Option<String>,
     q: Option<String>,
+    page: Option<usize>,
     visible: VisibleEvent,
-    page: Page,
+    frame: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let access = people::access(&state.db, &visible.event, visible.viewer.as_ref()).await?;
     let filter = DirectoryFilter { role_id: role, interest: interest.clone(), organization: organization.clone(), name: q.clone() };
     let cards = people::directory(&state.db, &visible.event, access, &filter).await?;
     let roles = places::roles(&state.db, visible.event.id).await?;
-    Ok(page.ok(
-        "tribe/directory",
-        &format!("People · {}", visible.event.title),
-        DirectoryPage {
-            event: EventName::from(&visible.event),
-            count: cards.len(),
-            people: cards,
-            roles: Choice::roles(&roles, role),
-            filter: DirectoryQuery { interest, organization, q },
-            only_public: access == Access::Outsider,
-            can_manage: visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
-        },
-    ))
+    let view = DirectoryPage::new(
+        EventName::from(&visible.event),
+        cards,
+        page.unwrap_or(1),
+        Choice::roles(&roles, role),
+        role,
+        DirectoryQuery { interest, organization, q },
+        access == Access::Outsider,
+        visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
+    );
+    Ok(frame.ok("tribe/directory", &format!("People · {}", visible.event.title), view))
 }
 
 #[get("/events/<_slug>/tribe")]
@@ -81,8 +81,8 @@ async fn tribe_page(
             event: EventName::from(event),
             suggestions: list.into_iter().map(SuggestionCard::from).collect(),
             not_matched,
-            tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone.0)),
-            tables: my_tables,
+            tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone.0, user.0.id)),
+            tables: my_tables.into_iter().map(|mut t| { t.table.people.retain(|p| p.user_id != user.0.id); t }).collect(),
             registered: live.is_some(),
             roles: Choice::roles(&roles, live.as_ref().and_then(|l| l.role_id)),
             has_role: live.as_ref().and_then(|l| l.role_id).is_some(),

@@ -409,12 +409,21 @@ impl From<&event::Model> for EventName {
     }
 }
 
+/// People per directory page: a phone gets a screenful or two, not everyone.
+pub const DIRECTORY_PAGE: usize = 24;
+
 /// The event's directory of people.
 #[derive(Serialize)]
 pub struct DirectoryPage {
     pub event: EventName,
+    /// This page's people (`DIRECTORY_PAGE` at most).
     pub people: Vec<PersonCard>,
+    /// Everyone the filters find.
     pub count: usize,
+    /// "1–24": who of them this page shows.
+    pub shown: String,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
     pub roles: Vec<Choice>,
     pub filter: DirectoryQuery,
     /// The viewer is not registered: only public profiles are listed.
@@ -483,7 +492,7 @@ pub struct MeetupTime {
 }
 
 impl MyTribe {
-    pub fn new(t: tribes::TribeView, zone: Tz, viewer_zone: Option<(Tz, ZoneSource)>) -> MyTribe {
+    pub fn new(t: tribes::TribeView, zone: Tz, viewer_zone: Option<(Tz, ZoneSource)>, me: i32) -> MyTribe {
         MyTribe {
             slot: t.slot.map(|s| MeetupTime {
                 when: times::range(s.starts_at, s.ends_at, Zones::for_viewer(zone, viewer_zone)),
@@ -491,7 +500,8 @@ impl MyTribe {
             }),
             name: t.name,
             role_color: t.role_color,
-            members: t.members,
+            // The others: nobody needs to be shown to themselves.
+            members: t.members.into_iter().filter(|m| m.user_id != me).collect(),
         }
     }
 }
@@ -567,4 +577,51 @@ pub fn standing_text(standing: Standing) -> &'static str {
 /// The handles a person listed, as links.
 pub fn handles_of(p: &profile::Model) -> Vec<Handle> {
     profiles::handles(p).into_iter().map(|(label, text, link)| Handle { label, text, link }).collect()
+}
+
+impl DirectoryPage {
+    /// Page `page` (from 1) of everyone the filters found; the links keep
+    /// the filters.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: EventName,
+        mut everyone: Vec<PersonCard>,
+        page: usize,
+        roles: Vec<Choice>,
+        role: Option<i32>,
+        filter: DirectoryQuery,
+        only_public: bool,
+        can_manage: bool,
+    ) -> DirectoryPage {
+        let count = everyone.len();
+        let pages = count.div_ceil(DIRECTORY_PAGE).max(1);
+        let page = page.clamp(1, pages);
+        let start = (page - 1) * DIRECTORY_PAGE;
+        let people: Vec<PersonCard> = everyone.drain(start.min(count)..(start + DIRECTORY_PAGE).min(count)).collect();
+        let url = |n: usize| {
+            let mut params = url::form_urlencoded::Serializer::new(String::new());
+            for (key, value) in [("q", &filter.q), ("interest", &filter.interest), ("organization", &filter.organization)] {
+                if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                    params.append_pair(key, v);
+                }
+            }
+            if let Some(r) = role {
+                params.append_pair("role", &r.to_string());
+            }
+            params.append_pair("page", &n.to_string());
+            format!("/events/{}/people?{}", event.slug, params.finish())
+        };
+        DirectoryPage {
+            shown: if people.is_empty() { "0".into() } else { format!("{}–{}", start + 1, start + people.len()) },
+            previous_url: (page > 1).then(|| url(page - 1)),
+            next_url: (page < pages).then(|| url(page + 1)),
+            people,
+            count,
+            roles,
+            filter,
+            only_public,
+            can_manage,
+            event,
+        }
+    }
 }

@@ -305,7 +305,20 @@ pub struct SessionPage {
     pub session: SessionCard,
     pub abstract_html: String,
     pub back: String,
+    /// The language's name ("English", "Deutsch" read as "German"), as
+    /// people say it rather than its code.
     pub language: String,
+}
+
+/// A language code as people read it: "en" is "English"; a code no list
+/// knows is shown as given.
+pub fn language_name(code: &str) -> String {
+    let code = code.trim();
+    let primary = code.split(['-', '_']).next().unwrap_or(code).to_lowercase();
+    isolang::Language::from_639_1(&primary)
+        .or_else(|| isolang::Language::from_639_3(&primary))
+        .map(|l| l.to_name().to_owned())
+        .unwrap_or_else(|| code.to_owned())
 }
 
 /// A speaker's page: their name, their public profile if they have one,
@@ -328,6 +341,9 @@ pub struct SpeakerView {
 /// The home page: the published events.
 #[derive(Serialize)]
 pub struct HomePage {
+    /// Happening now or later, soonest first.
     pub events: Vec<EventSummary>,
+    /// Over, most recent first, listed after the others.
+    pub past: Vec<EventSummary>,
     pub meta: PageMeta,
 }
