@@ -484,6 +484,26 @@ async fn seed_conference(
             }
         }
     }
+    seed_agendas(db, hitmc, attendees, rng).await
+}
+
+/// Some attendees build an agenda, as they would in the weeks before: a
+/// few sessions, the first day's most often, so the organizer's
+/// demand chart has something to say. A full workshop refuses, as it would.
+async fn seed_agendas(db: &DatabaseConnection, hitmc: &event::Model, attendees: &[user::Model], rng: &mut StdRng) -> AppResult<()> {
+    let sessions = crate::domain::schedule::load(db, hitmc, crate::domain::schedule::Scope::Published).await?.sessions;
+    for attendee in attendees.iter().step_by(3) {
+        for _ in 0..4 {
+            // Squaring favours the earliest sessions (in time order), so
+            // some draw more people than their room holds.
+            let pick = (rng.gen::<f64>().powi(2) * sessions.len() as f64) as usize;
+            let Some(session) = sessions.get(pick) else { continue };
+            match crate::domain::schedule::agenda::add(db, attendee, hitmc, session.session.id).await {
+                Ok(_) | Err(crate::error::AppError::Conflict(_)) => {}
+                Err(other) => return Err(other),
+            }
+        }
+    }
     Ok(())
 }
 

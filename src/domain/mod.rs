@@ -14,6 +14,8 @@
 //! - `community/`: profiles, finding your tribe, connections, tables.
 //! - `chats/`: weekly chats and their live rooms.
 //! - `badges/`: badge tokens, keys, faces and prints.
+//! - `insights`: the organizer's numbers across those areas (registrations,
+//!   revenue, check-ins, agenda demand, tribes, chat activity).
 //!
 //! Infrastructure, named for what it is: `jobs` (the queue), `mail`,
 //! `clock`, `secrets`; and the helpers every area uses to read input
@@ -27,6 +29,7 @@ pub mod community;
 pub mod context;
 pub mod events;
 pub mod input;
+pub mod insights;
 pub mod jobs;
 pub mod mail;
 pub mod markdown;

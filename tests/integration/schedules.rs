@@ -112,7 +112,7 @@ async fn the_last_organizer_cannot_leave_the_team() {
     // Inviting answers the same whether the address has an account.
     let response = post_form(&app.client, "/events/solo/manage/team", &[("email", "nobody@example.org"), ("role", "staff")]).await;
     assert_eq!(response.status(), Status::SeeOther);
-    let page = app.client.get("/events/solo/manage").dispatch().await.into_string().await.unwrap();
+    let page = app.client.get("/events/solo/manage/team").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Invitation sent to nobody@example.org") && page.contains("not answered yet"));
 }
 
@@ -917,4 +917,39 @@ async fn the_home_page_lists_what_is_coming_first_and_labels_past_events_after_i
     let (coming, gone) = home.split_once("Past events").expect("a past section");
     assert!(coming.contains("/events/soon") && !coming.contains("/events/last-year"), "{home}");
     assert!(gone.contains("/events/last-year") && gone.contains(r#"<span class="badge">Past</span>"#));
+}
+
+#[rocket::async_test]
+async fn the_organizer_overview_starts_with_numbers_and_charts_and_each_part_has_its_own_page() {
+    let app = TestApp::new().await;
+    tribe::demo::load(app.db()).await.unwrap();
+    log_in(&app.client, "organizer@example.org", "tribe-demo").await;
+    let overview = app.client.get("/events/hitmc/manage").dispatch().await.into_string().await.unwrap();
+    // Numbers first: the demo's 200 registrations, as a figure.
+    assert!(overview.contains(r#"<dt>Registered</dt><dd class="figure-value">200</dd>"#), "{overview}");
+    // Charts are inline SVG with their numbers as a table, and no forms before them.
+    assert!(overview.matches(r#"<figure class="chart">"#).count() >= 2, "registrations per day and agenda demand");
+    assert!(overview.contains("<svg aria-hidden=\"true\"") && overview.contains("<figcaption><strong>Registrations per day</strong>"));
+    assert!(!overview.contains("Add the ticket type") && !overview.contains("Save the event"));
+    assert!(!overview.contains(" style=\""), "the Content-Security-Policy allows no inline styles");
+    // Each part is its own page, with the organizer navigation marking it.
+    for (part, shows, not) in [
+        ("tickets", "Add the ticket type", "Save the event"),
+        ("questions", "Add the question", "Add the ticket type"),
+        ("sessions", "Add a session", "Invite to the team"),
+        ("places", "Add the room", "Add the question"),
+        ("team", "Invite to the team", "Import"),
+        ("import", "schedule.xml", "Add a session"),
+        ("details", "Save the event", "Invite to the team"),
+    ] {
+        let page = app.client.get(format!("/events/hitmc/manage/{part}")).dispatch().await.into_string().await.unwrap();
+        assert!(page.contains(shows), "{part} shows {shows}");
+        assert!(!page.contains(&format!(">{not}</button>")), "{part} does not show {not}");
+        assert!(page.contains(&format!(r#"href="/events/hitmc/manage/{part}" aria-current="page""#)), "{part} is marked in the navigation");
+    }
+    // A refused form comes back on its own page with what to fix.
+    let refused = post_form(&app.client, "/events/hitmc/manage/questions", &[("label", ""), ("kind", "text")]).await;
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    let page = refused.into_string().await.unwrap();
+    assert!(page.contains("Add the question") && !page.contains("Add the ticket type"));
 }

@@ -376,7 +376,7 @@ async fn a_hidden_ticket_is_sold_only_through_its_secret_link() {
     post_form(&app.client, "/events/secret/manage/publish", &[("published", "true")]).await;
     let hidden = ticket_type::Entity::find().filter(ticket_type::Column::Name.eq("Speaker pass")).one(app.db()).await.unwrap().unwrap();
     let code = hidden.access_code.clone().expect("a hidden type gets a secret code");
-    let dashboard = app.client.get("/events/secret/manage").dispatch().await.into_string().await.unwrap();
+    let dashboard = app.client.get("/events/secret/manage/tickets").dispatch().await.into_string().await.unwrap();
     // (Handlebars writes the `=` of an attribute as `&#x3D;`.)
     assert!(dashboard.contains(&format!("/events/secret?access&#x3D;{code}")), "the organizer sees the link to give out");
 
@@ -541,7 +541,7 @@ async fn team_and_speaker_forms_neither_add_an_account_nor_tell_whether_it_exist
     for email in ["quiet@example.org", "no-such-person@example.org"] {
         let response = post_form(&app.client, "/events/lure/manage/team", &[("email", email), ("role", "organizer")]).await;
         let status = response.status();
-        let page = app.client.get("/events/lure/manage").dispatch().await.into_string().await.unwrap();
+        let page = app.client.get("/events/lure/manage/team").dispatch().await.into_string().await.unwrap();
         answers.push((status, page.contains(&format!("Invitation sent to {email}"))));
     }
     assert_eq!(answers[0], answers[1]);

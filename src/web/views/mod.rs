@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod badges;
+pub mod charts;
 pub mod chats;
 pub mod community;
 pub mod events;

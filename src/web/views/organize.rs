@@ -102,8 +102,54 @@ impl EventFormView {
 }
 
 /// The organizer's dashboard of one event.
+/// One page of the organizer's area: a list first, then its "Add" form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Tickets,
+    Questions,
+    Sessions,
+    Chats,
+    Places,
+    Team,
+    Import,
+    Details,
+}
+
+impl Section {
+    pub fn url(self, event: &event::Model) -> String {
+        let part = match self {
+            Section::Tickets => "tickets",
+            Section::Questions => "questions",
+            Section::Sessions => "sessions",
+            Section::Chats => "chats",
+            Section::Places => "places",
+            Section::Team => "team",
+            Section::Import => "import",
+            Section::Details => "details",
+        };
+        format!("/events/{}/manage/{part}", event.slug)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Tickets => "Tickets",
+            Section::Questions => "Questions",
+            Section::Sessions => "Sessions",
+            Section::Chats => "Weekly chats",
+            Section::Places => "Rooms & tracks",
+            Section::Team => "Team",
+            Section::Import => "Import",
+            Section::Details => "Event details",
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct DashboardPage {
+    /// Which of the organizer's pages this is.
+    pub section: Section,
+    pub section_title: &'static str,
     #[serde(flatten)]
     pub details: EventFormView,
     pub event: EventSummary,
@@ -178,6 +224,7 @@ impl DashboardPage {
         payments_configured: bool,
         event: &event::Model,
         form: Option<&EventForm>,
+        section: Section,
     ) -> AppResult<DashboardPage> {
         let zone = events::zone_of(event);
         let loaded = schedule::load(db, event, Scope::All).await?;
@@ -238,6 +285,8 @@ impl DashboardPage {
             None
         };
         Ok(DashboardPage {
+            section,
+            section_title: section.title(),
             details: EventFormView::new(form.unwrap_or(&default_form)),
             event: events::summarize(event),
             is_published: event.is_published,
@@ -288,5 +337,144 @@ impl SessionFormPage {
             form: form.clone(),
             session_id,
         })
+    }
+}
+
+/// The organizer's overview: numbers and pictures first; the forms live on
+/// their own pages.
+#[derive(Serialize)]
+pub struct OverviewPage {
+    pub event: EventSummary,
+    pub is_published: bool,
+    /// Big numbers: (label, value, detail).
+    pub numbers: Vec<Figure>,
+    pub charts: Vec<crate::web::views::charts::Chart>,
+    /// Sessions more people want than their room holds.
+    pub overflowing: Vec<String>,
+    /// Nothing to show yet: what to do first.
+    pub first_steps: Vec<FirstStep>,
+    pub is_chat: bool,
+}
+
+#[derive(Serialize)]
+pub struct Figure {
+    pub label: &'static str,
+    pub value: String,
+    pub detail: String,
+}
+
+#[derive(Serialize)]
+pub struct FirstStep {
+    pub text: &'static str,
+    pub url: String,
+}
+
+impl OverviewPage {
+    pub async fn load(db: &DatabaseConnection, event: &event::Model, at: chrono::DateTime<chrono::Utc>) -> AppResult<OverviewPage> {
+        use crate::domain::insights;
+        use crate::web::views::charts::bars;
+        let found = insights::load(db, event).await?;
+        let mut numbers = vec![
+            Figure {
+                label: "Registered",
+                value: found.confirmed.to_string(),
+                detail: match found.capacity {
+                    Some(c) => format!("{} of {c} seats taken", found.seats_taken),
+                    None => format!("{} seats taken, no limit", found.seats_taken),
+                },
+            },
+            Figure {
+                label: "Revenue",
+                value: if found.revenue.is_empty() { "Free".into() } else { found.revenue.join(" + ") },
+                detail: format!("{} cancelled", found.cancelled),
+            },
+            Figure {
+                label: "Checked in",
+                value: found.checked_in.to_string(),
+                detail: if found.confirmed == 0 { "nobody registered yet".into() } else { format!("{}% of those registered", found.checked_in * 100 / found.confirmed) },
+            },
+        ];
+        let is_chat = event.kind == crate::db::entities::event::EventKind::OnlineChat;
+        if !is_chat {
+            numbers.push(Figure {
+                label: "In a tribe",
+                value: found.in_tribes.to_string(),
+                detail: if found.confirmed == 0 { String::new() } else { format!("{}% of those registered", found.in_tribes * 100 / found.confirmed) },
+            });
+        }
+        let mut charts = Vec::new();
+        let total: usize = found.per_day.iter().map(|(_, n)| n).sum();
+        charts.extend(bars(
+            "Registrations per day",
+            format!(
+                "{total} registrations over {} day{}; the busiest day had {}.",
+                found.per_day.len(),
+                if found.per_day.len() == 1 { "" } else { "s" },
+                found.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0)
+            ),
+            found.per_day.iter().map(|(d, _)| d.format("%-d %b").to_string()).collect(),
+            found.per_day.iter().map(|(_, n)| *n as f32).collect(),
+            false,
+        ));
+        if let Some(day) = found.check_in_day {
+            charts.extend(bars(
+                "Check-ins per 15 minutes",
+                format!("{} check-ins on {}, busiest quarter hour {}.", found.checked_in, day.format("%a %-d %b"), found.check_ins.iter().max_by_key(|(_, n)| *n).map(|(t, n)| format!("{t} ({n})")).unwrap_or_default()),
+                found.check_ins.iter().map(|(t, _)| t.clone()).collect(),
+                found.check_ins.iter().map(|(_, n)| *n as f32).collect(),
+                false,
+            ));
+        }
+        charts.extend(bars(
+            "Agenda demand: most wanted sessions",
+            match found.demand.first() {
+                Some(top) => format!("“{}” is in the most agendas: {}.", top.title, top.wanted),
+                None => String::new(),
+            },
+            found.demand.iter().map(|d| truncate(&d.title, 40)).collect(),
+            found.demand.iter().map(|d| d.wanted as f32).collect(),
+            true,
+        ));
+        if is_chat {
+            let last = crate::domain::chats::room::past_rooms(db, event, at).await?.into_iter().next();
+            if let Some(week) = last {
+                let activity = insights::chat_week(db, week.id).await?;
+                numbers.push(Figure { label: "Last chat", value: activity.participants.to_string(), detail: "people took part".into() });
+                let messages: usize = activity.per_topic.iter().map(|(_, n)| n).sum();
+                charts.extend(bars(
+                    "Last chat: messages per topic",
+                    format!("{messages} messages from {} people.", activity.participants),
+                    activity.per_topic.iter().map(|(t, _)| t.clone()).collect(),
+                    activity.per_topic.iter().map(|(_, n)| *n as f32).collect(),
+                    false,
+                ));
+            }
+        }
+        let overflowing = found
+            .demand
+            .iter()
+            .filter(|d| d.overflows())
+            .map(|d| format!("“{}”: {} want it, {} seats", d.title, d.wanted, d.seats.unwrap_or(0)))
+            .collect();
+        let manage = format!("/events/{}/manage", event.slug);
+        let mut first_steps = Vec::new();
+        if !event.is_published {
+            first_steps.push(FirstStep { text: "Check the event details, then publish it", url: format!("{manage}/details") });
+        }
+        if crate::domain::registration::tickets::list(db, event.id).await?.is_empty() {
+            first_steps.push(FirstStep { text: "Add a ticket type so people can register", url: format!("{manage}/tickets") });
+        }
+        if !is_chat && crate::domain::schedule::load(db, event, Scope::All).await?.sessions.is_empty() {
+            first_steps.push(FirstStep { text: "Add the first session, or import a schedule", url: format!("{manage}/sessions") });
+        }
+        Ok(OverviewPage { event: events::summarize(event), is_published: event.is_published, numbers, charts, overflowing, first_steps, is_chat })
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>().trim_end())
     }
 }

@@ -2,7 +2,7 @@
 
 use rocket::{post, routes, Route, State};
 
-use super::dashboard::dashboard_action;
+use super::dashboard::{section_action, Section};
 use crate::db::entities::chat_occurrence::OccurrenceStatus;
 use crate::domain::chats::{self, OccurrenceForm};
 use crate::error::AppResult;
@@ -27,5 +27,5 @@ async fn save_occurrence(
     if result.as_ref().is_ok_and(|o| o.status == OccurrenceStatus::Skipped) {
         state.chat.close_event(&state.db, organized.event.id).await;
     }
-    dashboard_action(&page, state, &organized.event, result, "The chat is updated.").await
+    section_action(Section::Chats, &page, state, &organized.event, result, "The chat is updated.").await
 }

@@ -4,7 +4,7 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 
-use super::dashboard::{back_to_dashboard, dashboard_with_errors, manage_url, PublishForm};
+use super::dashboard::{back_to_dashboard, back_to_section, manage_url, section_with_errors, PublishForm, Section};
 use crate::domain::events::editing::{self, EventForm};
 use crate::error::{AppError, AppResult};
 use crate::web::csrf::CsrfForm;
@@ -43,8 +43,8 @@ async fn create_event(page: Page, user: CurrentUser, form: CsrfForm<EventForm>, 
 async fn update_event(_slug: &str, organized: OrganizedEvent, form: CsrfForm<EventForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match editing::update(&state.db, &organized.event, &form).await {
-        Ok(updated) => Ok(Html::Flash(back_to_dashboard(&updated, "The event is saved."))),
-        Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, &organized.event, Some(&form), &errors).await,
+        Ok(updated) => Ok(Html::Flash(back_to_section(Section::Details, &updated, "The event is saved."))),
+        Err(AppError::Validation(errors)) => section_with_errors(Section::Details, &page, state, &organized.event, Some(&form), &errors).await,
         Err(other) => Err(other),
     }
 }

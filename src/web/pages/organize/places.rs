@@ -4,7 +4,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{post, routes, Route, State};
 use serde::Deserialize;
 
-use super::dashboard::{back_to_dashboard, dashboard_action};
+use super::dashboard::{Section, back_to_section, section_action};
 use crate::domain::events::places;
 use crate::error::AppResult;
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -26,7 +26,7 @@ struct RoomForm {
 #[post("/events/<_slug>/manage/rooms", data = "<form>")]
 async fn add_room(_slug: &str, organized: OrganizedEvent, form: CsrfForm<RoomForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let result = places::add_room(&state.db, &organized.event, &form.0.room_name, &form.0.room_capacity).await;
-    dashboard_action(&page, state, &organized.event, result, "The room is added.").await
+    section_action(Section::Places, &page, state, &organized.event, result, "The room is added.").await
 }
 
 #[post("/events/<_slug>/manage/rooms/<id>/delete", data = "<_form>")]
@@ -38,7 +38,7 @@ async fn delete_room(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     places::delete_room(&state.db, &organized.event, id).await?;
-    Ok(back_to_dashboard(&organized.event, "The room is removed; its sessions kept their times."))
+    Ok(back_to_section(Section::Places, &organized.event, "The room is removed; its sessions kept their times."))
 }
 
 #[derive(Default, Deserialize)]
@@ -51,7 +51,7 @@ struct TrackForm {
 #[post("/events/<_slug>/manage/tracks", data = "<form>")]
 async fn add_track(_slug: &str, organized: OrganizedEvent, form: CsrfForm<TrackForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let result = places::add_track(&state.db, &organized.event, &form.0.track_name, &form.0.track_color).await;
-    dashboard_action(&page, state, &organized.event, result, "The track is added.").await
+    section_action(Section::Places, &page, state, &organized.event, result, "The track is added.").await
 }
 
 #[post("/events/<_slug>/manage/tracks/<id>/delete", data = "<_form>")]
@@ -63,5 +63,5 @@ async fn delete_track(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     places::delete_track(&state.db, &organized.event, id).await?;
-    Ok(back_to_dashboard(&organized.event, "The track is removed."))
+    Ok(back_to_section(Section::Places, &organized.event, "The track is removed."))
 }

@@ -7,7 +7,7 @@ use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 
-use super::dashboard::{back_to_dashboard, dashboard_with_errors};
+use super::dashboard::{Section, back_to_section, section_with_errors};
 use crate::domain::events::{self};
 use crate::domain::schedule::frab::import::{self};
 use crate::domain::schedule::sessions::{self, SessionForm};
@@ -35,7 +35,7 @@ async fn new_session_page(_slug: &str, organized: OrganizedEvent, page: Page, st
 async fn create_session(_slug: &str, organized: OrganizedEvent, form: CsrfForm<SessionForm>, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let CsrfForm(form) = form;
     match sessions::create(&state.db, &organized.event, &form).await {
-        Ok(created) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", created.title)))),
+        Ok(created) => Ok(Html::Flash(back_to_section(Section::Sessions, &organized.event, format!("“{}” is saved.", created.title)))),
         Err(AppError::Validation(errors)) => {
             let context = SessionFormPage::load(&state.db, &organized.event, &form, None).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", "New session", context, &errors))
@@ -66,7 +66,7 @@ async fn update_session(
     let CsrfForm(form) = form;
     let found = sessions::find(&state.db, &organized.event, id).await?;
     match sessions::update(&state.db, &organized.event, &found, &form).await {
-        Ok(updated) => Ok(Html::Flash(back_to_dashboard(&organized.event, format!("“{}” is saved.", updated.title)))),
+        Ok(updated) => Ok(Html::Flash(back_to_section(Section::Sessions, &organized.event, format!("“{}” is saved.", updated.title)))),
         Err(AppError::Validation(errors)) => {
             let context = SessionFormPage::load(&state.db, &organized.event, &form, Some(id)).await?;
             Ok(page.invalid(Status::UnprocessableEntity, "organize/session_form", &format!("Edit · {}", found.title), context, &errors))
@@ -85,7 +85,7 @@ async fn delete_session(
 ) -> AppResult<Flash<Redirect>> {
     let found = sessions::find(&state.db, &organized.event, id).await?;
     sessions::delete(&state.db, &organized.event, &found).await?;
-    Ok(back_to_dashboard(&organized.event, format!("“{}” is deleted.", found.title)))
+    Ok(back_to_section(Section::Sessions, &organized.event, format!("“{}” is deleted.", found.title)))
 }
 
 #[derive(FromForm)]
@@ -111,20 +111,20 @@ async fn import_frab(
     }
     let event = &organized.event;
     if upload.file.len() > crate::config::MAX_IMPORT_BYTES {
-        return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", "The file is larger than 20 MiB.")]).await;
+        return section_with_errors(Section::Import, &page, state, event, None, &[FieldError::new("file", "The file is larger than 20 MiB.")]).await;
     }
     let xml = match read_upload(&upload.file).await {
         Ok(xml) => xml,
-        Err(message) => return dashboard_with_errors(&page, state, event, None, &[FieldError::new("file", message)]).await,
+        Err(message) => return section_with_errors(Section::Import, &page, state, event, None, &[FieldError::new("file", message)]).await,
     };
     match import::import(&state.db, event, &xml).await {
         Ok(report) => {
             let refreshed = events::find_by_slug(&state.db, &event.slug).await?.unwrap_or_else(|| event.clone());
-            let mut view = DashboardPage::load(&state.db, &state.config.base_url, state.config.stripe.is_some(), &refreshed, None).await?;
+            let mut view = DashboardPage::load(&state.db, &state.config.base_url, state.config.stripe.is_some(), &refreshed, None, Section::Import).await?;
             view.import_report = Some(report);
             Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), view))
         }
-        Err(AppError::Validation(errors)) => dashboard_with_errors(&page, state, event, None, &errors).await,
+        Err(AppError::Validation(errors)) => section_with_errors(Section::Import, &page, state, event, None, &errors).await,
         Err(other) => Err(other),
     }
 }

@@ -4,7 +4,7 @@
 use rocket::{post, routes, Route, State};
 use serde::Deserialize;
 
-use super::dashboard::{back_to_dashboard, dashboard_action, dashboard_with_errors};
+use super::dashboard::{Section, back_to_section, section_action, section_with_errors};
 use crate::domain::events::team;
 use crate::domain::registration::use_cases::{self, TeamInvited};
 use crate::error::{AppError, AppResult, FieldError};
@@ -30,11 +30,11 @@ async fn add_team_member(_slug: &str, organized: OrganizedEvent, form: CsrfForm<
     let message = match use_cases::invite_to_team(state.context(), event, &organized.organizer, &form.0.email, &form.0.role).await {
         Ok(TeamInvited::Invited(invitation)) => format!("Invitation sent to {}. They join the team once they accept it.", invitation.email),
         Ok(TeamInvited::RoleChanged(member)) => format!("{} is now {} of this event.", member.display_name, member.role),
-        Err(AppError::Validation(errors)) => return dashboard_with_errors(&page, state, event, None, &errors).await,
-        Err(AppError::Conflict(message)) => return dashboard_with_errors(&page, state, event, None, &[FieldError::new("team", message)]).await,
+        Err(AppError::Validation(errors)) => return section_with_errors(Section::Team, &page, state, event, None, &errors).await,
+        Err(AppError::Conflict(message)) => return section_with_errors(Section::Team, &page, state, event, None, &[FieldError::new("team", message)]).await,
         Err(other) => return Err(other),
     };
-    Ok(Html::Flash(back_to_dashboard(event, message)))
+    Ok(Html::Flash(back_to_section(Section::Team, event, message)))
 }
 
 #[post("/events/<_slug>/manage/team/<user_id>/delete", data = "<_form>")]
@@ -47,5 +47,5 @@ async fn remove_team_member(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = team::remove(&state.db, &organized.event, user_id).await;
-    dashboard_action(&page, state, &organized.event, result, "The team is updated.").await
+    section_action(Section::Team, &page, state, &organized.event, result, "The team is updated.").await
 }

@@ -4,7 +4,7 @@
 use rocket::response::{Flash, Redirect};
 use rocket::{post, routes, Route, State};
 
-use super::dashboard::{back_to_dashboard, dashboard_action, dashboard_with_errors, PublishForm};
+use super::dashboard::{PublishForm, Section, back_to_section, section_action, section_with_errors};
 use crate::domain::registration::tickets::{self, TicketTypeForm};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
@@ -34,7 +34,7 @@ async fn add_ticket_type(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = tickets::create(&state.db, &organized.event, &form.0).await;
-    dashboard_action(&page, state, &organized.event, result, "The ticket type is added.").await
+    section_action(Section::Tickets, &page, state, &organized.event, result, "The ticket type is added.").await
 }
 
 #[post("/events/<_slug>/manage/tickets/<id>/visibility", data = "<form>")]
@@ -47,7 +47,7 @@ async fn set_ticket_visibility(
 ) -> AppResult<Flash<Redirect>> {
     let visible = form.0.published == "true";
     tickets::set_visible(&state.db, &organized.event, id, visible).await?;
-    Ok(back_to_dashboard(&organized.event, if visible { "The ticket is listed." } else { "The ticket is hidden." }))
+    Ok(back_to_section(Section::Tickets, &organized.event, if visible { "The ticket is listed." } else { "The ticket is hidden." }))
 }
 
 /// A new secret link for a hidden ticket type; the old one stops working.
@@ -60,7 +60,7 @@ async fn renew_ticket_link(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     let renewed = tickets::renew_access_code(&state.db, &organized.event, id).await?;
-    Ok(back_to_dashboard(&organized.event, format!("“{}” has a new secret link; the old one no longer works.", renewed.name)))
+    Ok(back_to_section(Section::Tickets, &organized.event, format!("“{}” has a new secret link; the old one no longer works.", renewed.name)))
 }
 
 #[post("/events/<_slug>/manage/tickets/<id>/delete", data = "<_form>")]
@@ -75,9 +75,9 @@ async fn delete_ticket_type(
     let result = tickets::delete(&state.db, &organized.event, id).await;
     match result {
         Err(AppError::Conflict(message)) => {
-            dashboard_with_errors(&page, state, &organized.event, None, &[FieldError::new("ticket_name", message)]).await
+            section_with_errors(Section::Tickets, &page, state, &organized.event, None, &[FieldError::new("ticket_name", message)]).await
         }
-        other => dashboard_action(&page, state, &organized.event, other, "The ticket type is deleted.").await,
+        other => section_action(Section::Tickets, &page, state, &organized.event, other, "The ticket type is deleted.").await,
     }
 }
 
@@ -90,7 +90,7 @@ async fn add_question(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = crate::domain::registration::questions::create(&state.db, &organized.event, &form.0).await;
-    dashboard_action(&page, state, &organized.event, result, "The question is added.").await
+    section_action(Section::Questions, &page, state, &organized.event, result, "The question is added.").await
 }
 
 #[post("/events/<_slug>/manage/questions/<id>/delete", data = "<_form>")]
@@ -102,7 +102,7 @@ async fn delete_question(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     crate::domain::registration::questions::delete(&state.db, &organized.event, id).await?;
-    Ok(back_to_dashboard(&organized.event, "The question is removed; answers already given are removed with it."))
+    Ok(back_to_section(Section::Questions, &organized.event, "The question is removed; answers already given are removed with it."))
 }
 
 #[post("/events/<_slug>/manage/discounts", data = "<form>")]
@@ -114,7 +114,7 @@ async fn add_discount(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let result = crate::domain::registration::discounts::create(&state.db, &organized.event, &form.0).await;
-    dashboard_action(&page, state, &organized.event, result, "The discount code is added.").await
+    section_action(Section::Tickets, &page, state, &organized.event, result, "The discount code is added.").await
 }
 
 #[post("/events/<_slug>/manage/discounts/<id>/delete", data = "<_form>")]
@@ -126,5 +126,5 @@ async fn delete_discount(
     state: &State<AppState>,
 ) -> AppResult<Flash<Redirect>> {
     crate::domain::registration::discounts::delete(&state.db, &organized.event, id).await?;
-    Ok(back_to_dashboard(&organized.event, "The discount code is removed."))
+    Ok(back_to_section(Section::Tickets, &organized.event, "The discount code is removed."))
 }
