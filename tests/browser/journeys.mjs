@@ -181,7 +181,11 @@ await journey("organizer", DESKTOP, async (page, seen, at) => {
   await audit(page, "new event");
   await page.fill("#title", "Browser Summit");
   await page.fill("#slug", "browser-summit");
-  await page.selectOption("#time_zone", "America/New_York");
+  await page.fill("#time_zone", "New York");
+  seen.chat_fields_hidden = !(await page.locator("#chat_message_limit").isVisible());
+  await page.check("#kind-online_chat");
+  seen.chat_fields_shown = await page.locator("#chat_message_limit").isVisible() && !(await page.locator("#venue_name").isVisible());
+  await page.check("#kind-conference");
   await page.fill("#starts_at", "2027-03-01T09:00");
   await page.fill("#ends_at", "2027-03-02T17:00");
   await submit(page, "form[action='/events'] button[type=submit]");

@@ -196,6 +196,10 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     assert_eq!(attendee["badge_type"], "image/png");
     let organizer = &seen["journeys"]["organizer"]["seen"];
     assert_eq!(organizer["after_create"], "/events/browser-summit/manage");
+    // The create form shows the fields of the chosen kind only, and takes a city for the zone.
+    assert_eq!((organizer["chat_fields_hidden"].as_bool(), organizer["chat_fields_shown"].as_bool()), (Some(true), Some(true)), "{organizer}");
+    let summit = event::Entity::find().filter(event::Column::Slug.eq("browser-summit")).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(summit.time_zone, "America/New_York", "the city typed became its zone");
     assert_eq!(organizer["published_sessions"], 2);
     assert!(organizer["check_in"].as_str().unwrap().starts_with("Checked in"), "{organizer}");
     assert!(registration::Entity::find_by_id(guest.id).one(app.db()).await.unwrap().unwrap().checked_in_at.is_some());

@@ -55,7 +55,7 @@ async fn the_event_form_explains_bad_slugs_zones_and_dates_and_keeps_the_input()
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().await.unwrap();
     assert!(page.contains("Use lower-case letters, digits and single hyphens"));
-    assert!(page.contains("Pick a time zone from the list"));
+    assert!(page.contains("Type a city and pick it from the list"));
     assert!(page.contains("value=\"My &lt;b&gt;Event&lt;/b&gt;\""), "the title typed is kept, escaped");
 
     organizer_with_event(&app.another_instance().await, "other@example.org", "taken", "meetup").await;

@@ -92,7 +92,7 @@ pub fn validate_slug(slug: &str) -> Result<String, String> {
 }
 
 pub fn validate_time_zone(name: &str) -> Result<Tz, String> {
-    name.trim().parse::<Tz>().map_err(|_| "Pick a time zone from the list (an IANA name such as America/New_York).".into())
+    crate::domain::times::parse_zone(name).ok_or_else(|| "Type a city and pick it from the list, like New York, Berlin or Kathmandu.".into())
 }
 
 fn weekday_code(day: Weekday) -> &'static str {

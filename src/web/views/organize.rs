@@ -25,45 +25,13 @@ use crate::error::AppResult;
 use crate::web::views::schedule::{session_card, SessionCard};
 use crate::web::views::Choice;
 
-/// Common IANA zones first in the picker; any valid name is accepted.
-const COMMON_ZONES: &[&str] = &[
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Toronto",
-    "America/Vancouver",
-    "America/Mexico_City",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Amsterdam",
-    "Europe/Madrid",
-    "Europe/Rome",
-    "Europe/Stockholm",
-    "Europe/Athens",
-    "Africa/Lagos",
-    "Africa/Nairobi",
-    "Africa/Johannesburg",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-    "UTC",
-];
-
 /// One `<option>` of a `<select>`: what is sent, what is shown, whether chosen.
 #[derive(Serialize)]
 pub struct SelectOption {
     pub value: String,
     pub label: String,
+    /// A line saying what the choice means.
+    pub hint: &'static str,
     pub selected: bool,
 }
 
@@ -72,29 +40,29 @@ pub struct SelectOption {
 pub struct EventFormView {
     pub form: EventForm,
     pub kinds: Vec<SelectOption>,
-    pub zones: Vec<ZoneOption>,
+    /// Every zone by city, for the picker.
+    pub zones: Vec<crate::domain::times::ZoneOption>,
     pub is_chat: bool,
-}
-
-#[derive(Serialize)]
-pub struct ZoneOption {
-    pub name: String,
-    pub selected: bool,
 }
 
 impl EventFormView {
     pub fn new(form: &EventForm) -> EventFormView {
         let kinds = [EventKind::Conference, EventKind::Meetup, EventKind::OnlineChat]
             .iter()
-            .map(|k| SelectOption { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: form.kind == k.as_str() })
+            .map(|k| SelectOption {
+                value: k.as_str().to_owned(),
+                label: k.label().to_owned(),
+                hint: match k {
+                    EventKind::Conference => "days of sessions in rooms, with a schedule",
+                    EventKind::Meetup => "one gathering in one place",
+                    EventKind::OnlineChat => "an hour online every week, with topics T1, T2…",
+                },
+                selected: form.kind == k.as_str(),
+            })
             .collect();
-        let mut zones: Vec<&str> = COMMON_ZONES.to_vec();
-        if !form.time_zone.is_empty() && !zones.contains(&form.time_zone.as_str()) {
-            zones.insert(0, &form.time_zone);
-        }
         EventFormView {
             kinds,
-            zones: zones.iter().map(|z| ZoneOption { name: (*z).to_owned(), selected: form.time_zone == *z }).collect(),
+            zones: crate::domain::times::zone_options(),
             is_chat: form.kind == EventKind::OnlineChat.as_str(),
             form: form.clone(),
         }
