@@ -19,6 +19,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::DatabaseConnection;
 
+use crate::db::entities::event::EventKind;
 use crate::db::entities::{event, event_role, ticket_type, user};
 use crate::domain::accounts::{self, passwords};
 use crate::domain::chats::room::hub::ChatHub;
@@ -401,7 +402,12 @@ async fn seed_roles(db: &DatabaseConnection, event: &event::Model) -> AppResult<
 async fn free_ticket(db: &DatabaseConnection, event: &event::Model, capacity: Option<i32>) -> AppResult<ticket_type::Model> {
     let form = TicketTypeForm {
         name: "General admission".into(),
-        description: "Everything: sessions, meetups and the tribe tables.".into(),
+        description: match event.kind {
+            EventKind::Conference => "Everything: sessions, meetups and the tribe tables.",
+            EventKind::Meetup => "A place at the meetup.",
+            EventKind::OnlineChat => "Every week's chat: post, reply and find your tribe. Reading needs no ticket.",
+        }
+        .into(),
         price: "0".into(),
         currency: "USD".into(),
         capacity: capacity.map(|c| c.to_string()).unwrap_or_default(),

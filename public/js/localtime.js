@@ -6,6 +6,9 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  // Only pages that say which zone they use (a zone note) are rewritten;
+  // organizer screens about one place keep the event's clock they state.
+  var explicit = root.hasAttribute("data-zone-source");
   var source = root.getAttribute("data-zone-source") || "event";
   var browser = null;
   try { browser = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { browser = null; }
@@ -78,7 +81,7 @@
     }
   };
 
-  if (source === "event" && browser) {
+  if (explicit && source === "event" && browser) {
     var changed = false;
     var times = document.querySelectorAll(".when > time[data-zone]");
     for (var i = 0; i < times.length; i++) { if (rewrite(times[i])) changed = true; }
