@@ -62,8 +62,7 @@ impl Zones {
     /// Whether the two zones read differently at this instant (Detroit and
     /// New York never do; Berlin and New York always).
     fn differ_at(&self, instant: DateTime<Utc>) -> bool {
-        self.viewer != self.event
-            && instant.with_timezone(&self.viewer).naive_local() != instant.with_timezone(&self.event).naive_local()
+        self.viewer != self.event && instant.with_timezone(&self.viewer).naive_local() != instant.with_timezone(&self.event).naive_local()
     }
 }
 

@@ -42,9 +42,22 @@ mod tests {
         for good in ["/", "/events/hitmc?access=abc", "/invitations/a-b_c", "/%20x", "/events/hitmc/schedule?day=2#s12"] {
             assert_eq!(safe_next(good), Some(good), "{good}");
         }
-        for bad in
-            ["/ x", "/\tx", "/\0x", "/\u{2028}", "/\u{3000}", "//evil.example", "/\\evil", "https://evil.example/", "x", "", "/a\r\nSet-Cookie: x", "/x#a b", "/x#\r\nSet-Cookie: y", "//evil.example#s1"]
-        {
+        for bad in [
+            "/ x",
+            "/\tx",
+            "/\0x",
+            "/\u{2028}",
+            "/\u{3000}",
+            "//evil.example",
+            "/\\evil",
+            "https://evil.example/",
+            "x",
+            "",
+            "/a\r\nSet-Cookie: x",
+            "/x#a b",
+            "/x#\r\nSet-Cookie: y",
+            "//evil.example#s1",
+        ] {
             assert_eq!(safe_next(bad), None, "{bad:?}");
         }
     }

@@ -119,7 +119,12 @@ async fn a_person_registers_from_the_event_page_and_sees_it_everywhere() {
     assert!(page.contains(r#"href="/signup?next=%2Fevents%2Fpage-reg">Sign up to register</a>"#), "{page}");
     assert!(page.contains(r#"href="/login?next=%2Fevents%2Fpage-reg">Log in</a>"#));
     assert!(!page.contains(r#"action="/events/page-reg/register""#));
-    let response = post_form(&anonymous, "/signup", &[("email", "new@example.org"), ("display_name", "New"), ("password", "a long password"), ("next", "/events/page-reg")]).await;
+    let response = post_form(
+        &anonymous,
+        "/signup",
+        &[("email", "new@example.org"), ("display_name", "New"), ("password", "a long password"), ("next", "/events/page-reg")],
+    )
+    .await;
     assert_eq!(response.headers().get_one("Location"), Some("/events/page-reg"));
 }
 

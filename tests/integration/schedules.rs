@@ -582,7 +582,9 @@ async fn the_schedule_filters_by_track_and_tag_and_shows_a_room_grid() {
     assert_eq!(first.matches(r#"<a href="/events/hitmc/schedule?day="#).count(), 4, "three days and all of them");
     assert!(first.contains(&format!(r#"<a href="/events/hitmc/schedule?day={}" aria-current="page">"#, days[0].date)));
     let second = app.client.get(format!("/events/hitmc/schedule?day={}", days[1].date)).dispatch().await.into_string().await.unwrap();
-    assert!(count(&second) > 0 && !second.contains(&format!(r#"id="s{}""#, sessions.iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap().id)));
+    assert!(
+        count(&second) > 0 && !second.contains(&format!(r#"id="s{}""#, sessions.iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap().id))
+    );
 
     let grid = app.client.get("/events/hitmc/schedule?view=grid&day=all").dispatch().await.into_string().await.unwrap();
     assert_eq!(grid.matches("<table class=\"schedule-grid\">").count(), 3, "one grid per day");
@@ -906,7 +908,19 @@ async fn the_home_page_lists_what_is_coming_first_and_labels_past_events_after_i
     let app = TestApp::new().await;
     organizer_with_event(&app.client, "org@example.org", "soon", "conference").await;
     post_form(&app.client, "/events/soon/manage/publish", &[("published", "true")]).await;
-    post_form(&app.client, "/events", &[("title", "Last Year"), ("slug", "last-year"), ("kind", "conference"), ("time_zone", "UTC"), ("starts_at", "2030-01-01T09:00"), ("ends_at", "2030-01-02T17:00")]).await;
+    post_form(
+        &app.client,
+        "/events",
+        &[
+            ("title", "Last Year"),
+            ("slug", "last-year"),
+            ("kind", "conference"),
+            ("time_zone", "UTC"),
+            ("starts_at", "2030-01-01T09:00"),
+            ("ends_at", "2030-01-02T17:00"),
+        ],
+    )
+    .await;
     post_form(&app.client, "/events/last-year/manage/publish", &[("published", "true")]).await;
     let mut past: event::ActiveModel = event_row(&app, "last-year").await.into();
     past.starts_at = Set(tribe::domain::now() - chrono::Duration::days(400));

@@ -125,7 +125,8 @@ fn fit_line(text: &str, size: f64, width: f64) -> String {
 /// Drawn with crisp edges, it has no anti-aliased seams between modules for
 /// a camera to trip over.
 fn qr_path(url: &str) -> AppResult<(usize, String)> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
+    let code =
+        qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(format!("QR code: {e}")))?;
     let modules = code.width();
     let quiet = 4;
     let mut path = String::new();

@@ -448,7 +448,14 @@ async fn use_idea(
 }
 
 #[get("/events/<_slug>/chats/<key>/transcript")]
-async fn transcript_page(_slug: &str, key: &str, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn transcript_page(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    viewer_zone: ViewerZone,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let room = room_of(state, &visible, key).await?;
     let (t, _) = transcript::load(&state.db, &room).await?;
     let starts = local(&room, room.occurrence.starts_at, viewer_zone.0);
@@ -495,7 +502,14 @@ async fn transcript_csv(_slug: &str, key: &str, visible: VisibleEvent, state: &S
 /// The series: the next chat, past transcripts with their numbers, and a
 /// search across them.
 #[get("/events/<_slug>/chats?<q>")]
-async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn series(
+    _slug: &str,
+    q: Option<&str>,
+    visible: VisibleEvent,
+    viewer_zone: ViewerZone,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let event = &visible.event;
     let zones = Zones::for_viewer(zone_of(event), viewer_zone.0);
     if event.kind != crate::db::entities::event::EventKind::OnlineChat {
@@ -519,10 +533,7 @@ async fn series(_slug: &str, q: Option<&str>, visible: VisibleEvent, viewer_zone
         SeriesPage {
             zone_note: ZoneNote::new(zones),
             event: events::summarize(event),
-            next: next.map(|o| WeekLink {
-                key: chat_room::key_of(o.scheduled_start),
-                when: times::show(o.starts_at, zones),
-            }),
+            next: next.map(|o| WeekLink { key: chat_room::key_of(o.scheduled_start), when: times::show(o.starts_at, zones) }),
             past,
             q: q.map(str::to_owned),
             searched: q.is_some_and(|s| !s.trim().is_empty()),

@@ -23,9 +23,9 @@ use crate::web::render::{Html, Page};
 use crate::web::views::events::{
     EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView, UpcomingWeek,
 };
+use crate::web::views::frame::ZoneNote;
 use crate::web::views::registration::RegistrationPanel;
 use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, AgendaOffer, Viewer};
-use crate::web::views::frame::ZoneNote;
 use crate::web::views::seo;
 use crate::web::AppState;
 
@@ -65,16 +65,30 @@ fn event_frame(visible: &VisibleEvent, viewer: &Viewer) -> EventFrame {
 }
 
 #[get("/events/<_slug>?<access>", rank = 2)]
-async fn event_home(_slug: &str, access: Option<&str>, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn event_home(
+    _slug: &str,
+    access: Option<&str>,
+    visible: VisibleEvent,
+    viewer_zone: ViewerZone,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let event = &visible.event;
     let zone = events::zone_of(event);
     let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     // The ticket types, loaded once for the search engines' offers and the panel.
     let listed = crate::domain::registration::tickets::list(&state.db, event.id).await?;
     let meta = seo::event_meta(&state.config.base_url, event, &listed, now());
-    let registration =
-        RegistrationPanel::load(&state.db, state.config.stripe.is_some(), event, visible.viewer.as_ref(), access.unwrap_or(""), listed, Zones::for_viewer(zone, viewer.zone))
-            .await?;
+    let registration = RegistrationPanel::load(
+        &state.db,
+        state.config.stripe.is_some(),
+        event,
+        visible.viewer.as_ref(),
+        access.unwrap_or(""),
+        listed,
+        Zones::for_viewer(zone, viewer.zone),
+    )
+    .await?;
     let mut view = EventHomePage {
         frame: event_frame(&visible, &viewer),
         meta,
@@ -172,7 +186,14 @@ async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, viewer_zone: 
 }
 
 #[get("/events/<_slug>/speakers/<key>")]
-async fn speaker_page(_slug: &str, key: &str, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn speaker_page(
+    _slug: &str,
+    key: &str,
+    visible: VisibleEvent,
+    viewer_zone: ViewerZone,
+    page: Page,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();

@@ -53,7 +53,10 @@ async fn choose_time_zone(
         typed => match times::parse_zone(typed) {
             Some(zone) => Some(zone),
             None => {
-                let errors = [FieldError::new("zone", "No time zone has that name: type a city, like Brussels, Kathmandu or Adelaide, and pick it from the list.")];
+                let errors = [FieldError::new(
+                    "zone",
+                    "No time zone has that name: type a city, like Brussels, Kathmandu or Adelaide, and pick it from the list.",
+                )];
                 let view = TimeZonePage::new(viewer_zone.0, form.zone.clone(), next, page.user.is_some());
                 return Ok(page.invalid(Status::UnprocessableEntity, "account/time_zone", "Time zone", view, &errors));
             }

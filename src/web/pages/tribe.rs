@@ -82,7 +82,13 @@ async fn tribe_page(
             suggestions: list.into_iter().map(SuggestionCard::from).collect(),
             not_matched,
             tribe: my_tribe.map(|t| MyTribe::new(t, events::zone_of(event), viewer_zone.0, user.0.id)),
-            tables: my_tables.into_iter().map(|mut t| { t.table.people.retain(|p| p.user_id != user.0.id); t }).collect(),
+            tables: my_tables
+                .into_iter()
+                .map(|mut t| {
+                    t.table.people.retain(|p| p.user_id != user.0.id);
+                    t
+                })
+                .collect(),
             registered: live.is_some(),
             roles: Choice::roles(&roles, live.as_ref().and_then(|l| l.role_id)),
             has_role: live.as_ref().and_then(|l| l.role_id).is_some(),

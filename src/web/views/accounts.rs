@@ -245,12 +245,7 @@ pub struct TimeZoneFields {
 }
 
 impl TimeZonePage {
-    pub fn new(
-        current: Option<(chrono_tz::Tz, crate::domain::times::ZoneSource)>,
-        typed: String,
-        next: String,
-        logged_in: bool,
-    ) -> TimeZonePage {
+    pub fn new(current: Option<(chrono_tz::Tz, crate::domain::times::ZoneSource)>, typed: String, next: String, logged_in: bool) -> TimeZonePage {
         use crate::domain::times::{city, zone_options, ZoneSource};
         TimeZonePage {
             current: current.map(|(zone, _)| city(zone)),

@@ -16,9 +16,9 @@ use crate::domain::chats::room::{Phase, Room};
 use crate::domain::events::{self, zone_of, EventSummary};
 use crate::domain::now;
 use crate::domain::times::{self, When, ZoneSource, Zones};
-use chrono_tz::Tz;
 use crate::error::AppResult;
 use crate::web::views::frame::ZoneNote;
+use chrono_tz::Tz;
 
 /// A room's events after an id, in order.
 #[derive(Serialize, ToSchema)]

@@ -356,12 +356,7 @@ impl<F: Serialize> CommunityPage<F> {
         let slots = tribes::slots(db, event.id)
             .await?
             .into_iter()
-            .map(|s| SlotRow {
-                id: s.id,
-                when: times::range(s.starts_at, s.ends_at, zones),
-                place: s.place,
-                capacity: s.capacity,
-            })
+            .map(|s| SlotRow { id: s.id, when: times::range(s.starts_at, s.ends_at, zones), place: s.place, capacity: s.capacity })
             .collect();
         let formed = tribes::all(db, event)
             .await?
@@ -494,10 +489,7 @@ pub struct MeetupTime {
 impl MyTribe {
     pub fn new(t: tribes::TribeView, zone: Tz, viewer_zone: Option<(Tz, ZoneSource)>, me: i32) -> MyTribe {
         MyTribe {
-            slot: t.slot.map(|s| MeetupTime {
-                when: times::range(s.starts_at, s.ends_at, Zones::for_viewer(zone, viewer_zone)),
-                place: s.place,
-            }),
+            slot: t.slot.map(|s| MeetupTime { when: times::range(s.starts_at, s.ends_at, Zones::for_viewer(zone, viewer_zone)), place: s.place }),
             name: t.name,
             role_color: t.role_color,
             // The others: nobody needs to be shown to themselves.

@@ -251,7 +251,11 @@ impl ScheduleFilters {
         };
         let mut tabs: Vec<DayTab> = if days.len() > 1 {
             days.iter()
-                .map(|d| DayTab { label: d.date.format("%a %-d %b").to_string(), url: url(as_grid, &d.date.to_string(), true), selected: chosen == d.date.to_string() })
+                .map(|d| DayTab {
+                    label: d.date.format("%a %-d %b").to_string(),
+                    url: url(as_grid, &d.date.to_string(), true),
+                    selected: chosen == d.date.to_string(),
+                })
                 .collect()
         } else {
             Vec::new()

@@ -60,12 +60,7 @@ impl EventFormView {
                 selected: form.kind == k.as_str(),
             })
             .collect();
-        EventFormView {
-            kinds,
-            zones: crate::domain::times::zone_options(),
-            is_chat: form.kind == EventKind::OnlineChat.as_str(),
-            form: form.clone(),
-        }
+        EventFormView { kinds, zones: crate::domain::times::zone_options(), is_chat: form.kind == EventKind::OnlineChat.as_str(), form: form.clone() }
     }
 }
 
@@ -359,7 +354,11 @@ impl OverviewPage {
             Figure {
                 label: "Checked in",
                 value: found.checked_in.to_string(),
-                detail: if found.confirmed == 0 { "nobody registered yet".into() } else { format!("{}% of those registered", found.checked_in * 100 / found.confirmed) },
+                detail: if found.confirmed == 0 {
+                    "nobody registered yet".into()
+                } else {
+                    format!("{}% of those registered", found.checked_in * 100 / found.confirmed)
+                },
             },
         ];
         let is_chat = event.kind == crate::db::entities::event::EventKind::OnlineChat;
@@ -367,7 +366,11 @@ impl OverviewPage {
             numbers.push(Figure {
                 label: "In a tribe",
                 value: found.in_tribes.to_string(),
-                detail: if found.confirmed == 0 { String::new() } else { format!("{}% of those registered", found.in_tribes * 100 / found.confirmed) },
+                detail: if found.confirmed == 0 {
+                    String::new()
+                } else {
+                    format!("{}% of those registered", found.in_tribes * 100 / found.confirmed)
+                },
             });
         }
         let mut charts = Vec::new();
@@ -387,7 +390,12 @@ impl OverviewPage {
         if let Some(day) = found.check_in_day {
             charts.extend(bars(
                 "Check-ins per 15 minutes",
-                format!("{} check-ins on {}, busiest quarter hour {}.", found.checked_in, day.format("%a %-d %b"), found.check_ins.iter().max_by_key(|(_, n)| *n).map(|(t, n)| format!("{t} ({n})")).unwrap_or_default()),
+                format!(
+                    "{} check-ins on {}, busiest quarter hour {}.",
+                    found.checked_in,
+                    day.format("%a %-d %b"),
+                    found.check_ins.iter().max_by_key(|(_, n)| *n).map(|(t, n)| format!("{t} ({n})")).unwrap_or_default()
+                ),
                 found.check_ins.iter().map(|(t, _)| t.clone()).collect(),
                 found.check_ins.iter().map(|(_, n)| *n as f32).collect(),
                 false,

@@ -303,7 +303,13 @@ pub struct HistoryLine {
 }
 
 impl RegistrationPage {
-    pub async fn load(db: &DatabaseConnection, found: &registration::Model, event: &event::Model, is_owner: bool, zones: Zones) -> AppResult<RegistrationPage> {
+    pub async fn load(
+        db: &DatabaseConnection,
+        found: &registration::Model,
+        event: &event::Model,
+        is_owner: bool,
+        zones: Zones,
+    ) -> AppResult<RegistrationPage> {
         let ticket = tickets::find(db, event.id, found.ticket_type_id).await?;
         let holder = crate::domain::accounts::find_by_id(db, found.user_id).await?.map(|u| u.display_name).unwrap_or_default();
         let (headline, tone) = match (found.status, is_owner) {

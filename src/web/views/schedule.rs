@@ -420,7 +420,12 @@ impl FeedLinks {
 impl AgendaPage {
     /// The sessions grouped by day in the viewer's zone (their event's when
     /// the viewer's is not known).
-    pub fn new(entries: &[AgendaEntry], viewer_zone: Option<(Tz, ZoneSource)>, feed: Option<FeedLinks>, feed_made: Option<DateTime<Utc>>) -> AgendaPage {
+    pub fn new(
+        entries: &[AgendaEntry],
+        viewer_zone: Option<(Tz, ZoneSource)>,
+        feed: Option<FeedLinks>,
+        feed_made: Option<DateTime<Utc>>,
+    ) -> AgendaPage {
         let mut days: Vec<AgendaDay> = Vec::new();
         for entry in entries {
             let zone = crate::domain::events::zone_of(&entry.event);

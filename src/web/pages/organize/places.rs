@@ -4,7 +4,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{post, routes, Route, State};
 use serde::Deserialize;
 
-use super::dashboard::{Section, back_to_section, section_action};
+use super::dashboard::{back_to_section, section_action, Section};
 use crate::domain::events::places;
 use crate::error::AppResult;
 use crate::web::csrf::{CsrfForm, CsrfOnly};

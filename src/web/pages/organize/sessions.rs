@@ -7,7 +7,7 @@ use rocket::http::{CookieJar, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
 
-use super::dashboard::{Section, back_to_section, section_with_errors};
+use super::dashboard::{back_to_section, section_with_errors, Section};
 use crate::domain::events::{self};
 use crate::domain::schedule::frab::import::{self};
 use crate::domain::schedule::sessions::{self, SessionForm};
@@ -120,7 +120,8 @@ async fn import_frab(
     match import::import(&state.db, event, &xml).await {
         Ok(report) => {
             let refreshed = events::find_by_slug(&state.db, &event.slug).await?.unwrap_or_else(|| event.clone());
-            let mut view = DashboardPage::load(&state.db, &state.config.base_url, state.config.stripe.is_some(), &refreshed, None, Section::Import).await?;
+            let mut view =
+                DashboardPage::load(&state.db, &state.config.base_url, state.config.stripe.is_some(), &refreshed, None, Section::Import).await?;
             view.import_report = Some(report);
             Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), view))
         }

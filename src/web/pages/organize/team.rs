@@ -4,7 +4,7 @@
 use rocket::{post, routes, Route, State};
 use serde::Deserialize;
 
-use super::dashboard::{Section, back_to_section, section_action, section_with_errors};
+use super::dashboard::{back_to_section, section_action, section_with_errors, Section};
 use crate::domain::events::team;
 use crate::domain::registration::use_cases::{self, TeamInvited};
 use crate::error::{AppError, AppResult, FieldError};
@@ -31,7 +31,9 @@ async fn add_team_member(_slug: &str, organized: OrganizedEvent, form: CsrfForm<
         Ok(TeamInvited::Invited(invitation)) => format!("Invitation sent to {}. They join the team once they accept it.", invitation.email),
         Ok(TeamInvited::RoleChanged(member)) => format!("{} is now {} of this event.", member.display_name, member.role),
         Err(AppError::Validation(errors)) => return section_with_errors(Section::Team, &page, state, event, None, &errors).await,
-        Err(AppError::Conflict(message)) => return section_with_errors(Section::Team, &page, state, event, None, &[FieldError::new("team", message)]).await,
+        Err(AppError::Conflict(message)) => {
+            return section_with_errors(Section::Team, &page, state, event, None, &[FieldError::new("team", message)]).await
+        }
         Err(other) => return Err(other),
     };
     Ok(Html::Flash(back_to_section(Section::Team, event, message)))

@@ -4,7 +4,7 @@
 use rocket::response::{Flash, Redirect};
 use rocket::{post, routes, Route, State};
 
-use super::dashboard::{PublishForm, Section, back_to_section, section_action, section_with_errors};
+use super::dashboard::{back_to_section, section_action, section_with_errors, PublishForm, Section};
 use crate::domain::registration::tickets::{self, TicketTypeForm};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::{CsrfForm, CsrfOnly};
