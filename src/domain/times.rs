@@ -70,14 +70,20 @@ impl Zones {
 /// or the id itself for zones without one ("UTC", "Etc/GMT+5").
 pub fn city(zone: Tz) -> String {
     let name = zone.name();
-    match name.split_once('/') {
-        Some((area, _)) if CITY_AREAS.contains(&area) => name.rsplit('/').next().unwrap_or(name).replace('_', " "),
-        _ => name.to_owned(),
+    match city_area(zone) {
+        Some(_) => name.rsplit('/').next().unwrap_or(name).replace('_', " "),
+        None => name.to_owned(),
     }
 }
 
 /// The IANA areas whose zones are named after a city (or island).
 const CITY_AREAS: [&str; 9] = ["Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"];
+
+/// The area of a zone named after a city ("Europe" for Europe/Berlin);
+/// `None` for "UTC", "Etc/GMT+5" and the old aliases like "US/Eastern".
+fn city_area(zone: Tz) -> Option<&'static str> {
+    zone.name().split_once('/').map(|(area, _)| area).filter(|area| CITY_AREAS.contains(area))
+}
 
 /// One zone in a picker: its id, and what people search for.
 #[derive(Debug, Clone, Serialize)]
@@ -92,11 +98,7 @@ pub struct ZoneOption {
 pub fn zone_options() -> Vec<ZoneOption> {
     let mut options: Vec<ZoneOption> = chrono_tz::TZ_VARIANTS
         .iter()
-        .filter(|z| z.name().split_once('/').is_some_and(|(area, _)| CITY_AREAS.contains(&area)))
-        .map(|z| {
-            let area = z.name().split('/').next().unwrap_or_default();
-            ZoneOption { id: z.name(), label: format!("{} ({})", city(*z), area) }
-        })
+        .filter_map(|z| city_area(*z).map(|area| ZoneOption { id: z.name(), label: format!("{} ({area})", city(*z)) }))
         .collect();
     options.sort_by(|a, b| a.label.cmp(&b.label));
     options.push(ZoneOption { id: "UTC", label: "UTC".to_owned() });
@@ -118,12 +120,7 @@ pub fn parse_zone(text: &str) -> Option<Tz> {
     chrono_tz::TZ_VARIANTS
         .iter()
         .find(|z| z.name().eq_ignore_ascii_case(text))
-        .or_else(|| {
-            chrono_tz::TZ_VARIANTS
-                .iter()
-                .filter(|z| z.name().split_once('/').is_some_and(|(area, _)| CITY_AREAS.contains(&area)))
-                .find(|z| city(**z).to_lowercase() == wanted)
-        })
+        .or_else(|| chrono_tz::TZ_VARIANTS.iter().filter(|z| city_area(**z).is_some()).find(|z| city(**z).to_lowercase() == wanted))
         .copied()
 }
 
