@@ -38,7 +38,6 @@ async fn viewer_of(state: &AppState, visible: &VisibleEvent, zone: &ViewerZone) 
     let registered = crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?;
     Ok(Viewer {
         zone: zone.0,
-        registered,
         agenda_offer: if registered { AgendaOffer::Toggle } else { AgendaOffer::Register },
         agenda: crate::domain::schedule::agenda::session_ids(&state.db, user.id).await?.into_iter().collect(),
     })
@@ -149,8 +148,9 @@ async fn schedule_page(
             && query.q.as_ref().is_none_or(|q| s.matches(q))
     };
     let as_grid = view == Some("grid");
-    let filters = ScheduleFilters::new(&loaded, &query, as_grid, day, now());
-    let shown_days: Vec<_> = loaded.days().into_iter().filter(|d| filters.shows(d.date)).collect();
+    let days = loaded.days();
+    let filters = ScheduleFilters::new(&loaded, &days, &query, as_grid, day, now());
+    let shown_days: Vec<_> = days.into_iter().filter(|d| filters.shows(d.date)).collect();
     let view = SchedulePage {
         frame: event_frame(&visible, &viewer),
         meta: seo::plain_meta(

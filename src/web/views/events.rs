@@ -14,7 +14,7 @@ use crate::domain::chats::Occurrence;
 use crate::domain::events::{self, EventSummary};
 use crate::domain::markdown;
 use crate::domain::schedule::frab::export::session_url;
-use crate::domain::schedule::{Schedule, ScheduledSession};
+use crate::domain::schedule::{Day, Schedule, ScheduledSession};
 use crate::domain::times::{self, When, ZoneSource, Zones};
 use crate::web::views::frame::ZoneNote;
 use crate::web::views::schedule::{DayList, Grid, NowAndNext, SessionCard};
@@ -220,8 +220,8 @@ impl ScheduleFilters {
     /// The filters and tabs of a schedule page. A conference of several
     /// days opens on one day (today during the event, else the first), so a
     /// phone is not handed every session at once; `day=all` shows them all.
-    pub fn new(schedule: &Schedule, query: &ScheduleQuery, as_grid: bool, day: Option<&str>, at: DateTime<Utc>) -> ScheduleFilters {
-        let days = schedule.days();
+    /// `days`: the schedule's days, as `Schedule::days` gives them.
+    pub fn new(schedule: &Schedule, days: &[Day], query: &ScheduleQuery, as_grid: bool, day: Option<&str>, at: DateTime<Utc>) -> ScheduleFilters {
         let today = at.with_timezone(&schedule.zone).date_naive();
         let default = if days.len() > 1 { days.iter().find(|d| d.date == today).or(days.first()).map(|d| d.date.to_string()) } else { None };
         let chosen = match day {

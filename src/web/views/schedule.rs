@@ -108,9 +108,9 @@ impl AgendaChange {
 pub struct Viewer {
     /// Their own zone and where it came from, when known.
     pub zone: Option<(Tz, ZoneSource)>,
-    pub registered: bool,
     pub agenda: std::collections::HashSet<i32>,
-    /// What each card offers for the agenda (nothing on organizer lists).
+    /// What each card offers for the agenda (nothing on organizer lists);
+    /// `Toggle` exactly when the viewer is registered.
     pub agenda_offer: AgendaOffer,
 }
 
@@ -192,7 +192,7 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) 
         anchored: true,
         in_agenda,
         agenda_offer: if s.session.status == SessionStatus::Published { viewer.agenda_offer } else { AgendaOffer::Nothing },
-        can_add: viewer.registered && !in_agenda && s.session.status == SessionStatus::Published,
+        can_add: viewer.agenda_offer == AgendaOffer::Toggle && !in_agenda && s.session.status == SessionStatus::Published,
         seats_left: s.session.capacity.map(|c| (c - s.session.seats_taken).max(0)),
         id: s.session.id,
         title: s.session.title.clone(),
