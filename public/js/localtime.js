@@ -26,12 +26,8 @@
     }).formatToParts(date).forEach(function (p) { out[p.type] = p.value; });
     var y = +out.year, m = +out.month, d = +out.day;
     var hour = out.hour === "24" ? "00" : out.hour;
-    return {
-      date: y * 10000 + m * 100 + d,
-      weekday: DAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()],
-      day: DAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()] + " " + d + " " + MONTHS[m - 1],
-      clock: hour + ":" + out.minute
-    };
+    var weekday = DAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+    return { date: y * 10000 + m * 100 + d, weekday: weekday, day: weekday + " " + d + " " + MONTHS[m - 1], clock: hour + ":" + out.minute };
   }
 
   function city(zone) {

@@ -30,6 +30,8 @@ pub struct Insights {
     /// Check-ins per quarter hour ("09:15"), on the busiest day.
     pub check_ins: Vec<(String, usize)>,
     pub check_in_day: Option<NaiveDate>,
+    /// Sessions in any state (drafts too).
+    pub sessions: usize,
     /// Sessions by how many people put them in their agenda, most first.
     pub demand: Vec<Demand>,
     /// Confirmed attendees in a tribe.
@@ -108,13 +110,15 @@ pub async fn load(db: &DatabaseConnection, event: &event::Model) -> AppResult<In
     demand.sort_by(|a, b| b.wanted.cmp(&a.wanted).then_with(|| a.title.cmp(&b.title)));
     demand.truncate(DEMAND_SHOWN);
 
-    let members: Vec<i32> = tribe_member::Entity::find()
+    let members: std::collections::HashSet<i32> = tribe_member::Entity::find()
         .select_only()
         .column(tribe_member::Column::UserId)
         .filter(tribe_member::Column::EventId.eq(event.id))
-        .into_tuple()
+        .into_tuple::<i32>()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .collect();
     let in_tribes = confirmed.iter().filter(|r| members.contains(&r.user_id)).count();
 
     Ok(Insights {
@@ -127,6 +131,7 @@ pub async fn load(db: &DatabaseConnection, event: &event::Model) -> AppResult<In
         per_day: per_day.into_iter().collect(),
         check_ins: quarters.into_iter().collect(),
         check_in_day,
+        sessions: sessions.len(),
         demand,
         in_tribes,
     })

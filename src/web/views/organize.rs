@@ -440,7 +440,7 @@ impl OverviewPage {
         if crate::domain::registration::tickets::list(db, event.id).await?.is_empty() {
             first_steps.push(FirstStep { text: "Add a ticket type so people can register", url: format!("{manage}/tickets") });
         }
-        if !is_chat && crate::domain::schedule::load(db, event, Scope::All).await?.sessions.is_empty() {
+        if !is_chat && found.sessions == 0 {
             first_steps.push(FirstStep { text: "Add the first session, or import a schedule", url: format!("{manage}/sessions") });
         }
         Ok(OverviewPage { event: events::summarize(event), is_published: event.is_published, numbers, charts, overflowing, first_steps, is_chat })
