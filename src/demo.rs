@@ -615,6 +615,8 @@ async fn seed_chat(db: &DatabaseConnection, hcldr: &event::Model, attendees: &[u
             status: status.into(),
             starts_at: local(starts_at),
             topics: if status == "skipped" { String::new() } else { topics.join("\n") },
+            // One week keeps its topics for the hour, to show both ways.
+            topics_shown: if week == 4 { "live" } else { "before" }.into(),
         };
         chats::save_occurrence(db, &hcldr, &form).await?;
         if starts_at + Duration::minutes(60) < now() {

@@ -28,6 +28,7 @@ mod m20261130_000021_create_login_sessions;
 mod m20261130_000022_hash_feed_tokens;
 mod m20261130_000023_create_event_signing_keys;
 mod m20261130_000024_create_password_resets;
+mod m20261130_000025_add_public_chat_topics;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000022_hash_feed_tokens::Migration),
             Box::new(m20261130_000023_create_event_signing_keys::Migration),
             Box::new(m20261130_000024_create_password_resets::Migration),
+            Box::new(m20261130_000025_add_public_chat_topics::Migration),
         ]
     }
 }

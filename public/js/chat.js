@@ -11,7 +11,7 @@
     var at = new Date(iso);
     return isNaN(at.getTime()) ? "" : at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
-  Array.prototype.forEach.call(document.querySelectorAll(".chat-message time[datetime]"), function (t) { t.textContent = clock(t.getAttribute("datetime")); });
+  Array.prototype.forEach.call(document.querySelectorAll(".chat-message time[datetime], time.chat-clock"), function (t) { t.textContent = clock(t.getAttribute("datetime")); });
 
   var root = document.querySelector("[data-chat]");
   if (!root) return;
@@ -31,6 +31,33 @@
 
   var list = root.querySelector("[data-messages]");
   if (!list || !window.EventSource) return;
+
+  // While the room is open the messages scroll in their own box with the
+  // composer under it, so the box can follow new messages without moving
+  // the page. Someone reading further up stays where they are; a button
+  // says how many came in below.
+  var live = root.hasAttribute("data-open");
+  var more = root.querySelector("[data-new-messages]");
+  var unseen = 0, followNext = false;
+  function atBottom() { return list.scrollHeight - list.scrollTop - list.clientHeight < 48; }
+  function toBottom() { list.scrollTop = list.scrollHeight; unseen = 0; if (more) more.hidden = true; }
+  if (live) {
+    root.classList.add("chat-live");
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && list.contains(target)) list.scrollTop = target.offsetTop - list.offsetTop - 8;
+    else toBottom();
+    list.addEventListener("scroll", function () { if (atBottom()) { unseen = 0; if (more) more.hidden = true; } });
+    if (more) more.addEventListener("click", toBottom);
+  }
+  function arrived(node) {
+    var follow = !live || atBottom() || followNext;
+    followNext = false;
+    list.appendChild(node);
+    if (!live) return;
+    if (follow) { toBottom(); return; }
+    unseen += 1;
+    if (more) { more.textContent = unseen === 1 ? "1 new message ↓" : unseen + " new messages ↓"; more.hidden = false; }
+  }
 
   // Text with its links made links, built as DOM nodes (never parsed as HTML).
   function linked(text) {
@@ -115,7 +142,7 @@
     if (document.getElementById("m" + m.id)) return;
     var empty = list.querySelector("[data-empty]");
     if (empty) empty.remove();
-    list.appendChild(render(m));
+    arrived(render(m));
     if (m.kind === "topic") {
       var option = element("option", "", m.text.split(" — ")[0]);
       option.value = String(m.topic_position);
@@ -170,6 +197,8 @@
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
         .then(function (answer) {
           if (answer.ok) {
+            // Your own message brings you to the newest.
+            if (document.getElementById("m" + answer.body.id)) toBottom(); else followNext = true;
             compose.querySelector("textarea").value = "";
             error.hidden = true;
             responding = null;

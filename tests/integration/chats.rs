@@ -56,6 +56,7 @@ pub(crate) async fn chat(app: &TestApp, slug: &str) -> Chat {
         status: "scheduled".into(),
         starts_at: String::new(),
         topics: "Patient portals | Who reads them?\nBurnout\nAI scribes".into(),
+        topics_shown: "live".into(),
     };
     tribe::domain::chats::save_occurrence(app.db(), &found, &form).await.unwrap();
     Chat { slug: slug.to_owned(), live: chat_room::key_of(live_start), past: chat_room::key_of(past_start), live_start, past_start }
@@ -526,4 +527,73 @@ async fn unpublishing_an_event_ends_the_streams_opened_while_it_was_public() {
     // The team still can.
     let host = Sse::open(&app.client, stream, None).await;
     drop(host);
+}
+
+#[rocket::async_test]
+async fn a_host_decides_whether_people_see_a_weeks_topics_before_the_chat() {
+    let app = TestApp::new().await;
+    let chat = chat(&app, "hcldr-topics").await;
+    let found = event::Entity::find().filter(event::Column::Slug.eq(&chat.slug)).one(app.db()).await.unwrap().unwrap();
+    let next_week = chat.live_start + Span::days(7);
+    let form = tribe::domain::chats::OccurrenceForm {
+        scheduled_start: next_week.to_rfc3339(),
+        status: "scheduled".into(),
+        starts_at: String::new(),
+        topics: "Wearables in clinics | Who reads the data?".into(),
+        topics_shown: "before".into(),
+    };
+    tribe::domain::chats::save_occurrence(app.db(), &found, &form).await.unwrap();
+    let reader = app.another_instance().await;
+    let next_room = reader.get(chat.room(&chat_room::key_of(next_week))).dispatch().await.into_string().await.unwrap();
+    assert!(next_room.contains("The room opens"), "the room is not open yet");
+    assert!(next_room.contains("Wearables in clinics") && next_room.contains("Who reads the data?"), "public topics show before it opens");
+    // Today's topics were kept for the hour: nobody outside the team sees the unposted ones.
+    let live_room = reader.get(chat.room(&chat.live)).dispatch().await.into_string().await.unwrap();
+    assert!(!live_room.contains("Burnout"), "a topic kept for the hour is not shown before it is posted");
+    let host_room = app.client.get(chat.room(&chat.live)).dispatch().await.into_string().await.unwrap();
+    assert!(host_room.contains("Burnout"), "the host sees every topic");
+    let event_page = reader.get(format!("/events/{}", chat.slug)).dispatch().await.into_string().await.unwrap();
+    assert!(!event_page.contains("Burnout"), "nor does the event page show them");
+    let calendar = reader.get(format!("/events/{}/schedule.ics", chat.slug)).dispatch().await.into_string().await.unwrap();
+    assert!(!calendar.contains("Burnout") && calendar.contains("Wearables in clinics"), "calendars carry only public topics");
+    // Once posted, a topic is public.
+    chat_room::topics::post_due(app.db(), &hub(&app), chat.live_start + Span::minutes(22)).await.unwrap();
+    let live_room = reader.get(chat.room(&chat.live)).dispatch().await.into_string().await.unwrap();
+    assert!(live_room.contains("Burnout"));
+    // The organizer's form says which way each week goes, and refuses anything else.
+    let weeks = app.client.get(format!("/events/{}/manage/chats", chat.slug)).dispatch().await.into_string().await.unwrap();
+    assert!(weeks.contains(r#"<option value="live" selected>"#) && weeks.contains(r#"<option value="before" selected>"#));
+    let (path, week) = (format!("/events/{}/manage/occurrences", chat.slug), next_week.to_rfc3339());
+    let refused =
+        post_form(&app.client, &path, &[("scheduled_start", &week), ("status", "scheduled"), ("topics", "Changed"), ("topics_shown", "sometimes")])
+            .await;
+    assert_eq!(refused.status(), Status::UnprocessableEntity);
+    let next_room = reader.get(chat.room(&chat_room::key_of(next_week))).dispatch().await.into_string().await.unwrap();
+    assert!(next_room.contains("Wearables in clinics") && !next_room.contains("Changed"), "a refused change changes nothing");
+}
+
+#[rocket::async_test]
+async fn message_times_and_busiest_minutes_read_in_the_readers_zone_without_a_script() {
+    let app = TestApp::new().await;
+    let chat = chat(&app, "hcldr-clock").await;
+    let (_, ann) = person(&app, "Ann Clock", json!({})).await;
+    let (_, said) = say(&app.client, &chat, &ann, json!({"body": "what time is it for you?", "topic": "none"})).await;
+    let at: DateTime<Utc> = said["at"].as_str().unwrap().parse().unwrap();
+    let tokyo = at.with_timezone(&chrono_tz::Asia::Tokyo);
+    let today_in_tokyo = Utc::now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+    let expected =
+        if tokyo.date_naive() == today_in_tokyo { tokyo.format("%H:%M").to_string() } else { tokyo.format("%a %-d %b, %H:%M").to_string() };
+    let reader = app.another_instance().await;
+    let chosen = post_form(&reader, "/time-zone", &[("zone", "Asia/Tokyo")]).await;
+    assert_eq!(chosen.status(), Status::SeeOther);
+    let room = reader.get(chat.room(&chat.live)).dispatch().await.into_string().await.unwrap();
+    assert!(room.contains(&format!(r#"<time datetime="{}">{expected}</time>"#, said["at"].as_str().unwrap())), "{expected} in {room}");
+    assert!(!room.contains(" UTC</time>"), "no message says UTC");
+    let transcript = reader.get(format!("{}/transcript", chat.room(&chat.live))).dispatch().await.into_string().await.unwrap();
+    let minute = at.with_timezone(&chrono_tz::Asia::Tokyo).format("%H:%M").to_string();
+    assert!(transcript.contains(&format!("{minute}</time> (1)")), "the busiest minute is Tokyo's {minute}");
+    // The JSON transcript keeps the event's clock and the instant.
+    let t: Value = app.client.get(format!("/api/events/{}/chats/{}/transcript", chat.slug, chat.live)).dispatch().await.into_json().await.unwrap();
+    assert_eq!(t["numbers"]["busiest_minutes"][0]["name"], at.format("%H:%M").to_string());
+    assert!(t["numbers"]["busiest_minutes"][0]["at"].as_str().unwrap().starts_with(&at.format("%Y-%m-%dT%H:%M").to_string()));
 }

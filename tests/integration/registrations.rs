@@ -95,8 +95,14 @@ async fn a_person_registers_from_the_event_page_and_sees_it_everywhere() {
     let attendee = app.another_instance().await;
     sign_up(&attendee, "ana@example.org", "Ana", "a long password").await;
     let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
-    let ticket_id =
-        regex::Regex::new(r#"<option value="(\d+)">General admission"#).unwrap().captures(&page).expect("the ticket is offered")[1].to_owned();
+    let ticket_id = regex::Regex::new(r#"name="ticket_type_id" value="(\d+)" checked>\s*<span class="choice-text"><span><strong>General admission"#)
+        .unwrap()
+        .captures(&page)
+        .expect("the ticket is offered, chosen already")[1]
+        .to_owned();
+    let panel = &page[page.find(r#"id="register-title""#).unwrap()..];
+    let panel = &panel[..panel.find("</section>").unwrap()];
+    assert_eq!(panel.matches("General admission").count(), 1, "the ticket is listed once, as the form's choice");
     let response = post_form(&attendee, "/events/page-reg/register", &[("ticket_type_id", &ticket_id)]).await;
     assert_eq!(response.status(), Status::SeeOther);
     let page = attendee.get("/events/page-reg").dispatch().await.into_string().await.unwrap();
@@ -567,8 +573,21 @@ async fn staff_check_people_in_once_however_often_it_is_asked_and_the_list_filte
     assert!(page.contains("out@example.org") && !page.contains("in@example.org"));
     let page = staff.get("/events/door/manage/attendees?checked_in=yes").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("in@example.org") && !page.contains("out@example.org"));
+    // The time in the one form: the event's clock, with its place named.
+    let event = event_row(&app, "door").await;
+    let zone: chrono_tz::Tz = event.time_zone.parse().unwrap();
+    let at = checked.checked_in_at.unwrap().with_timezone(&zone);
+    let city = tribe::domain::times::city(zone);
+    assert!(
+        page.contains(&format!("{} {city} time", at.format("%H:%M"))) || page.contains(&format!("{} {city} time", at.format("%a %-d %b, %H:%M"))),
+        "{page}"
+    );
+    // Staff get the team's navigation, not the organizer's.
+    assert!(page.contains(r#"aria-label="Event team""#) && page.contains("/events/door/manage/check-in"));
+    assert!(!page.contains("/events/door/manage/tickets"), "staff are not shown organizer pages");
     let csv = staff.get("/events/door/manage/attendees.csv?checked_in=yes").dispatch().await.into_string().await.unwrap();
     assert!(csv.lines().next().unwrap().contains("checked in at") && csv.contains("in@example.org"));
+    assert!(csv.contains(&checked.checked_in_at.unwrap().format("%Y-%m-%d %H:%M UTC").to_string()), "spreadsheets get one sortable zone");
 
     // Outsiders cannot check anyone in; a cancelled registration cannot be.
     let outsider = browser_for(&app, "nosy@example.org").await;
@@ -619,4 +638,37 @@ async fn the_badge_carries_a_signed_code_that_opens_check_in_for_staff_and_a_pub
         .await
         .unwrap();
     assert_eq!(app.client.get(format!("/b/{token}")).dispatch().await.status(), Status::Gone);
+}
+
+#[rocket::async_test]
+async fn the_attendee_list_comes_in_pages_that_keep_the_filters() {
+    let app = TestApp::new().await;
+    let ticket_id = event_with_ticket(&app, "paged", "").await;
+    for token in attendees_with_tokens(&app, 30).await {
+        let response = app
+            .client
+            .post("/api/events/paged/registrations")
+            .header(bearer(&token))
+            .header(ContentType::JSON)
+            .body(json!({"ticket_type_id": ticket_id}).to_string())
+            .dispatch()
+            .await;
+        assert!(response.status().code < 300, "{:?}", response.status());
+    }
+    let first = app.client.get("/events/paged/manage/attendees?q=buyer").dispatch().await.into_string().await.unwrap();
+    assert!(first.contains("1–25 of 30 registrations"), "{first}");
+    assert_eq!(first.matches(r#"<th scope="row" class="attendee-name">"#).count(), 25);
+    let next = regex::Regex::new(r#"href="([^"]+)" rel="next""#).unwrap().captures(&first).expect("a next page")[1]
+        .replace("&amp;", "&")
+        .replace("&#x3D;", "=");
+    assert!(next.contains("q=buyer") && next.ends_with("page=2"), "{next}");
+    let second = app.client.get(next).dispatch().await.into_string().await.unwrap();
+    assert!(second.contains("26–30 of 30 registrations"));
+    assert_eq!(second.matches(r#"<th scope="row" class="attendee-name">"#).count(), 5);
+    assert!(second.contains(r#"rel="prev""#) && !second.contains(r#"rel="next""#));
+    // A page past the end shows the last one; the CSV always has everyone.
+    let far = app.client.get("/events/paged/manage/attendees?page=99").dispatch().await.into_string().await.unwrap();
+    assert!(far.contains("26–30 of 30 registrations"));
+    let csv = app.client.get("/events/paged/manage/attendees.csv").dispatch().await.into_string().await.unwrap();
+    assert_eq!(csv.lines().count(), 31);
 }

@@ -581,6 +581,20 @@ async fn the_schedule_filters_by_track_and_tag_and_shows_a_room_grid() {
     assert!(on_first > 0 && on_first < 63);
     assert_eq!(first.matches(r#"<a href="/events/hitmc/schedule?day="#).count(), 4, "three days and all of them");
     assert!(first.contains(&format!(r#"<a href="/events/hitmc/schedule?day={}" aria-current="page">"#, days[0].date)));
+    // Sessions that start together sit together under their time; the card
+    // says how long it runs, and the page says once how to save sessions.
+    let mut starts: Vec<_> = sessions
+        .iter()
+        .filter(|s| s.starts_at.with_timezone(&chrono_tz::America::New_York).date_naive() == days[0].date)
+        .map(|s| s.starts_at)
+        .collect();
+    starts.sort();
+    starts.dedup();
+    assert_eq!(first.matches(r#"<div class="time-slot">"#).count(), starts.len());
+    assert!(starts.len() < on_first, "parallel sessions share a slot");
+    assert!(first.contains(r#"<p class="session-when">45 min · "#));
+    assert_eq!(first.matches("Log in to save").count(), 1, "one invitation to log in, not one per card");
+    assert!(!first.contains(r#"class="agenda-login""#));
     let second = app.client.get(format!("/events/hitmc/schedule?day={}", days[1].date)).dispatch().await.into_string().await.unwrap();
     assert!(
         count(&second) > 0 && !second.contains(&format!(r#"id="s{}""#, sessions.iter().find(|s| s.title.starts_with("Day 1 keynote")).unwrap().id))
@@ -961,6 +975,25 @@ async fn the_organizer_overview_starts_with_numbers_and_charts_and_each_part_has
         assert!(!page.contains(&format!(">{not}</button>")), "{part} does not show {not}");
         assert!(page.contains(&format!(r#"href="/events/hitmc/manage/{part}" aria-current="page""#)), "{part} is marked in the navigation");
     }
+    // Before a ticket exists, adding one is the main action and publishing is not.
+    let fresh = post_form(
+        &app.client,
+        "/events",
+        &[
+            ("title", "No tickets yet"),
+            ("slug", "no-tickets"),
+            ("kind", "conference"),
+            ("time_zone", "Europe/Berlin"),
+            ("starts_at", "2027-03-01T09:00"),
+            ("ends_at", "2027-03-01T17:00"),
+        ],
+    )
+    .await;
+    assert_eq!(fresh.status(), Status::SeeOther);
+    let overview = app.client.get("/events/no-tickets/manage").dispatch().await.into_string().await.unwrap();
+    assert!(overview.contains(r#"<a class="button" href="/events/no-tickets/manage/tickets">Add a ticket type</a>"#), "{overview}");
+    assert!(overview.contains(r#"<button type="submit" class="button button-secondary">Publish anyway</button>"#));
+    assert!(!overview.contains(">Publish the event</button>"));
     // A refused form comes back on its own page with what to fix.
     let refused = post_form(&app.client, "/events/hitmc/manage/questions", &[("label", ""), ("kind", "text")]).await;
     assert_eq!(refused.status(), Status::UnprocessableEntity);

@@ -225,6 +225,9 @@ async fn matches_are_ranked_by_the_documented_score_and_say_why() {
     // Each reason sits in its person's card.
     let card_of_best = page.split(r#"<div class="suggestion">"#).find(|c| c.contains("Best Match")).unwrap();
     assert!(card_of_best.contains(r#"<p class="why">"#));
+    // A page of suggestions is not a wall of primary buttons: each Connect is secondary and names its person.
+    assert!(card_of_best.contains(r#"class="button button-secondary button-small" aria-label="Connect with Best Match""#), "{card_of_best}");
+    assert!(!page.contains(r#"class="button button-small">Connect"#));
     assert!(page.contains("offers: media training"));
     assert!(page.find("Best Match").unwrap() < page.find("Some Match").unwrap());
     assert!(!page.contains("Other Role"));

@@ -13,6 +13,8 @@ pub struct Model {
     pub revision: i32,
     /// When the opening message went out in the live room.
     pub opening_posted_at: Option<DateTimeUtc>,
+    /// The host shows this week's topics before the chat opens.
+    pub topics_public: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

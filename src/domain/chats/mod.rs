@@ -36,7 +36,21 @@ pub struct Occurrence {
     pub ends_at: DateTime<Utc>,
     pub status: OccurrenceStatus,
     pub topics: Vec<Topic>,
+    /// Everyone sees the topics before the chat; otherwise each appears
+    /// when a host posts it in the room.
+    pub topics_public: bool,
     pub revision: i32,
+}
+
+impl Occurrence {
+    /// The topics people outside the team may see now.
+    pub fn public_topics(&self) -> &[Topic] {
+        if self.topics_public {
+            &self.topics
+        } else {
+            &[]
+        }
+    }
 }
 
 fn weekdays(rule: &str) -> Vec<Weekday> {
@@ -126,6 +140,7 @@ pub async fn occurrences(db: &DatabaseConnection, event: &event::Model) -> AppRe
                 ends_at: o.ends_at,
                 status: o.status,
                 topics: to_topics(topics),
+                topics_public: o.topics_public,
                 revision: o.revision,
             },
             None => Occurrence {
@@ -134,6 +149,7 @@ pub async fn occurrences(db: &DatabaseConnection, event: &event::Model) -> AppRe
                 ends_at: start + length(event),
                 status: OccurrenceStatus::Scheduled,
                 topics: Vec::new(),
+                topics_public: true,
                 revision: 1,
             },
         })
@@ -162,6 +178,9 @@ pub struct OccurrenceForm {
     pub starts_at: String,
     /// One topic per line: "Title" or "Title | question".
     pub topics: String,
+    /// `before`: everyone sees the topics ahead of the chat (the default);
+    /// `live`: each appears when it is posted in the room.
+    pub topics_shown: String,
 }
 
 /// Saves an occurrence's override; topics are posted 5 minutes in and then
@@ -185,6 +204,11 @@ pub async fn save_occurrence(db: &DatabaseConnection, event: &event::Model, form
     } else {
         scheduled
     };
+    let topics_public = match form.topics_shown.trim() {
+        "" | "before" => true,
+        "live" => false,
+        _ => return Err(AppError::Validation(vec![FieldError::new("topics_shown", "Choose before the chat or as they are posted.")])),
+    };
     let lines: Vec<&str> = form.topics.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     if lines.len() > 12 {
         return Err(AppError::Validation(vec![FieldError::new("topics", "At most 12 topics per chat.")]));
@@ -204,6 +228,7 @@ pub async fn save_occurrence(db: &DatabaseConnection, event: &event::Model, form
             model.starts_at = Set(starts_at);
             model.ends_at = Set(starts_at + Duration::minutes(minutes));
             model.status = Set(status);
+            model.topics_public = Set(topics_public);
             model.revision = Set(revision);
             model.updated_at = Set(at);
             model.update(&txn).await?
@@ -215,6 +240,7 @@ pub async fn save_occurrence(db: &DatabaseConnection, event: &event::Model, form
                 starts_at: Set(starts_at),
                 ends_at: Set(starts_at + Duration::minutes(minutes)),
                 status: Set(status),
+                topics_public: Set(topics_public),
                 revision: Set(2),
                 created_at: Set(at),
                 updated_at: Set(at),

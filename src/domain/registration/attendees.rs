@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -39,9 +41,8 @@ pub struct AttendeeRow {
     /// "refund failed: refund by hand" (with Stripe's last answer).
     pub refund: String,
     pub amount: String,
-    pub registered_at: String,
-    /// "2027-01-25 08:41 UTC", empty when not checked in.
-    pub checked_in_at: String,
+    pub registered_at: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
     /// Answers in the order of the event's questions.
     pub answers: Vec<String>,
 }
@@ -105,8 +106,8 @@ pub async fn list(db: &DatabaseConnection, event: &event::Model, filter: &Attend
                     None => String::new(),
                 },
                 amount: tickets::format_price(r.amount_minor, &r.currency),
-                registered_at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                checked_in_at: r.checked_in_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default(),
+                registered_at: r.created_at,
+                checked_in_at: r.checked_in_at,
                 answers: event_questions.iter().map(|q| answers.get(&(r.id, q.id)).cloned().unwrap_or_default()).collect(),
             })
         })
@@ -123,6 +124,12 @@ pub(crate) fn cell(text: &str) -> String {
     } else {
         text
     }
+}
+
+/// "2027-01-25 08:41 UTC": a time a spreadsheet sorts, in one zone for
+/// every row.
+fn spreadsheet_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// Every registration with its answers, as CSV with a header row.
@@ -147,8 +154,8 @@ pub async fn csv(db: &DatabaseConnection, event: &event::Model, filter: &Attende
             row.quantity.to_string(),
             row.status.to_string(),
             row.amount,
-            row.registered_at,
-            row.checked_in_at,
+            spreadsheet_time(row.registered_at),
+            row.checked_in_at.map(spreadsheet_time).unwrap_or_default(),
         ];
         cells.extend(row.answers);
         out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));

@@ -258,7 +258,7 @@ pub fn sessions_calendar(name: &str, sessions: &[(&event::Model, &ScheduledSessi
 
 fn topics_text(occurrence: &Occurrence) -> String {
     occurrence
-        .topics
+        .public_topics()
         .iter()
         .map(|t| if t.question.is_empty() { format!("{}: {}", t.label, t.title) } else { format!("{}: {} — {}", t.label, t.title, t.question) })
         .collect::<Vec<_>>()
@@ -295,7 +295,7 @@ pub fn chat_events(event: &event::Model, occurrences: &[Occurrence], base_url: &
     p.push(property("STATUS", "CONFIRMED"));
     let mut events = vec![master];
     for occurrence in
-        occurrences.iter().filter(|o| o.status != OccurrenceStatus::Skipped && (o.status == OccurrenceStatus::Moved || !o.topics.is_empty()))
+        occurrences.iter().filter(|o| o.status != OccurrenceStatus::Skipped && (o.status == OccurrenceStatus::Moved || !o.public_topics().is_empty()))
     {
         let mut single = IcalEvent::new();
         let p = &mut single.properties;

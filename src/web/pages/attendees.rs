@@ -32,11 +32,11 @@ fn filter(q: Option<&str>, ticket: Option<i32>, status: Option<&str>, role: Opti
     AttendeeFilter { search: q.map(str::to_owned), ticket_type_id: ticket, status: status.map(str::to_owned), role_id: role, checked_in }
 }
 
-async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilter) -> AppResult<AttendeesPage> {
-    AttendeesPage::load(&state.db, &team.event, team.role == TeamRole::Organizer, chosen).await
+async fn list_context(state: &AppState, team: &TeamEvent, chosen: &AttendeeFilter, number: usize) -> AppResult<AttendeesPage> {
+    AttendeesPage::load(&state.db, &team.event, team.role == TeamRole::Organizer, chosen, number).await
 }
 
-#[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>&<checked_in>")]
+#[get("/events/<_slug>/manage/attendees?<q>&<ticket>&<status>&<role>&<checked_in>&<page>")]
 #[allow(clippy::too_many_arguments)]
 async fn attendee_list(
     _slug: &str,
@@ -45,12 +45,13 @@ async fn attendee_list(
     status: Option<&str>,
     role: Option<i32>,
     checked_in: Option<&str>,
+    page: Option<usize>,
     team: TeamEvent,
-    page: Page,
+    frame: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let context = list_context(state, &team, &filter(q, ticket, status, role, checked_in)).await?;
-    Ok(page.ok("organize/attendees", &format!("Attendees · {}", team.event.title), context))
+    let context = list_context(state, &team, &filter(q, ticket, status, role, checked_in), page.unwrap_or(1)).await?;
+    Ok(frame.ok("organize/attendees", &format!("Attendees · {}", team.event.title), context))
 }
 
 #[get("/events/<_slug>/manage/attendees.csv?<q>&<ticket>&<status>&<role>&<checked_in>")]
@@ -104,7 +105,7 @@ async fn register_someone(
         Err(other) => return Err(other),
     };
     let team = TeamEvent { event: organized.event, member: organized.organizer, role: TeamRole::Organizer };
-    let context = list_context(state, &team, &AttendeeFilter::default()).await?;
+    let context = list_context(state, &team, &AttendeeFilter::default(), 1).await?;
     Ok(page.invalid(Status::UnprocessableEntity, "organize/attendees", &format!("Attendees · {}", team.event.title), context, &errors))
 }
 

@@ -136,7 +136,7 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
                     name: holder.display_name.clone(),
                     ticket: ticket.name,
                     role,
-                    checked_in_at: found.checked_in_at.map(|t| t.format("%H:%M UTC, %b %-d").to_string()),
+                    checked_in_at: found.checked_in_at.map(|t| crate::domain::times::at_the_event(t, events::zone_of(&event))),
                     checked_in_by: checked_by,
                 }),
                 ..ScannedPage::default()

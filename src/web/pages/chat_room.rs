@@ -23,7 +23,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::{HostedRoom, VisibleEvent};
 use crate::web::guards::{CurrentUser, ViewerZone};
 use crate::web::render::{Download, Html, Page};
-use crate::web::views::chats::{local, PastChat, Posted, RoomPage, SeriesPage, TranscriptPage, TranscriptRoom, WeekLink};
+use crate::web::views::chats::{local, transcript_for_viewer, PastChat, Posted, RoomPage, SeriesPage, TranscriptPage, TranscriptRoom, WeekLink};
 use crate::web::views::frame::ZoneNote;
 use crate::web::AppState;
 
@@ -466,7 +466,7 @@ async fn transcript_page(
             zone_note: ZoneNote::new(Zones::for_viewer(zone_of(&room.event), viewer_zone.0)),
             event: events::summarize(&room.event),
             room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: starts },
-            transcript: t,
+            transcript: transcript_for_viewer(t, Zones::for_viewer(zone_of(&room.event), viewer_zone.0)),
         },
     ))
 }

@@ -4,6 +4,7 @@
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, State};
 
+use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::registration::RegistrationStatus;
 use crate::domain::events;
 use crate::domain::registration::attendees::{self, AttendeeFilter};
@@ -13,6 +14,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::TeamEvent;
 use crate::web::render::{Html, Page};
 use crate::web::views::badges::DoorPage;
+use crate::web::views::registration::AttendeeLine;
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -30,7 +32,7 @@ async fn door_context(state: &AppState, team: &TeamEvent, q: Option<&str>, scan:
             };
             let mut rows = attendees::list(&state.db, &team.event, &filter).await?;
             rows.truncate(50);
-            rows
+            rows.into_iter().map(|row| AttendeeLine::new(row, events::zone_of(&team.event))).collect()
         }
         None => Vec::new(),
     };
@@ -41,6 +43,8 @@ async fn door_context(state: &AppState, team: &TeamEvent, q: Option<&str>, scan:
     });
     Ok(DoorPage {
         event: events::summarize(&team.event),
+        team_page: "Check-in",
+        is_organizer: team.role == TeamRole::Organizer,
         stats: checkin::stats(&state.db, team.event.id).await?,
         q: search.map(str::to_owned),
         searched: search.is_some(),

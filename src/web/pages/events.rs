@@ -108,7 +108,7 @@ async fn event_home(
                 when: times::range(next.starts_at, next.ends_at, Zones::for_viewer(zone, viewer.zone)),
                 moved: next.status == OccurrenceStatus::Moved,
                 room: format!("/events/{}/chats/{}", event.slug, crate::domain::chats::room::key_of(next.scheduled_start)),
-                topics: next.topics,
+                topics: next.public_topics().to_vec(),
             });
         }
         let upcoming = chats::occurrences(&state.db, event).await?.into_iter().filter(|o| o.ends_at > now()).take(6);
@@ -162,6 +162,7 @@ async fn schedule_page(
         grids: as_grid.then(|| shown_days.iter().filter_map(|day| grid(&loaded, day, &keep, &viewer)).collect()),
         days: (!as_grid).then(|| days_list(&loaded, &shown_days, &keep, &viewer)),
         now_and_next: now_and_next(&loaded, now(), &viewer),
+        agenda_offer: viewer.agenda_offer,
         back: page.here.clone(),
         filters,
         query,

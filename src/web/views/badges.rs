@@ -10,9 +10,9 @@ use crate::domain::accounts::PublicProfile;
 use crate::domain::badges::keys::KeyListing;
 use crate::domain::badges::prints::PrintView;
 use crate::domain::events::EventSummary;
-use crate::domain::registration::attendees::AttendeeRow;
 use crate::domain::registration::checkin::{DoorScan, Stats};
 use crate::domain::times;
+use crate::web::views::registration::AttendeeLine;
 use crate::web::views::Choice;
 
 #[derive(Deserialize, ToSchema)]
@@ -158,10 +158,14 @@ pub struct PrintPage {
 #[derive(Serialize)]
 pub struct DoorPage {
     pub event: EventSummary,
+    /// The page's name in the team's navigation.
+    pub team_page: &'static str,
+    /// Organizers get the whole organizer navigation; other staff the door's.
+    pub is_organizer: bool,
     pub stats: Stats,
     pub q: Option<String>,
     pub searched: bool,
-    pub found: Vec<AttendeeRow>,
+    pub found: Vec<AttendeeLine>,
     /// The scan just made, and its colour on screen.
     pub scan: Option<DoorScan>,
     pub tone: Option<&'static str>,

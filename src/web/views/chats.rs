@@ -11,7 +11,7 @@ use crate::domain::chats::room::hub::ChatHub;
 use crate::domain::chats::room::ideas::{self, IdeaView};
 use crate::domain::chats::room::messages::{self, ModerationItem, NewMessage};
 use crate::domain::chats::room::stream::{self, MessageView, RoomEvent};
-use crate::domain::chats::room::transcript::{Found, Transcript};
+use crate::domain::chats::room::transcript::{Found, Thread, Transcript};
 use crate::domain::chats::room::{Phase, Room};
 use crate::domain::events::{self, zone_of, EventSummary};
 use crate::domain::now;
@@ -128,6 +128,35 @@ pub struct TypedMessage {
     pub body: String,
 }
 
+/// Message clocks as pages show them: the viewer's clock, with the day
+/// before it when that is not today where they are (the stream's own `clock`
+/// is UTC, for clients that know no zone).
+pub fn show_clocks(messages: &mut [MessageView], zones: Zones) {
+    let today = now().with_timezone(&zones.viewer).date_naive();
+    for m in messages {
+        m.clock = times::clock(m.at, zones.viewer, today);
+    }
+}
+
+/// A transcript as its page shows it: message clocks and busiest minutes in
+/// the viewer's zone.
+pub fn transcript_for_viewer(mut transcript: Transcript, zones: Zones) -> Transcript {
+    fn threads(list: &mut [Thread], zones: Zones) {
+        for thread in list {
+            show_clocks(std::slice::from_mut(&mut thread.message), zones);
+            threads(&mut thread.replies, zones);
+        }
+    }
+    for section in &mut transcript.sections {
+        threads(&mut section.threads, zones);
+    }
+    let today = now().with_timezone(&zones.viewer).date_naive();
+    for minute in &mut transcript.numbers.busiest_minutes {
+        minute.name = times::clock(minute.at, zones.viewer, today);
+    }
+    transcript
+}
+
 /// When something in a room happens, for this viewer.
 pub fn local(room: &Room, at: DateTime<Utc>, viewer_zone: Option<(Tz, ZoneSource)>) -> When {
     times::show(at, Zones::for_viewer(zone_of(&room.event), viewer_zone))
@@ -153,7 +182,8 @@ impl RoomPage {
             Some(v) => messages::cannot_post(db, room, v, at).await?,
             None => Some("Log in to post; reading needs no account.".into()),
         };
-        let all = stream::messages(db, room.id()).await?;
+        let mut all = stream::messages(db, room.id()).await?;
+        show_clocks(&mut all, Zones::for_viewer(zone_of(&room.event), viewer_zone));
         let lurking = match viewer {
             Some(v) => messages::participant(db, room, v.id).await?.is_some_and(|p| p.lurking),
             None => false,
@@ -176,7 +206,7 @@ impl RoomPage {
         let topics = room
             .topics
             .iter()
-            .filter(|t| host || t.posted_at.is_some())
+            .filter(|t| host || room.occurrence.topics_public || t.posted_at.is_some())
             .map(|t| TopicRow {
                 label: format!("T{}", t.position),
                 title: t.title.clone(),

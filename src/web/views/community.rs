@@ -23,7 +23,7 @@ use crate::domain::input::split_tags;
 use crate::domain::schedule::{self, Scope};
 use crate::domain::times::{self, When, ZoneSource, Zones};
 use crate::error::{AppError, AppResult};
-use crate::web::views::Choice;
+use crate::web::views::{Choice, Paging};
 
 /// The caller's own profile, everything in it.
 #[derive(Serialize, ToSchema)]
@@ -281,6 +281,8 @@ pub struct ConnectionChange {
 pub struct CommunityPage<F: Serialize> {
     pub event: CommunityEvent,
     pub roles: Vec<RoleCount>,
+    /// The colour the role form starts with: the palette's next.
+    pub next_role_color: &'static str,
     pub matchable: usize,
     pub attendees: usize,
     pub without_role: usize,
@@ -343,7 +345,8 @@ impl<F: Serialize> CommunityPage<F> {
         let zones = Zones::of_event(events::zone_of(event));
         let roles = places::roles(db, event.id).await?;
         let attendees = people::attendees(db, event).await?;
-        let role_counts = roles
+        let roles_len = roles.len();
+        let role_counts: Vec<RoleCount> = roles
             .into_iter()
             .map(|r| RoleCount {
                 attendees: attendees.iter().filter(|a| a.role.as_ref().map(|x| x.id) == Some(r.id)).count(),
@@ -376,6 +379,7 @@ impl<F: Serialize> CommunityPage<F> {
                 tribe_size: event.tribe_size,
                 zone: times::city(zones.event),
             },
+            next_role_color: places::ROLE_PALETTE[roles_len % places::ROLE_PALETTE.len()],
             roles: role_counts,
             matchable: attendees.iter().filter(|a| a.is_matchable()).count(),
             attendees: attendees.len(),
@@ -413,12 +417,8 @@ pub struct DirectoryPage {
     pub event: EventName,
     /// This page's people (`DIRECTORY_PAGE` at most).
     pub people: Vec<PersonCard>,
-    /// Everyone the filters find.
-    pub count: usize,
-    /// "1–24": who of them this page shows.
-    pub shown: String,
-    pub previous_url: Option<String>,
-    pub next_url: Option<String>,
+    #[serde(flatten)]
+    pub paging: Paging,
     pub roles: Vec<Choice>,
     pub filter: DirectoryQuery,
     /// The viewer is not registered: only public profiles are listed.
@@ -577,7 +577,7 @@ impl DirectoryPage {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         event: EventName,
-        mut everyone: Vec<PersonCard>,
+        everyone: Vec<PersonCard>,
         page: usize,
         roles: Vec<Choice>,
         role: Option<i32>,
@@ -585,11 +585,6 @@ impl DirectoryPage {
         only_public: bool,
         can_manage: bool,
     ) -> DirectoryPage {
-        let count = everyone.len();
-        let pages = count.div_ceil(DIRECTORY_PAGE).max(1);
-        let page = page.clamp(1, pages);
-        let start = (page - 1) * DIRECTORY_PAGE;
-        let people: Vec<PersonCard> = everyone.drain(start.min(count)..(start + DIRECTORY_PAGE).min(count)).collect();
         let url = |n: usize| {
             let mut params = url::form_urlencoded::Serializer::new(String::new());
             for (key, value) in [("q", &filter.q), ("interest", &filter.interest), ("organization", &filter.organization)] {
@@ -603,17 +598,7 @@ impl DirectoryPage {
             params.append_pair("page", &n.to_string());
             format!("/events/{}/people?{}", event.slug, params.finish())
         };
-        DirectoryPage {
-            shown: if people.is_empty() { "0".into() } else { format!("{}–{}", start + 1, start + people.len()) },
-            previous_url: (page > 1).then(|| url(page - 1)),
-            next_url: (page < pages).then(|| url(page + 1)),
-            people,
-            count,
-            roles,
-            filter,
-            only_public,
-            can_manage,
-            event,
-        }
+        let (people, paging) = Paging::take(everyone, page, DIRECTORY_PAGE, url);
+        DirectoryPage { people, paging, roles, filter, only_public, can_manage, event }
     }
 }

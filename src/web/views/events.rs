@@ -178,7 +178,7 @@ impl UpcomingWeek {
             status: o.status,
             skipped: o.status == OccurrenceStatus::Skipped,
             moved: o.status == OccurrenceStatus::Moved,
-            topic_count: o.topics.len(),
+            topic_count: o.public_topics().len(),
         }
     }
 }
@@ -193,6 +193,8 @@ pub struct SchedulePage {
     pub grids: Option<Vec<Grid>>,
     pub days: Option<Vec<DayList>>,
     pub now_and_next: Option<NowAndNext>,
+    /// Said once above the list: how this viewer can save sessions.
+    pub agenda_offer: crate::web::views::schedule::AgendaOffer,
     pub query: ScheduleQuery,
     /// Where adding to or removing from the agenda comes back to.
     pub back: String,

@@ -20,6 +20,36 @@ use serde::Serialize;
 
 use crate::db::entities::event_role;
 
+/// Where one page of a long list sits among the others.
+#[derive(Serialize)]
+pub struct Paging {
+    /// Everything the filters found.
+    pub count: usize,
+    /// "1–24": which of them this page shows.
+    pub shown: String,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+impl Paging {
+    /// Takes page `page` (from 1, clamped) of `all`, `per_page` at a time;
+    /// `url(n)` is page n's address with the list's filters.
+    pub fn take<T>(mut all: Vec<T>, page: usize, per_page: usize, url: impl Fn(usize) -> String) -> (Vec<T>, Paging) {
+        let count = all.len();
+        let pages = count.div_ceil(per_page).max(1);
+        let page = page.clamp(1, pages);
+        let start = (page - 1) * per_page;
+        let items: Vec<T> = all.drain(start.min(count)..(start + per_page).min(count)).collect();
+        let paging = Paging {
+            count,
+            shown: if items.is_empty() { "0".into() } else { format!("{}–{}", start + 1, start + items.len()) },
+            previous_url: (page > 1).then(|| url(page - 1)),
+            next_url: (page < pages).then(|| url(page + 1)),
+        };
+        (items, paging)
+    }
+}
+
 /// One option of a filter or a `<select>` (a role, a room, a track, a
 /// ticket type, a tag), marked when chosen.
 #[derive(Serialize)]

@@ -8,7 +8,7 @@ use crate::db::entities::chat_occurrence::OccurrenceStatus;
 use crate::db::entities::discount_code::DiscountKind;
 use crate::db::entities::event::EventKind;
 use crate::db::entities::registration_question::QuestionKind;
-use crate::db::entities::{event, room, track};
+use crate::db::entities::{event, room};
 use crate::domain::chats;
 use crate::domain::events::editing::EventForm;
 use crate::domain::events::team::{self, TeamMember};
@@ -55,7 +55,7 @@ impl EventFormView {
                 hint: match k {
                     EventKind::Conference => "days of sessions in rooms, with a schedule",
                     EventKind::Meetup => "one gathering in one place",
-                    EventKind::OnlineChat => "an hour online every week, with topics T1, T2…",
+                    EventKind::OnlineChat => "an hour online every week, with numbered topics (T1, T2…)",
                 },
                 selected: form.kind == k.as_str(),
             })
@@ -108,6 +108,14 @@ impl Section {
     }
 }
 
+/// A track in the organizer's list, with a dot in its colour.
+#[derive(Serialize)]
+pub struct TrackRow {
+    pub id: i32,
+    pub name: String,
+    pub dot: String,
+}
+
 #[derive(Serialize)]
 pub struct DashboardPage {
     /// Which of the organizer's pages this is.
@@ -118,7 +126,9 @@ pub struct DashboardPage {
     pub event: EventSummary,
     pub is_published: bool,
     pub rooms: Vec<room::Model>,
-    pub tracks: Vec<track::Model>,
+    pub tracks: Vec<TrackRow>,
+    /// The colour the track form starts with: the palette's next.
+    pub next_track_color: &'static str,
     pub team: Vec<TeamMember>,
     pub team_invitations: Vec<OpenInvitation>,
     pub ticket_types: Vec<TicketTypeRow>,
@@ -177,6 +187,8 @@ pub struct WeekForm {
     pub is_moved: bool,
     /// One topic per line, "Title | question".
     pub topics_text: String,
+    /// Topics appear only as they are posted in the room.
+    pub topics_live: bool,
 }
 
 impl DashboardPage {
@@ -235,6 +247,7 @@ impl DashboardPage {
                         status: o.status,
                         is_skipped: o.status == OccurrenceStatus::Skipped,
                         is_moved: o.status == OccurrenceStatus::Moved,
+                        topics_live: !o.topics_public,
                         topics_text: o
                             .topics
                             .iter()
@@ -255,7 +268,12 @@ impl DashboardPage {
             is_published: event.is_published,
             sessions: loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect(),
             rooms: loaded.rooms,
-            tracks: loaded.tracks,
+            next_track_color: places::TRACK_PALETTE[loaded.tracks.len() % places::TRACK_PALETTE.len()],
+            tracks: loaded
+                .tracks
+                .into_iter()
+                .map(|t| TrackRow { dot: crate::domain::community::profiles::color_dot(&t.color), id: t.id, name: t.name })
+                .collect(),
             team: team::list(db, event).await?,
             team_invitations: invitations::open_for_event(db, event, invitations::Kind::Team).await?,
             ticket_types,
@@ -278,13 +296,23 @@ pub struct SessionFormPage {
     pub rooms: Vec<Choice>,
     pub tracks: Vec<Choice>,
     pub statuses: Vec<StatusOption>,
+    pub languages: Vec<Choice<String>>,
+    /// "New York": the zone the form's times are in.
+    pub zone_city: String,
 }
 
 #[derive(Serialize)]
 pub struct StatusOption {
     pub value: &'static str,
+    /// What the status means, in the organizer's words.
+    pub label: &'static str,
     pub selected: bool,
 }
+
+/// The languages the session form offers by name; a session imported in
+/// another language keeps it as an extra choice.
+const SESSION_LANGUAGES: &[&str] =
+    &["en", "es", "fr", "de", "it", "pt", "nl", "sv", "da", "nb", "fi", "pl", "cs", "uk", "ru", "tr", "ar", "he", "hi", "zh", "ja", "ko"];
 
 impl SessionFormPage {
     pub async fn load(db: &DatabaseConnection, event: &event::Model, form: &SessionForm, session_id: Option<i32>) -> AppResult<SessionFormPage> {
@@ -296,7 +324,26 @@ impl SessionFormPage {
             event: events::summarize(event),
             rooms: rooms.into_iter().map(|r| Choice { selected: selected(&form.room, r.id, &r.name), id: r.id, name: r.name }).collect(),
             tracks: tracks.into_iter().map(|t| Choice { selected: selected(&form.track, t.id, &t.name), id: t.id, name: t.name }).collect(),
-            statuses: ["draft", "published", "cancelled"].into_iter().map(|value| StatusOption { value, selected: form.status == value }).collect(),
+            statuses: [
+                ("draft", "Draft: only the team sees it"),
+                ("published", "On the schedule"),
+                ("cancelled", "Cancelled: stays in calendars, marked cancelled"),
+            ]
+            .into_iter()
+            .map(|(value, label)| StatusOption { value, label, selected: form.status == value })
+            .collect(),
+            languages: {
+                let chosen = form.language.trim().to_lowercase();
+                let mut codes: Vec<String> = SESSION_LANGUAGES.iter().map(|c| (*c).to_owned()).collect();
+                if !chosen.is_empty() && !codes.contains(&chosen) {
+                    codes.push(chosen.clone());
+                }
+                codes
+                    .into_iter()
+                    .map(|code| Choice { name: crate::web::views::events::language_name(&code), selected: code == chosen, id: code })
+                    .collect()
+            },
+            zone_city: times::city(events::zone_of(event)),
             form: form.clone(),
             session_id,
         })
@@ -317,6 +364,9 @@ pub struct OverviewPage {
     /// Nothing to show yet: what to do first.
     pub first_steps: Vec<FirstStep>,
     pub is_chat: bool,
+    /// Without a ticket type nobody can register, so publishing is not yet
+    /// the main action.
+    pub has_tickets: bool,
 }
 
 #[derive(Serialize)]
@@ -434,16 +484,26 @@ impl OverviewPage {
             .collect();
         let manage = format!("/events/{}/manage", event.slug);
         let mut first_steps = Vec::new();
-        if !event.is_published {
-            first_steps.push(FirstStep { text: "Check the event details, then publish it", url: format!("{manage}/details") });
-        }
-        if crate::domain::registration::tickets::list(db, event.id).await?.is_empty() {
+        let has_tickets = !crate::domain::registration::tickets::list(db, event.id).await?.is_empty();
+        if !has_tickets {
             first_steps.push(FirstStep { text: "Add a ticket type so people can register", url: format!("{manage}/tickets") });
         }
         if !is_chat && found.sessions == 0 {
             first_steps.push(FirstStep { text: "Add the first session, or import a schedule", url: format!("{manage}/sessions") });
         }
-        Ok(OverviewPage { event: events::summarize(event), is_published: event.is_published, numbers, charts, overflowing, first_steps, is_chat })
+        if !event.is_published {
+            first_steps.push(FirstStep { text: "Check the event details, then publish it", url: format!("{manage}/details") });
+        }
+        Ok(OverviewPage {
+            event: events::summarize(event),
+            is_published: event.is_published,
+            has_tickets,
+            numbers,
+            charts,
+            overflowing,
+            first_steps,
+            is_chat,
+        })
     }
 }
 

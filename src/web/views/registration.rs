@@ -18,7 +18,7 @@ use crate::domain::registration::tickets::{self, Availability};
 use crate::domain::registration::{self as registrations, questions, waitlist};
 use crate::domain::times::{self, When, Zones};
 use crate::error::AppResult;
-use crate::web::views::Choice;
+use crate::web::views::{Choice, Paging};
 
 #[derive(Serialize, ToSchema)]
 #[schema(as = TicketType)]
@@ -138,6 +138,8 @@ pub struct TicketOffer {
     pub max_per_person: i32,
     pub several: bool,
     pub sold_out: bool,
+    /// The ticket the form starts with: the first one on sale.
+    pub preselected: bool,
 }
 
 #[derive(Serialize)]
@@ -189,7 +191,7 @@ impl RegistrationPanel {
         zones: Zones,
     ) -> AppResult<RegistrationPanel> {
         let at = now();
-        let tickets: Vec<TicketOffer> = listed
+        let mut tickets: Vec<TicketOffer> = listed
             .into_iter()
             .filter(|t| tickets::is_offered_to(t, access))
             .map(|t| {
@@ -203,11 +205,15 @@ impl RegistrationPanel {
                     max_per_person: t.max_per_person,
                     several: t.max_per_person > 1,
                     sold_out: availability == Availability::SoldOut,
+                    preselected: false,
                     name: t.name,
                     description: t.description,
                 }
             })
             .collect();
+        if let Some(first) = tickets.iter_mut().find(|t| t.on_sale) {
+            first.preselected = true;
+        }
         let roles = events::places::roles(db, event.id).await?.into_iter().map(|r| RoleOption { id: r.id, name: r.name }).collect();
         let questions = questions::list(db, event.id)
             .await?
@@ -369,8 +375,12 @@ impl RegistrationPage {
 #[derive(Serialize)]
 pub struct AttendeesPage {
     pub event: EventSummary,
-    pub rows: Vec<AttendeeRow>,
-    pub count: usize,
+    /// The page's name in the team's navigation.
+    pub team_page: &'static str,
+    /// This page's registrations (`ATTENDEE_PAGE` at most).
+    pub rows: Vec<AttendeeLine>,
+    #[serde(flatten)]
+    pub paging: Paging,
     pub summary: Vec<TicketSummary>,
     pub checkin: Stats,
     /// The registration questions, as the list's extra columns.
@@ -398,9 +408,36 @@ pub struct StatusChoice {
     pub selected: bool,
 }
 
+/// Registrations per page of the attendee list: a phone scrolls through a
+/// page of cards, not through thousands.
+pub const ATTENDEE_PAGE: usize = 25;
+
+/// One registration as the attendee list shows it.
+#[derive(Serialize)]
+pub struct AttendeeLine {
+    #[serde(flatten)]
+    pub row: AttendeeRow,
+    /// "08:41 New York time", with the day when it is not today there.
+    pub checked_in: Option<String>,
+}
+
+impl AttendeeLine {
+    pub fn new(row: AttendeeRow, zone: chrono_tz::Tz) -> AttendeeLine {
+        AttendeeLine { checked_in: row.checked_in_at.map(|at| times::at_the_event(at, zone)), row }
+    }
+}
+
 impl AttendeesPage {
-    pub async fn load(db: &DatabaseConnection, event: &event::Model, is_organizer: bool, chosen: &AttendeeFilter) -> AppResult<AttendeesPage> {
-        let rows = attendees::list(db, event, chosen).await?;
+    /// Page `number` (from 1) of the registrations `chosen` finds.
+    pub async fn load(
+        db: &DatabaseConnection,
+        event: &event::Model,
+        is_organizer: bool,
+        chosen: &AttendeeFilter,
+        number: usize,
+    ) -> AppResult<AttendeesPage> {
+        let all = attendees::list(db, event, chosen).await?;
+        let zone = events::zone_of(event);
         let ticket_types = tickets::list(db, event.id).await?;
         let roles = events::places::roles(db, event.id).await?;
         let statuses = [RegistrationStatus::Confirmed, RegistrationStatus::Held, RegistrationStatus::Cancelled, RegistrationStatus::Expired]
@@ -419,10 +456,12 @@ impl AttendeesPage {
                 None => "",
             }
         );
+        let (rows, paging) = Paging::take(all, number, ATTENDEE_PAGE, |n| format!("/events/{}/manage/attendees{csv_query}&page={n}", event.slug));
         Ok(AttendeesPage {
             event: events::summarize(event),
-            count: rows.len(),
-            rows,
+            team_page: "Attendees",
+            rows: rows.into_iter().map(|row| AttendeeLine::new(row, zone)).collect(),
+            paging,
             summary: attendees::summary(db, event).await?,
             checkin: checkin::stats(db, event.id).await?,
             questions: questions::list(db, event.id).await?.into_iter().map(|q| q.label).collect(),

@@ -150,6 +150,10 @@ pub struct SessionCard {
     /// Carries the `s<id>` anchor that agenda buttons come back to (not in
     /// the "now and next" box, which repeats cards of the list).
     pub anchored: bool,
+    /// Shown under its start time (the list's time slots, the grid's rows):
+    /// the card says how long it lasts instead of repeating the time, and
+    /// the page says once how to save sessions.
+    pub in_slot: bool,
     pub in_agenda: bool,
     pub agenda_offer: AgendaOffer,
     /// Registered, not yet in the agenda, and on the schedule.
@@ -190,6 +194,7 @@ pub fn session_card(schedule: &Schedule, s: &ScheduledSession, viewer: &Viewer) 
     let in_agenda = viewer.agenda.contains(&s.session.id);
     SessionCard {
         anchored: true,
+        in_slot: false,
         in_agenda,
         agenda_offer: if s.session.status == SessionStatus::Published { viewer.agenda_offer } else { AgendaOffer::Nothing },
         can_add: viewer.agenda_offer == AgendaOffer::Toggle && !in_agenda && s.session.status == SessionStatus::Published,
@@ -248,19 +253,33 @@ pub struct DayList {
     pub index: usize,
     pub label: String,
     pub date: String,
+    pub slots: Vec<TimeSlot>,
+}
+
+/// The sessions that start at one time: parallel talks side by side under
+/// the time, as a printed programme groups them.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeSlot {
+    pub when: When,
     pub sessions: Vec<SessionCard>,
 }
 
 /// The day-by-day list (days with nothing kept are left out).
 pub fn days_list(schedule: &Schedule, days: &[Day], keep: &dyn Fn(&ScheduledSession) -> bool, viewer: &Viewer) -> Vec<DayList> {
+    let zones = Zones::for_viewer(schedule.zone, viewer.zone);
     days.iter()
-        .map(|day| DayList {
-            index: day.index,
-            label: day_label(day),
-            date: day.date.to_string(),
-            sessions: schedule.sessions_on(day).filter(|s| keep(s)).map(|s| session_card(schedule, s, viewer)).collect(),
+        .map(|day| {
+            let mut slots: Vec<TimeSlot> = Vec::new();
+            for s in schedule.sessions_on(day).filter(|s| keep(s)) {
+                let card = SessionCard { in_slot: true, ..session_card(schedule, s, viewer) };
+                match slots.last_mut() {
+                    Some(slot) if slot.sessions.first().is_some_and(|first| first.when.iso == card.when.iso) => slot.sessions.push(card),
+                    _ => slots.push(TimeSlot { when: times::show(s.session.starts_at, zones), sessions: vec![card] }),
+                }
+            }
+            DayList { index: day.index, label: day_label(day), date: day.date.to_string(), slots }
         })
-        .filter(|d| !d.sessions.is_empty())
+        .filter(|d| !d.slots.is_empty())
         .collect()
 }
 
@@ -323,7 +342,7 @@ pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> 
         let end = row_of(s.session.ends_at + Duration::minutes(step - 1)).clamp(start + 1, row_count);
         let anchor = covered_by[start][column].unwrap_or(start);
         if let Some(Some((span, list))) = cells.get_mut(anchor).map(|r| &mut r[column]) {
-            list.push(session_card(schedule, s, viewer));
+            list.push(SessionCard { in_slot: true, ..session_card(schedule, s, viewer) });
             *span = (*span).max(end - anchor);
         }
         let span = match &cells[anchor][column] {

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde::Serialize;
 
 use super::stream::{MessageView, ANONYMOUS};
@@ -39,14 +39,26 @@ pub struct Count {
     pub messages: usize,
 }
 
+/// One busy minute of a chat.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatMinuteCount)]
+pub struct MinuteCount {
+    /// The minute in the event's time zone ("20:41"); pages show it in the
+    /// reader's zone from `at`.
+    pub name: String,
+    /// The minute's start.
+    pub at: DateTime<Utc>,
+    pub messages: usize,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[schema(as = ChatNumbers)]
 pub struct Numbers {
     pub participants: usize,
     pub messages: usize,
     pub per_topic: Vec<Count>,
-    /// The minutes with most messages, in the event's time zone ("20:41").
-    pub busiest_minutes: Vec<Count>,
+    /// The minutes with most messages.
+    pub busiest_minutes: Vec<MinuteCount>,
     /// Who posted most; people with hidden profiles are "a participant".
     pub top_posters: Vec<Count>,
 }
@@ -122,17 +134,24 @@ pub fn build(room: &Room, messages: &[MessageView], participants: usize) -> Tran
         });
     }
     let zone = zone_of(&room.event);
-    let mut minutes: HashMap<String, usize> = HashMap::new();
+    let mut minutes: HashMap<DateTime<Utc>, usize> = HashMap::new();
     let mut posters: HashMap<String, usize> = HashMap::new();
     for m in &said {
-        *minutes.entry(m.at.with_timezone(&zone).format("%H:%M").to_string()).or_default() += 1;
+        let minute = m.at.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(m.at);
+        *minutes.entry(minute).or_default() += 1;
         *posters.entry(m.author.clone()).or_default() += 1;
     }
+    let mut busiest: Vec<(DateTime<Utc>, usize)> = minutes.into_iter().collect();
+    busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    busiest.truncate(3);
     let numbers = Numbers {
         participants,
         messages: said.len(),
         per_topic: sections.iter().map(|s| Count { name: s.label.clone().unwrap_or_else(|| s.title.clone()), messages: s.messages }).collect(),
-        busiest_minutes: top(minutes, 3),
+        busiest_minutes: busiest
+            .into_iter()
+            .map(|(at, messages)| MinuteCount { name: at.with_timezone(&zone).format("%H:%M").to_string(), at, messages })
+            .collect(),
         top_posters: top(posters.into_iter().filter(|(name, _)| name != ANONYMOUS).collect(), 5),
     };
     Transcript {
@@ -185,7 +204,7 @@ pub fn markdown(room: &Room, t: &Transcript) -> String {
     }
     if !n.busiest_minutes.is_empty() {
         let list: Vec<String> = n.busiest_minutes.iter().map(|c| format!("{} ({})", c.name, c.messages)).collect();
-        out.push_str(&format!("- Busiest minutes: {}\n", list.join(", ")));
+        out.push_str(&format!("- Busiest minutes ({} time): {}\n", crate::domain::times::city(zone), list.join(", ")));
     }
     if !n.top_posters.is_empty() {
         let list: Vec<String> = n.top_posters.iter().map(|c| format!("{} ({})", c.name, c.messages)).collect();

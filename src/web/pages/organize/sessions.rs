@@ -25,8 +25,16 @@ pub fn routes() -> Vec<Route> {
 #[get("/events/<_slug>/manage/sessions/new")]
 async fn new_session_page(_slug: &str, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
     let zone = events::zone_of(&organized.event);
-    let start = crate::domain::input::local_input_value(zone, organized.event.starts_at);
-    let form = SessionForm { status: "draft".into(), language: "en".into(), starts_at: start.clone(), ends_at: start, ..Default::default() };
+    // A new session starts where the event does and lasts 45 minutes, a
+    // common talk slot; the organizer moves it from there.
+    let starts = organized.event.starts_at;
+    let form = SessionForm {
+        status: "draft".into(),
+        language: "en".into(),
+        starts_at: crate::domain::input::local_input_value(zone, starts),
+        ends_at: crate::domain::input::local_input_value(zone, starts + chrono::Duration::minutes(45)),
+        ..Default::default()
+    };
     let context = SessionFormPage::load(&state.db, &organized.event, &form, None).await?;
     Ok(page.ok("organize/session_form", "New session", context))
 }
