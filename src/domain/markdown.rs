@@ -30,11 +30,19 @@ pub fn to_plain_summary(markdown: &str, limit: usize) -> String {
             _ => {}
         }
     }
-    let words: Vec<&str> = words.split_whitespace().collect();
+    shorten(&words, limit)
+}
+
+/// Plain text in at most `limit` characters, spaces collapsed, cut after a
+/// whole word with "…" (a first word longer than the limit is cut inside).
+pub fn shorten(text: &str, limit: usize) -> String {
     let mut out = String::new();
-    for word in words {
+    for word in text.split_whitespace() {
         let extra = if out.is_empty() { 0 } else { 1 };
         if out.chars().count() + extra + word.chars().count() > limit.saturating_sub(1) {
+            if out.is_empty() {
+                out.extend(word.chars().take(limit.saturating_sub(1)));
+            }
             out.push('…');
             return out;
         }
@@ -48,7 +56,14 @@ pub fn to_plain_summary(markdown: &str, limit: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{to_plain_summary, to_safe_html};
+    use super::{shorten, to_plain_summary, to_safe_html};
+
+    #[test]
+    fn shortening_cuts_after_a_whole_word_and_only_when_needed() {
+        assert_eq!(shorten("Day 1 keynote:   Finding your tribe", 40), "Day 1 keynote: Finding your tribe");
+        assert_eq!(shorten("Day 1 keynote: Finding your tribe in healthcare", 20), "Day 1 keynote:…");
+        assert_eq!(shorten("Supercalifragilistic", 8), "Superca…");
+    }
 
     #[test]
     fn a_summary_keeps_the_words_drops_the_markup_and_cuts_between_words() {

@@ -206,9 +206,10 @@ pub fn clock(instant: DateTime<Utc>, viewer: Tz, today: NaiveDate) -> String {
     }
 }
 
-/// A moment at the event's place, for the team working there (check-ins):
-/// "08:41 New York time", with the day when it is not today there.
-pub fn at_the_event(instant: DateTime<Utc>, zone: Tz) -> String {
+/// A moment on one place's clock, named: "08:41 New York time", with the
+/// day when it is not today there (check-ins for the team at the door, a
+/// person's own sign-ins in their zone).
+pub fn moment(instant: DateTime<Utc>, zone: Tz) -> String {
     let today = crate::domain::now().with_timezone(&zone).date_naive();
     format!("{} {} time", clock(instant, zone, today), city(zone))
 }

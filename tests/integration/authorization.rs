@@ -646,12 +646,12 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
     let state = app.client.rocket().state::<tribe::web::AppState>().unwrap();
     state.jobs.submit(tribe::domain::jobs::Job::BadgePrint { print_id: print }).await.unwrap();
     for _ in 0..300 {
-        if tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status.to_string() != "running" {
+        if tribe::domain::badges::prints::find(db, &hitmc, print).await.unwrap().status.to_string() != "running" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(tribe::domain::badges::prints::find(db, hitmc.id, print).await.unwrap().status.to_string(), "ready");
+    assert_eq!(tribe::domain::badges::prints::find(db, &hitmc, print).await.unwrap().status.to_string(), "ready");
     tribe::domain::community::tribes::form(db, &hitmc, true).await.unwrap();
     let ada_account = tribe::domain::accounts::find_by_id(db, ada.id).await.unwrap().unwrap();
     assert!(tribe::domain::community::tribes::of_member(db, &hitmc, &ada_account).await.unwrap().is_some(), "Ada is in a tribe");

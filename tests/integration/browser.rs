@@ -1,6 +1,7 @@
 //! Pages in a real browser: headless Chromium driven by playwright-core.
 
 use resvg::tiny_skia::Pixmap;
+use rocket::http::ContentType;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use tribe::db::entities::registration;
@@ -79,6 +80,16 @@ async fn a_chat_message_reaches_another_readers_page_live_as_text() {
     let app = TestApp::new().await;
     let chat = crate::chats::chat(&app, "live-browser").await;
     crate::chats::person(&app, "Wren Writer", json!({})).await;
+    // Enough said already that the room's messages scroll.
+    let api = format!("/api/events/{}/chats/{}/messages", chat.slug, chat.live);
+    for name in ["Ada Early", "Ben Early", "Cy Early", "Di Early"] {
+        let (_, token) = crate::chats::person(&app, name, json!({})).await;
+        for n in 0..3 {
+            let body = json!({"body": format!("{name} says something long enough to take two lines on a phone, number {n}."), "topic": "none"});
+            let response = app.client.post(&api).header(ContentType::JSON).header(bearer(&token)).body(body.to_string()).dispatch().await;
+            assert_eq!(response.status(), rocket::http::Status::Created);
+        }
+    }
     let server = app.serve().await;
     let base = server.base.clone();
     let room = chat.room(&chat.live);
@@ -91,6 +102,20 @@ async fn a_chat_message_reaches_another_readers_page_live_as_text() {
     assert_eq!(page["script_ran"], false, "what people write is text");
     assert_eq!(page["author"], "Wren Writer");
     assert_eq!(page["links"], json!(["https://example.org/x"]));
+    // A phone shows the newest messages and the composer together.
+    let screen = &page["writer_screen"];
+    assert!(
+        screen["list_top"].as_f64().unwrap() >= 0.0 && screen["send_bottom"].as_f64().unwrap() <= screen["height"].as_f64().unwrap() + 1.0,
+        "{screen}"
+    );
+    assert_eq!(screen["at_newest"], true, "the room opens at the newest message");
+    // A reader scrolled back is not moved by a new message; a button says it came.
+    assert_eq!(page["reader_after"]["scrollable"], true, "the test room has enough messages to scroll: {page}");
+    assert_eq!(page["reader_after"]["box"], page["reader_before"]["box"], "{page}");
+    assert_eq!(page["reader_after"]["page"], page["reader_before"]["page"], "{page}");
+    let notice = page["reader_after"]["notice"].as_str().unwrap_or_default();
+    assert!(notice.ends_with(" new message ↓") || notice.ends_with(" new messages ↓"), "{page}");
+    assert_eq!(page["reader_caught_up"], true);
 }
 
 /// The journeys of #8 on the demo data set, in Chromium: a newcomer signs

@@ -246,7 +246,7 @@ pub struct PrintView {
     pub created_at: String,
 }
 
-fn view(print: &badge_print::Model) -> PrintView {
+fn view(print: &badge_print::Model, zone: chrono_tz::Tz) -> PrintView {
     let stalled = print.status == PrintStatus::Running && now() - print.updated_at > Duration::seconds(STALLED_AFTER_SECONDS);
     PrintView {
         id: print.id,
@@ -262,12 +262,13 @@ fn view(print: &badge_print::Model) -> PrintView {
         } else {
             print.error.clone()
         },
-        created_at: print.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        created_at: crate::domain::times::moment(print.created_at, zone),
     }
 }
 
 /// The event's recent prints, newest first.
-pub async fn recent(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<PrintView>> {
+pub async fn recent(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<PrintView>> {
+    let event_id = event.id;
     let prints = badge_print::Entity::find()
         .select_only()
         .columns([
@@ -291,12 +292,13 @@ pub async fn recent(db: &DatabaseConnection, event_id: i32) -> AppResult<Vec<Pri
         .into_model::<badge_print::Model>()
         .all(db)
         .await?;
-    Ok(prints.iter().map(view).collect())
+    let zone = crate::domain::events::zone_of(event);
+    Ok(prints.iter().map(|p| view(p, zone)).collect())
 }
 
 /// One print of the event, without its PDF.
-pub async fn find(db: &DatabaseConnection, event_id: i32, print_id: i32) -> AppResult<PrintView> {
-    recent_one(db, event_id, print_id).await.map(|p| view(&p))
+pub async fn find(db: &DatabaseConnection, event: &event::Model, print_id: i32) -> AppResult<PrintView> {
+    recent_one(db, event.id, print_id).await.map(|p| view(&p, crate::domain::events::zone_of(event)))
 }
 
 async fn recent_one(db: &DatabaseConnection, event_id: i32, print_id: i32) -> AppResult<badge_print::Model> {

@@ -125,8 +125,9 @@ pub async fn at_the_door(db: &DatabaseConnection, event_id: i32, scanned: &str, 
                 Some(id) => crate::domain::accounts::find_by_id(db, id).await?.map(|u| u.display_name),
                 None => None,
             };
-            let message =
-                format!("Already checked in at {}{}.", at.format("%H:%M UTC, %b %-d"), by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default());
+            let zone = crate::domain::events::find_by_id(db, event_id).await?.map(|e| crate::domain::events::zone_of(&e)).unwrap_or(chrono_tz::UTC);
+            let when = crate::domain::times::moment(at, zone);
+            let message = format!("Already checked in at {when}{}.", by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default());
             ("already", at, by, message)
         }
     };

@@ -184,9 +184,10 @@ async fn check_in(_slug: &str, id: i32, team: TeamEvent, form: CsrfForm<CheckInF
     };
     match crate::domain::registration::checkin::check_in(&state.db, id, &team.member).await {
         Ok(crate::domain::registration::checkin::CheckIn::First { .. }) => Ok(Flash::success(back, "Checked in.")),
-        Ok(crate::domain::registration::checkin::CheckIn::Already { at, .. }) => {
-            Ok(Flash::warning(back, format!("Already checked in at {}.", at.format("%H:%M UTC"))))
-        }
+        Ok(crate::domain::registration::checkin::CheckIn::Already { at, .. }) => Ok(Flash::warning(
+            back,
+            format!("Already checked in at {}.", crate::domain::times::moment(at, crate::domain::events::zone_of(&team.event))),
+        )),
         Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
         Err(other) => Err(other),
     }

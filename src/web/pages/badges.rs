@@ -136,7 +136,7 @@ async fn scanned(token: &str, page: Page, state: &State<AppState>) -> AppResult<
                     name: holder.display_name.clone(),
                     ticket: ticket.name,
                     role,
-                    checked_in_at: found.checked_in_at.map(|t| crate::domain::times::at_the_event(t, events::zone_of(&event))),
+                    checked_in_at: found.checked_in_at.map(|t| crate::domain::times::moment(t, events::zone_of(&event))),
                     checked_in_by: checked_by,
                 }),
                 ..ScannedPage::default()
@@ -227,7 +227,7 @@ async fn badges_page(_slug: &str, organized: OrganizedEvent, page: Page, state: 
             confirmed,
             tickets: ticket_types.into_iter().map(|t| NamedId { id: t.id, name: t.name }).collect(),
             roles: Choice::roles(&roles, None),
-            prints: prints::recent(&state.db, event.id).await?,
+            prints: prints::recent(&state.db, &event).await?,
             keys: key_rows(state, event).await?,
         },
     ))
@@ -294,7 +294,7 @@ async fn start_print(_slug: &str, organized: OrganizedEvent, form: CsrfForm<Prin
 /// A print's progress; the page refreshes itself until the PDF is ready.
 #[get("/events/<_slug>/manage/badges/prints/<id>")]
 async fn print_page(_slug: &str, id: i32, organized: OrganizedEvent, page: Page, state: &State<AppState>) -> AppResult<Html> {
-    let print = prints::find(&state.db, organized.event.id, id).await?;
+    let print = prints::find(&state.db, &organized.event, id).await?;
     Ok(page.ok(
         "organize/badge_print",
         &format!("Badges · {}", organized.event.title),

@@ -141,10 +141,6 @@ pub struct NewToken {
     pub value: String,
 }
 
-fn stamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// "12 hours", "14 days", "5 minutes".
 fn in_words(d: chrono::Duration) -> String {
     match (d.num_days(), d.num_hours(), d.num_minutes()) {
@@ -161,6 +157,9 @@ impl AccountPage {
         account: &user::Model,
         current_session: Option<i32>,
     ) -> AppResult<AccountPage> {
+        // Their own zone (UTC until they set one), as every other page shows times.
+        let zone = crate::domain::accounts::time_zone_of(db, account.id).await?.unwrap_or(chrono_tz::UTC);
+        let stamp = |at: DateTime<Utc>| crate::domain::times::moment(at, zone);
         let sessions = login_sessions::list(db, limits, account, current_session)
             .await?
             .into_iter()

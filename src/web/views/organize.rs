@@ -121,26 +121,48 @@ pub struct DashboardPage {
     /// Which of the organizer's pages this is.
     pub section: Section,
     pub section_title: &'static str,
-    #[serde(flatten)]
-    pub details: EventFormView,
     pub event: EventSummary,
     pub is_published: bool,
-    pub rooms: Vec<room::Model>,
-    pub tracks: Vec<TrackRow>,
-    /// The colour the track form starts with: the palette's next.
-    pub next_track_color: &'static str,
-    pub team: Vec<TeamMember>,
-    pub team_invitations: Vec<OpenInvitation>,
-    pub ticket_types: Vec<TicketTypeRow>,
-    pub seats_taken: i32,
-    pub discounts: Vec<DiscountRow>,
-    pub questions: Vec<QuestionRow>,
-    pub payments_configured: bool,
-    pub sessions: Vec<SessionCard>,
-    /// Weekly chats: the next eight weeks, each with its own small form.
-    pub occurrences: Option<Vec<WeekForm>>,
-    /// What a frab import just did.
-    pub import_report: Option<ImportReport>,
+    /// What this page shows, and only that: each section loads its own.
+    #[serde(flatten)]
+    pub content: SectionContent,
+}
+
+/// The contents of one organizer page.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum SectionContent {
+    Tickets {
+        ticket_types: Vec<TicketTypeRow>,
+        seats_taken: i32,
+        discounts: Vec<DiscountRow>,
+        payments_configured: bool,
+    },
+    Questions {
+        questions: Vec<QuestionRow>,
+    },
+    Sessions {
+        sessions: Vec<SessionCard>,
+    },
+    Chats {
+        /// Weekly chats: the next eight weeks, each with its own small form.
+        occurrences: Vec<WeekForm>,
+    },
+    Places {
+        rooms: Vec<room::Model>,
+        tracks: Vec<TrackRow>,
+        /// The colour the track form starts with: the palette's next.
+        next_track_color: &'static str,
+    },
+    Team {
+        team: Vec<TeamMember>,
+        team_invitations: Vec<OpenInvitation>,
+    },
+    Import {
+        /// What a frab import just did.
+        import_report: Option<ImportReport>,
+    },
+    Details(EventFormView),
 }
 
 #[derive(Serialize)]
@@ -201,90 +223,105 @@ impl DashboardPage {
         form: Option<&EventForm>,
         section: Section,
     ) -> AppResult<DashboardPage> {
-        let zone = events::zone_of(event);
-        let loaded = schedule::load(db, event, Scope::All).await?;
-        let default_form = EventForm::from_event(event);
-        let at = now();
-        let ticket_types = tickets::list(db, event.id)
-            .await?
-            .into_iter()
-            .map(|t| TicketTypeRow {
-                id: t.id,
-                price: tickets::format_price(t.price_minor, &t.currency),
-                taken: t.taken,
-                capacity: t.capacity,
-                is_visible: t.is_visible,
-                availability: tickets::availability(&t, at, payments_configured).message(),
-                secret_link: t.access_code.as_ref().filter(|_| !t.is_visible).map(|code| format!("{base_url}/events/{}?access={code}", event.slug)),
-                name: t.name,
-            })
-            .collect();
-        let discounts = discounts::list(db, event.id)
-            .await?
-            .into_iter()
-            .map(|d| DiscountRow {
-                off: if d.kind == DiscountKind::Percent { format!("{}%", d.amount) } else { tickets::format_price(d.amount, "USD") },
-                id: d.id,
-                code: d.code,
-                used: d.used,
-                max_uses: d.max_uses,
-            })
-            .collect();
-        let questions = questions::list(db, event.id)
-            .await?
-            .into_iter()
-            .map(|q| QuestionRow { options: q.options.replace('\n', " · "), id: q.id, label: q.label, kind: q.kind, is_required: q.is_required })
-            .collect();
-        let occurrences = if event.kind == EventKind::OnlineChat {
-            let weeks = chats::occurrences(db, event).await?.into_iter().filter(|o| o.ends_at > at).take(8);
-            Some(
-                weeks
-                    .map(|o| WeekForm {
-                        key: o.scheduled_start.to_rfc3339(),
-                        start: times::show(o.starts_at, Zones::of_event(zone)),
-                        scheduled: times::show(o.scheduled_start, Zones::of_event(zone)),
-                        starts_at_input: local_input_value(zone, o.starts_at),
-                        status: o.status,
-                        is_skipped: o.status == OccurrenceStatus::Skipped,
-                        is_moved: o.status == OccurrenceStatus::Moved,
-                        topics_live: !o.topics_public,
-                        topics_text: o
-                            .topics
-                            .iter()
-                            .map(|t| if t.question.is_empty() { t.title.clone() } else { format!("{} | {}", t.title, t.question) })
-                            .collect::<Vec<_>>()
-                            .join("\n"),
+        let content = match section {
+            Section::Tickets => tickets_section(db, base_url, payments_configured, event).await?,
+            Section::Questions => SectionContent::Questions {
+                questions: questions::list(db, event.id)
+                    .await?
+                    .into_iter()
+                    .map(|q| QuestionRow {
+                        options: q.options.replace('\n', " · "),
+                        id: q.id,
+                        label: q.label,
+                        kind: q.kind,
+                        is_required: q.is_required,
                     })
                     .collect(),
-            )
-        } else {
-            None
+            },
+            Section::Sessions => {
+                let loaded = schedule::load(db, event, Scope::All).await?;
+                SectionContent::Sessions { sessions: loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect() }
+            }
+            Section::Chats => SectionContent::Chats { occurrences: weeks(db, event).await? },
+            Section::Places => {
+                let tracks = places::tracks(db, event.id).await?;
+                SectionContent::Places {
+                    rooms: places::rooms(db, event.id).await?,
+                    next_track_color: places::TRACK_PALETTE[tracks.len() % places::TRACK_PALETTE.len()],
+                    tracks: tracks
+                        .into_iter()
+                        .map(|t| TrackRow { dot: crate::domain::community::profiles::color_dot(&t.color), id: t.id, name: t.name })
+                        .collect(),
+                }
+            }
+            Section::Team => SectionContent::Team {
+                team: team::list(db, event).await?,
+                team_invitations: invitations::open_for_event(db, event, invitations::Kind::Team).await?,
+            },
+            Section::Import => SectionContent::Import { import_report: None },
+            Section::Details => SectionContent::Details(EventFormView::new(form.unwrap_or(&EventForm::from_event(event)))),
         };
-        Ok(DashboardPage {
-            section,
-            section_title: section.title(),
-            details: EventFormView::new(form.unwrap_or(&default_form)),
-            event: events::summarize(event),
-            is_published: event.is_published,
-            sessions: loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect(),
-            rooms: loaded.rooms,
-            next_track_color: places::TRACK_PALETTE[loaded.tracks.len() % places::TRACK_PALETTE.len()],
-            tracks: loaded
-                .tracks
-                .into_iter()
-                .map(|t| TrackRow { dot: crate::domain::community::profiles::color_dot(&t.color), id: t.id, name: t.name })
-                .collect(),
-            team: team::list(db, event).await?,
-            team_invitations: invitations::open_for_event(db, event, invitations::Kind::Team).await?,
-            ticket_types,
-            seats_taken: event.seats_taken,
-            discounts,
-            questions,
-            payments_configured,
-            occurrences,
-            import_report: None,
-        })
+        Ok(DashboardPage { section, section_title: section.title(), event: events::summarize(event), is_published: event.is_published, content })
     }
+}
+
+async fn tickets_section(db: &DatabaseConnection, base_url: &str, payments_configured: bool, event: &event::Model) -> AppResult<SectionContent> {
+    let at = now();
+    let ticket_types = tickets::list(db, event.id)
+        .await?
+        .into_iter()
+        .map(|t| TicketTypeRow {
+            id: t.id,
+            price: tickets::format_price(t.price_minor, &t.currency),
+            taken: t.taken,
+            capacity: t.capacity,
+            is_visible: t.is_visible,
+            availability: tickets::availability(&t, at, payments_configured).message(),
+            secret_link: t.access_code.as_ref().filter(|_| !t.is_visible).map(|code| format!("{base_url}/events/{}?access={code}", event.slug)),
+            name: t.name,
+        })
+        .collect();
+    let discounts = discounts::list(db, event.id)
+        .await?
+        .into_iter()
+        .map(|d| DiscountRow {
+            off: if d.kind == DiscountKind::Percent { format!("{}%", d.amount) } else { tickets::format_price(d.amount, "USD") },
+            id: d.id,
+            code: d.code,
+            used: d.used,
+            max_uses: d.max_uses,
+        })
+        .collect();
+    Ok(SectionContent::Tickets { ticket_types, seats_taken: event.seats_taken, discounts, payments_configured })
+}
+
+/// A weekly chat's next eight weeks, each with its own small form (times
+/// in the event's zone, which the form's inputs are in).
+async fn weeks(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<WeekForm>> {
+    let zone = events::zone_of(event);
+    let at = now();
+    Ok(chats::occurrences(db, event)
+        .await?
+        .into_iter()
+        .filter(|o| o.ends_at > at)
+        .take(8)
+        .map(|o| WeekForm {
+            key: o.scheduled_start.to_rfc3339(),
+            start: times::show(o.starts_at, Zones::of_event(zone)),
+            scheduled: times::show(o.scheduled_start, Zones::of_event(zone)),
+            starts_at_input: local_input_value(zone, o.starts_at),
+            status: o.status,
+            is_skipped: o.status == OccurrenceStatus::Skipped,
+            is_moved: o.status == OccurrenceStatus::Moved,
+            topics_live: !o.topics_public,
+            topics_text: o
+                .topics
+                .iter()
+                .map(|t| if t.question.is_empty() { t.title.clone() } else { format!("{} | {}", t.title, t.question) })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+        .collect())
 }
 
 /// The form to add or edit a session.
@@ -457,7 +494,7 @@ impl OverviewPage {
                 Some(top) => format!("“{}” is in the most agendas: {}.", top.title, top.wanted),
                 None => String::new(),
             },
-            found.demand.iter().map(|d| truncate(&d.title, 40)).collect(),
+            found.demand.iter().map(|d| crate::domain::markdown::shorten(&d.title, 40)).collect(),
             found.demand.iter().map(|d| d.wanted as f32).collect(),
             true,
         ));
@@ -504,13 +541,5 @@ impl OverviewPage {
             first_steps,
             is_chat,
         })
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>().trim_end())
     }
 }

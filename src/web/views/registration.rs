@@ -423,7 +423,7 @@ pub struct AttendeeLine {
 
 impl AttendeeLine {
     pub fn new(row: AttendeeRow, zone: chrono_tz::Tz) -> AttendeeLine {
-        AttendeeLine { checked_in: row.checked_in_at.map(|at| times::at_the_event(at, zone)), row }
+        AttendeeLine { checked_in: row.checked_in_at.map(|at| times::moment(at, zone)), row }
     }
 }
 

@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::web::csrf::{token_matches, CsrfForm, CsrfOnly};
 use crate::web::event_guards::OrganizedEvent;
 use crate::web::render::{Html, Page};
-use crate::web::views::organize::{DashboardPage, SessionFormPage};
+use crate::web::views::organize::{DashboardPage, SectionContent, SessionFormPage};
 use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
@@ -130,7 +130,7 @@ async fn import_frab(
             let refreshed = events::find_by_slug(&state.db, &event.slug).await?.unwrap_or_else(|| event.clone());
             let mut view =
                 DashboardPage::load(&state.db, &state.config.base_url, state.config.stripe.is_some(), &refreshed, None, Section::Import).await?;
-            view.import_report = Some(report);
+            view.content = SectionContent::Import { import_report: Some(report) };
             Ok(page.ok("organize/dashboard", &format!("Manage · {}", event.title), view))
         }
         Err(AppError::Validation(errors)) => section_with_errors(Section::Import, &page, state, event, None, &errors).await,
