@@ -563,6 +563,8 @@ async fn a_host_decides_whether_people_see_a_weeks_topics_before_the_chat() {
     // The organizer's form says which way each week goes, and refuses anything else.
     let weeks = app.client.get(format!("/events/{}/manage/chats", chat.slug)).dispatch().await.into_string().await.unwrap();
     assert!(weeks.contains(r#"<option value="live" selected>"#) && weeks.contains(r#"<option value="before" selected>"#));
+    // A week's topics come back exactly as typed, line by line (not indented by the page's layout).
+    assert!(weeks.contains(">Patient portals | Who reads them?\nBurnout\nAI scribes</textarea>"), "{weeks}");
     let (path, week) = (format!("/events/{}/manage/occurrences", chat.slug), next_week.to_rfc3339());
     let refused =
         post_form(&app.client, &path, &[("scheduled_start", &week), ("status", "scheduled"), ("topics", "Changed"), ("topics_shown", "sometimes")])

@@ -22,6 +22,7 @@ pub fn bars(title: &str, summary: String, labels: Vec<String>, values: Vec<f32>,
         return None;
     }
     let rows = labels.iter().zip(&values).map(|(l, v)| (l.clone(), format_value(*v))).collect();
+    let values_max = values.iter().copied().fold(0.0_f32, f32::max);
     let colors = Some(vec![Some("#0b5cad".into()); values.len()]);
     // Horizontal bars are drawn bottom-up: reversed, the first row is on top.
     let (labels, values) = if horizontal { (labels.into_iter().rev().collect(), values.into_iter().rev().collect()) } else { (labels, values) };
@@ -36,9 +37,15 @@ pub fn bars(title: &str, summary: String, labels: Vec<String>, values: Vec<f32>,
         chart.series_list[0].colors = colors;
         chart.svg()
     } else {
+        let (top, splits) = count_axis(values_max);
         let mut chart = charts_rs::BarChart::new(series, labels);
         chart.width = 640.0;
         chart.height = 260.0;
+        if let Some(axis) = chart.y_axis_configs.first_mut() {
+            axis.min = Some(0.0);
+            axis.max = Some(top);
+            axis.split_number = splits;
+        }
         chart.legend.show = Some(false);
         chart.series_list[0].colors = colors;
         chart.svg()
@@ -51,6 +58,22 @@ pub fn bars(title: &str, summary: String, labels: Vec<String>, values: Vec<f32>,
         }
     };
     Some(Chart { title: title.to_owned(), svg: accessible(svg), summary, rows })
+}
+
+/// A value axis for counts: whole-number ticks at 1, 2 or 5 × 10ⁿ, at most
+/// six of them ("0 50 100 150 200", never "0 0.7 1.4").
+fn count_axis(max: f32) -> (f32, usize) {
+    let max = max.max(1.0);
+    let mut magnitude = 1.0_f32;
+    loop {
+        for step in [magnitude, 2.0 * magnitude, 5.0 * magnitude] {
+            let splits = (max / step).ceil();
+            if splits <= 6.0 {
+                return (splits * step, splits as usize);
+            }
+        }
+        magnitude *= 10.0;
+    }
 }
 
 /// The SVG scales to its box, and assistive technology skips it in favour
@@ -69,7 +92,16 @@ fn format_value(v: f32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::bars;
+    use super::{bars, count_axis};
+
+    #[test]
+    fn count_axes_tick_at_whole_round_numbers() {
+        assert_eq!(count_axis(4.0), (4.0, 4));
+        assert_eq!(count_axis(160.0), (200.0, 4));
+        assert_eq!(count_axis(35.0), (40.0, 4));
+        assert_eq!(count_axis(0.0), (1.0, 1));
+        assert_eq!(count_axis(7.0), (8.0, 4));
+    }
 
     #[test]
     fn a_chart_is_svg_without_inline_styles_and_keeps_its_numbers() {

@@ -193,6 +193,8 @@ pub struct QuestionRow {
     pub id: i32,
     pub label: String,
     pub kind: QuestionKind,
+    /// How it is answered, in words: "a text", "one choice"…
+    pub kind_label: &'static str,
     pub is_required: bool,
     pub options: String,
 }
@@ -233,6 +235,12 @@ impl DashboardPage {
                         options: q.options.replace('\n', " · "),
                         id: q.id,
                         label: q.label,
+                        kind_label: match q.kind {
+                            QuestionKind::Text => "a text",
+                            QuestionKind::Single => "one choice",
+                            QuestionKind::Multiple => "several choices",
+                            QuestionKind::Checkbox => "a checkbox",
+                        },
                         kind: q.kind,
                         is_required: q.is_required,
                     })
