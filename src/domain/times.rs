@@ -105,6 +105,18 @@ pub fn zone_options() -> Vec<ZoneOption> {
     options
 }
 
+/// How a picker shows a stored or typed zone: "New York (America)" for a
+/// zone it knows, what was typed otherwise (so a refused value comes back).
+pub fn zone_label(text: &str) -> String {
+    match parse_zone(text) {
+        Some(zone) => match city_area(zone) {
+            Some(area) => format!("{} ({area})", city(zone)),
+            None => zone.name().to_owned(),
+        },
+        None => text.to_owned(),
+    }
+}
+
 /// Reads a zone as people type it: an IANA id in any case ("europe/berlin"),
 /// a city ("Kathmandu", "new york", "Buenos_Aires"), or a picker label
 /// ("Berlin (Europe)"). `None` when nothing matches.
@@ -232,6 +244,15 @@ mod tests {
         assert_eq!(shown.line(), "Wed 2 Dec, 02:30 your time (Berlin) · Tue 20:30 New York");
         let tokyo = show(at("2026-12-02T01:30:00Z"), Zones::for_viewer(New_York, Some((Tokyo, ZoneSource::Chosen))));
         assert_eq!(tokyo.line(), "Wed 2 Dec, 10:30 your time (Tokyo) · Tue 20:30 New York");
+    }
+
+    #[test]
+    fn pickers_show_a_zone_by_its_city_and_read_it_back() {
+        assert_eq!(zone_label("America/New_York"), "New York (America)");
+        assert_eq!(parse_zone(&zone_label("America/New_York")), Some(chrono_tz::America::New_York));
+        assert_eq!(zone_label("UTC"), "UTC");
+        assert_eq!(zone_label("Atlantis"), "Atlantis", "a refused value comes back as typed");
+        assert_eq!(zone_label(""), "");
     }
 
     #[test]

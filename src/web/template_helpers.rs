@@ -13,10 +13,18 @@ pub fn current(h: &Helper<'_>, _: &Handlebars<'_>, ctx: &Context, _: &mut Render
     // The address may come in parts: {{current "/events/" event.slug "/people"}}.
     let target: String = h.params().iter().map(|p| p.value().as_str().map(str::to_owned).unwrap_or_else(|| p.value().to_string())).collect();
     let here = ctx.data().get("here").and_then(|v| v.as_str()).unwrap_or_default();
-    if tab_of(here) == tab_of(&target) {
+    if tab_of(here) == tab_of(&target) || within_section(here, &target) {
         out.write(" aria-current=\"page\"")?;
     }
     Ok(())
+}
+
+/// An organizer section's own pages belong to its tab ("New session" to
+/// Sessions); the overview at `/manage` itself is matched only exactly.
+fn within_section(here: &str, target: &str) -> bool {
+    let (path, _) = tab_of(here);
+    let (section, _) = tab_of(target);
+    section.contains("/manage/") && path.strip_prefix(section).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The path and the `view` parameter of an address.
@@ -28,7 +36,16 @@ fn tab_of(address: &str) -> (&str, Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::tab_of;
+    use super::{tab_of, within_section};
+
+    #[test]
+    fn an_organizer_sections_own_pages_mark_its_tab_and_only_its_tab() {
+        assert!(within_section("/events/x/manage/sessions/new", "/events/x/manage/sessions"));
+        assert!(within_section("/events/x/manage/sessions/12?from=list", "/events/x/manage/sessions"));
+        assert!(!within_section("/events/x/manage/sessions", "/events/x/manage"), "the overview is not every page");
+        assert!(!within_section("/events/x/manage/sessions-old", "/events/x/manage/sessions"));
+        assert!(!within_section("/events/x/schedule/grid", "/events/x/schedule"), "only organizer sections");
+    }
 
     #[test]
     fn filters_stay_on_their_tab_and_the_grid_is_its_own() {

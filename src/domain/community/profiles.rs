@@ -207,10 +207,10 @@ pub fn validate(form: &ProfileInput) -> Result<CleanProfile, Vec<FieldError>> {
     };
     let time_zone = match form.time_zone.trim() {
         "" => None,
-        zone => match zone.parse::<chrono_tz::Tz>() {
-            Ok(parsed) => Some(parsed.name().to_owned()),
-            Err(_) => {
-                errors.push(FieldError::new("time_zone", "Pick a time zone from the list, like America/New_York."));
+        zone => match crate::domain::times::parse_zone(zone) {
+            Some(parsed) => Some(parsed.name().to_owned()),
+            None => {
+                errors.push(FieldError::new("time_zone", "Type a city and pick it from the list, like “New York (America)”."));
                 None
             }
         },

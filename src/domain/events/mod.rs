@@ -32,7 +32,8 @@ pub struct EventSummary {
     pub time_zone: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    /// "Jun 7–9, 2027" or "Every Tuesday at 20:30 New York time", in the event's zone.
+    /// "7–9 Jun 2027", "Thu 24 Dec 2026 · 18:00–20:30 Boston time" or
+    /// "Every Tuesday at 20:30 New York time", in the event's zone.
     pub when: String,
     pub venue_name: Option<String>,
     pub hashtag: Option<String>,
@@ -47,11 +48,14 @@ pub fn summarize(event: &event::Model) -> EventSummary {
         (EventKind::OnlineChat, Some(rule), Some(time)) => {
             format!("{} at {} {} time", describe_rule(rule), time, crate::domain::times::city(zone))
         }
-        _ if start.date_naive() == end.date_naive() => start.format("%a %b %-d, %Y · %H:%M").to_string() + &end.format("–%H:%M").to_string(),
-        _ if start.format("%Y-%m").to_string() == end.format("%Y-%m").to_string() => {
-            format!("{}–{}", start.format("%b %-d"), end.format("%-d, %Y"))
+        // One day: its hours, on the clock of the place it happens.
+        _ if start.date_naive() == end.date_naive() => {
+            format!("{} · {}–{} {} time", start.format("%a %-d %b %Y"), start.format("%H:%M"), end.format("%H:%M"), crate::domain::times::city(zone))
         }
-        _ => format!("{} – {}", start.format("%b %-d"), end.format("%b %-d, %Y")),
+        _ if start.format("%Y-%m").to_string() == end.format("%Y-%m").to_string() => {
+            format!("{}–{}", start.format("%-d"), end.format("%-d %b %Y"))
+        }
+        _ => format!("{} – {}", start.format("%-d %b"), end.format("%-d %b %Y")),
     };
     EventSummary {
         slug: event.slug.clone(),

@@ -287,6 +287,8 @@ pub struct CommunityPage<F: Serialize> {
     pub attendees: usize,
     pub without_role: usize,
     pub hidden: usize,
+    /// Listed, but chose not to be matched.
+    pub matching_off: usize,
     pub slots: Vec<SlotRow>,
     pub tribes: Vec<TribeRow>,
     pub plans: Vec<tables::PlanView>,
@@ -383,8 +385,13 @@ impl<F: Serialize> CommunityPage<F> {
             roles: role_counts,
             matchable: attendees.iter().filter(|a| a.is_matchable()).count(),
             attendees: attendees.len(),
-            without_role: attendees.iter().filter(|a| a.role.is_none()).count(),
-            hidden: attendees.iter().filter(|a| !people::visible_to(&a.profile, people::Access::Attendee)).count(),
+            // Each attendee counts once: hidden first, then without a role, then matching off.
+            without_role: attendees.iter().filter(|a| a.visibility() != Visibility::Hidden && a.role.is_none()).count(),
+            hidden: attendees.iter().filter(|a| a.visibility() == Visibility::Hidden).count(),
+            matching_off: attendees
+                .iter()
+                .filter(|a| a.visibility() != Visibility::Hidden && a.role.is_some() && !a.profile.matching_enabled)
+                .count(),
             slots,
             tribes: formed,
             plans: tables::plans(db, event).await?,
@@ -503,8 +510,10 @@ impl MyTribe {
 pub struct ProfileEditPage {
     pub form: ProfileInput,
     pub visibilities: Vec<VisibilityChoice>,
-    /// Every IANA zone, for the picker.
-    pub zones: Vec<&'static str>,
+    /// Every zone named by a city, for the picker.
+    pub zones: Vec<crate::domain::times::ZoneOption>,
+    /// The profile's zone as the picker shows it.
+    pub zone_label: String,
 }
 
 #[derive(Serialize)]
@@ -525,7 +534,8 @@ impl ProfileEditPage {
                 choice("attendees", "Attendees: people registered for the same events"),
                 choice("public", "Public: anyone"),
             ],
-            zones: chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()).collect(),
+            zones: crate::domain::times::zone_options(),
+            zone_label: crate::domain::times::zone_label(&form.time_zone),
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct EventFormView {
     pub kinds: Vec<SelectOption>,
     /// Every zone by city, for the picker.
     pub zones: Vec<crate::domain::times::ZoneOption>,
+    /// The event's zone as the picker shows it: "New York (America)".
+    pub zone_label: String,
     pub is_chat: bool,
 }
 
@@ -60,7 +62,13 @@ impl EventFormView {
                 selected: form.kind == k.as_str(),
             })
             .collect();
-        EventFormView { kinds, zones: crate::domain::times::zone_options(), is_chat: form.kind == EventKind::OnlineChat.as_str(), form: form.clone() }
+        EventFormView {
+            kinds,
+            zones: crate::domain::times::zone_options(),
+            zone_label: crate::domain::times::zone_label(&form.time_zone),
+            is_chat: form.kind == EventKind::OnlineChat.as_str(),
+            form: form.clone(),
+        }
     }
 }
 
@@ -369,14 +377,10 @@ impl SessionFormPage {
             event: events::summarize(event),
             rooms: rooms.into_iter().map(|r| Choice { selected: selected(&form.room, r.id, &r.name), id: r.id, name: r.name }).collect(),
             tracks: tracks.into_iter().map(|t| Choice { selected: selected(&form.track, t.id, &t.name), id: t.id, name: t.name }).collect(),
-            statuses: [
-                ("draft", "Draft: only the team sees it"),
-                ("published", "On the schedule"),
-                ("cancelled", "Cancelled: stays in calendars, marked cancelled"),
-            ]
-            .into_iter()
-            .map(|(value, label)| StatusOption { value, label, selected: form.status == value })
-            .collect(),
+            statuses: [("draft", "Draft (team only)"), ("published", "On the schedule"), ("cancelled", "Cancelled (kept, marked)")]
+                .into_iter()
+                .map(|(value, label)| StatusOption { value, label, selected: form.status == value })
+                .collect(),
             languages: {
                 let chosen = form.language.trim().to_lowercase();
                 let mut codes: Vec<String> = SESSION_LANGUAGES.iter().map(|c| (*c).to_owned()).collect();
@@ -446,7 +450,11 @@ impl OverviewPage {
                 value: if found.revenue.is_empty() { "Free".into() } else { found.revenue.join(" + ") },
                 detail: format!("{} cancelled", found.cancelled),
             },
-            Figure {
+        ];
+        let is_chat = event.kind == crate::db::entities::event::EventKind::OnlineChat;
+        if !is_chat {
+            // Nobody checks in to an online chat.
+            numbers.push(Figure {
                 label: "Checked in",
                 value: found.checked_in.to_string(),
                 detail: if found.confirmed == 0 {
@@ -454,10 +462,7 @@ impl OverviewPage {
                 } else {
                     format!("{}% of those registered", found.checked_in * 100 / found.confirmed)
                 },
-            },
-        ];
-        let is_chat = event.kind == crate::db::entities::event::EventKind::OnlineChat;
-        if !is_chat {
+            });
             numbers.push(Figure {
                 label: "In a tribe",
                 value: found.in_tribes.to_string(),

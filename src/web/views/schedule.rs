@@ -342,7 +342,8 @@ pub fn grid(schedule: &Schedule, day: &Day, keep: &dyn Fn(&ScheduledSession) -> 
         let end = row_of(s.session.ends_at + Duration::minutes(step - 1)).clamp(start + 1, row_count);
         let anchor = covered_by[start][column].unwrap_or(start);
         if let Some(Some((span, list))) = cells.get_mut(anchor).map(|r| &mut r[column]) {
-            list.push(SessionCard { in_slot: true, ..session_card(schedule, s, viewer) });
+            // The column names the room.
+            list.push(SessionCard { in_slot: true, room: None, ..session_card(schedule, s, viewer) });
             *span = (*span).max(end - anchor);
         }
         let span = match &cells[anchor][column] {
