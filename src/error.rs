@@ -36,7 +36,7 @@ pub enum AppError {
     /// It existed and was withdrawn (a cancelled registration's badge).
     #[error("{0}")]
     Gone(String),
-    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    #[error("Too many attempts: try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
     #[error("database error: {0}")]
     Database(DbErr),

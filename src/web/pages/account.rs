@@ -184,7 +184,7 @@ async fn end_one_session(
     Ok(Flash::success(Redirect::to("/account#sessions"), "That session is over: the device is logged out."))
 }
 
-/// "Sign out everywhere": every session of the account ends, this one too.
+/// "Log out everywhere": every session of the account ends, this one too.
 #[post("/account/sessions/end-all", data = "<_form>")]
 async fn end_every_session(
     user: CurrentUser,

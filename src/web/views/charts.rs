@@ -78,8 +78,11 @@ fn count_axis(max: f32) -> (f32, usize) {
 
 /// The SVG scales to its box, and assistive technology skips it in favour
 /// of the summary and table beside it.
+/// Its text is in the page's sans-serif where the crate's Roboto is missing
+/// (browsers would otherwise fall back to a serif).
 fn accessible(svg: String) -> String {
     svg.replacen("<svg ", r#"<svg aria-hidden="true" focusable="false" preserveAspectRatio="xMinYMin meet" "#, 1)
+        .replace(r#"font-family="Roboto""#, r#"font-family="Roboto, system-ui, 'DejaVu Sans', sans-serif""#)
 }
 
 fn format_value(v: f32) -> String {

@@ -155,6 +155,8 @@ pub enum SectionContent {
     Chats {
         /// Weekly chats: the next eight weeks, each with its own small form.
         occurrences: Vec<WeekForm>,
+        /// "New York": the clock the forms' times are on.
+        zone_city: String,
     },
     Places {
         rooms: Vec<room::Model>,
@@ -258,7 +260,7 @@ impl DashboardPage {
                 let loaded = schedule::load(db, event, Scope::All).await?;
                 SectionContent::Sessions { sessions: loaded.sessions.iter().map(|s| session_card(&loaded, s, &Default::default())).collect() }
             }
-            Section::Chats => SectionContent::Chats { occurrences: weeks(db, event).await? },
+            Section::Chats => SectionContent::Chats { occurrences: weeks(db, event).await?, zone_city: times::city(events::zone_of(event)) },
             Section::Places => {
                 let tracks = places::tracks(db, event.id).await?;
                 SectionContent::Places {
