@@ -143,6 +143,8 @@ await journey("attendee", DESKTOP, async (page, seen, at) => {
   await audit(page, "registration");
   const ticketUrl = page.url();
   seen.ticket_status = await page.locator(".ticket-status").textContent();
+  await page.click(".badge-details summary");
+  await page.waitForFunction(() => { const img = document.querySelector("img.badge-preview"); return img && img.complete && img.naturalWidth > 0; }, null, { timeout: 5000 }).catch(() => {});
   seen.badge_width = await page.locator("img.badge-preview").evaluate((img) => img.complete ? img.naturalWidth : 0);
   const png = await page.request.get(await page.locator("a[href$='badge.png']").getAttribute("href").then((h) => base + h));
   seen.badge_type = png.headers()["content-type"];

@@ -95,6 +95,9 @@ async fn a_registered_attendee_builds_an_agenda_with_buttons_and_sees_clashes() 
     assert!(!agenda.contains("Saturday keynote"), "removed through the script's request");
     let agenda = add_via_page(&browser, keynote.id).await;
     assert!(agenda.contains("is in your agenda.") && agenda.contains("Saturday keynote"));
+    // Nothing known of this person's zone: the page says whose clock it shows and hands its script the event's,
+    // which moves the times to the device's zone as every other page does.
+    assert!(agenda.contains(r#"data-zone-source="event""#) && agenda.contains("where the event is."), "{agenda}");
     let overlapping = session_by_title(&app, "Overlapping talk").await;
     let agenda = add_via_page(&browser, overlapping.id).await;
     assert!(agenda.contains("but it clashes with “Saturday keynote”"), "{agenda}");

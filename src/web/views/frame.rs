@@ -29,6 +29,8 @@ pub struct ZoneNote {
     pub source: crate::domain::times::ZoneSource,
     pub event_zone: String,
     pub event_city: String,
+    /// The page lists several events' times, each on its own clock.
+    pub each_event: bool,
 }
 
 impl ZoneNote {
@@ -40,6 +42,7 @@ impl ZoneNote {
             source: zones.source,
             event_zone: zones.event.name().to_owned(),
             event_city: city(zones.event),
+            each_event: false,
         }
     }
 }

@@ -473,7 +473,16 @@ impl AgendaPage {
             feed,
             feed_made: feed_made.map(|at| times::show(at, Zones::for_viewer(viewer_zone.map_or(chrono_tz::UTC, |(z, _)| z), viewer_zone))),
             clash_count: entries.iter().filter(|e| !e.clashes_with.is_empty()).count(),
-            zone_note: viewer_zone.map(|(zone, _)| ZoneNote::new(Zones::for_viewer(zone, viewer_zone))),
+            zone_note: match viewer_zone {
+                Some((zone, _)) => Some(ZoneNote::new(Zones::for_viewer(zone, viewer_zone))),
+                // Nothing known of the viewer: each time is on its event's
+                // clock, and the page's script moves them all to this device's.
+                None => entries.first().map(|first| {
+                    let zone = crate::domain::events::zone_of(&first.event);
+                    let each_event = entries.iter().any(|e| crate::domain::events::zone_of(&e.event) != zone);
+                    ZoneNote { each_event, ..ZoneNote::new(Zones::of_event(zone)) }
+                }),
+            },
         }
     }
 }
