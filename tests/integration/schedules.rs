@@ -948,6 +948,26 @@ async fn the_home_page_lists_what_is_coming_first_and_labels_past_events_after_i
 }
 
 #[rocket::async_test]
+async fn a_weekly_chats_card_on_the_home_page_gives_its_next_chat_on_the_readers_clock() {
+    let app = TestApp::new().await;
+    tribe::demo::load(app.db()).await.unwrap();
+    let hcldr = event_row(&app, "hcldr").await;
+    let next = tribe::domain::chats::next_occurrence(app.db(), &hcldr, tribe::domain::now()).await.unwrap().unwrap();
+    let visitor = app.another_instance().await;
+    // Nothing known: the event's clock, said so, for the page's script to move to the device's zone.
+    let home = visitor.get("/").dispatch().await.into_string().await.unwrap();
+    assert!(home.contains(r#"data-zone-source="event""#) && home.contains("Times are on each event's own clock."), "{home}");
+    let card = home.split(r#"<li class="card">"#).find(|c| c.contains("/events/hcldr\"")).expect("the chat's card");
+    assert!(card.contains("Next chat:") && card.contains(&next.starts_at.to_rfc3339()), "{card}");
+    // A chosen zone: the next chat in it first.
+    assert_eq!(post_form(&visitor, "/time-zone", &[("zone", "Berlin")]).await.status(), Status::SeeOther);
+    let home = visitor.get("/").dispatch().await.into_string().await.unwrap();
+    let card = home.split(r#"<li class="card">"#).find(|c| c.contains("/events/hcldr\"")).unwrap();
+    let berlin = next.starts_at.with_timezone(&chrono_tz::Europe::Berlin).format("%a %-d %b, %H:%M").to_string();
+    assert!(card.contains(&berlin) && card.contains("your time (Berlin)"), "{card}");
+}
+
+#[rocket::async_test]
 async fn the_organizer_overview_starts_with_numbers_and_charts_and_each_part_has_its_own_page() {
     let app = TestApp::new().await;
     tribe::demo::load(app.db()).await.unwrap();

@@ -348,8 +348,19 @@ pub struct SpeakerView {
 #[derive(Serialize)]
 pub struct HomePage {
     /// Happening now or later, soonest first.
-    pub events: Vec<EventSummary>,
+    pub events: Vec<EventCard>,
     /// Over, most recent first, listed after the others.
     pub past: Vec<EventSummary>,
     pub meta: PageMeta,
+    /// Which zone the cards' times are in.
+    pub zone_note: Option<ZoneNote>,
+}
+
+/// An event on the home page: a weekly chat also says when its next chat
+/// is, on the viewer's clock.
+#[derive(Serialize)]
+pub struct EventCard {
+    #[serde(flatten)]
+    pub summary: EventSummary,
+    pub next: Option<When>,
 }
