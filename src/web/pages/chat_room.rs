@@ -23,7 +23,7 @@ use crate::web::csrf::CsrfForm;
 use crate::web::event_guards::{HostedRoom, VisibleEvent};
 use crate::web::guards::{CurrentUser, ViewerZone};
 use crate::web::render::{Download, Html, Page};
-use crate::web::views::chats::{local, transcript_for_viewer, PastChat, Posted, RoomPage, SeriesPage, TranscriptPage, TranscriptRoom, WeekLink};
+use crate::web::views::chats::{transcript_for_viewer, PastChat, Posted, RoomPage, SeriesPage, TranscriptPage, TranscriptRoom, WeekLink};
 use crate::web::views::frame::ZoneNote;
 use crate::web::AppState;
 
@@ -458,15 +458,16 @@ async fn transcript_page(
 ) -> AppResult<Html> {
     let room = room_of(state, &visible, key).await?;
     let (t, _) = transcript::load(&state.db, &room).await?;
-    let starts = local(&room, room.occurrence.starts_at, viewer_zone.0);
+    let zones = Zones::for_viewer(zone_of(&room.event), viewer_zone.0);
+    let starts = times::show(room.occurrence.starts_at, zones);
     Ok(page.ok(
         "chats/transcript",
         &format!("Transcript · {} · {}", room.event.title, starts.line()),
         TranscriptPage {
-            zone_note: ZoneNote::new(Zones::for_viewer(zone_of(&room.event), viewer_zone.0)),
+            zone_note: ZoneNote::new(zones),
             event: events::summarize(&room.event),
             room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: starts },
-            transcript: transcript_for_viewer(t, Zones::for_viewer(zone_of(&room.event), viewer_zone.0)),
+            transcript: transcript_for_viewer(t, zones),
         },
     ))
 }

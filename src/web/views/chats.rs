@@ -141,25 +141,20 @@ pub fn show_clocks(messages: &mut [MessageView], zones: Zones) {
 /// A transcript as its page shows it: message clocks and busiest minutes in
 /// the viewer's zone.
 pub fn transcript_for_viewer(mut transcript: Transcript, zones: Zones) -> Transcript {
-    fn threads(list: &mut [Thread], zones: Zones) {
+    let today = now().with_timezone(&zones.viewer).date_naive();
+    fn threads(list: &mut [Thread], zone: Tz, today: chrono::NaiveDate) {
         for thread in list {
-            show_clocks(std::slice::from_mut(&mut thread.message), zones);
-            threads(&mut thread.replies, zones);
+            thread.message.clock = times::clock(thread.message.at, zone, today);
+            threads(&mut thread.replies, zone, today);
         }
     }
     for section in &mut transcript.sections {
-        threads(&mut section.threads, zones);
+        threads(&mut section.threads, zones.viewer, today);
     }
-    let today = now().with_timezone(&zones.viewer).date_naive();
     for minute in &mut transcript.numbers.busiest_minutes {
         minute.name = times::clock(minute.at, zones.viewer, today);
     }
     transcript
-}
-
-/// When something in a room happens, for this viewer.
-pub fn local(room: &Room, at: DateTime<Utc>, viewer_zone: Option<(Tz, ZoneSource)>) -> When {
-    times::show(at, Zones::for_viewer(zone_of(&room.event), viewer_zone))
 }
 
 impl RoomPage {
@@ -177,13 +172,16 @@ impl RoomPage {
         viewer_zone: Option<(Tz, ZoneSource)>,
     ) -> AppResult<RoomPage> {
         let at = now();
+        // Every time on the page is on this viewer's clock.
+        let zones = Zones::for_viewer(zone_of(&room.event), viewer_zone);
+        let local = |instant: DateTime<Utc>| times::show(instant, zones);
         let phase = room.phase(at);
         let cannot_post = match viewer {
             Some(v) => messages::cannot_post(db, room, v, at).await?,
             None => Some("Log in to post; reading needs no account.".into()),
         };
         let mut all = stream::messages(db, room.id()).await?;
-        show_clocks(&mut all, Zones::for_viewer(zone_of(&room.event), viewer_zone));
+        show_clocks(&mut all, zones);
         let lurking = match viewer {
             Some(v) => messages::participant(db, room, v.id).await?.is_some_and(|p| p.lurking),
             None => false,
@@ -212,20 +210,20 @@ impl RoomPage {
                 title: t.title.clone(),
                 question: t.question.clone(),
                 posted: t.posted_at.is_some(),
-                at: local(room, room.occurrence.starts_at + chrono::Duration::minutes(i64::from(t.offset_minutes)), viewer_zone),
+                at: local(room.occurrence.starts_at + chrono::Duration::minutes(i64::from(t.offset_minutes))),
             })
             .collect();
         Ok(RoomPage {
-            zone_note: ZoneNote::new(Zones::for_viewer(zone_of(&room.event), viewer_zone)),
+            zone_note: ZoneNote::new(zones),
             event: events::summarize(&room.event),
             room: RoomInfo {
                 key: room.key(),
                 url: room.url(),
                 starts_at: room.occurrence.starts_at.to_rfc3339(),
-                starts_local: local(room, room.occurrence.starts_at, viewer_zone),
-                ends_local: local(room, room.occurrence.ends_at, viewer_zone),
+                starts_local: local(room.occurrence.starts_at),
+                ends_local: local(room.occurrence.ends_at),
                 opens_at: opens_at.map(|o| o.to_rfc3339()),
-                opens_local: opens_at.map(|o| local(room, o, viewer_zone)),
+                opens_local: opens_at.map(local),
                 before: matches!(phase, Phase::Before { .. }),
                 open: phase == Phase::Open,
                 after: phase == Phase::After,

@@ -347,7 +347,6 @@ impl<F: Serialize> CommunityPage<F> {
         let zones = Zones::of_event(events::zone_of(event));
         let roles = places::roles(db, event.id).await?;
         let attendees = people::attendees(db, event).await?;
-        let roles_len = roles.len();
         let role_counts: Vec<RoleCount> = roles
             .into_iter()
             .map(|r| RoleCount {
@@ -381,7 +380,7 @@ impl<F: Serialize> CommunityPage<F> {
                 tribe_size: event.tribe_size,
                 zone: times::city(zones.event),
             },
-            next_role_color: places::ROLE_PALETTE[roles_len % places::ROLE_PALETTE.len()],
+            next_role_color: places::ROLE_PALETTE[role_counts.len() % places::ROLE_PALETTE.len()],
             roles: role_counts,
             matchable: attendees.iter().filter(|a| a.is_matchable()).count(),
             attendees: attendees.len(),

@@ -534,17 +534,16 @@ impl OverviewPage {
             .filter(|d| d.overflows())
             .map(|d| format!("“{}”: {} want it, {} seats", d.title, d.wanted, d.seats.unwrap_or(0)))
             .collect();
-        let manage = format!("/events/{}/manage", event.slug);
         let mut first_steps = Vec::new();
         let has_tickets = !crate::domain::registration::tickets::list(db, event.id).await?.is_empty();
         if !has_tickets {
-            first_steps.push(FirstStep { text: "Add a ticket type so people can register", url: format!("{manage}/tickets") });
+            first_steps.push(FirstStep { text: "Add a ticket type so people can register", url: Section::Tickets.url(event) });
         }
         if !is_chat && found.sessions == 0 {
-            first_steps.push(FirstStep { text: "Add the first session, or import a schedule", url: format!("{manage}/sessions") });
+            first_steps.push(FirstStep { text: "Add the first session, or import a schedule", url: Section::Sessions.url(event) });
         }
         if !event.is_published {
-            first_steps.push(FirstStep { text: "Check the event details, then publish it", url: format!("{manage}/details") });
+            first_steps.push(FirstStep { text: "Check the event details, then publish it", url: Section::Details.url(event) });
         }
         Ok(OverviewPage {
             event: events::summarize(event),

@@ -14,12 +14,12 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::web::event_guards::OrganizedEvent;
 use crate::web::render::{Html, Page};
 pub use crate::web::views::organize::Section;
+use crate::web::views::organize::{DashboardPage, OverviewPage};
+use crate::web::AppState;
 
 pub(super) fn manage_url(event: &event::Model) -> String {
     format!("/events/{}/manage", event.slug)
 }
-use crate::web::views::organize::{DashboardPage, OverviewPage};
-use crate::web::AppState;
 
 pub fn routes() -> Vec<Route> {
     routes![dashboard, tickets_page, questions_page, sessions_page, chats_page, places_page, team_page, import_page, details_page]
