@@ -23,10 +23,25 @@ sleep 1.5
 nginx_port=$((port + 1))
 www="$work/www"
 mkdir -p "$www/events/hitmc" "$work/nginx"
-paths=(/events/hitmc/schedule.xml /events/hitmc/schedule.json /events/hitmc/schedule.ics)
+# The exports, and the public pages kept per revision (as a visitor who is
+# not logged in gets them): the event page, the 400-session schedule as a
+# list and as a grid, a session and a speaker.
+first_session=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(min(s["id"] for s in json.load(sys.stdin)))')
+speaker=$(curl -sf "$base/events/hitmc/sessions/$first_session" | grep -o '/events/hitmc/speakers/[^"]*' | head -1)
+paths=(/events/hitmc/schedule.xml /events/hitmc/schedule.json /events/hitmc/schedule.ics
+  /events/hitmc /events/hitmc/schedule "/events/hitmc/schedule?view=grid" "/events/hitmc/sessions/$first_session" "$speaker")
+# Where nginx keeps the same bytes: pages get an .html name (a query becomes part of it).
+file_of() {
+  case "$1" in
+    *.xml|*.json|*.ics) echo "$1" ;;
+    *) echo "$(echo "$1" | tr '?=&' '___').html" ;;
+  esac
+}
 for path in "${paths[@]}"; do
-  curl -sf "$base$path" -o "$www$path"
-  curl -sf -H "Accept-Encoding: gzip" "$base$path" -o "$www$path.gz"
+  file=$(file_of "$path")
+  mkdir -p "$(dirname "$www$file")"
+  curl -sf "$base$path" -o "$www$file"
+  curl -sf -H "Accept-Encoding: gzip" "$base$path" -o "$www$file.gz"
 done
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
@@ -38,7 +53,7 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
-  types { application/xml xml; application/json json; text/calendar ics; }
+  types { application/xml xml; application/json json; text/calendar ics; text/html html; }
   server {
     listen 127.0.0.1:$nginx_port;
     root $www;
@@ -52,9 +67,10 @@ trap 'kill $server 2>/dev/null; nginx -c "$work/nginx/nginx.conf" -p "$work/ngin
 sleep 0.5
 # nginx must be serving the very bytes Tribe sends, or the ratio means nothing.
 for path in "${paths[@]}"; do
-  curl -sf "$base$path" -o "$work/check" && curl -sf "http://127.0.0.1:$nginx_port$path" -o "$work/check.nginx"
+  twin="http://127.0.0.1:$nginx_port$(file_of "$path")"
+  curl -sf "$base$path" -o "$work/check" && curl -sf "$twin" -o "$work/check.nginx"
   cmp "$work/check" "$work/check.nginx" >&2 || { echo "nginx does not serve $path as Tribe does" >&2; exit 1; }
-  cmp -s <(curl -sf -H "Accept-Encoding: gzip" "$base$path") <(curl -sf -H "Accept-Encoding: gzip" "http://127.0.0.1:$nginx_port$path") \
+  cmp -s <(curl -sf -H "Accept-Encoding: gzip" "$base$path") <(curl -sf -H "Accept-Encoding: gzip" "$twin") \
     || { echo "nginx does not serve $path gzipped as Tribe does" >&2; exit 1; }
 done
 
@@ -66,17 +82,18 @@ rps() {  # rps URL [header]
 echo "| route ($sessions sessions) | mode | bytes | Tribe req/s | nginx req/s | Tribe / nginx |"
 echo "|---|---|---|---|---|---|"
 for path in "${paths[@]}"; do
+  twin="http://127.0.0.1:$nginx_port$(file_of "$path")"
   for mode in plain gzip 304; do
     tribe_header=() nginx_header=()
     case "$mode" in
       gzip) tribe_header=(-H "Accept-Encoding: gzip"); nginx_header=(-H "Accept-Encoding: gzip") ;;
       304)
         tribe_header=(-H "If-None-Match: $(curl -sfI "$base$path" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')")
-        nginx_header=(-H "If-None-Match: $(curl -sfI "http://127.0.0.1:$nginx_port$path" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')") ;;
+        nginx_header=(-H "If-None-Match: $(curl -sfI "$twin" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')") ;;
     esac
     bytes=$(curl -s "${tribe_header[@]}" "$base$path" | wc -c)
     t=$(rps "$base$path" "${tribe_header[@]}")
-    n=$(rps "http://127.0.0.1:$nginx_port$path" "${nginx_header[@]}")
+    n=$(rps "$twin" "${nginx_header[@]}")
     echo "| $path | $mode | $bytes | $t | $n | $(python3 -c "print(f'{$t / $n:.2f}')") |"
   done
   bytes=$(curl -s -H "Accept-Encoding: br" "$base$path" | wc -c)

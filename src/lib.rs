@@ -50,10 +50,12 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
             db,
             config,
             exports: Default::default(),
+            pages: Default::default(),
         })
         .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))
         .attach(Template::custom(|engines| engines.handlebars.register_helper("current", Box::new(web::template_helpers::current))))
         .attach(web::fairings::SessionLoader)
+        .attach(web::fairings::PageInvalidation)
         .attach(web::fairings::SecurityHeaders)
         .attach(web::fairings::RequestLog)
         .mount("/", web::pages::routes())

@@ -29,6 +29,7 @@ mod m20261130_000022_hash_feed_tokens;
 mod m20261130_000023_create_event_signing_keys;
 mod m20261130_000024_create_password_resets;
 mod m20261130_000025_add_public_chat_topics;
+mod m20261201_000026_add_event_page_revision;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000023_create_event_signing_keys::Migration),
             Box::new(m20261130_000024_create_password_resets::Migration),
             Box::new(m20261130_000025_add_public_chat_topics::Migration),
+            Box::new(m20261201_000026_add_event_page_revision::Migration),
         ]
     }
 }

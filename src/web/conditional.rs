@@ -20,6 +20,9 @@ pub struct Conditional {
     pub filename: Option<String>,
     /// `public` for published schedules; `private` for personal feeds.
     pub cache_control: &'static str,
+    /// The answer differs with the cookies (pages: a logged-in visitor's
+    /// copy is their own), as caches on the way must know.
+    pub vary_cookie: bool,
 }
 
 fn http_date(instant: chrono::DateTime<chrono::Utc>) -> String {
@@ -112,7 +115,7 @@ impl<'r> Responder<'r, 'static> for Conditional {
         let etag = coding.etag(&self.rendered.etag);
         let mut builder = Response::build();
         builder
-            .raw_header("Vary", "Accept-Encoding")
+            .raw_header("Vary", if self.vary_cookie { "Accept-Encoding, Cookie" } else { "Accept-Encoding" })
             .raw_header("ETag", etag.clone())
             .raw_header("Last-Modified", http_date(self.rendered.last_modified))
             .raw_header("Cache-Control", format!("{}, no-cache", self.cache_control));

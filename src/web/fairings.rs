@@ -89,3 +89,94 @@ impl Fairing for SessionLoader {
         }
     }
 }
+
+/// After a change through a form or the API, the event's kept public pages
+/// (see `page_cache`) are rendered afresh, on every instance: the event's
+/// `page_revision` moves on. Changes that no public page shows are left
+/// out, and so are those whose use case moves it already in its own
+/// transaction (seats: registering, cancelling, waitlists).
+pub struct PageInvalidation;
+
+/// What a successful write at this path changes on public pages.
+#[derive(Debug, PartialEq, Eq)]
+enum Touches<'a> {
+    Event(&'a str),
+    /// Every event that shows the person (their profile or name changed).
+    Person,
+    Nothing,
+}
+
+fn touches<'a>(segments: &[&'a str]) -> Touches<'a> {
+    let (slug, rest) = match segments {
+        ["events", slug, rest @ ..] | ["api", "events", slug, rest @ ..] => (*slug, rest),
+        ["account", "profile"] | ["me", "profile"] => return Touches::Person,
+        _ => return Touches::Nothing,
+    };
+    let unseen = matches!(
+        rest,
+        // One person's agenda (a seated session's seats move in its use case).
+        ["sessions", _, "agenda", ..]
+            // Seats, counted in the registration's own transaction.
+            | ["register" | "registrations" | "waitlist"] | ["waitlist", "leave"] | ["registration", "cancel"]
+            // The door and badges: nothing public.
+            | ["checkins"] | ["manage", "check-in", ..] | ["manage", "attendees", _, "check-in"] | ["manage", "badges", ..]
+            // A chat reader's own choices and reports.
+            | ["chats", _, "lurking"] | ["chats", _, "messages", _, "report"] | ["chats", _, "ideas", ..]
+    );
+    if unseen {
+        Touches::Nothing
+    } else {
+        Touches::Event(slug)
+    }
+}
+
+#[rocket::async_trait]
+impl Fairing for PageInvalidation {
+    fn info(&self) -> Info {
+        Info { name: "Public pages' invalidation", kind: Kind::Response }
+    }
+
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        use rocket::http::Method;
+        if matches!(req.method(), Method::Get | Method::Head | Method::Options) || res.status().code >= 400 {
+            return;
+        }
+        let Some(state) = req.rocket().state::<crate::web::AppState>() else { return };
+        let segments: Vec<&str> = req.uri().path().segments().collect();
+        let done = match touches(&segments) {
+            Touches::Event(slug) => crate::domain::events::touch_pages_by_slug(&state.db, slug).await,
+            Touches::Person => match crate::web::guards::cached_user(req) {
+                Some(person) => crate::domain::events::touch_pages_of_person(&state.db, person.id).await,
+                None => Ok(()),
+            },
+            Touches::Nothing => Ok(()),
+        };
+        if let Err(error) = done {
+            tracing::error!(%error, "marking public pages as changed failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{touches, Touches};
+
+    #[test]
+    fn writes_that_public_pages_show_touch_them() {
+        assert_eq!(touches(&["events", "hitmc", "manage", "sessions"]), Touches::Event("hitmc"));
+        assert_eq!(touches(&["api", "events", "hitmc", "sessions"]), Touches::Event("hitmc"));
+        assert_eq!(touches(&["events", "hcldr", "chats", "2026-12-01", "messages"]), Touches::Event("hcldr"));
+        assert_eq!(touches(&["account", "profile"]), Touches::Person);
+        assert_eq!(touches(&["me", "profile"]), Touches::Person);
+    }
+
+    #[test]
+    fn writes_no_public_page_shows_leave_them() {
+        assert_eq!(touches(&["events", "hitmc", "sessions", "12", "agenda"]), Touches::Nothing);
+        assert_eq!(touches(&["events", "hitmc", "sessions", "12", "agenda", "remove"]), Touches::Nothing);
+        assert_eq!(touches(&["events", "hitmc", "register"]), Touches::Nothing);
+        assert_eq!(touches(&["events", "hitmc", "manage", "check-in", "scan"]), Touches::Nothing);
+        assert_eq!(touches(&["events"]), Touches::Nothing);
+        assert_eq!(touches(&["login"]), Touches::Nothing);
+    }
+}

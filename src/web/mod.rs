@@ -11,6 +11,8 @@ pub mod fairings;
 pub mod guards;
 pub mod jobs;
 pub mod ops;
+pub mod page_cache;
+pub mod page_store;
 pub mod pages;
 pub mod render;
 pub mod template_helpers;
@@ -28,6 +30,8 @@ pub struct AppState {
     pub config: Config,
     /// Rendered schedule exports, per event revision.
     pub exports: crate::domain::schedule::exports::ExportCache,
+    /// Rendered public pages, per event version.
+    pub pages: std::sync::Arc<crate::web::page_store::PageCache>,
     /// Runs queued work (emails, badge PDFs) through the job table.
     pub jobs: crate::domain::jobs::Worker,
     /// Live chat rooms' fan-out to open pages.

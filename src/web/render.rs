@@ -4,13 +4,19 @@
 use rocket::http::Status;
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use rocket::response::{status::Custom, Flash, Redirect, Responder};
-use rocket_dyn_templates::Template;
+use std::sync::Arc;
+
+use rocket_dyn_templates::{Metadata, Template};
 use serde_json::{Map, Value};
 
 use crate::db::entities::user;
-use crate::error::FieldError;
+use crate::domain::schedule::exports::Rendered;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::web::conditional::Conditional;
 use crate::web::csrf::CsrfToken;
 use crate::web::guards::MaybeUser;
+use crate::web::page_cache::{conditional_page, take_ticket};
+use crate::web::page_store::RenderTicket;
 use crate::web::views::frame::{FlashView, Frame, FrameUser};
 
 /// The frame of a page: request guard for every HTML handler.
@@ -20,6 +26,9 @@ pub struct Page {
     flash: Option<(String, String)>,
     /// This page's path and query, to come back to (log-in, time zone).
     pub here: String,
+    /// Set when this page is rendered for every visitor and kept (see
+    /// `page_cache`): `Page::public` fills it.
+    ticket: Option<RenderTicket>,
 }
 
 #[rocket::async_trait]
@@ -27,11 +36,17 @@ impl<'r> FromRequest<'r> for Page {
     type Error = std::convert::Infallible;
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let here = req.uri().to_string();
+        if let Some(ticket) = take_ticket(req) {
+            // A page for every visitor: no one's form token in it (a
+            // visitor who is not logged in is shown no form that needs one),
+            // and no cookie set by it.
+            return Outcome::Success(Page { user: None, csrf: String::new(), flash: None, here, ticket: Some(ticket) });
+        }
         let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
         let csrf = req.guard::<CsrfToken>().await.succeeded().map(|t| t.0).unwrap_or_default();
         let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| (f.kind().to_owned(), f.message().to_owned()));
-        let here = req.uri().to_string();
-        Outcome::Success(Page { user, csrf, flash, here })
+        Outcome::Success(Page { user, csrf, flash, here, ticket: None })
     }
 }
 
@@ -42,12 +57,45 @@ pub enum Html {
     WithStatus(Custom<Template>),
     Redirect(Redirect),
     Flash(Flash<Redirect>),
+    /// A public page kept for every visitor.
+    Kept(Conditional),
+}
+
+/// Runs a page render off the async workers' queue where the runtime
+/// allows it: the 400-session schedule takes tens of milliseconds, and
+/// other requests should not wait behind it.
+fn render_blocking<T>(render: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(render),
+        _ => render(),
+    }
 }
 
 impl Page {
     /// Renders `template` with the frame and `data` (a view model or an
     /// object) merged.
     pub fn render(&self, template: &'static str, title: &str, data: impl serde::Serialize) -> Template {
+        Template::render(template, self.context(title, data))
+    }
+
+    /// A public page: rendered as `ok` would, and when it is rendered for
+    /// every visitor (see `page_cache`), kept compressed and answered from
+    /// memory until the event changes.
+    pub async fn public(self, templates: &Metadata<'_>, template: &'static str, title: &str, data: impl serde::Serialize) -> AppResult<Html> {
+        if self.ticket.is_none() {
+            return Ok(self.ok(template, title, data));
+        }
+        let context = self.context(title, data);
+        let rendered = render_blocking(|| templates.render(template, context))
+            .ok_or_else(|| AppError::Internal(format!("the template {template} did not render")))?;
+        let page = Arc::new(Rendered::compressed(rendered.1, crate::domain::now()).await?);
+        if let Some(ticket) = self.ticket {
+            ticket.fill(page.clone());
+        }
+        Ok(Html::Kept(conditional_page(page)))
+    }
+
+    fn context(&self, title: &str, data: impl serde::Serialize) -> Value {
         let mut context = match serde_json::to_value(data).unwrap_or(Value::Null) {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -64,7 +112,7 @@ impl Page {
             // The flash is left out when there is none, as before.
             context.extend(frame.into_iter().filter(|(key, value)| key != "flash" || !value.is_null()));
         }
-        Template::render(template, Value::Object(context))
+        Value::Object(context)
     }
 
     pub fn ok(&self, template: &'static str, title: &str, data: impl serde::Serialize) -> Html {

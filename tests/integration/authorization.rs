@@ -104,6 +104,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /events/<_slug>/manage/community", "L F F F F A A"),
     ("GET /events/<_slug>/manage/sessions/<id>", "L F F F F A A"),
     ("GET /events/<_slug>/manage/sessions/new", "L F F F F A A"),
+    ("GET /events/<_path..>", "A A A A A A A"),
     ("GET /events/<_slug>/people", "A A A A A A A"),
     ("GET /events/<_slug>/schedule", "A A A A A A A"),
     ("GET /events/<_slug>/sessions/<file>", "A A A A A A A"),
@@ -428,6 +429,8 @@ impl Fixture {
             let before = if i > 0 { segments[i - 1] } else { "" };
             let value = match *segment {
                 "<_slug>" | "<slug>" => if chat { "hcldr" } else { "hitmc" }.to_owned(),
+                // The kept public pages' probe: any page under an event.
+                "<_path..>" => "hitmc/schedule".to_owned(),
                 "<key>" | "<_key>" if chat => self.occurrence_key.clone(),
                 "<key>" => self.speaker_key.clone(),
                 "<file>" if before == "feeds" => format!("{}.ics", self.feed),

@@ -15,6 +15,7 @@ mod chats;
 mod fake_stripe;
 mod hostile_input;
 mod operations;
+mod page_cache;
 mod payments;
 mod registrations;
 mod scale_out;

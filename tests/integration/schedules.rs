@@ -14,7 +14,7 @@ async fn event_row(app: &TestApp, slug: &str) -> event::Model {
     event::Entity::find().filter(event::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap()
 }
 
-fn session_fields<'a>(title: &'a str, start: &'a str, end: &'a str, room: &'a str, speakers: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn session_fields<'a>(title: &'a str, start: &'a str, end: &'a str, room: &'a str, speakers: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![("title", title), ("starts_at", start), ("ends_at", end), ("room", room), ("speakers", speakers), ("status", "published")]
 }
 

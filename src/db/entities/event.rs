@@ -40,6 +40,10 @@ pub struct Model {
     pub chat_message_limit: i32,
     /// Minutes before a chat's start its room opens.
     pub chat_opens_minutes_before: i32,
+    /// Counts every change a public page of the event shows (see
+    /// `domain::events::touch_pages`); cached pages are kept per value.
+    #[serde(skip)]
+    pub page_revision: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum, utoipa::ToSchema)]

@@ -144,11 +144,66 @@ pub async fn bump_revision(db: &impl ConnectionTrait, event_id: i32) -> AppResul
     note_local_change();
     event::Entity::update_many()
         .col_expr(event::Column::Revision, sea_orm::sea_query::Expr::col(event::Column::Revision).add(1))
+        .col_expr(event::Column::PageRevision, sea_orm::sea_query::Expr::col(event::Column::PageRevision).add(1))
         .col_expr(event::Column::UpdatedAt, sea_orm::sea_query::Expr::value(crate::domain::now()))
         .filter(event::Column::Id.eq(event_id))
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Marks what the event's public pages show as changed (seats, profiles,
+/// chat messages, anything but the schedule, which `bump_revision` covers):
+/// every instance renders them afresh on the next visit.
+pub async fn touch_pages(db: &impl ConnectionTrait, event_id: i32) -> AppResult<()> {
+    touch_pages_where(db, event::Column::Id.eq(event_id)).await
+}
+
+/// The same for the event at this address (a write request's path).
+pub async fn touch_pages_by_slug(db: &impl ConnectionTrait, event_slug: &str) -> AppResult<()> {
+    touch_pages_where(db, event::Column::Slug.eq(event_slug)).await
+}
+
+async fn touch_pages_where(db: &impl ConnectionTrait, which: impl sea_orm::sea_query::IntoCondition) -> AppResult<()> {
+    note_local_change();
+    event::Entity::update_many()
+        .col_expr(event::Column::PageRevision, sea_orm::sea_query::Expr::col(event::Column::PageRevision).add(1))
+        .filter(which)
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The same for every event that shows this person: those they registered
+/// for, help run or speak at (a changed name or profile shows on them).
+pub async fn touch_pages_of_person(db: &impl ConnectionTrait, user_id: i32) -> AppResult<()> {
+    use crate::db::entities::{registration, session, session_speaker};
+    use sea_orm::sea_query::Query;
+    let registered = Query::select()
+        .column(registration::Column::EventId)
+        .from(registration::Entity)
+        .and_where(registration::Column::UserId.eq(user_id))
+        .to_owned();
+    let on_team = Query::select()
+        .column(event_member::Column::EventId)
+        .from(event_member::Entity)
+        .and_where(event_member::Column::UserId.eq(user_id))
+        .to_owned();
+    let speaking = Query::select()
+        .column((session::Entity, session::Column::EventId))
+        .from(session::Entity)
+        .inner_join(
+            session_speaker::Entity,
+            sea_orm::sea_query::Expr::col((session_speaker::Entity, session_speaker::Column::SessionId))
+                .equals((session::Entity, session::Column::Id)),
+        )
+        .and_where(sea_orm::sea_query::Expr::col((session_speaker::Entity, session_speaker::Column::UserId)).eq(user_id))
+        .to_owned();
+    let shown_on = sea_orm::Condition::any()
+        .add(event::Column::Id.in_subquery(registered))
+        .add(event::Column::Id.in_subquery(on_team))
+        .add(event::Column::Id.in_subquery(speaking));
+    touch_pages_where(db, shown_on).await
 }
 
 /// Who may see an event that is not published: its team and site admins.

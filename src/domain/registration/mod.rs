@@ -131,6 +131,8 @@ pub(crate) async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::
     }
     let event_taken = event::Entity::update_many()
         .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).add(quantity))
+        // The event page shows seats left: its cached copies go (no extra statement).
+        .col_expr(event::Column::PageRevision, Expr::col(event::Column::PageRevision).add(1))
         .filter(event::Column::Id.eq(event.id))
         .filter(
             Expr::col(event::Column::Capacity)
@@ -154,6 +156,7 @@ pub(crate) async fn release_seats(txn: &DatabaseTransaction, found: &registratio
         .await?;
     event::Entity::update_many()
         .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).sub(found.quantity))
+        .col_expr(event::Column::PageRevision, Expr::col(event::Column::PageRevision).add(1))
         .filter(event::Column::Id.eq(found.event_id))
         .exec(txn)
         .await?;

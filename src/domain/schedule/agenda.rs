@@ -94,6 +94,8 @@ async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, foun
         if seat.rows_affected == 0 {
             return Err(AppError::Conflict(format!("“{}” is full.", found.title)));
         }
+        // Public pages show the seats left.
+        crate::domain::events::touch_pages(&txn, found.event_id).await?;
     }
     let inserted = agenda_item::ActiveModel { user_id: Set(attendee.id), session_id: Set(found.id), created_at: Set(now()), ..Default::default() }
         .insert(&txn)
@@ -124,13 +126,18 @@ pub async fn remove(db: &DatabaseConnection, attendee: &user::Model, session_id:
         .exec(&txn)
         .await?;
     if removed.rows_affected > 0 {
-        session::Entity::update_many()
+        let freed = session::Entity::update_many()
             .col_expr(session::Column::SeatsTaken, Expr::col(session::Column::SeatsTaken).sub(1))
             .filter(session::Column::Id.eq(session_id))
             .filter(session::Column::Capacity.is_not_null())
             .filter(session::Column::SeatsTaken.gt(0))
             .exec(&txn)
             .await?;
+        if freed.rows_affected > 0 {
+            if let Some(seated) = session::Entity::find_by_id(session_id).one(&txn).await? {
+                crate::domain::events::touch_pages(&txn, seated.event_id).await?;
+            }
+        }
     }
     txn.commit().await?;
     note_local_change();

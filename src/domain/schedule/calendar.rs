@@ -497,6 +497,7 @@ mod tests {
             chat_opening_message: String::new(),
             chat_message_limit: 500,
             chat_opens_minutes_before: 15,
+            page_revision: 0,
         }
     }
 

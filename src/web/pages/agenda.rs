@@ -125,5 +125,11 @@ async fn regenerate_feed(
 async fn feed(file: &str, state: &State<AppState>) -> AppResult<Conditional> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     let rendered = state.exports.feed(&state.db, token, &state.config.base_url).await?.ok_or(AppError::NotFound)?;
-    Ok(Conditional { rendered, content_type: calendar_content_type(), filename: Some("tribe-agenda.ics".into()), cache_control: "private" })
+    Ok(Conditional {
+        rendered,
+        content_type: calendar_content_type(),
+        filename: Some("tribe-agenda.ics".into()),
+        cache_control: "private",
+        vary_cookie: false,
+    })
 }

@@ -10,6 +10,7 @@ use rocket::response::stream::ByteStream;
 use rocket::response::{Flash, Redirect};
 use rocket::serde::json::Json;
 use rocket::{get, post, routes, Route, Shutdown, State};
+use rocket_dyn_templates::Metadata;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::db::entities::event_member::TeamRole;
@@ -454,22 +455,21 @@ async fn transcript_page(
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     page: Page,
+    templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let room = room_of(state, &visible, key).await?;
     let (t, _) = transcript::load(&state.db, &room).await?;
     let zones = Zones::for_viewer(zone_of(&room.event), viewer_zone.0);
     let starts = times::show(room.occurrence.starts_at, zones);
-    Ok(page.ok(
-        "chats/transcript",
-        &format!("Transcript · {} · {}", room.event.title, starts.line()),
-        TranscriptPage {
-            zone_note: ZoneNote::new(zones),
-            event: events::summarize(&room.event),
-            room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: starts },
-            transcript: transcript_for_viewer(t, zones),
-        },
-    ))
+    let title = format!("Transcript · {} · {}", room.event.title, starts.line());
+    let view = TranscriptPage {
+        zone_note: ZoneNote::new(zones),
+        event: events::summarize(&room.event),
+        room: TranscriptRoom { key: room.key(), url: room.url(), starts_local: starts },
+        transcript: transcript_for_viewer(t, zones),
+    };
+    page.public(&templates, "chats/transcript", &title, view).await
 }
 
 fn file_name(room: &Room, extension: &str) -> String {
@@ -509,6 +509,7 @@ async fn series(
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     page: Page,
+    templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let event = &visible.event;
@@ -528,7 +529,8 @@ async fn series(
         Some(needle) if !needle.trim().is_empty() => transcript::search(&state.db, event, needle, at).await?,
         _ => Vec::new(),
     };
-    Ok(page.ok(
+    page.public(
+        &templates,
         "chats/series",
         &format!("Chats · {}", event.title),
         SeriesPage {
@@ -540,5 +542,6 @@ async fn series(
             searched: q.is_some_and(|s| !s.trim().is_empty()),
             found,
         },
-    ))
+    )
+    .await
 }

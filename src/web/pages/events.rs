@@ -3,6 +3,7 @@
 
 use rocket::http::ContentType;
 use rocket::{get, routes, Route, State};
+use rocket_dyn_templates::Metadata;
 
 use crate::db::entities::chat_occurrence::OccurrenceStatus;
 use crate::db::entities::event::EventKind;
@@ -70,6 +71,7 @@ async fn event_home(
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     page: Page,
+    templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let event = &visible.event;
@@ -118,7 +120,7 @@ async fn event_home(
         view.session_count = Some(loaded.sessions.len());
         view.now_and_next = now_and_next(&loaded, now(), &viewer);
     }
-    Ok(page.ok("events/show", &event.title, view))
+    page.public(&templates, "events/show", &event.title, view).await
 }
 
 #[get("/events/<_slug>/schedule?<track>&<tag>&<view>&<day>&<q>")]
@@ -133,6 +135,7 @@ async fn schedule_page(
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     page: Page,
+    templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let viewer = viewer_of(state, &visible, &viewer_zone).await?;
@@ -167,11 +170,19 @@ async fn schedule_page(
         filters,
         query,
     };
-    Ok(page.ok("events/schedule", &format!("Schedule · {}", visible.event.title), view))
+    page.public(&templates, "events/schedule", &format!("Schedule · {}", visible.event.title), view).await
 }
 
 #[get("/events/<_slug>/sessions/<id>", rank = 2)]
-async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, viewer_zone: ViewerZone, page: Page, state: &State<AppState>) -> AppResult<Html> {
+async fn session_page(
+    _slug: &str,
+    id: i32,
+    visible: VisibleEvent,
+    viewer_zone: ViewerZone,
+    page: Page,
+    templates: Metadata<'_>,
+    state: &State<AppState>,
+) -> AppResult<Html> {
     let viewer = viewer_of(state, &visible, &viewer_zone).await?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
@@ -183,7 +194,7 @@ async fn session_page(_slug: &str, id: i32, visible: VisibleEvent, viewer_zone: 
         back: format!("/events/{}/sessions/{}", visible.event.slug, found.session.id),
         language: crate::web::views::events::language_name(&found.session.language),
     };
-    Ok(page.ok("events/session", &found.session.title, view))
+    page.public(&templates, "events/session", &found.session.title, view).await
 }
 
 #[get("/events/<_slug>/speakers/<key>")]
@@ -193,6 +204,7 @@ async fn speaker_page(
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     page: Page,
+    templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let viewer = viewer_of(state, &visible, &viewer_zone).await?;
@@ -216,7 +228,7 @@ async fn speaker_page(
         speaker: SpeakerView { name: speaker.name.clone(), profile },
         sessions: theirs.iter().map(|s| session_card(&loaded, s, &viewer)).collect(),
     };
-    Ok(page.ok("events/speaker", &speaker.name, view))
+    page.public(&templates, "events/speaker", &speaker.name, view).await
 }
 
 /// Exports are polled hard by apps: a published event's row comes from a
@@ -243,6 +255,7 @@ async fn export(slug: &str, viewer: MaybeUser, state: &AppState, kind: ExportKin
         content_type,
         filename: Some(format!("{}-schedule.{extension}", event.slug)),
         cache_control: if event.is_published { "public" } else { "private" },
+        vary_cookie: false,
     })
 }
 
@@ -278,5 +291,6 @@ async fn session_ics(_slug: &str, file: &str, visible: VisibleEvent, state: &Sta
         content_type: calendar_content_type(),
         filename: Some(crate::domain::schedule::calendar::file_name(&found.session.title)),
         cache_control: if visible.event.is_published { "public" } else { "private" },
+        vary_cookie: false,
     })
 }

@@ -22,6 +22,7 @@ pub fn routes() -> Vec<Route> {
     let mut routes = home::routes();
     routes.extend(account::routes());
     routes.extend(time_zone::routes());
+    routes.extend(crate::web::page_cache::routes());
     routes.extend(events::routes());
     routes.extend(agenda::routes());
     routes.extend(attendees::routes());

@@ -4,6 +4,7 @@
 use rocket::http::ContentType;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, routes, Route, State};
+use rocket_dyn_templates::Metadata;
 use serde::Deserialize;
 
 use crate::db::entities::registration::RegistrationStatus;
@@ -36,6 +37,7 @@ async fn directory_page(
     page: Option<usize>,
     visible: VisibleEvent,
     frame: Page,
+    templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let access = people::access(&state.db, &visible.event, visible.viewer.as_ref()).await?;
@@ -52,7 +54,7 @@ async fn directory_page(
         access == Access::Outsider,
         visible.role == Some(crate::db::entities::event_member::TeamRole::Organizer),
     );
-    Ok(frame.ok("tribe/directory", &format!("People · {}", visible.event.title), view))
+    frame.public(&templates, "tribe/directory", &format!("People · {}", visible.event.title), view).await
 }
 
 #[get("/events/<_slug>/tribe")]

@@ -1,0 +1,141 @@
+//! Public pages rendered once and served from memory, the way the exports
+//! are: the event page, the schedule (list and grid, each filter that links
+//! point to), session and speaker pages, a chat series and its transcripts,
+//! and the people directory as a visitor sees it.
+//!
+//! A page is kept per event version (its schedule `revision`, its
+//! `page_revision` that every change a public page shows bumps, and its
+//! `updated_at`), per address and per chosen time zone. Visitors who are
+//! logged in, or carry a one-time message (a flash), are rendered for
+//! themselves. The event row behind the version is the one exports use:
+//! read again at once after this instance's own writes, and at most a
+//! second late after another instance's (`PUBLISHED_EVENT_TTL`).
+//!
+//! How a request finds its page: the probe route (`cached_page`, ranked
+//! before every other) answers from memory when it can, waits for a render
+//! already under way for the same page, or forwards to the page's own route
+//! with a ticket; that route renders, and `Page::public` fills the ticket.
+//! So a page is rendered once however many visitors ask at the same moment.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::domain::schedule::exports::Rendered;
+use crate::web::conditional::Conditional;
+use crate::web::page_store::{Lookup, PageKey, RenderTicket, Version};
+use crate::web::AppState;
+use rocket::http::{ContentType, Method};
+use rocket::outcome::Outcome;
+use rocket::request::{self, FromRequest, Request};
+use rocket::{get, routes, Route};
+
+/// How long a visitor waits for someone else's rendering of the same page
+/// before rendering it for themselves.
+const WAIT_FOR_RENDER: Duration = Duration::from_secs(5);
+
+/// The ticket a forwarded request carries to its page's route.
+struct PendingRender(Mutex<Option<RenderTicket>>);
+
+/// The render ticket the probe gave this request, if any: only anonymous
+/// visits without a flash to pages that are kept get one.
+pub fn take_ticket(req: &Request<'_>) -> Option<RenderTicket> {
+    req.local_cache(|| PendingRender(Mutex::new(None))).0.lock().ok()?.take()
+}
+
+/// The addresses whose pages are kept: `/events/<slug>` and these below it.
+/// A query naming anything but links' filters (a search, a hidden ticket's
+/// access code) is rendered for its visitor alone.
+fn kept_address(req: &Request<'_>) -> Option<String> {
+    let segments: Vec<&str> = req.uri().path().segments().collect();
+    let kept = match segments.as_slice() {
+        ["events", _] => true,
+        ["events", _, "schedule" | "people" | "chats"] => true,
+        ["events", _, "sessions", id] => id.bytes().all(|b| b.is_ascii_digit()),
+        ["events", _, "speakers", _] => true,
+        ["events", _, "chats", _, "transcript"] => true,
+        _ => false,
+    };
+    if !kept {
+        return None;
+    }
+    if let Some(query) = req.uri().query() {
+        const FILTERS: [&str; 8] = ["track", "tag", "view", "day", "role", "interest", "organization", "page"];
+        if query.segments().any(|(name, _)| !FILTERS.contains(&name)) {
+            return None;
+        }
+    }
+    Some(req.uri().to_string())
+}
+
+/// A page answered from memory.
+pub struct CachedPage(Arc<Rendered>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CachedPage {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        if req.method() != Method::Get && req.method() != Method::Head {
+            return Outcome::Forward(rocket::http::Status::NotFound);
+        }
+        // A logged-in visitor sees their own state; a flash is shown once.
+        if crate::web::guards::cached_user(req).is_some()
+            || req.cookies().get(crate::web::guards::SESSION_COOKIE).is_some()
+            || req.cookies().get("_flash").is_some()
+        {
+            return Outcome::Forward(rocket::http::Status::NotFound);
+        }
+        let Some(address) = kept_address(req) else { return Outcome::Forward(rocket::http::Status::NotFound) };
+        let Some(state) = req.rocket().state::<AppState>() else { return Outcome::Forward(rocket::http::Status::NotFound) };
+        let slug = req.uri().path().segments().nth(1).unwrap_or("");
+        // Drafts are not kept: they are for their team, who are logged in.
+        let Ok(Some(event)) = state.exports.published_event(&state.db, slug).await else {
+            return Outcome::Forward(rocket::http::Status::NotFound);
+        };
+        let zone =
+            req.cookies().get(crate::web::guards::ZONE_COOKIE).and_then(|c| crate::domain::times::parse_zone(c.value())).map(|z| z.name().to_owned());
+        let key = PageKey { event_id: event.id, address, zone };
+        let mut waited = false;
+        loop {
+            match state.pages.lookup(key.clone(), Version::of(&event)) {
+                Lookup::Hit(page) => return Outcome::Success(CachedPage(page)),
+                Lookup::Wait(mut receiver) if !waited => {
+                    waited = true;
+                    if let Ok(Ok(())) = tokio::time::timeout(WAIT_FOR_RENDER, receiver.changed()).await {
+                        if let Some(page) = receiver.borrow().clone() {
+                            return Outcome::Success(CachedPage(page));
+                        }
+                    }
+                }
+                Lookup::Wait(_) => return Outcome::Forward(rocket::http::Status::NotFound),
+                Lookup::Render(ticket) => {
+                    req.local_cache(|| PendingRender(Mutex::new(None))).0.lock().map(|mut t| *t = Some(ticket)).ok();
+                    return Outcome::Forward(rocket::http::Status::NotFound);
+                }
+            }
+        }
+    }
+}
+
+/// Answers from memory or forwards (ranked before every page route in
+/// `routes`: the attribute takes no negative rank).
+#[get("/events/<_path..>")]
+fn cached_page(_path: rocket::http::uri::Segments<'_, rocket::http::uri::fmt::Path>, page: CachedPage) -> Conditional {
+    conditional_page(page.0)
+}
+
+/// How a kept page goes out: validators, the coding the browser takes, and
+/// caches on the way told that it differs with the cookies (a logged-in
+/// visitor's copy is their own).
+pub fn conditional_page(rendered: Arc<Rendered>) -> Conditional {
+    Conditional { rendered, content_type: ContentType::HTML, filename: None, cache_control: "public", vary_cookie: true }
+}
+
+pub fn routes() -> Vec<Route> {
+    let mut probe = routes![cached_page];
+    for route in &mut probe {
+        // Below every route Rocket ranks by default (-12 at the lowest).
+        route.rank = -100;
+    }
+    probe
+}

@@ -1,0 +1,173 @@
+//! Public pages kept in memory per event version: served without rendering
+//! (with validators and the coding the browser takes), never stale after a
+//! change through this instance, at most a second stale after a change
+//! through another, and never anyone's personal page.
+
+use std::time::{Duration, Instant};
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::Client;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tribe::db::entities::{event, session};
+use tribe::web::AppState;
+
+use crate::registrations::event_with_ticket;
+use crate::schedules::session_fields;
+use crate::support::*;
+
+async fn session_id(app: &TestApp, slug: &str, title: &str) -> i32 {
+    let found = event::Entity::find().filter(event::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap();
+    let sessions = session::Entity::find().filter(session::Column::EventId.eq(found.id)).all(app.db()).await.unwrap();
+    db_session_id(title, &sessions)
+}
+
+fn kept_pages(client: &Client) -> usize {
+    client.rocket().state::<AppState>().unwrap().pages.len()
+}
+
+/// A published conference with one ticket type of 40 seats and one session.
+async fn conference(app: &TestApp, slug: &str) {
+    event_with_ticket(app, slug, "40").await;
+    add_room(&app.client, slug, "Salon A").await;
+    let (status, _) =
+        add_session(&app.client, slug, &session_fields("Opening talk", "2027-03-13T10:00", "2027-03-13T11:00", "Salon A", "Ada Lovelace")).await;
+    assert_eq!(status, Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn a_public_page_is_kept_compressed_revalidated_and_new_after_every_change() {
+    let app = TestApp::new().await;
+    conference(&app, "kept").await;
+    let visitor = app.another_instance().await;
+    assert_eq!(kept_pages(&visitor), 0);
+
+    let first = visitor.get("/events/kept/schedule").dispatch().await;
+    assert_eq!(first.status(), Status::Ok);
+    assert_eq!(first.content_type(), Some(ContentType::HTML));
+    assert_eq!(first.headers().get_one("Vary"), Some("Accept-Encoding, Cookie"));
+    assert!(first.headers().get_one("Set-Cookie").is_none(), "a page for everyone sets no cookie");
+    let etag = first.headers().get_one("ETag").unwrap().to_owned();
+    let body = first.into_string().await.unwrap();
+    assert!(body.contains("Opening talk"));
+    assert!(!body.contains("name=\"_csrf\""), "a page for everyone holds no one's form token");
+    assert_eq!(kept_pages(&visitor), 1);
+
+    // The same page again: from memory, and a 304 for the copy the browser has.
+    let again = visitor.get("/events/kept/schedule").dispatch().await;
+    assert_eq!(again.into_string().await.unwrap(), body);
+    let revalidated = visitor.get("/events/kept/schedule").header(Header::new("If-None-Match", etag.clone())).dispatch().await;
+    assert_eq!(revalidated.status(), Status::NotModified);
+    let brotli = visitor.get("/events/kept/schedule").header(Header::new("Accept-Encoding", "gzip, br")).dispatch().await;
+    assert_eq!(brotli.headers().get_one("Content-Encoding"), Some("br"));
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut brotli.into_bytes().await.unwrap().as_slice(), &mut plain).unwrap();
+    assert_eq!(String::from_utf8(plain).unwrap(), body);
+
+    // Another filter is another page; a search is rendered for its visitor alone.
+    assert!(visitor.get("/events/kept/schedule?view=grid").dispatch().await.into_string().await.unwrap().contains("Opening talk"));
+    assert_eq!(kept_pages(&visitor), 2);
+    assert!(visitor.get("/events/kept/schedule?q=opening").dispatch().await.into_string().await.unwrap().contains("Opening talk"));
+    assert_eq!(kept_pages(&visitor), 2);
+
+    // The organizer renames the session (through this instance): the old
+    // copy is not confirmed, the new title is there at once.
+    let id = session_id(&app, "kept", "Opening talk").await;
+    let path = format!("/events/kept/manage/sessions/{id}");
+    let renamed =
+        post_form(&app.client, &path, &session_fields("Opening keynote", "2027-03-13T10:00", "2027-03-13T11:00", "Salon A", "Ada Lovelace")).await;
+    assert_eq!(renamed.status(), Status::SeeOther);
+    let organizer_sees = app.client.get("/events/kept/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(organizer_sees.contains("Opening keynote"));
+    // `visitor` is another instance: its copy of the event row is at most a second old.
+    let fresh = eventually(&visitor, "/events/kept/schedule", |page| page.contains("Opening keynote")).await;
+    assert!(fresh < Duration::from_millis(1500), "the other instance showed the change after {fresh:?}");
+    let old_tag = visitor.get("/events/kept/schedule").header(Header::new("If-None-Match", etag.clone())).dispatch().await;
+    assert_eq!(old_tag.status(), Status::Ok, "a 304 only for the current page");
+    assert_ne!(old_tag.headers().get_one("ETag"), Some(etag.as_str()));
+}
+
+/// How long until `path` on `client` satisfies `check` (gives up after 5 s).
+async fn eventually(client: &Client, path: &str, check: impl Fn(&str) -> bool) -> Duration {
+    eventually_answer(client, path, |_, page| check(page)).await
+}
+
+async fn eventually_answer(client: &Client, path: &str, check: impl Fn(Status, &str) -> bool) -> Duration {
+    let started = Instant::now();
+    loop {
+        let response = client.get(path.to_owned()).dispatch().await;
+        let status = response.status();
+        let page = response.into_string().await.unwrap_or_default();
+        if check(status, &page) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "{path} never changed: {page}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[rocket::async_test]
+async fn seats_taken_on_one_instance_show_on_the_other_within_a_second() {
+    let app = TestApp::new().await;
+    conference(&app, "seats").await;
+    let visitor = app.another_instance().await;
+    assert!(visitor.get("/events/seats").dispatch().await.into_string().await.unwrap().contains("40 left"));
+
+    let buyer = app.another_instance().await;
+    sign_up(&buyer, "buyer@example.org", "Bea Buyer", "a long password").await;
+    let form = buyer.get("/events/seats").dispatch().await.into_string().await.unwrap();
+    assert!(form.contains("Bea Buyer"), "a logged-in visitor gets their own page, not the kept one");
+    let ticket = form.split("name=\"ticket_type_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let registered = post_form(&buyer, "/events/seats/register", &[("ticket_type_id", &ticket)]).await;
+    assert_eq!(registered.status(), Status::SeeOther);
+    assert!(buyer.get("/events/seats").dispatch().await.into_string().await.unwrap().contains("You're going"));
+
+    let fresh = eventually(&visitor, "/events/seats", |page| page.contains("39 left")).await;
+    assert!(fresh < Duration::from_millis(1500), "the other instance showed the seat after {fresh:?}");
+    let anonymous = visitor.get("/events/seats").dispatch().await.into_string().await.unwrap();
+    assert!(!anonymous.contains("Bea Buyer") && !anonymous.contains("You're going"), "no one's own state in the page for everyone");
+}
+
+#[rocket::async_test]
+async fn a_logged_in_visitor_or_a_flash_is_never_answered_from_the_kept_page() {
+    let app = TestApp::new().await;
+    conference(&app, "mine").await;
+    let visitor = app.another_instance().await;
+    let everyone = visitor.get("/events/mine/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(everyone.contains("Log in to save"));
+
+    // The organizer (logged in on `app.client`) sees their own page: the
+    // manage link and the same session, not the copy kept for visitors.
+    let organizer = app.client.get("/events/mine/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(organizer.contains("Log out") && !organizer.contains("Log in to save"));
+    // An attendee registered through the form sees their agenda buttons.
+    let attendee = app.another_instance().await;
+    sign_up(&attendee, "ann@example.org", "Ann Attendee", "a long password").await;
+    let page = attendee.get("/events/mine").dispatch().await.into_string().await.unwrap();
+    let ticket = page.split("name=\"ticket_type_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    post_form(&attendee, "/events/mine/register", &[("ticket_type_id", &ticket)]).await;
+    let theirs = attendee.get("/events/mine/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(theirs.contains("Add Opening talk to my agenda") && theirs.contains("Ann Attendee"));
+    // After logging out, the same browser gets the page for everyone again.
+    post_form(&attendee, "/logout", &[]).await;
+    let after = attendee.get("/events/mine/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(!after.contains("Ann Attendee") && after.contains("Log in to save"));
+}
+
+#[rocket::async_test]
+async fn drafts_and_unknown_pages_are_not_kept() {
+    let app = TestApp::new().await;
+    organizer_with_event(&app.client, "org@example.org", "draft", "conference").await;
+    let visitor = app.another_instance().await;
+    assert_eq!(visitor.get("/events/draft").dispatch().await.status(), Status::NotFound);
+    assert_eq!(visitor.get("/events/draft/schedule").dispatch().await.status(), Status::NotFound);
+    assert_eq!(visitor.get("/events/nowhere/schedule").dispatch().await.status(), Status::NotFound);
+    conference(&app, "public").await;
+    assert_eq!(visitor.get("/events/public/sessions/999999").dispatch().await.status(), Status::NotFound);
+    assert_eq!(visitor.get("/events/public/speakers/nobody").dispatch().await.status(), Status::NotFound);
+    assert_eq!(kept_pages(&visitor), 0, "no page is kept for an error");
+    // Unpublishing takes the kept pages off the web at once.
+    assert_eq!(visitor.get("/events/public").dispatch().await.status(), Status::Ok);
+    post_form(&app.client, "/events/public/manage/publish", &[("published", "false")]).await;
+    let gone = eventually_answer(&visitor, "/events/public", |status, _| status == Status::NotFound).await;
+    assert!(gone < Duration::from_millis(1500));
+}
