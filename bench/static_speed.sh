@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Tribe's cached exports against nginx serving the very same bytes, in one
 # run on this machine: the 400-session schedule (the demo conference grown
-# by a generated frab import) as XML, JSON and iCalendar, plain, gzip and
-# as a 304. nginx (Debian's nginx-light, started here with sendfile and
+# by a generated frab import) as XML, JSON and iCalendar, and the public
+# pages kept per revision (event, schedule list and grid, a session, a
+# speaker) as a visitor who is not logged in gets them; plain, gzip and as
+# a 304. nginx (Debian's nginx-light, started here with sendfile and
 # gzip_static) is the ceiling; the last column is Tribe's share of it.
 # Brotli (which nginx-light cannot serve) is measured on Tribe alone.
 #

@@ -52,6 +52,7 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
             exports: Default::default(),
             pages: Default::default(),
         })
+        .manage(web::fast_path::fast_path())
         .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))
         .attach(Template::custom(|engines| engines.handlebars.register_helper("current", Box::new(web::template_helpers::current))))
         .attach(web::fairings::SessionLoader)

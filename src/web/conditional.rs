@@ -25,7 +25,7 @@ pub struct Conditional {
     pub vary_cookie: bool,
 }
 
-fn http_date(instant: chrono::DateTime<chrono::Utc>) -> String {
+pub fn http_date(instant: chrono::DateTime<chrono::Utc>) -> String {
     instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
@@ -34,7 +34,7 @@ const CHUNK: usize = 256 * 1024;
 
 /// A content coding Tribe keeps each document in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coding {
+pub enum Coding {
     Identity,
     Gzip,
     Brotli,
@@ -43,23 +43,42 @@ enum Coding {
 impl Coding {
     /// Each coding's representation gets its own strong validator, as RFC
     /// 9110 requires.
-    fn etag(self, etag: &str) -> String {
+    pub fn etag(self, etag: &str) -> String {
         match self {
             Coding::Identity => etag.to_owned(),
             Coding::Gzip => format!("{}-gz\"", etag.trim_end_matches('"')),
             Coding::Brotli => format!("{}-br\"", etag.trim_end_matches('"')),
         }
     }
+
+    /// The `Content-Encoding` to send, if any.
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some("gzip"),
+            Coding::Brotli => Some("br"),
+        }
+    }
+
+    /// The kept bytes in this coding (shared, not copied).
+    pub fn body(self, rendered: &Rendered) -> bytes::Bytes {
+        match self {
+            Coding::Identity => rendered.body.clone(),
+            Coding::Gzip => rendered.gzipped.clone(),
+            Coding::Brotli => rendered.brotli.clone(),
+        }
+    }
 }
 
 /// Whether the client holds the representation it would be sent now
-/// (`etag`: the validator of the chosen coding).
-fn not_modified(req: &Request<'_>, rendered: &Rendered, etag: &str) -> bool {
-    if let Some(tags) = req.headers().get_one("If-None-Match") {
+/// (`etag`: the validator of the chosen coding), from its `If-None-Match`
+/// and `If-Modified-Since` headers.
+pub fn not_modified(if_none_match: Option<&str>, if_modified_since: Option<&str>, rendered: &Rendered, etag: &str) -> bool {
+    if let Some(tags) = if_none_match {
         // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); weak comparison.
         return tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == etag);
     }
-    if let Some(since) = req.headers().get_one("If-Modified-Since") {
+    if let Some(since) = if_modified_since {
         if let Ok(since) = chrono::DateTime::parse_from_rfc2822(since) {
             return rendered.last_modified.timestamp() <= since.timestamp();
         }
@@ -69,11 +88,12 @@ fn not_modified(req: &Request<'_>, rendered: &Rendered, etag: &str) -> bool {
 
 /// The coding to send: the one the client weighs highest among those kept
 /// (brotli before gzip when equal), identity when it takes neither.
-fn preferred_coding(req: &Request<'_>, rendered: &Rendered) -> Coding {
+/// `accept_encoding`: the values of its `Accept-Encoding` headers.
+pub fn preferred_coding<'a>(accept_encoding: impl Iterator<Item = &'a str>, rendered: &Rendered) -> Coding {
     // The weight the client gives each coding: named ones as named, `*`
     // for those it did not name.
     let (mut brotli, mut gzip, mut any) = (None, None, None);
-    for offer in req.headers().get("Accept-Encoding").flat_map(|v| v.split(',')) {
+    for offer in accept_encoding.flat_map(|v| v.split(',')) {
         let mut parts = offer.split(';');
         let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let weight = parts
@@ -96,47 +116,43 @@ fn preferred_coding(req: &Request<'_>, rendered: &Rendered) -> Coding {
     }
 }
 
-/// The shared rendering, served without copying it per request.
-struct SharedBody(Arc<Rendered>, Coding);
+impl Conditional {
+    /// The headers every answer of this document carries, 200 or 304.
+    pub fn validators(&self, coding: Coding) -> [(&'static str, String); 4] {
+        [
+            ("Vary", if self.vary_cookie { "Accept-Encoding, Cookie" } else { "Accept-Encoding" }.to_owned()),
+            ("ETag", coding.etag(&self.rendered.etag)),
+            ("Last-Modified", http_date(self.rendered.last_modified)),
+            ("Cache-Control", format!("{}, no-cache", self.cache_control)),
+        ]
+    }
 
-impl AsRef<[u8]> for SharedBody {
-    fn as_ref(&self) -> &[u8] {
-        match self.1 {
-            Coding::Identity => self.0.body.as_bytes(),
-            Coding::Gzip => &self.0.gzipped,
-            Coding::Brotli => &self.0.brotli,
-        }
+    /// `Content-Disposition`, for a download.
+    pub fn disposition(&self) -> Option<String> {
+        self.filename.as_ref().map(|name| format!("inline; filename=\"{name}\""))
     }
 }
 
 impl<'r> Responder<'r, 'static> for Conditional {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let coding = preferred_coding(req, &self.rendered);
-        let etag = coding.etag(&self.rendered.etag);
+        let coding = preferred_coding(req.headers().get("Accept-Encoding"), &self.rendered);
         let mut builder = Response::build();
-        builder
-            .raw_header("Vary", if self.vary_cookie { "Accept-Encoding, Cookie" } else { "Accept-Encoding" })
-            .raw_header("ETag", etag.clone())
-            .raw_header("Last-Modified", http_date(self.rendered.last_modified))
-            .raw_header("Cache-Control", format!("{}, no-cache", self.cache_control));
-        if not_modified(req, &self.rendered, &etag) {
+        for (name, value) in self.validators(coding) {
+            builder.raw_header(name, value);
+        }
+        let etag = coding.etag(&self.rendered.etag);
+        if not_modified(req.headers().get_one("If-None-Match"), req.headers().get_one("If-Modified-Since"), &self.rendered, &etag) {
             return builder.status(Status::NotModified).ok();
         }
-        builder.header(self.content_type);
-        if let Some(name) = &self.filename {
-            builder.header(Header::new("Content-Disposition", format!("inline; filename=\"{name}\"")));
+        builder.header(self.content_type.clone());
+        if let Some(disposition) = self.disposition() {
+            builder.header(Header::new("Content-Disposition", disposition));
         }
-        match coding {
-            Coding::Gzip => {
-                builder.raw_header("Content-Encoding", "gzip");
-            }
-            Coding::Brotli => {
-                builder.raw_header("Content-Encoding", "br");
-            }
-            Coding::Identity => {}
+        if let Some(encoding) = coding.header() {
+            builder.raw_header("Content-Encoding", encoding);
         }
-        let body = SharedBody(self.rendered, coding);
+        let body = coding.body(&self.rendered);
         // The chunk size belongs to the body: set it after the body.
-        builder.sized_body(body.as_ref().len(), Cursor::new(body)).max_chunk_size(CHUNK).ok()
+        builder.sized_body(body.len(), Cursor::new(body)).max_chunk_size(CHUNK).ok()
     }
 }

@@ -21,17 +21,26 @@ impl Fairing for SecurityHeaders {
         Info { name: "Security headers", kind: Kind::Response }
     }
 
-    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
-        res.set_header(Header::new("Content-Security-Policy", CONTENT_SECURITY_POLICY));
-        res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        // A reset link's page names its secret in its own address: that
-        // address goes nowhere, not even to this site's own CSS.
-        let policy = if _req.uri().path().starts_with("/password-reset/") { "no-referrer" } else { "strict-origin-when-cross-origin" };
-        res.set_header(Header::new("Referrer-Policy", policy));
-        res.set_header(Header::new("X-Frame-Options", "DENY"));
-        res.set_header(Header::new("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"));
-        res.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        for (name, value) in security_headers(req.uri().path().as_str()) {
+            res.set_header(Header::new(name, value));
+        }
     }
+}
+
+/// The headers every answer carries (the fast path sets them itself).
+pub fn security_headers(path: &str) -> [(&'static str, &'static str); 6] {
+    // A reset link's page names its secret in its own address: that
+    // address goes nowhere, not even to this site's own CSS.
+    let referrer = if path.starts_with("/password-reset/") { "no-referrer" } else { "strict-origin-when-cross-origin" };
+    [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", referrer),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
 }
 
 /// One `tracing` event per request: method, path, status, milliseconds.

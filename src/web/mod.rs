@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod errors;
 pub mod event_guards;
 pub mod fairings;
+pub mod fast_path;
 pub mod guards;
 pub mod jobs;
 pub mod ops;

@@ -42,12 +42,12 @@ pub fn take_ticket(req: &Request<'_>) -> Option<RenderTicket> {
     req.local_cache(|| PendingRender(Mutex::new(None))).0.lock().ok()?.take()
 }
 
-/// The addresses whose pages are kept: `/events/<slug>` and these below it.
-/// A query naming anything but links' filters (a search, a hidden ticket's
-/// access code) is rendered for its visitor alone.
-fn kept_address(req: &Request<'_>) -> Option<String> {
-    let segments: Vec<&str> = req.uri().path().segments().collect();
-    let kept = match segments.as_slice() {
+/// Whether the page at this address is kept: `/events/<slug>` and these
+/// below it. A query naming anything but links' filters (a search, a hidden
+/// ticket's access code) is rendered for its visitor alone.
+pub fn is_kept<'a>(segments: &[&str], mut query_names: impl Iterator<Item = &'a str>) -> bool {
+    const FILTERS: [&str; 8] = ["track", "tag", "view", "day", "role", "interest", "organization", "page"];
+    let kept = match segments {
         ["events", _] => true,
         ["events", _, "schedule" | "people" | "chats"] => true,
         ["events", _, "sessions", id] => id.bytes().all(|b| b.is_ascii_digit()),
@@ -55,16 +55,17 @@ fn kept_address(req: &Request<'_>) -> Option<String> {
         ["events", _, "chats", _, "transcript"] => true,
         _ => false,
     };
-    if !kept {
-        return None;
-    }
-    if let Some(query) = req.uri().query() {
-        const FILTERS: [&str; 8] = ["track", "tag", "view", "day", "role", "interest", "organization", "page"];
-        if query.segments().any(|(name, _)| !FILTERS.contains(&name)) {
-            return None;
-        }
-    }
-    Some(req.uri().to_string())
+    kept && query_names.all(|name| FILTERS.contains(&name))
+}
+
+/// Cookies that make a visit its visitor's own: logged in, a message shown
+/// once. (A chosen time zone makes it one of the kept copies per zone.)
+pub const PERSONAL_COOKIES: [&str; 2] = [crate::web::guards::SESSION_COOKIE, "_flash"];
+
+fn kept_address(req: &Request<'_>) -> Option<String> {
+    let segments: Vec<&str> = req.uri().path().segments().collect();
+    let names = req.uri().query().into_iter().flat_map(|q| q.segments().map(|(name, _)| name));
+    is_kept(&segments, names).then(|| req.uri().to_string())
 }
 
 /// A page answered from memory.
@@ -79,10 +80,7 @@ impl<'r> FromRequest<'r> for CachedPage {
             return Outcome::Forward(rocket::http::Status::NotFound);
         }
         // A logged-in visitor sees their own state; a flash is shown once.
-        if crate::web::guards::cached_user(req).is_some()
-            || req.cookies().get(crate::web::guards::SESSION_COOKIE).is_some()
-            || req.cookies().get("_flash").is_some()
-        {
+        if crate::web::guards::cached_user(req).is_some() || PERSONAL_COOKIES.iter().any(|name| req.cookies().get(name).is_some()) {
             return Outcome::Forward(rocket::http::Status::NotFound);
         }
         let Some(address) = kept_address(req) else { return Outcome::Forward(rocket::http::Status::NotFound) };

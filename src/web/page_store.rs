@@ -73,6 +73,8 @@ struct Slots {
 #[derive(Default)]
 pub struct PageCache {
     slots: Mutex<Slots>,
+    /// Answers given from memory before Rocket (see `fast_path`).
+    early_answers: std::sync::atomic::AtomicU64,
 }
 
 /// What the probe found.
@@ -118,6 +120,21 @@ impl PageCache {
         Lookup::Render(RenderTicket { cache: self.clone(), key, version, sender: Some(sender) })
     }
 
+    /// The page if it is rendered and current, without waiting or taking
+    /// a ticket: what the fast path serves.
+    pub fn ready(&self, key: &PageKey, version: Version) -> Option<Arc<Rendered>> {
+        let mut slots = self.slots.lock().ok()?;
+        let slot = slots.by_key.get_mut(key)?;
+        match &slot.state {
+            SlotState::Ready { page, made_at } if slot.version == version && made_at.elapsed() < PAGE_TTL => {
+                let page = page.clone();
+                slot.last_used = Instant::now();
+                Some(page)
+            }
+            _ => None,
+        }
+    }
+
     fn fill(&self, ticket: &mut RenderTicket, page: Arc<Rendered>) {
         let size = page.body.len() + page.gzipped.len() + page.brotli.len();
         if let Ok(mut slots) = self.slots.lock() {
@@ -136,6 +153,15 @@ impl PageCache {
         if let Some(sender) = ticket.sender.take() {
             let _ = sender.send(Some(page));
         }
+    }
+
+    /// Counts an answer the fast path gave from this cache.
+    pub fn count_early_answer(&self) {
+        self.early_answers.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn early_answers(&self) -> u64 {
+        self.early_answers.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Bytes held (every coding of every page), for the memory figures.

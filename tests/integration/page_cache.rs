@@ -171,3 +171,60 @@ async fn drafts_and_unknown_pages_are_not_kept() {
     let gone = eventually_answer(&visitor, "/events/public", |status, _| status == Status::NotFound).await;
     assert!(gone < Duration::from_millis(1500));
 }
+
+/// Status, headers (but the date) and body of an answer over real HTTP.
+async fn over_http(http: &reqwest::Client, url: &str, headers: &[(&str, &str)]) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut request = http.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let mut kept: Vec<(String, String)> =
+        response.headers().iter().filter(|(name, _)| name.as_str() != "date").map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned())).collect();
+    kept.sort();
+    (status, kept, response.bytes().await.unwrap().to_vec())
+}
+
+#[rocket::async_test]
+async fn kept_pages_and_exports_answered_before_rocket_are_the_same_answers() {
+    let app = TestApp::new().await;
+    conference(&app, "early").await;
+    let server = app.serve().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for path in
+        ["/events/early", "/events/early/schedule", "/events/early/schedule?view=grid", "/events/early/schedule.json", "/events/early/schedule.ics"]
+    {
+        let url = format!("{}{path}", server.base);
+        for encoding in ["identity", "gzip", "br"] {
+            // The first answer is Rocket's (it renders and keeps), the second from memory.
+            let rocket = over_http(&http, &url, &[("accept-encoding", encoding)]).await;
+            let early = over_http(&http, &url, &[("accept-encoding", encoding)]).await;
+            assert_eq!(rocket.0, 200, "{path}");
+            assert_eq!(rocket, early, "{path} with {encoding}: the answer from memory differs from Rocket's");
+            let etag = rocket.1.iter().find(|(n, _)| n == "etag").unwrap().1.clone();
+            let revalidated = over_http(&http, &url, &[("accept-encoding", encoding), ("if-none-match", &etag)]).await;
+            assert_eq!(revalidated.0, 304);
+            assert!(revalidated.2.is_empty());
+        }
+    }
+    assert!(server.pages.early_answers() >= 9, "the pages' second answers came from memory ({} did)", server.pages.early_answers());
+
+    // A logged-in browser's request is never answered from memory.
+    let before = server.pages.early_answers();
+    let page = over_http(&http, &format!("{}/events/early/schedule", server.base), &[("cookie", "tribe_session=anything")]).await;
+    assert_eq!(page.0, 200);
+    assert_eq!(server.pages.early_answers(), before);
+    // A change through another instance (`app.client`) shows within the second.
+    post_form(&app.client, "/events/early/manage/rooms", &[("room_name", "Salon Z"), ("room_capacity", "10")]).await;
+    add_session(&app.client, "early", &session_fields("Late addition", "2027-03-13T15:00", "2027-03-13T16:00", "Salon Z", "")).await;
+    let started = Instant::now();
+    loop {
+        let (_, _, body) = over_http(&http, &format!("{}/events/early/schedule", server.base), &[]).await;
+        if String::from_utf8_lossy(&body).contains("Late addition") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_millis(1500), "the served page missed the new session after {:?}", started.elapsed());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -52,6 +52,8 @@ pub struct TestApp {
 pub struct LiveServer {
     pub base: String,
     shutdown: rocket::Shutdown,
+    /// The server's kept pages (to see how they were answered).
+    pub pages: std::sync::Arc<tribe::web::page_store::PageCache>,
 }
 
 impl Drop for LiveServer {
@@ -226,10 +228,11 @@ impl TestApp {
         ]);
         let rocket = tribe::prepare(Config::figment_with(&overrides)).await.expect("the app starts").ignite().await.expect("ignites");
         let shutdown = rocket.shutdown();
+        let pages = rocket.state::<tribe::web::AppState>().expect("the app's state").pages.clone();
         tokio::spawn(rocket.launch());
         for _ in 0..200 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return LiveServer { base, shutdown };
+                return LiveServer { base, shutdown, pages };
             }
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
@@ -26,13 +27,15 @@ pub enum ExportKind {
 /// A rendered document with what conditional requests need, and a gzip
 /// copy made once (schedules compress about tenfold, and every client that
 /// polls them accepts gzip).
+/// The bodies are `Bytes`: every answer shares them, none copies them.
 #[derive(Debug)]
 pub struct Rendered {
-    pub body: String,
-    pub gzipped: Vec<u8>,
+    /// UTF-8 text.
+    pub body: Bytes,
+    pub gzipped: Bytes,
     /// The same bytes brotli-compressed (smaller than gzip by a fifth to a
     /// third on schedules); empty if compressing failed.
-    pub brotli: Vec<u8>,
+    pub brotli: Bytes,
     /// A strong validator of the (uncompressed) body: a hash of it.
     pub etag: String,
     pub last_modified: DateTime<Utc>,
@@ -57,7 +60,7 @@ impl Rendered {
         if brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params).is_err() {
             brotli.clear();
         }
-        Rendered { body, gzipped, brotli, etag, last_modified }
+        Rendered { body: Bytes::from(body), gzipped: Bytes::from(gzipped), brotli: Bytes::from(brotli), etag, last_modified }
     }
 
     /// The same off the async workers: compressing a large schedule takes
@@ -94,12 +97,8 @@ impl ExportCache {
     /// `PUBLISHED_EVENT_TTL`. `None` when there is no such published event
     /// (callers then check the slower way whether the viewer may see a draft).
     pub async fn published_event(&self, db: &DatabaseConnection, slug: &str) -> AppResult<Option<event::Model>> {
-        if let Ok(cached) = self.published.lock() {
-            if let Some((at, changes, found)) = cached.get(slug) {
-                if at.elapsed() < PUBLISHED_EVENT_TTL && *changes == crate::domain::events::local_changes() {
-                    return Ok(Some(found.clone()));
-                }
-            }
+        if let Some(found) = self.fresh_published(slug, event::Model::clone) {
+            return Ok(Some(found));
         }
         let changes = crate::domain::events::local_changes();
         let found = crate::domain::events::find_by_slug(db, slug).await?.filter(|e| e.is_published);
@@ -116,14 +115,26 @@ impl ExportCache {
         Ok(found)
     }
 
+    /// The published event with this slug if it was read within
+    /// `PUBLISHED_EVENT_TTL` and nothing changed here since, without waiting
+    /// on anything: what the fast path needs to answer from memory.
+    pub fn fresh_published<T>(&self, slug: &str, read: impl FnOnce(&event::Model) -> T) -> Option<T> {
+        let cached = self.published.lock().ok()?;
+        let (at, changes, found) = cached.get(slug)?;
+        (at.elapsed() < PUBLISHED_EVENT_TTL && *changes == crate::domain::events::local_changes()).then(|| read(found))
+    }
+
+    /// The export already rendered for this revision, if any.
+    pub fn current(&self, event: &event::Model, kind: ExportKind, base_url: &str) -> Option<Arc<Rendered>> {
+        let entries = self.entries.lock().ok()?;
+        let (revision, url, rendered) = entries.get(&(event.id, kind))?;
+        (*revision == event.revision && url == base_url).then(|| rendered.clone())
+    }
+
     pub async fn get_or_render(&self, db: &DatabaseConnection, event: &event::Model, kind: ExportKind, base_url: &str) -> AppResult<Arc<Rendered>> {
         let key = (event.id, kind);
-        if let Ok(entries) = self.entries.lock() {
-            if let Some((revision, url, rendered)) = entries.get(&key) {
-                if *revision == event.revision && url == base_url {
-                    return Ok(rendered.clone());
-                }
-            }
+        if let Some(rendered) = self.current(event, kind, base_url) {
+            return Ok(rendered);
         }
         let body = match kind {
             ExportKind::FrabXml => frab::export::to_xml(&schedule::load(db, event, Scope::Published).await?, base_url),

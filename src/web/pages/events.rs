@@ -245,18 +245,37 @@ async fn export(slug: &str, viewer: MaybeUser, state: &AppState, kind: ExportKin
         }
     };
     let rendered = state.exports.get_or_render(&state.db, &event, kind, &state.config.base_url).await?;
+    Ok(export_answer(rendered, &event, kind))
+}
+
+/// How an export goes out (here and from the fast path).
+pub fn export_answer(
+    rendered: std::sync::Arc<crate::domain::schedule::exports::Rendered>,
+    event: &crate::db::entities::event::Model,
+    kind: ExportKind,
+) -> Conditional {
     let (content_type, extension) = match kind {
         ExportKind::FrabXml => (ContentType::new("application", "xml").with_params(("charset", "utf-8")), "xml"),
         ExportKind::FrabJson => (ContentType::JSON, "json"),
         ExportKind::Calendar => (calendar_content_type(), "ics"),
     };
-    Ok(Conditional {
+    Conditional {
         rendered,
         content_type,
         filename: Some(format!("{}-schedule.{extension}", event.slug)),
         cache_control: if event.is_published { "public" } else { "private" },
         vary_cookie: false,
-    })
+    }
+}
+
+/// The export at this file name under an event.
+pub fn export_kind(file: &str) -> Option<ExportKind> {
+    match file {
+        "schedule.xml" => Some(ExportKind::FrabXml),
+        "schedule.json" => Some(ExportKind::FrabJson),
+        "schedule.ics" => Some(ExportKind::Calendar),
+        _ => None,
+    }
 }
 
 #[get("/events/<slug>/schedule.xml")]

@@ -136,6 +136,7 @@ pub mod route;
 pub mod serde;
 pub mod shield;
 pub mod fs;
+pub mod fast_path;
 
 // Reexport of HTTP everything.
 pub mod http {

@@ -10,7 +10,7 @@ use tokio::time::sleep;
 use tokio_stream::wrappers::ReceiverStream;
 use futures::stream::StreamExt;
 use futures::future::{FutureExt, Future, BoxFuture};
-use http_body_util::{Either, Empty, StreamBody};
+use http_body_util::{Either, Empty, Full, StreamBody};
 use hyper_util::rt::TokioIo;
 
 #[cfg(feature = "http2")]
@@ -35,8 +35,9 @@ use crate::http::private::{TcpListener, Listener, Connection, Incoming};
 // A token returned to force the execution of one method before another.
 pub(crate) struct RequestToken;
 
+// Tribe's patch: a whole body in one piece (`Full`), for the fast path.
 type HttpBody = Either<
-    Empty<Bytes>,
+    Either<Empty<Bytes>, Full<Bytes>>,
     StreamBody<ReceiverStream<io::Result<Frame<Bytes>>>>,
 >;
 
@@ -88,6 +89,15 @@ async fn hyper_service_fn(
     // This future must return a hyper::Response, but the response body might
     // borrow from the request. Instead, write the body in another future that
     // sends the response metadata (and a body channel) prior.
+    // Tribe's patch: the application's answer from memory, if it has one
+    // (see `fast_path`).
+    if let Some(fast) = rocket.state::<crate::fast_path::FastPath>() {
+        if let Some(answer) = fast.answer(&rocket, &hyp_req) {
+            let (parts, body) = answer.into_parts();
+            return Ok(hyper::Response::from_parts(parts, Either::Left(Either::Right(Full::new(body)))));
+        }
+    }
+
     let (tx, rx) = oneshot::channel();
     let version = hyp_req.version();
 
@@ -196,7 +206,7 @@ impl Rocket<Orbit> {
         // Send empty HTTP/2 responses with just the headers. An empty DATA
         // frame makes h2 reject a 304 with a nonzero Content-Length.
         if version == hyper::Version::HTTP_2 && response.body().is_empty() {
-            return send_headers(Either::Left(Empty::new()));
+            return send_headers(Either::Left(Either::Left(Empty::new())));
         }
 
         // For HTTP/1, use a channel even without a body. Hyper otherwise
