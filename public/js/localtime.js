@@ -14,6 +14,13 @@
   try { browser = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { browser = null; }
   var viewer = source === "event" ? browser : root.getAttribute("data-viewer-zone");
 
+  // This browser runs the pages' script (for its session): a logged-in
+  // visitor can be given the page kept for every member, with their own
+  // state filled in by personal.js.
+  if (document.cookie.indexOf("tribe_js=1") < 0) {
+    document.cookie = "tribe_js=1; path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+  }
+
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
   var CITY_AREAS = ["Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"];
@@ -48,16 +55,30 @@
     var end = endIso ? new Date(endIso) : null;
     if (!eventZone || isNaN(start.getTime())) return false;
     var mine = reading(start, viewer), theirs = reading(start, eventZone);
-    if (mine.date === theirs.date && mine.clock === theirs.clock) return false;
+    var wrap = el.parentNode;
+    if (!el.hasAttribute("data-written")) {
+      var firstLabel = wrap.querySelector(".when-zone");
+      el.setAttribute("data-written", el.textContent);
+      if (firstLabel) firstLabel.setAttribute("data-written", firstLabel.textContent);
+    }
+    if (mine.date === theirs.date && mine.clock === theirs.clock) {
+      // Back to what the server wrote (a second zone can be the event's).
+      el.textContent = el.getAttribute("data-written");
+      var written = wrap.querySelector(".when-zone");
+      if (written && written.hasAttribute("data-written")) written.textContent = written.getAttribute("data-written");
+      var extra = wrap.querySelector(".when-event");
+      if (extra && extra.hasAttribute("data-added")) extra.parentNode.removeChild(extra);
+      return false;
+    }
     var mineEnd = end ? reading(end, viewer) : null, theirsEnd = end ? reading(end, eventZone) : null;
     el.textContent = mine.day + ", " + clockRange(mine, mineEnd);
-    var wrap = el.parentNode;
     var label = wrap.querySelector(".when-zone");
     if (label) label.textContent = "your time (" + city(viewer) + ")";
     var second = wrap.querySelector(".when-event");
     if (!second) {
       second = document.createElement("span");
       second.className = "when-event";
+      second.setAttribute("data-added", "");
       wrap.appendChild(second);
     }
     second.textContent = " · " + (theirs.date === mine.date ? "" : theirs.weekday + " ") + clockRange(theirs, theirsEnd) + " " + city(eventZone);
@@ -77,7 +98,10 @@
     }
   };
 
-  if (explicit && source === "event" && browser) {
+  // Every time on the page in `zone`, and the zone note saying so.
+  function showIn(zone, note, always) {
+    viewer = zone;
+    window.tribeTime.zone = zone;
     var changed = false;
     var times = document.querySelectorAll(".when > time[data-zone]");
     for (var i = 0; i < times.length; i++) { if (rewrite(times[i])) changed = true; }
@@ -85,10 +109,20 @@
     var clocks = document.querySelectorAll("time[data-clock]");
     for (var j = 0; j < clocks.length; j++) {
       var at = new Date(clocks[j].getAttribute("datetime"));
-      if (!isNaN(at.getTime())) clocks[j].textContent = reading(at, browser).clock;
+      if (!isNaN(at.getTime())) clocks[j].textContent = reading(at, zone).clock;
     }
-    var note = document.querySelector("[data-zone-note-text]");
-    if (note && changed) note.textContent = "Times are in your time (" + city(browser) + "), the zone this device is set to.";
+    var text = document.querySelector("[data-zone-note-text]");
+    if (text && (changed || always)) text.textContent = note;
+  }
+
+  // The zone a logged-in visitor keeps in their profile or chose
+  // (personal.js).
+  window.tribeTime.useZone = function (zone, source) {
+    if (explicit) showIn(zone, "Times are in your time (" + city(zone) + ")" + (source === "profile" ? ", from your profile." : "."), true);
+  };
+
+  if (explicit && source === "event" && browser) {
+    showIn(browser, "Times are in your time (" + city(browser) + "), the zone this device is set to.");
   }
 
   var use = document.querySelector("[data-use-browser-zone]");

@@ -33,6 +33,9 @@
     if (card) card.classList.toggle("is-mine", inAgenda);
   }
 
+  // personal.js sets each button to its visitor's agenda the same way.
+  window.tribeAgenda = { show: show };
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-agenda]") || !window.fetch) return;

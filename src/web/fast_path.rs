@@ -58,11 +58,11 @@ fn kept_page(state: &AppState, req: &RawRequest, segments: &[&str]) -> Option<Co
     }
     let query_names =
         req.uri().query().into_iter().flat_map(|q| q.split('&')).map(|pair| pair.split('=').next().unwrap_or("")).filter(|n| !n.is_empty());
-    if !is_kept(segments, query_names) {
+    if !is_kept(segments, query_names, false) {
         return None;
     }
     let (event_id, version) = state.exports.fresh_published(segments[1], |event| (event.id, Version::of(event)))?;
-    let key = PageKey { event_id, address: req.uri().path_and_query()?.as_str().to_owned(), zone: None };
+    let key = PageKey { event_id, address: req.uri().path_and_query()?.as_str().to_owned(), zone: None, for_members: false };
     let page = state.pages.ready(&key, version)?;
     state.pages.count_early_answer();
     Some(conditional_page(page))

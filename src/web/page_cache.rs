@@ -43,16 +43,16 @@ pub fn take_ticket(req: &Request<'_>) -> Option<RenderTicket> {
 }
 
 /// Whether the page at this address is kept: `/events/<slug>` and these
-/// below it. A query naming anything but links' filters (a search, a hidden
-/// ticket's access code) is rendered for its visitor alone.
-pub fn is_kept<'a>(segments: &[&str], mut query_names: impl Iterator<Item = &'a str>) -> bool {
+/// below it; for members (logged in), the pages whose only personal parts
+/// are the header and the agenda buttons. A query naming anything but
+/// links' filters (a search, a hidden ticket's access code) is rendered for
+/// its visitor alone.
+pub fn is_kept<'a>(segments: &[&str], mut query_names: impl Iterator<Item = &'a str>, for_members: bool) -> bool {
     const FILTERS: [&str; 8] = ["track", "tag", "view", "day", "role", "interest", "organization", "page"];
     let kept = match segments {
-        ["events", _] => true,
-        ["events", _, "schedule" | "people" | "chats"] => true,
+        ["events", _, "schedule"] | ["events", _, "speakers", _] => true,
         ["events", _, "sessions", id] => id.bytes().all(|b| b.is_ascii_digit()),
-        ["events", _, "speakers", _] => true,
-        ["events", _, "chats", _, "transcript"] => true,
+        ["events", _] | ["events", _, "people" | "chats"] | ["events", _, "chats", _, "transcript"] => !for_members,
         _ => false,
     };
     kept && query_names.all(|name| FILTERS.contains(&name))
@@ -62,10 +62,15 @@ pub fn is_kept<'a>(segments: &[&str], mut query_names: impl Iterator<Item = &'a 
 /// once. (A chosen time zone makes it one of the kept copies per zone.)
 pub const PERSONAL_COOKIES: [&str; 2] = [crate::web::guards::SESSION_COOKIE, "_flash"];
 
-fn kept_address(req: &Request<'_>) -> Option<String> {
+/// Set by the pages' script (`localtime.js`) for the browser's session:
+/// this browser runs it, so a logged-in visitor can be given the copy kept
+/// for members and fill in their own state.
+pub const SCRIPT_COOKIE: &str = "tribe_js";
+
+fn kept_address(req: &Request<'_>, for_members: bool) -> Option<String> {
     let segments: Vec<&str> = req.uri().path().segments().collect();
     let names = req.uri().query().into_iter().flat_map(|q| q.segments().map(|(name, _)| name));
-    is_kept(&segments, names).then(|| req.uri().to_string())
+    is_kept(&segments, names, for_members).then(|| req.uri().to_string())
 }
 
 /// A page answered from memory.
@@ -76,23 +81,45 @@ impl<'r> FromRequest<'r> for CachedPage {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let forward = Outcome::Forward(rocket::http::Status::NotFound);
         if req.method() != Method::Get && req.method() != Method::Head {
-            return Outcome::Forward(rocket::http::Status::NotFound);
+            return forward;
         }
-        // A logged-in visitor sees their own state; a flash is shown once.
-        if crate::web::guards::cached_user(req).is_some() || PERSONAL_COOKIES.iter().any(|name| req.cookies().get(name).is_some()) {
-            return Outcome::Forward(rocket::http::Status::NotFound);
-        }
-        let Some(address) = kept_address(req) else { return Outcome::Forward(rocket::http::Status::NotFound) };
-        let Some(state) = req.rocket().state::<AppState>() else { return Outcome::Forward(rocket::http::Status::NotFound) };
+        let Some(state) = req.rocket().state::<AppState>() else { return forward };
+        let visitor = crate::web::guards::cached_user(req);
+        let for_members = match visitor {
+            // A logged-in visitor whose browser runs the pages' script gets
+            // the copy kept for members and asks for their own state
+            // (`me.json`); without script, or with a flash, their own page.
+            Some(person) => {
+                if person.is_site_admin || req.cookies().get(SCRIPT_COOKIE).is_none() || req.cookies().get("_flash").is_some() {
+                    return forward;
+                }
+                true
+            }
+            None if PERSONAL_COOKIES.iter().any(|name| req.cookies().get(name).is_some()) => return forward,
+            None => false,
+        };
+        let Some(address) = kept_address(req, for_members) else { return forward };
         let slug = req.uri().path().segments().nth(1).unwrap_or("");
         // Drafts are not kept: they are for their team, who are logged in.
         let Ok(Some(event)) = state.exports.published_event(&state.db, slug).await else {
-            return Outcome::Forward(rocket::http::Status::NotFound);
+            return forward;
         };
-        let zone =
-            req.cookies().get(crate::web::guards::ZONE_COOKIE).and_then(|c| crate::domain::times::parse_zone(c.value())).map(|z| z.name().to_owned());
-        let key = PageKey { event_id: event.id, address, zone };
+        if let Some(person) = visitor {
+            // The team sees drafts and their tools in place: their own page.
+            if !matches!(crate::domain::events::team_role(&state.db, event.id, person.id).await, Ok(None)) {
+                return forward;
+            }
+        }
+        // A member's zone comes with their state; a visitor's chosen zone
+        // makes a copy of its own.
+        let zone = if for_members {
+            None
+        } else {
+            req.cookies().get(crate::web::guards::ZONE_COOKIE).and_then(|c| crate::domain::times::parse_zone(c.value())).map(|z| z.name().to_owned())
+        };
+        let key = PageKey { event_id: event.id, address, zone, for_members };
         let mut waited = false;
         loop {
             match state.pages.lookup(key.clone(), Version::of(&event)) {
@@ -105,10 +132,10 @@ impl<'r> FromRequest<'r> for CachedPage {
                         }
                     }
                 }
-                Lookup::Wait(_) => return Outcome::Forward(rocket::http::Status::NotFound),
+                Lookup::Wait(_) => return forward,
                 Lookup::Render(ticket) => {
                     req.local_cache(|| PendingRender(Mutex::new(None))).0.lock().map(|mut t| *t = Some(ticket)).ok();
-                    return Outcome::Forward(rocket::http::Status::NotFound);
+                    return forward;
                 }
             }
         }

@@ -29,6 +29,8 @@ pub struct PageKey {
     pub address: String,
     /// The zone the visitor chose on the time-zone page, if any.
     pub zone: Option<String>,
+    /// The copy for logged-in visitors (see `page_cache`), or for everyone.
+    pub for_members: bool,
 }
 
 /// What a page was rendered from.
@@ -211,6 +213,12 @@ impl Drop for RenderTicket {
 }
 
 impl RenderTicket {
+    /// The page to render is the copy for logged-in visitors: their own
+    /// state is left out (their script asks for it).
+    pub fn for_members(&self) -> bool {
+        self.key.for_members
+    }
+
     /// Keeps the rendered page and hands it to whoever waited for it.
     pub fn fill(mut self, page: Arc<Rendered>) {
         let cache = self.cache.clone();

@@ -38,9 +38,9 @@ impl<'r> FromRequest<'r> for Page {
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
         let here = req.uri().to_string();
         if let Some(ticket) = take_ticket(req) {
-            // A page for every visitor: no one's form token in it (a
-            // visitor who is not logged in is shown no form that needs one),
-            // and no cookie set by it.
+            // A page for every visitor (or every member): no one's form
+            // token or name in it (their script fills those in), and no
+            // cookie set by it.
             return Outcome::Success(Page { user: None, csrf: String::new(), flash: None, here, ticket: Some(ticket) });
         }
         let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
@@ -95,6 +95,12 @@ impl Page {
         Ok(Html::Kept(conditional_page(page)))
     }
 
+    /// This page is the copy kept for every logged-in visitor: the handler
+    /// renders no one's own state into it (see `page_cache`).
+    pub fn for_members(&self) -> bool {
+        self.ticket.as_ref().is_some_and(RenderTicket::for_members)
+    }
+
     fn context(&self, title: &str, data: impl serde::Serialize) -> Value {
         let mut context = match serde_json::to_value(data).unwrap_or(Value::Null) {
             Value::Object(map) => map,
@@ -103,7 +109,8 @@ impl Page {
         let frame = Frame {
             title,
             csrf: &self.csrf,
-            user: self.user.as_ref().map(FrameUser::from),
+            user: if self.for_members() { Some(FrameUser::member()) } else { self.user.as_ref().map(FrameUser::from) },
+            for_members: self.for_members(),
             flash: self.flash.as_ref().map(|(kind, message)| FlashView { kind, message }),
             here: &self.here,
             here_encoded: url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect(),
@@ -159,12 +166,21 @@ pub struct Download<B> {
 
 impl<'r, B: Responder<'r, 'static>> Responder<'r, 'static> for Download<B> {
     fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'static> {
-        let mut response = self.body.respond_to(req)?;
+        let private = self.private;
+        let mut response = if private { Private(self.body).respond_to(req)? } else { self.body.respond_to(req)? };
         response.set_header(self.kind);
         response.set_header(rocket::http::Header::new("Content-Disposition", format!("attachment; filename=\"{}\"", self.file_name)));
-        if self.private {
-            response.set_header(rocket::http::Header::new("Cache-Control", "private, no-store"));
-        }
+        Ok(response)
+    }
+}
+
+/// An answer about one person: never kept by a cache on the way.
+pub struct Private<R>(pub R);
+
+impl<'r, R: Responder<'r, 'static>> Responder<'r, 'static> for Private<R> {
+    fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'static> {
+        let mut response = self.0.respond_to(req)?;
+        response.set_header(rocket::http::Header::new("Cache-Control", "private, no-store"));
         Ok(response)
     }
 }

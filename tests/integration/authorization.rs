@@ -105,6 +105,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET /events/<_slug>/manage/sessions/<id>", "L F F F F A A"),
     ("GET /events/<_slug>/manage/sessions/new", "L F F F F A A"),
     ("GET /events/<_path..>", "A A A A A A A"),
+    ("GET /events/<_slug>/me.json", "A A A A A A A"),
     ("GET /events/<_slug>/people", "A A A A A A A"),
     ("GET /events/<_slug>/schedule", "A A A A A A A"),
     ("GET /events/<_slug>/sessions/<file>", "A A A A A A A"),

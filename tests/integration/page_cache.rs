@@ -228,3 +228,71 @@ async fn kept_pages_and_exports_answered_before_rocket_are_the_same_answers() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[rocket::async_test]
+async fn logged_in_visitors_share_one_kept_page_and_get_their_own_state_from_me_json() {
+    let app = TestApp::new().await;
+    conference(&app, "members").await;
+    let id = session_id(&app, "members", "Opening talk").await;
+    let ann = app.another_instance().await;
+    sign_up(&ann, "ann@example.org", "Ann Attendee", "a long password").await;
+    let page = ann.get("/events/members").dispatch().await.into_string().await.unwrap();
+    let ticket = page.split("name=\"ticket_type_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert_eq!(post_form(&ann, "/events/members/register", &[("ticket_type_id", &ticket)]).await.status(), Status::SeeOther);
+    let add_path = format!("/events/members/sessions/{id}/agenda");
+    let added = post_form(&ann, &add_path, &[("back", "/events/members/schedule")]).await;
+    assert_eq!(added.status(), Status::SeeOther);
+    let bob = app.another_instance().await;
+    sign_up(&bob, "bob@example.org", "Bob Browser", "a long password").await;
+
+    // (The flashes of signing up and adding are shown once, on their own pages.)
+    for client in [&ann, &bob] {
+        assert!(client.get("/events/members/schedule").dispatch().await.into_string().await.unwrap().contains("class=\"flash"));
+    }
+    // Browsers that run the pages' script get the copy kept for members:
+    // the same bytes for both, with no one's name, token or agenda in it.
+    let for_ann = schedule_with_script(&ann).await;
+    let for_bob = schedule_with_script(&bob).await;
+    assert_eq!(for_ann, for_bob);
+    assert!(for_ann.contains("Your account") && for_ann.contains("/static/js/personal.js"));
+    assert!(!for_ann.contains("Ann Attendee") && !for_ann.contains("In my agenda"), "no one's own state in the members' copy");
+    assert!(for_ann.contains("name=\"_csrf\" value=\"\""), "the token is left for the script to fill in");
+
+    // Each gets their own state.
+    let answer = ann.get("/events/members/me.json").dispatch().await;
+    assert_eq!(answer.headers().get_one("Cache-Control"), Some("private, no-store"));
+    let state: serde_json::Value = answer.into_json().await.unwrap();
+    assert_eq!(state["signed_in"], true);
+    assert_eq!(state["name"], "Ann Attendee");
+    assert_eq!(state["offer"], "toggle");
+    assert_eq!(state["agenda"], serde_json::json!([id]));
+    let bobs: serde_json::Value = bob.get("/events/members/me.json").dispatch().await.into_json().await.unwrap();
+    assert_eq!(
+        (bobs["name"].as_str(), bobs["offer"].as_str(), bobs["agenda"].as_array().map(Vec::len)),
+        (Some("Bob Browser"), Some("register"), Some(0))
+    );
+    let nobody: serde_json::Value = app.another_instance().await.get("/events/members/me.json").dispatch().await.into_json().await.unwrap();
+    assert_eq!(nobody["signed_in"], false);
+    assert!(nobody["name"].is_null() && nobody["csrf"].is_null());
+
+    // The token it gives works in the page's forms.
+    let token = state["csrf"].as_str().unwrap();
+    let removed = ann
+        .post(format!("/events/members/sessions/{id}/agenda/remove"))
+        .header(ContentType::Form)
+        .body(form_body(&[("_csrf", token), ("back", "/events/members/schedule")]))
+        .dispatch()
+        .await;
+    assert_eq!(removed.status(), Status::SeeOther);
+
+    // Without the script, a member gets their own page; the team always does.
+    let own = ann.get("/events/members/schedule").dispatch().await.into_string().await.unwrap();
+    assert!(own.contains("Ann Attendee") && own.contains("Add Opening talk to my agenda"));
+    let organizer = schedule_with_script(&app.client).await;
+    assert!(!organizer.contains("Your account") && organizer.contains("Org Anizer"));
+}
+
+/// The schedule as a browser that runs the pages' script asks for it.
+async fn schedule_with_script(client: &Client) -> String {
+    client.get("/events/members/schedule").cookie(("tribe_js", "1")).dispatch().await.into_string().await.unwrap()
+}

@@ -18,23 +18,37 @@ use crate::domain::schedule::{self, ScheduledSession, Scope};
 use crate::domain::times::{self, Zones};
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
+use crate::web::csrf::CsrfToken;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::{MaybeUser, ViewerZone};
-use crate::web::render::{Html, Page};
+use crate::web::render::{Html, Page, Private};
 use crate::web::views::events::{
     EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView, UpcomingWeek,
+    VisitorState,
 };
 use crate::web::views::frame::ZoneNote;
 use crate::web::views::registration::RegistrationPanel;
 use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, AgendaOffer, Viewer};
 use crate::web::views::seo;
 use crate::web::AppState;
+use rocket::serde::json::Json;
 
 pub fn routes() -> Vec<Route> {
-    routes![event_home, schedule_page, session_page, speaker_page, schedule_xml, schedule_json, schedule_ics, session_ics]
+    routes![event_home, schedule_page, session_page, speaker_page, visitor_state, schedule_xml, schedule_json, schedule_ics, session_ics]
 }
 
-async fn viewer_of(state: &AppState, visible: &VisibleEvent, zone: &ViewerZone) -> AppResult<Viewer> {
+async fn viewer_of(state: &AppState, visible: &VisibleEvent, zone: &ViewerZone, page: &Page) -> AppResult<Viewer> {
+    if page.for_members() {
+        // The copy for every member: each agenda button can be offered;
+        // the script shows each member's own (`me.json`).
+        return Ok(Viewer { zone: None, agenda_offer: AgendaOffer::Toggle, ..Viewer::default() });
+    }
+    own_viewer(state, visible, zone).await
+}
+
+/// What this visitor's own page shows them: their zone, whether they can
+/// save sessions, and the sessions they saved.
+async fn own_viewer(state: &AppState, visible: &VisibleEvent, zone: &ViewerZone) -> AppResult<Viewer> {
     let Some(user) = &visible.viewer else { return Ok(Viewer { zone: zone.0, agenda_offer: AgendaOffer::LogIn, ..Viewer::default() }) };
     let registered = crate::domain::registration::is_registered(&state.db, visible.event.id, user.id).await?;
     Ok(Viewer {
@@ -76,7 +90,7 @@ async fn event_home(
 ) -> AppResult<Html> {
     let event = &visible.event;
     let zone = events::zone_of(event);
-    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
+    let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     // The ticket types, loaded once for the search engines' offers and the panel.
     let listed = crate::domain::registration::tickets::list(&state.db, event.id).await?;
     let meta = seo::event_meta(&state.config.base_url, event, &listed, now());
@@ -138,7 +152,7 @@ async fn schedule_page(
     templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
+    let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let query = ScheduleQuery {
         track,
@@ -183,7 +197,7 @@ async fn session_page(
     templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
+    let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let view = SessionPage {
@@ -207,7 +221,7 @@ async fn speaker_page(
     templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    let viewer = viewer_of(state, &visible, &viewer_zone).await?;
+    let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();
     let speaker = theirs.first().and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key))).ok_or(AppError::NotFound)?;
@@ -229,6 +243,30 @@ async fn speaker_page(
         sessions: theirs.iter().map(|s| session_card(&loaded, s, &viewer)).collect(),
     };
     page.public(&templates, "events/speaker", &speaker.name, view).await
+}
+
+/// `me.json`: what the page kept for every logged-in visitor leaves out,
+/// for this one (their name, form token, zone, and agenda), which the
+/// page's script fills in. Never kept anywhere on the way.
+#[get("/events/<_slug>/me.json")]
+async fn visitor_state(
+    _slug: &str,
+    visible: VisibleEvent,
+    viewer_zone: ViewerZone,
+    csrf: CsrfToken,
+    state: &State<AppState>,
+) -> AppResult<Private<Json<VisitorState>>> {
+    let Some(person) = &visible.viewer else { return Ok(Private(Json(VisitorState::signed_out()))) };
+    let viewer = own_viewer(state, &visible, &viewer_zone).await?;
+    Ok(Private(Json(VisitorState {
+        signed_in: true,
+        name: Some(person.display_name.clone()),
+        csrf: Some(csrf.0),
+        zone: viewer.zone.map(|(zone, _)| zone.name().to_owned()),
+        zone_source: viewer.zone.map(|(_, source)| source),
+        offer: viewer.agenda_offer,
+        agenda: viewer.agenda.iter().copied().collect(),
+    })))
 }
 
 /// Exports are polled hard by apps: a published event's row comes from a

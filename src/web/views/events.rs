@@ -364,3 +364,34 @@ pub struct EventCard {
     pub summary: EventSummary,
     pub next: Option<When>,
 }
+
+/// A logged-in visitor's own state on an event's pages (`me.json`), for the
+/// page kept for every member; `signed_in: false` when the session ended.
+#[derive(Serialize)]
+pub struct VisitorState {
+    pub signed_in: bool,
+    pub name: Option<String>,
+    /// Their form token, for the page's forms.
+    pub csrf: Option<String>,
+    /// Their zone (profile, or chosen), when known, and where it comes from.
+    pub zone: Option<String>,
+    pub zone_source: Option<crate::domain::times::ZoneSource>,
+    /// What the agenda buttons offer them.
+    pub offer: crate::web::views::schedule::AgendaOffer,
+    /// The sessions in their agenda.
+    pub agenda: Vec<i32>,
+}
+
+impl VisitorState {
+    pub fn signed_out() -> VisitorState {
+        VisitorState {
+            signed_in: false,
+            name: None,
+            csrf: None,
+            zone: None,
+            zone_source: None,
+            offer: crate::web::views::schedule::AgendaOffer::LogIn,
+            agenda: Vec::new(),
+        }
+    }
+}

@@ -17,6 +17,9 @@ pub struct Frame<'a> {
     /// `current` helper, and encoded for a `next=` parameter.
     pub here: &'a str,
     pub here_encoded: String,
+    /// The copy kept for every logged-in visitor: the layout loads the
+    /// script that fills in their own state (`personal.js`).
+    pub for_members: bool,
 }
 
 /// Which zone a page's times are in, said beside them with a way to change
@@ -54,6 +57,14 @@ pub struct FrameUser {
     pub display_name: String,
     pub email: String,
     pub is_site_admin: bool,
+}
+
+impl FrameUser {
+    /// Stands for whoever is logged in, in the copy kept for all of them;
+    /// their script puts their name in its place.
+    pub fn member() -> FrameUser {
+        FrameUser { id: 0, display_name: "Your account".into(), email: String::new(), is_site_admin: false }
+    }
 }
 
 impl From<&user::Model> for FrameUser {
