@@ -31,6 +31,8 @@ pub struct AppState {
     pub config: Config,
     /// Rendered schedule exports, per event revision.
     pub exports: crate::domain::schedule::exports::ExportCache,
+    /// Each event's attendees and tribe pool, per event version.
+    pub attendees: crate::domain::community::kept::AttendeeCache,
     /// Rendered public pages, per event version.
     pub pages: std::sync::Arc<crate::web::page_store::PageCache>,
     /// Runs queued work (emails, badge PDFs) through the job table.

@@ -296,3 +296,28 @@ async fn logged_in_visitors_share_one_kept_page_and_get_their_own_state_from_me_
 async fn schedule_with_script(client: &Client) -> String {
     client.get("/events/members/schedule").cookie(("tribe_js", "1")).dispatch().await.into_string().await.unwrap()
 }
+
+/// Signs up `email` in a browser of its own and registers for `slug`'s first ticket.
+async fn registered(app: &TestApp, slug: &str, email: &str, name: &str) -> Client {
+    let client = app.another_instance().await;
+    sign_up(&client, email, name, "a long password").await;
+    let page = client.get(format!("/events/{slug}")).dispatch().await.into_string().await.unwrap();
+    let ticket = page.split("name=\"ticket_type_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let path = format!("/events/{slug}/register");
+    assert_eq!(post_form(&client, &path, &[("ticket_type_id", &ticket)]).await.status(), Status::SeeOther);
+    client
+}
+
+#[rocket::async_test]
+async fn the_kept_attendee_list_shows_a_registration_through_another_instance_at_once() {
+    let app = TestApp::new().await;
+    conference(&app, "people").await;
+    let ann = registered(&app, "people", "ann@example.org", "Ann Attendee").await;
+    let directory = ann.get("/events/people/people").dispatch().await.into_string().await.unwrap();
+    assert!(directory.contains("Ann Attendee") && !directory.contains("Bob Browser"));
+    // Bob registers through another instance: Ann's next look shows him,
+    // although her instance read the attendees a moment ago.
+    registered(&app, "people", "bob@example.org", "Bob Browser").await;
+    let directory = ann.get("/events/people/people").dispatch().await.into_string().await.unwrap();
+    assert!(directory.contains("Bob Browser"), "the kept attendee list missed a registration");
+}

@@ -54,7 +54,7 @@ pub async fn pool(db: &DatabaseConnection, event: &event::Model) -> AppResult<Po
 }
 
 /// The pool of attendees already loaded: the matchable ones and their agendas.
-async fn pool_of(db: &DatabaseConnection, event: &event::Model, everyone: Vec<Attendee>) -> AppResult<Pool> {
+pub(crate) async fn pool_of(db: &DatabaseConnection, event: &event::Model, everyone: Vec<Attendee>) -> AppResult<Pool> {
     let attendees: Vec<Attendee> = everyone.into_iter().filter(Attendee::is_matchable).collect();
     let sessions: HashMap<i32, session::Model> =
         session::Entity::find().filter(session::Column::EventId.eq(event.id)).all(db).await?.into_iter().map(|s| (s.id, s)).collect();
@@ -154,27 +154,22 @@ pub fn why_text(reasons: &algorithm::Reasons, pool: &Pool) -> String {
     parts.join(" · ")
 }
 
-/// Up to `k` peers in the same role for `me`, best first.
-pub async fn suggestions(
-    db: &DatabaseConnection,
-    event: &event::Model,
-    me: &user::Model,
-    k: usize,
-) -> AppResult<Result<Vec<Suggestion>, NotMatched>> {
-    let everyone = people::attendees(db, event).await?;
+/// Why `me` gets no suggestions among the event's attendees, if they do not.
+pub fn not_matched(everyone: &[Attendee], me: &user::Model) -> Option<NotMatched> {
     let Some(mine) = everyone.iter().find(|a| a.user.id == me.id) else {
-        return Ok(Err(NotMatched::NotRegistered));
+        return Some(NotMatched::NotRegistered);
     };
     if mine.visibility() == crate::db::entities::profile::Visibility::Hidden {
-        return Ok(Err(NotMatched::ProfileHidden));
+        return Some(NotMatched::ProfileHidden);
     }
     if !mine.profile.matching_enabled {
-        return Ok(Err(NotMatched::MatchingOff));
+        return Some(NotMatched::MatchingOff);
     }
-    if mine.role.is_none() {
-        return Ok(Err(NotMatched::NoRole));
-    }
-    let pool = pool_of(db, event, everyone).await?;
+    mine.role.is_none().then_some(NotMatched::NoRole)
+}
+
+/// Up to `k` peers in the same role for `me` in the pool, best first.
+pub async fn ranked(db: &DatabaseConnection, pool: &Pool, me: &user::Model, k: usize) -> AppResult<Result<Vec<Suggestion>, NotMatched>> {
     let Some(at) = pool.index_of(me.id) else { return Ok(Err(NotMatched::NoRole)) };
     let standings = connections::standings(db, me.id).await?;
     let mut excluded = Excluded::default();
@@ -192,7 +187,7 @@ pub async fn suggestions(
             Suggestion {
                 person: other.card(),
                 score: m.score,
-                why: why_text(&reasons, &pool),
+                why: why_text(&reasons, pool),
                 standing: standings.get(&other.user.id).copied().unwrap_or(Standing::None),
             }
         })

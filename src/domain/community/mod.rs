@@ -5,6 +5,7 @@
 
 pub mod algorithm;
 pub mod connections;
+pub mod kept;
 pub mod matches;
 pub mod people;
 pub mod profiles;

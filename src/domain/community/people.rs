@@ -158,13 +158,12 @@ pub struct DirectoryFilter {
 }
 
 /// The event's directory as `access` may see it, filtered.
-pub async fn directory(db: &DatabaseConnection, event: &event::Model, access: Access, filter: &DirectoryFilter) -> AppResult<Vec<PersonCard>> {
+pub fn directory(everyone: &[Attendee], access: Access, filter: &DirectoryFilter) -> Vec<PersonCard> {
     let interest = filter.interest.as_deref().map(input::normalize_tags).filter(|t| !t.is_empty());
     let organization = filter.organization.as_deref().map(|o| o.trim().to_lowercase()).filter(|o| !o.is_empty());
     let name = filter.name.as_deref().map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty());
-    let mut cards: Vec<PersonCard> = attendees(db, event)
-        .await?
-        .into_iter()
+    let mut cards: Vec<PersonCard> = everyone
+        .iter()
         .filter(|a| visible_to(&a.profile, access))
         .filter(|a| filter.role_id.is_none() || a.role.as_ref().map(|r| r.id) == filter.role_id)
         .filter(|a| interest.as_ref().is_none_or(|t| input::split_tags(&a.profile.interests).contains(t)))
@@ -173,7 +172,7 @@ pub async fn directory(db: &DatabaseConnection, event: &event::Model, access: Ac
         .map(|a| a.card())
         .collect();
     cards.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.user_id.cmp(&b.user_id)));
-    Ok(cards)
+    cards
 }
 
 /// The events a person holds a confirmed registration for.

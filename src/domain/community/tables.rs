@@ -133,13 +133,14 @@ pub struct PlanView {
 /// Every plan of the event with its tables. Seats of people who since hid
 /// their profile or cancelled are left out.
 pub async fn plans(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<PlanView>> {
+    plans_among(db, event, &people::attendees(db, event).await?).await
+}
+
+/// As `plans`, with the event's attendees already at hand.
+async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee]) -> AppResult<Vec<PlanView>> {
     let rows = table_plan::Entity::find().filter(table_plan::Column::EventId.eq(event.id)).order_by_asc(table_plan::Column::Id).all(db).await?;
-    let visible: HashMap<i32, Attendee> = people::attendees(db, event)
-        .await?
-        .into_iter()
-        .filter(|a| people::visible_to(&a.profile, people::Access::Attendee))
-        .map(|a| (a.user.id, a))
-        .collect();
+    let visible: HashMap<i32, &Attendee> =
+        everyone.iter().filter(|a| people::visible_to(&a.profile, people::Access::Attendee)).map(|a| (a.user.id, a)).collect();
     let roles: HashMap<i32, String> = events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut out = Vec::new();
     for plan in rows {
@@ -189,9 +190,14 @@ pub struct MyTable {
     pub table: TableView,
 }
 
-pub async fn of_member(db: &DatabaseConnection, event: &event::Model, member: &user::Model) -> AppResult<Vec<MyTable>> {
+pub async fn of_member(
+    db: &DatabaseConnection,
+    kept: &crate::domain::community::kept::AttendeeCache,
+    event: &event::Model,
+    member: &user::Model,
+) -> AppResult<Vec<MyTable>> {
     let mut out = Vec::new();
-    for plan in plans(db, event).await? {
+    for plan in plans_among(db, event, &kept.attendees(db, event).await?).await? {
         if let Some(table) = plan.tables.iter().find(|t| t.people.iter().any(|p| p.user_id == member.id)) {
             out.push(MyTable { plan_id: plan.id, title: plan.title.clone(), session: plan.session.clone(), table: table.clone() });
         }

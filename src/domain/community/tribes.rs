@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::db::entities::{event, meetup_slot, tribe, tribe_member, user};
 use crate::domain::community::algorithm::{self, Similarity, SlotOption};
+use crate::domain::community::kept::AttendeeCache;
 use crate::domain::community::matches;
 use crate::domain::community::people::{self, Attendee, PersonCard};
 use crate::domain::events;
@@ -254,7 +255,8 @@ pub struct SlotView {
 
 /// Every tribe of the event with its members (for the organizer).
 pub async fn all(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<TribeView>> {
-    views(db, event, &matchable(db, event).await?, None).await
+    let members = matchable(db, event).await?;
+    views(db, event, &members.iter().collect::<Vec<_>>(), None).await
 }
 
 /// Who may be shown as a tribe member: matchable attendees (agendas are not
@@ -264,7 +266,7 @@ async fn matchable(db: &DatabaseConnection, event: &event::Model) -> AppResult<V
 }
 
 /// The viewer's tribe, if they are in one and still matchable.
-pub async fn of_member(db: &DatabaseConnection, event: &event::Model, member: &user::Model) -> AppResult<Option<TribeView>> {
+pub async fn of_member(db: &DatabaseConnection, kept: &AttendeeCache, event: &event::Model, member: &user::Model) -> AppResult<Option<TribeView>> {
     let Some(row) = tribe_member::Entity::find()
         .filter(tribe_member::Column::EventId.eq(event.id))
         .filter(tribe_member::Column::UserId.eq(member.id))
@@ -273,14 +275,15 @@ pub async fn of_member(db: &DatabaseConnection, event: &event::Model, member: &u
     else {
         return Ok(None);
     };
-    let members = matchable(db, event).await?;
+    let everyone = kept.attendees(db, event).await?;
+    let members: Vec<&Attendee> = everyone.iter().filter(|a| a.is_matchable()).collect();
     if !members.iter().any(|a| a.user.id == member.id) {
         return Ok(None);
     }
     Ok(views(db, event, &members, Some(row.tribe_id)).await?.into_iter().next())
 }
 
-async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
+async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[&Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
     let mut query = tribe::Entity::find().filter(tribe::Column::EventId.eq(event.id));
     if let Some(id) = only {
         query = query.filter(tribe::Column::Id.eq(id));
@@ -288,7 +291,7 @@ async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[Atten
     let tribes = query.order_by_asc(tribe::Column::RoleId).order_by_asc(tribe::Column::Number).all(db).await?;
     let members = tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id)).all(db).await?;
     let slot_rows: HashMap<i32, meetup_slot::Model> = slots(db, event.id).await?.into_iter().map(|s| (s.id, s)).collect();
-    let attendees: HashMap<i32, &Attendee> = matchable.iter().map(|a| (a.user.id, a)).collect();
+    let attendees: HashMap<i32, &Attendee> = matchable.iter().map(|a| (a.user.id, *a)).collect();
     let roles: HashMap<i32, crate::db::entities::event_role::Model> =
         events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r)).collect();
     Ok(tribes

@@ -11,7 +11,7 @@ use crate::db::entities::connection::ConnectionStatus;
 use crate::domain::community::connections::{self, Answer, Requested};
 use crate::domain::community::people::{self, DirectoryFilter, PersonCard};
 use crate::domain::community::profiles::{self, ProfileInput};
-use crate::domain::community::{matches, tables, tribes};
+use crate::domain::community::{tables, tribes};
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::ApiVisibleEvent;
@@ -71,7 +71,7 @@ pub async fn directory(
 ) -> AppResult<Json<Vec<PersonCard>>> {
     let access = people::access(&state.db, &visible.event, Some(&user.0)).await?;
     let filter = DirectoryFilter { role_id: role, interest, organization, name: q };
-    Ok(Json(people::directory(&state.db, &visible.event, access, &filter).await?))
+    Ok(Json(people::directory(&state.attendees.attendees(&state.db, &visible.event).await?, access, &filter)))
 }
 
 /// Up to 10 peers in your role, ranked, with why
@@ -79,7 +79,7 @@ pub async fn directory(
     responses((status = 200, description = "OK", body = Matches), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/matches")]
 pub async fn my_matches(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Matches>> {
-    Ok(Json(Matches::from(matches::suggestions(&state.db, &visible.event, &user.0, 10).await?)))
+    Ok(Json(Matches::from(state.attendees.suggestions(&state.db, &visible.event, &user.0, 10).await?)))
 }
 
 /// Requests to and from you, connections (with their handles) and blocks
@@ -135,7 +135,7 @@ pub async fn answer_connection(id: i32, action: &str, user: ApiUser, state: &Sta
     responses((status = 200, description = "OK", body = tribes::TribeView), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/my-tribe")]
 pub async fn my_tribe(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<tribes::TribeView>> {
-    Ok(Json(tribes::of_member(&state.db, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(tribes::of_member(&state.db, &state.attendees, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?))
 }
 
 /// Your seat in each table plan
@@ -143,5 +143,5 @@ pub async fn my_tribe(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, stat
     responses((status = 200, description = "OK", body = Vec<tables::MyTable>), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/my-tables")]
 pub async fn my_tables(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<tables::MyTable>>> {
-    Ok(Json(tables::of_member(&state.db, &visible.event, &user.0).await?))
+    Ok(Json(tables::of_member(&state.db, &state.attendees, &visible.event, &user.0).await?))
 }

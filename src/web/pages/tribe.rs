@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::db::entities::registration::RegistrationStatus;
 use crate::domain::community::people::{self, Access, DirectoryFilter};
-use crate::domain::community::{matches, tables, tribes};
+use crate::domain::community::{tables, tribes};
 use crate::domain::events::{self, places};
 use crate::domain::registration;
 use crate::error::{AppError, AppResult};
@@ -42,7 +42,7 @@ async fn directory_page(
 ) -> AppResult<Html> {
     let access = people::access(&state.db, &visible.event, visible.viewer.as_ref()).await?;
     let filter = DirectoryFilter { role_id: role, interest: interest.clone(), organization: organization.clone(), name: q.clone() };
-    let cards = people::directory(&state.db, &visible.event, access, &filter).await?;
+    let cards = people::directory(&state.attendees.attendees(&state.db, &visible.event).await?, access, &filter);
     let roles = places::roles(&state.db, visible.event.id).await?;
     let view = DirectoryPage::new(
         EventName::from(&visible.event),
@@ -67,9 +67,9 @@ async fn tribe_page(
     state: &State<AppState>,
 ) -> AppResult<Html> {
     let event = &visible.event;
-    let suggestions = matches::suggestions(&state.db, event, &user.0, 10).await?;
-    let my_tribe = tribes::of_member(&state.db, event, &user.0).await?;
-    let my_tables = tables::of_member(&state.db, event, &user.0).await?;
+    let suggestions = state.attendees.suggestions(&state.db, event, &user.0, 10).await?;
+    let my_tribe = tribes::of_member(&state.db, &state.attendees, event, &user.0).await?;
+    let my_tables = tables::of_member(&state.db, &state.attendees, event, &user.0).await?;
     let live = registration::live_registration(&state.db, event.id, user.0.id).await?.filter(|r| r.status == RegistrationStatus::Confirmed);
     let roles = places::roles(&state.db, event.id).await?;
     let (list, not_matched) = match suggestions {
@@ -101,7 +101,7 @@ async fn tribe_page(
 
 #[get("/events/<_slug>/tribe/meetup.ics")]
 async fn meetup_ics(_slug: &str, visible: VisibleEvent, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
-    let view = tribes::of_member(&state.db, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?;
+    let view = tribes::of_member(&state.db, &state.attendees, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?;
     let file = tribes::meetup_ics(&visible.event, &view, &state.config.base_url).ok_or(AppError::NotFound)?;
     Ok((calendar_content_type(), file))
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Pages as a logged-in attendee gets them, beside the page everyone gets:
+# the schedule as the copy kept for members plus the personal request
+# (`me.json`) a browser that runs the pages' script makes, the same page
+# rendered for them alone (a browser without script), and the personal
+# pages (event, tribe, people directory, agenda).
+#
+#   bash bench/personal_pages.sh [seconds per route, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+source bench/lib.sh
+start_server
+
+# attendee001 is registered for hitmc; eight sessions in their agenda.
+token=$(curl -sf -X POST "$base/api/tokens" -H 'Content-Type: application/json' \
+  -d '{"email":"attendee001@example.org","password":"tribe-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+for id in $(seq 1 8); do curl -sf -o /dev/null -X PUT "$base/api/me/agenda/$id" -H "Authorization: Bearer $token" || true; done
+jar="$work/cookies"
+csrf=$(curl -sf -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -sf -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" --data-urlencode "_csrf=$csrf" \
+  --data-urlencode email=attendee001@example.org --data-urlencode password=tribe-demo
+session=$(awk '$6 == "tribe_session" {print $7}' "$jar")
+[ -n "$session" ] || { echo "log-in failed" >&2; exit 1; }
+# The flash of logging in is shown once.
+curl -sf -o /dev/null -b "$jar" "$base/"
+
+rps() {  # rps PATH COOKIE
+  curl -sf -o /dev/null -H "Cookie: $2" "$base$1"
+  wrk -t2 -c32 -d"${seconds}s" -H "Cookie: $2" -H "Accept-Encoding: gzip" "$base$1" | awk '/Requests\/sec/ {print $2}'
+}
+bytes() { curl -sf -H "Cookie: $2" -H "Accept-Encoding: gzip" "$base$1" | wc -c; }
+
+member="tribe_session=$session; tribe_js=1"
+own="tribe_session=$session"
+echo "| page (gzip) | visitor | bytes | requests/s |"
+echo "|---|---|---|---|"
+for path in /events/hitmc/schedule /events/hitmc/me.json; do
+  echo "| $path | member (script) | $(bytes "$path" "$member") | $(rps "$path" "$member") |"
+done
+echo "| /events/hitmc/schedule | not logged in | $(bytes /events/hitmc/schedule "") | $(rps /events/hitmc/schedule "") |"
+for path in /events/hitmc/schedule /events/hitmc /events/hitmc/tribe /events/hitmc/people /agenda; do
+  echo "| $path | logged in, own page | $(bytes "$path" "$own") | $(rps "$path" "$own") |"
+done
