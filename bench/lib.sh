@@ -16,7 +16,7 @@ start_server() {
   work=$(mktemp -d)
   export TRIBE_DATABASE_URL="sqlite:$work/bench.db" ROCKET_PROFILE=release ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT=$port
   export ROCKET_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" TRIBE_LOG=warn TRIBE_BASE_URL="$base"
-  $bin/tribe demo >/dev/null
+  $bin/tribe demo --attendees "${BENCH_ATTENDEES:-200}" >/dev/null
   $bin/tribe serve >"$work/serve.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT

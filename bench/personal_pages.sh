@@ -6,6 +6,7 @@
 # pages (event, tribe, people directory, agenda).
 #
 #   bash bench/personal_pages.sh [seconds per route, default 10]
+#   BENCH_ATTENDEES=2000 bash bench/personal_pages.sh   (the demo with 2,000 attendees)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"

@@ -198,14 +198,20 @@ fn local(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Loads the demo data set; returns what was created this time.
 pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
+    load_sized(db, ATTENDEE_COUNT).await
+}
+
+/// The demo with `attendee_count` attendees (the benchmarks use 2,000):
+/// the conference's capacity grows to hold them all.
+pub async fn load_sized(db: &DatabaseConnection, attendee_count: usize) -> AppResult<DemoReport> {
     let password_hash = passwords::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut report = DemoReport::default();
     let mut rng = StdRng::seed_from_u64(2026);
 
     let organizer = ensure_user(db, &mut report, ORGANIZER_EMAIL, "Olivia Organizer", &password_hash).await?;
     let staff = ensure_user(db, &mut report, STAFF_EMAIL, "Sam Staff", &password_hash).await?;
-    let mut attendees = Vec::with_capacity(ATTENDEE_COUNT);
-    for i in 0..ATTENDEE_COUNT {
+    let mut attendees = Vec::with_capacity(attendee_count);
+    for i in 0..attendee_count {
         let name = format!("{} {}", FIRST_NAMES[i % FIRST_NAMES.len()], LAST_NAMES[(i * 7 + i / FIRST_NAMES.len()) % LAST_NAMES.len()]);
         let attendee = ensure_user(db, &mut report, &format!("attendee{:03}@example.org", i + 1), &name, &password_hash).await?;
         ensure_profile(db, &attendee, i, &mut rng).await?;
@@ -214,7 +220,7 @@ pub async fn load(db: &DatabaseConnection) -> AppResult<DemoReport> {
     let team = Team { organizer: &organizer, staff: &staff };
 
     let today = now().with_timezone(&ZONE).date_naive();
-    if let Some(hitmc) = create_event(db, &mut report, &team, hitmc_form(today)).await? {
+    if let Some(hitmc) = create_event(db, &mut report, &team, hitmc_form(today, attendee_count)).await? {
         seed_conference(db, &mut report, &hitmc, &attendees, &mut rng).await?;
         editing::set_published(db, &hitmc, true).await?;
         seed_community(db, &hitmc, today).await?;
@@ -287,7 +293,11 @@ async fn ensure_profile(db: &DatabaseConnection, owner: &user::Model, index: usi
         looking_for: OFFERS[rng.gen_range(0..OFFERS.len())].to_owned(),
         can_offer: OFFERS[rng.gen_range(0..OFFERS.len())].to_owned(),
         // X allows 15 characters after the @.
-        handle_x: if index % 3 == 0 { format!("@{}{index}", handle.chars().take(12).collect::<String>()) } else { String::new() },
+        handle_x: if index % 3 == 0 {
+            format!("@{}{index}", handle.chars().take(15 - index.to_string().len()).collect::<String>())
+        } else {
+            String::new()
+        },
         handle_mastodon: if index % 5 == 0 { format!("@{handle}@med-mastodon.example") } else { String::new() },
         handle_bluesky: if index % 4 == 1 { format!("{handle}.bsky.social") } else { String::new() },
         handle_linkedin: String::new(),
@@ -308,7 +318,7 @@ struct Team<'a> {
     staff: &'a user::Model,
 }
 
-fn hitmc_form(today: NaiveDate) -> EventForm {
+fn hitmc_form(today: NaiveDate, attendee_count: usize) -> EventForm {
     let first = conference_start(today);
     EventForm {
         slug: "hitmc".into(),
@@ -326,7 +336,7 @@ fn hitmc_form(today: NaiveDate) -> EventForm {
         venue_address: "1 Convention Way, Orlando, FL 32830".into(),
         venue_map_url: "https://www.openstreetmap.org/search?query=Orlando%20FL".into(),
         hashtag: "#HITMC".into(),
-        capacity: "400".into(),
+        capacity: (attendee_count * 2).max(400).to_string(),
         ..EventForm::default()
     }
 }
@@ -453,7 +463,8 @@ async fn seed_conference(
     // Roles are uneven on purpose, as at a real conference: more marketers than designers.
     let going: Vec<(&user::Model, Option<i32>)> =
         attendees.iter().enumerate().map(|(i, a)| (a, Some(roles[[0, 0, 0, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9][i % 15]].id))).collect();
-    register_all(db, hitmc, Some(400), &going).await?;
+    let seats = hitmc.capacity.unwrap_or(400);
+    register_all(db, hitmc, Some(seats), &going).await?;
     for (name, capacity) in [("Grand Ballroom", "400"), ("Salon A", "80"), ("Salon B", "80"), ("Workshop Room", "30")] {
         places::add_room(db, hitmc, name, capacity).await?;
     }

@@ -24,7 +24,11 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load the demo data set: conference `hitmc`, weekly chat `hcldr`, meetup `hcsm-boston`, 200 attendees. Idempotent.
-    Demo,
+    Demo {
+        /// How many attendees (the benchmarks use 2000).
+        #[arg(long, default_value_t = tribe::demo::ATTENDEE_COUNT)]
+        attendees: usize,
+    },
     /// Import a schedule into an existing event.
     Import {
         #[command(subcommand)]
@@ -109,9 +113,9 @@ async fn run(command: Command) -> Result<(), String> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { attendees } => {
             let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
-            report_demo(tribe::demo::load(&db).await.map_err(|e| e.to_string())?);
+            report_demo(tribe::demo::load_sized(&db, attendees).await.map_err(|e| e.to_string())?);
             Ok(())
         }
         Command::Import { command: ImportCommand::Frab { file, event } } => {

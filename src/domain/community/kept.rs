@@ -23,6 +23,11 @@ use crate::error::AppResult;
 #[derive(Default)]
 pub struct AttendeeCache {
     entries: Mutex<HashMap<i32, Kept>>,
+    /// One load at a time (of each kind): when the kept list goes stale
+    /// under load, the requests that find it so wait for one reading of
+    /// 2,000 attendees instead of each making its own.
+    loading_attendees: tokio::sync::Mutex<()>,
+    loading_pool: tokio::sync::Mutex<()>,
 }
 
 struct Kept {
@@ -54,6 +59,10 @@ impl AttendeeCache {
         if let Some(found) = self.kept(event, |k| Some(k.attendees.clone())) {
             return Ok(found);
         }
+        let _one_load = self.loading_attendees.lock().await;
+        if let Some(found) = self.kept(event, |k| Some(k.attendees.clone())) {
+            return Ok(found);
+        }
         let version = Self::version(event);
         let loaded = Arc::new(attendees(db, event).await?);
         if let Ok(mut entries) = self.entries.lock() {
@@ -64,6 +73,10 @@ impl AttendeeCache {
 
     /// The event's matchable attendees with their agendas (as `matches::pool`).
     pub async fn pool(&self, db: &DatabaseConnection, event: &event::Model) -> AppResult<Arc<Pool>> {
+        if let Some(found) = self.kept(event, |k| k.pool.clone()) {
+            return Ok(found);
+        }
+        let _one_load = self.loading_pool.lock().await;
         if let Some(found) = self.kept(event, |k| k.pool.clone()) {
             return Ok(found);
         }

@@ -157,22 +157,23 @@ pub struct DirectoryFilter {
     pub name: Option<String>,
 }
 
-/// The event's directory as `access` may see it, filtered.
-pub fn directory(everyone: &[Attendee], access: Access, filter: &DirectoryFilter) -> Vec<PersonCard> {
+/// The event's directory as `access` may see it, filtered, by name. The
+/// attendees, not their cards: a page shows 25 of 2,000, and a card (with
+/// its drawn avatar) is made only for those.
+pub fn directory<'a>(everyone: &'a [Attendee], access: Access, filter: &DirectoryFilter) -> Vec<&'a Attendee> {
     let interest = filter.interest.as_deref().map(input::normalize_tags).filter(|t| !t.is_empty());
     let organization = filter.organization.as_deref().map(|o| o.trim().to_lowercase()).filter(|o| !o.is_empty());
     let name = filter.name.as_deref().map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty());
-    let mut cards: Vec<PersonCard> = everyone
+    let mut found: Vec<&Attendee> = everyone
         .iter()
         .filter(|a| visible_to(&a.profile, access))
         .filter(|a| filter.role_id.is_none() || a.role.as_ref().map(|r| r.id) == filter.role_id)
         .filter(|a| interest.as_ref().is_none_or(|t| input::split_tags(&a.profile.interests).contains(t)))
         .filter(|a| organization.as_ref().is_none_or(|o| a.profile.organization.to_lowercase().contains(o.as_str())))
         .filter(|a| name.as_ref().is_none_or(|n| a.user.display_name.to_lowercase().contains(n.as_str())))
-        .map(|a| a.card())
         .collect();
-    cards.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.user_id.cmp(&b.user_id)));
-    cards
+    found.sort_by_cached_key(|a| (a.user.display_name.to_lowercase(), a.user.id));
+    found
 }
 
 /// The events a person holds a confirmed registration for.

@@ -133,19 +133,25 @@ pub struct PlanView {
 /// Every plan of the event with its tables. Seats of people who since hid
 /// their profile or cancelled are left out.
 pub async fn plans(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<PlanView>> {
-    plans_among(db, event, &people::attendees(db, event).await?).await
+    plans_among(db, event, &people::attendees(db, event).await?, None).await
 }
 
-/// As `plans`, with the event's attendees already at hand.
-async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee]) -> AppResult<Vec<PlanView>> {
+/// As `plans`, with the event's attendees already at hand; with `only_at`,
+/// each plan holds only the table where that person sits (their own page
+/// does not draw the cards of every table).
+async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only_at: Option<i32>) -> AppResult<Vec<PlanView>> {
     let rows = table_plan::Entity::find().filter(table_plan::Column::EventId.eq(event.id)).order_by_asc(table_plan::Column::Id).all(db).await?;
     let visible: HashMap<i32, &Attendee> =
         everyone.iter().filter(|a| people::visible_to(&a.profile, people::Access::Attendee)).map(|a| (a.user.id, a)).collect();
     let roles: HashMap<i32, String> = events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut out = Vec::new();
     for plan in rows {
-        let seats =
+        let mut seats =
             table_seat::Entity::find().filter(table_seat::Column::PlanId.eq(plan.id)).order_by_asc(table_seat::Column::TableNumber).all(db).await?;
+        if let Some(person) = only_at {
+            let theirs = seats.iter().find(|s| s.user_id == person).map(|s| s.table_number);
+            seats.retain(|s| Some(s.table_number) == theirs);
+        }
         let wanted = role_ids(&plan);
         let mut tables: Vec<TableView> = Vec::new();
         for seat in seats {
@@ -197,7 +203,7 @@ pub async fn of_member(
     member: &user::Model,
 ) -> AppResult<Vec<MyTable>> {
     let mut out = Vec::new();
-    for plan in plans_among(db, event, &kept.attendees(db, event).await?).await? {
+    for plan in plans_among(db, event, &kept.attendees(db, event).await?, Some(member.id)).await? {
         if let Some(table) = plan.tables.iter().find(|t| t.people.iter().any(|p| p.user_id == member.id)) {
             out.push(MyTable { plan_id: plan.id, title: plan.title.clone(), session: plan.session.clone(), table: table.clone() });
         }

@@ -289,7 +289,11 @@ async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[&Atte
         query = query.filter(tribe::Column::Id.eq(id));
     }
     let tribes = query.order_by_asc(tribe::Column::RoleId).order_by_asc(tribe::Column::Number).all(db).await?;
-    let members = tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id)).all(db).await?;
+    let mut members = tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id));
+    if let Some(id) = only {
+        members = members.filter(tribe_member::Column::TribeId.eq(id));
+    }
+    let members = members.all(db).await?;
     let slot_rows: HashMap<i32, meetup_slot::Model> = slots(db, event.id).await?.into_iter().map(|s| (s.id, s)).collect();
     let attendees: HashMap<i32, &Attendee> = matchable.iter().map(|a| (a.user.id, *a)).collect();
     let roles: HashMap<i32, crate::db::entities::event_role::Model> =

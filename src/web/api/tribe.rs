@@ -71,7 +71,8 @@ pub async fn directory(
 ) -> AppResult<Json<Vec<PersonCard>>> {
     let access = people::access(&state.db, &visible.event, Some(&user.0)).await?;
     let filter = DirectoryFilter { role_id: role, interest, organization, name: q };
-    Ok(Json(people::directory(&state.attendees.attendees(&state.db, &visible.event).await?, access, &filter)))
+    let everyone = state.attendees.attendees(&state.db, &visible.event).await?;
+    Ok(Json(people::directory(&everyone, access, &filter).into_iter().map(|a| a.card()).collect()))
 }
 
 /// Up to 10 peers in your role, ranked, with why

@@ -42,11 +42,12 @@ async fn directory_page(
 ) -> AppResult<Html> {
     let access = people::access(&state.db, &visible.event, visible.viewer.as_ref()).await?;
     let filter = DirectoryFilter { role_id: role, interest: interest.clone(), organization: organization.clone(), name: q.clone() };
-    let cards = people::directory(&state.attendees.attendees(&state.db, &visible.event).await?, access, &filter);
+    let everyone = state.attendees.attendees(&state.db, &visible.event).await?;
+    let found = people::directory(&everyone, access, &filter);
     let roles = places::roles(&state.db, visible.event.id).await?;
     let view = DirectoryPage::new(
         EventName::from(&visible.event),
-        cards,
+        found,
         page.unwrap_or(1),
         Choice::roles(&roles, role),
         role,

@@ -15,7 +15,7 @@ use crate::db::entities::{event, profile, user};
 use crate::domain::community::connections::Standing;
 use crate::domain::community::connections::{self, Overview};
 use crate::domain::community::matches::{NotMatched, Suggestion};
-use crate::domain::community::people::{self, PersonCard};
+use crate::domain::community::people::{self, Attendee, PersonCard};
 use crate::domain::community::profiles::{self, ProfileInput};
 use crate::domain::community::{tables, tribes};
 use crate::domain::events::{self, places};
@@ -586,7 +586,7 @@ impl DirectoryPage {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         event: EventName,
-        everyone: Vec<PersonCard>,
+        everyone: Vec<&Attendee>,
         page: usize,
         roles: Vec<Choice>,
         role: Option<i32>,
@@ -607,7 +607,7 @@ impl DirectoryPage {
             params.append_pair("page", &n.to_string());
             format!("/events/{}/people?{}", event.slug, params.finish())
         };
-        let (people, paging) = Paging::take(everyone, page, DIRECTORY_PAGE, url);
-        DirectoryPage { people, paging, roles, filter, only_public, can_manage, event }
+        let (shown, paging) = Paging::take(everyone, page, DIRECTORY_PAGE, url);
+        DirectoryPage { people: shown.into_iter().map(Attendee::card).collect(), paging, roles, filter, only_public, can_manage, event }
     }
 }
