@@ -9,15 +9,13 @@ seconds="${1:-10}"
 source bench/lib.sh
 start_server
 
-token=$(curl -sf -X POST "$base/api/tokens" -H 'Content-Type: application/json' \
-  -d '{"email":"attendee001@example.org","password":"tribe-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-for id in $(seq 1 40); do curl -sf -o /dev/null -X PUT "$base/api/me/agenda/$id" -H "Authorization: Bearer $token"; done
+agenda_of_attendee001 40
 # The feed's address is on the agenda page, behind a log-in.
-jar="$work/cookies"
-csrf=$(curl -sf -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
-curl -sf -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" --data-urlencode "_csrf=$csrf" \
-  --data-urlencode email=attendee001@example.org --data-urlencode password=tribe-demo
-feed=$(curl -sf -b "$jar" "$base/agenda" | grep -o "value=\"$base/feeds/[^\"]*\"" | sed "s|value=\"$base||; s/\"$//")
+log_in_attendee001
+# Only a hash of the address is kept: it is shown once, when it is made.
+csrf=$(curl -sf -b "$jar" -c "$jar" "$base/agenda" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+feed=$(curl -sL -b "$jar" -c "$jar" -X POST "$base/agenda/feed/regenerate" --data-urlencode "_csrf=$csrf" \
+  | grep -o "value=\"$base/feeds/[^\"]*\"" | head -n 1 | sed "s|value=\"$base||; s/\"$//")
 events=$(curl -sf "$base$feed" | grep -c '^BEGIN:VEVENT')
 
 header_row

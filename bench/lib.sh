@@ -55,3 +55,22 @@ grow_schedule() {
   $bin/tribe import frab "$work/extra.xml" --event hitmc >/dev/null
   sessions=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 }
+
+# agenda_of_attendee001 N — puts sessions 1..N in attendee001's agenda
+# (through the API; a full workshop refuses, which is fine here).
+agenda_of_attendee001() {
+  local token
+  token=$(curl -sf -X POST "$base/api/tokens" -H 'Content-Type: application/json' \
+    -d '{"email":"attendee001@example.org","password":"tribe-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  for id in $(seq 1 "$1"); do curl -sf -o /dev/null -X PUT "$base/api/me/agenda/$id" -H "Authorization: Bearer $token" || true; done
+}
+
+# log_in_attendee001 — a browser's log-in through the form; sets $jar, the
+# cookie file holding its session.
+log_in_attendee001() {
+  jar="$work/cookies"
+  local csrf
+  csrf=$(curl -sf -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+  curl -sf -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode email=attendee001@example.org --data-urlencode password=tribe-demo
+}

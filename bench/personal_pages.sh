@@ -14,13 +14,8 @@ source bench/lib.sh
 start_server
 
 # attendee001 is registered for hitmc; eight sessions in their agenda.
-token=$(curl -sf -X POST "$base/api/tokens" -H 'Content-Type: application/json' \
-  -d '{"email":"attendee001@example.org","password":"tribe-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-for id in $(seq 1 8); do curl -sf -o /dev/null -X PUT "$base/api/me/agenda/$id" -H "Authorization: Bearer $token" || true; done
-jar="$work/cookies"
-csrf=$(curl -sf -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
-curl -sf -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" --data-urlencode "_csrf=$csrf" \
-  --data-urlencode email=attendee001@example.org --data-urlencode password=tribe-demo
+agenda_of_attendee001 8
+log_in_attendee001
 session=$(awk '$6 == "tribe_session" {print $7}' "$jar")
 [ -n "$session" ] || { echo "log-in failed" >&2; exit 1; }
 # The flash of logging in is shown once.

@@ -110,15 +110,13 @@ pub struct PageInvalidation;
 #[derive(Debug, PartialEq, Eq)]
 enum Touches<'a> {
     Event(&'a str),
-    /// Every event that shows the person (their profile or name changed).
-    Person,
     Nothing,
 }
 
 fn touches<'a>(segments: &[&'a str]) -> Touches<'a> {
     let (slug, rest) = match segments {
         ["events", slug, rest @ ..] | ["api", "events", slug, rest @ ..] => (*slug, rest),
-        ["account", "profile"] | ["me", "profile"] => return Touches::Person,
+        // (A profile's change touches the events that show it in its use case.)
         _ => return Touches::Nothing,
     };
     let unseen = matches!(
@@ -130,7 +128,7 @@ fn touches<'a>(segments: &[&'a str]) -> Touches<'a> {
             // The door and badges: nothing public.
             | ["checkins"] | ["manage", "check-in", ..] | ["manage", "attendees", _, "check-in"] | ["manage", "badges", ..]
             // A chat reader's own choices and reports.
-            | ["chats", _, "lurking"] | ["chats", _, "messages", _, "report"] | ["chats", _, "ideas", ..]
+            | ["chats", _, "lurking"] | ["chats", _, "messages", _, "report"] | ["chats", _, "ideas"] | ["chats", _, "ideas", _, "vote"]
     );
     if unseen {
         Touches::Nothing
@@ -150,14 +148,16 @@ impl Fairing for PageInvalidation {
         if matches!(req.method(), Method::Get | Method::Head | Method::Options) || res.status().code >= 400 {
             return;
         }
+        // Only a person's own write counts: a visitor who is not logged in
+        // is refused (a redirect to the log-in is still under 400), and must
+        // not be able to empty the pages' memory at will.
+        if crate::web::guards::cached_user(req).is_none() && req.headers().get_one("Authorization").is_none() {
+            return;
+        }
         let Some(state) = req.rocket().state::<crate::web::AppState>() else { return };
         let segments: Vec<&str> = req.uri().path().segments().collect();
         let done = match touches(&segments) {
             Touches::Event(slug) => crate::domain::events::touch_pages_by_slug(&state.db, slug).await,
-            Touches::Person => match crate::web::guards::cached_user(req) {
-                Some(person) => crate::domain::events::touch_pages_of_person(&state.db, person.id).await,
-                None => Ok(()),
-            },
             Touches::Nothing => Ok(()),
         };
         if let Err(error) = done {
@@ -175,8 +175,7 @@ mod tests {
         assert_eq!(touches(&["events", "hitmc", "manage", "sessions"]), Touches::Event("hitmc"));
         assert_eq!(touches(&["api", "events", "hitmc", "sessions"]), Touches::Event("hitmc"));
         assert_eq!(touches(&["events", "hcldr", "chats", "2026-12-01", "messages"]), Touches::Event("hcldr"));
-        assert_eq!(touches(&["account", "profile"]), Touches::Person);
-        assert_eq!(touches(&["me", "profile"]), Touches::Person);
+        assert_eq!(touches(&["events", "hcldr", "chats", "2026-12-01", "ideas", "3", "use"]), Touches::Event("hcldr"));
     }
 
     #[test]
@@ -187,5 +186,6 @@ mod tests {
         assert_eq!(touches(&["events", "hitmc", "manage", "check-in", "scan"]), Touches::Nothing);
         assert_eq!(touches(&["events"]), Touches::Nothing);
         assert_eq!(touches(&["login"]), Touches::Nothing);
+        assert_eq!(touches(&["events", "hcldr", "chats", "2026-12-01", "ideas", "3", "vote"]), Touches::Nothing);
     }
 }

@@ -46,14 +46,14 @@ fn answer(rocket: &Rocket<Orbit>, req: &RawRequest) -> Option<Answer> {
 }
 
 fn kept_page(state: &AppState, req: &RawRequest, segments: &[&str]) -> Option<Conditional> {
-    let mut cookie_names = req
-        .headers()
-        .get_all("cookie")
-        .into_iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .map(|c| c.split('=').next().unwrap_or("").trim());
-    if cookie_names.any(|name| PERSONAL_COOKIES.contains(&name) || name == crate::web::guards::ZONE_COOKIE) {
+    // Cookies Rocket might read otherwise (not plain ASCII, an encoded
+    // name) take its path.
+    let mut cookie_names = Vec::new();
+    for header in req.headers().get_all("cookie") {
+        let text = header.to_str().ok()?;
+        cookie_names.extend(text.split(';').map(|c| c.split('=').next().unwrap_or("").trim()));
+    }
+    if cookie_names.iter().any(|name| name.contains('%') || PERSONAL_COOKIES.contains(name) || *name == crate::web::guards::ZONE_COOKIE) {
         return None;
     }
     let query_names =

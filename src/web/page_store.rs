@@ -22,6 +22,10 @@ pub const PAGE_TTL: Duration = Duration::from_secs(60);
 /// pages used least recently go first.
 pub const PAGE_CACHE_BYTES: usize = 48 * 1024 * 1024;
 
+/// A bound on the number of kept pages (each filter combination and each
+/// zone is a page): addresses made up by the thousand go first.
+pub const PAGE_CACHE_ENTRIES: usize = 4096;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
     pub event_id: i32,
@@ -138,7 +142,7 @@ impl PageCache {
     }
 
     fn fill(&self, ticket: &mut RenderTicket, page: Arc<Rendered>) {
-        let size = page.body.len() + page.gzipped.len() + page.brotli.len();
+        let size = page.body.len() + page.gzipped.len() + page.brotli.len() + ticket.key.address.len();
         if let Ok(mut slots) = self.slots.lock() {
             let slots = &mut *slots;
             if let Some(slot) = slots.by_key.get_mut(&ticket.key) {
@@ -148,7 +152,7 @@ impl PageCache {
                     slot.bytes = size;
                 }
             }
-            if slots.bytes > PAGE_CACHE_BYTES {
+            if slots.bytes > PAGE_CACHE_BYTES || slots.by_key.len() > PAGE_CACHE_ENTRIES {
                 evict(slots);
             }
         }
@@ -182,12 +186,12 @@ impl PageCache {
 }
 
 /// Drops the pages used least recently until the cache is down to three
-/// quarters of its bound.
+/// quarters of its bounds.
 fn evict(slots: &mut Slots) {
     let mut by_age: Vec<(Instant, PageKey, usize)> = slots.by_key.iter().map(|(k, s)| (s.last_used, k.clone(), s.bytes)).collect();
     by_age.sort_by_key(|(used, _, _)| *used);
     for (_, key, bytes) in by_age {
-        if slots.bytes <= PAGE_CACHE_BYTES / 4 * 3 {
+        if slots.bytes <= PAGE_CACHE_BYTES / 4 * 3 && slots.by_key.len() <= PAGE_CACHE_ENTRIES / 4 * 3 {
             break;
         }
         slots.by_key.remove(&key);

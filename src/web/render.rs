@@ -29,6 +29,8 @@ pub struct Page {
     /// Set when this page is rendered for every visitor and kept (see
     /// `page_cache`): `Page::public` fills it.
     ticket: Option<RenderTicket>,
+    /// Rendered as the copy for every logged-in visitor.
+    for_members: bool,
 }
 
 #[rocket::async_trait]
@@ -41,12 +43,13 @@ impl<'r> FromRequest<'r> for Page {
             // A page for every visitor (or every member): no one's form
             // token or name in it (their script fills those in), and no
             // cookie set by it.
-            return Outcome::Success(Page { user: None, csrf: String::new(), flash: None, here, ticket: Some(ticket) });
+            let for_members = ticket.for_members();
+            return Outcome::Success(Page { user: None, csrf: String::new(), flash: None, here, ticket: Some(ticket), for_members });
         }
         let MaybeUser(user) = req.guard::<MaybeUser>().await.succeeded().unwrap_or(MaybeUser(None));
         let csrf = req.guard::<CsrfToken>().await.succeeded().map(|t| t.0).unwrap_or_default();
         let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten().map(|f| (f.kind().to_owned(), f.message().to_owned()));
-        Outcome::Success(Page { user, csrf, flash, here, ticket: None })
+        Outcome::Success(Page { user, csrf, flash, here, ticket: None, for_members: false })
     }
 }
 
@@ -98,7 +101,16 @@ impl Page {
     /// This page is the copy kept for every logged-in visitor: the handler
     /// renders no one's own state into it (see `page_cache`).
     pub fn for_members(&self) -> bool {
-        self.ticket.as_ref().is_some_and(RenderTicket::for_members)
+        self.for_members
+    }
+
+    /// Renders without keeping the page, unless `keep`: the visitor turned
+    /// out to see more than everyone (they joined the event's team between
+    /// the cache's check and this render).
+    pub fn keep_only_if(&mut self, keep: bool) {
+        if !keep {
+            self.ticket = None;
+        }
     }
 
     fn context(&self, title: &str, data: impl serde::Serialize) -> Value {

@@ -321,3 +321,17 @@ async fn the_kept_attendee_list_shows_a_registration_through_another_instance_at
     let directory = ann.get("/events/people/people").dispatch().await.into_string().await.unwrap();
     assert!(directory.contains("Bob Browser"), "the kept attendee list missed a registration");
 }
+
+#[rocket::async_test]
+async fn a_visitor_refused_a_write_cannot_empty_the_kept_pages() {
+    let app = TestApp::new().await;
+    conference(&app, "quiet").await;
+    let revision = || async { event::Entity::find().filter(event::Column::Slug.eq("quiet")).one(app.db()).await.unwrap().unwrap().page_revision };
+    let before = revision().await;
+    // A visitor who is not logged in, with a valid form token, is sent to log in.
+    let visitor = app.another_instance().await;
+    let token = csrf(&visitor).await;
+    let answer = visitor.post("/events/quiet/role").header(ContentType::Form).body(form_body(&[("_csrf", &token), ("role", "")])).dispatch().await;
+    assert_eq!(answer.status(), Status::SeeOther, "refused with a redirect to the log-in");
+    assert_eq!(revision().await, before, "a refused write left the kept pages alone");
+}

@@ -319,6 +319,8 @@ pub async fn save(db: &DatabaseConnection, account: &user::Model, form: &Profile
     row.share_on_scan = Set(clean.share_on_scan);
     row.updated_at = Set(at);
     let saved = row.save(db).await?;
+    // The directory, tribes and speaker pages show the profile.
+    crate::domain::events::touch_pages_of_person(db, account.id).await?;
     Ok(sea_orm::TryIntoModel::try_into_model(saved)?)
 }
 

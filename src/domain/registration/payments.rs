@@ -423,6 +423,8 @@ pub async fn handle_event(db: &DatabaseConnection, config: &StripeConfig, payloa
                 .exec(&txn)
                 .await?;
             if confirmed.rows_affected == 1 {
+                // Confirmed attendees show in the event's directory.
+                crate::domain::events::touch_pages(&txn, found.event_id).await?;
                 record_change(&txn, found.id, Some(RegistrationStatus::Held), RegistrationStatus::Confirmed, None, "paid (Stripe Checkout)").await?;
                 outcome.confirmed = registration::Entity::find_by_id(found.id).one(&txn).await?;
             } else if found.status != RegistrationStatus::Confirmed {

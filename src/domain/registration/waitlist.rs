@@ -191,6 +191,8 @@ pub async fn claim(db: &DatabaseConnection, attendee: &user::Model, registration
     if confirmed.rows_affected == 0 {
         return Err(AppError::Conflict("This offer is no longer open.".into()));
     }
+    // Confirmed attendees show in the event's directory.
+    crate::domain::events::touch_pages(&txn, found.event_id).await?;
     waitlist_entry::Entity::update_many()
         .col_expr(waitlist_entry::Column::Status, Expr::value(crate::db::entities::waitlist_entry::WaitlistStatus::Claimed))
         .filter(waitlist_entry::Column::RegistrationId.eq(found.id))

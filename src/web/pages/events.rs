@@ -148,10 +148,12 @@ async fn schedule_page(
     q: Option<&str>,
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
-    page: Page,
+    mut page: Page,
     templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
+    // Only what everyone (every member) may see is kept.
+    page.keep_only_if(visible.role.is_none());
     let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let query = ScheduleQuery {
@@ -193,10 +195,12 @@ async fn session_page(
     id: i32,
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
-    page: Page,
+    mut page: Page,
     templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
+    // Only what everyone (every member) may see is kept.
+    page.keep_only_if(visible.role.is_none());
     let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
@@ -217,10 +221,12 @@ async fn speaker_page(
     key: &str,
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
-    page: Page,
+    mut page: Page,
     templates: Metadata<'_>,
     state: &State<AppState>,
 ) -> AppResult<Html> {
+    // Only what everyone (every member) may see is kept.
+    page.keep_only_if(visible.role.is_none());
     let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
     let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
     let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();

@@ -107,6 +107,10 @@ pub async fn post_due_in(db: &DatabaseConnection, hub: &ChatHub, room: &Room, at
             posted += 1;
         }
     }
+    if posted > 0 {
+        // The transcript and the series page show what was posted.
+        crate::domain::events::touch_pages(db, room.event.id).await?;
+    }
     Ok(posted)
 }
 
