@@ -5,9 +5,12 @@
 //!
 //! A page is kept per event version (its schedule `revision`, its
 //! `page_revision` that every change a public page shows bumps, and its
-//! `updated_at`), per address and per chosen time zone. Visitors who are
-//! logged in, or carry a one-time message (a flash), are rendered for
-//! themselves. The event row behind the version is the one exports use:
+//! `updated_at`), per address and per chosen time zone. A logged-in visitor
+//! whose browser runs the pages' script gets the schedule, session and
+//! speaker pages from a copy kept for every member (their own name, token,
+//! agenda and zone come from `me.json`); other logged-in visitors, the
+//! event's team and anyone carrying a one-time message (a flash) are
+//! rendered for themselves. The event row behind the version is the one exports use:
 //! read again at once after this instance's own writes, and at most a
 //! second late after another instance's (`PUBLISHED_EVENT_TTL`).
 //!
@@ -36,8 +39,8 @@ const WAIT_FOR_RENDER: Duration = Duration::from_secs(5);
 /// The ticket a forwarded request carries to its page's route.
 struct PendingRender(Mutex<Option<RenderTicket>>);
 
-/// The render ticket the probe gave this request, if any: only anonymous
-/// visits without a flash to pages that are kept get one.
+/// The render ticket the probe gave this request, if any: only visits that
+/// get a kept copy (for everyone, or for every member) get one.
 pub fn take_ticket(req: &Request<'_>) -> Option<RenderTicket> {
     req.local_cache(|| PendingRender(Mutex::new(None))).0.lock().ok()?.take()
 }
