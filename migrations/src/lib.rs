@@ -30,6 +30,7 @@ mod m20261130_000023_create_event_signing_keys;
 mod m20261130_000024_create_password_resets;
 mod m20261130_000025_add_public_chat_topics;
 mod m20261201_000026_add_event_page_revision;
+mod m20261201_000027_add_event_people_revision;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000024_create_password_resets::Migration),
             Box::new(m20261130_000025_add_public_chat_topics::Migration),
             Box::new(m20261201_000026_add_event_page_revision::Migration),
+            Box::new(m20261201_000027_add_event_people_revision::Migration),
         ]
     }
 }

@@ -383,6 +383,7 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         chat_message_limit: 500,
         chat_opens_minutes_before: 15,
         page_revision: 0,
+        people_revision: 0,
     };
     let sessions: Vec<tribe::domain::schedule::ScheduledSession> = cases
         .iter()

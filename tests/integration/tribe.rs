@@ -714,3 +714,44 @@ async fn the_directory_comes_a_page_at_a_time_and_the_pages_keep_the_filters() {
         assert!(nurses.contains("organization=a&amp;page=2"), "{nurses}");
     }
 }
+
+/// The pool behind suggestions is kept (agendas change all morning), yet a
+/// person's own stars count at once; a workshop seat moves the pages but
+/// leaves the kept attendees, and a registration renews them.
+#[rocket::async_test]
+async fn own_stars_count_in_suggestions_at_once_and_only_people_changes_renew_the_kept_attendees() {
+    let app = TestApp::new().await;
+    let conf = conference(&app, "kept", &["Nurse"]).await;
+    let mut fields = crate::schedules::session_fields("Charting workshop", "2027-03-13T10:00", "2027-03-13T11:00", "Lab", "");
+    fields.push(("capacity", "10"));
+    add_room(&app.client, "kept", "Lab").await;
+    let (status, page) = add_session(&app.client, "kept", &fields).await;
+    assert_eq!(status, Status::SeeOther, "{page}");
+    let workshop = session::Entity::find().filter(session::Column::Title.eq("Charting workshop")).one(app.db()).await.unwrap().unwrap().id;
+    let star = |token: String| {
+        let client = &app.client;
+        async move { client.put(format!("/api/me/agenda/{workshop}")).header(bearer(&token)).dispatch().await.status() }
+    };
+    let revisions = || async {
+        let found = event::Entity::find().filter(event::Column::Slug.eq("kept")).one(app.db()).await.unwrap().unwrap();
+        (found.page_revision, found.people_revision)
+    };
+
+    let ann = attendee(&app, &conf, "Ann Nurse", Some("Nurse"), json!({})).await;
+    let bea = attendee(&app, &conf, "Bea Nurse", Some("Nurse"), json!({})).await;
+    assert_eq!(star(bea.token.clone()).await.class(), rocket::http::StatusClass::Success);
+    let (_, found) = get_json(&app.client, "/api/events/kept/matches", &ann.token).await;
+    assert_eq!(found["matches"][0]["why"], "same role", "{found}");
+
+    let (pages, people) = revisions().await;
+    assert_eq!(star(ann.token.clone()).await.class(), rocket::http::StatusClass::Success);
+    let (_, found) = get_json(&app.client, "/api/events/kept/matches", &ann.token).await;
+    assert_eq!(found["matches"][0]["why"], "1 session in common", "Ann's own star counts at once: {found}");
+    assert_eq!(revisions().await, (pages + 1, people), "a seat taken moves the pages (seats left), not who attends");
+
+    attendee(&app, &conf, "Cat Nurse", Some("Nurse"), json!({})).await;
+    let (_, after) = revisions().await;
+    assert!(after > people, "a registration renews the kept attendees");
+    let (_, found) = get_json(&app.client, "/api/events/kept/matches", &ann.token).await;
+    assert!(found["matches"].as_array().unwrap().iter().any(|m| m["person"]["name"] == "Cat Nurse"), "{found}");
+}

@@ -44,6 +44,11 @@ pub struct Model {
     /// `domain::events::touch_pages`); cached pages are kept per value.
     #[serde(skip)]
     pub page_revision: i32,
+    /// Counts changes to who attends and what they show of themselves
+    /// (registrations, profiles, roles, team), which `page_revision` counts
+    /// too; the kept attendee lists are read again when it moves.
+    #[serde(skip)]
+    pub people_revision: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum, utoipa::ToSchema)]

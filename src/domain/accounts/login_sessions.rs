@@ -66,7 +66,10 @@ pub async fn resolve(db: &DatabaseConnection, timeouts: &SessionTimeouts, token:
     if token.is_empty() || token.len() > 100 {
         return Ok(None);
     }
-    let Some(session) = login_session::Entity::find().filter(login_session::Column::TokenHash.eq(hash_token(token))).one(db).await? else {
+    // The session and its account in one query: every logged-in request makes it.
+    let Some((session, account)) =
+        login_session::Entity::find().filter(login_session::Column::TokenHash.eq(hash_token(token))).find_also_related(user::Entity).one(db).await?
+    else {
         return Ok(None);
     };
     let at = now();
@@ -74,7 +77,7 @@ pub async fn resolve(db: &DatabaseConnection, timeouts: &SessionTimeouts, token:
         login_session::Entity::delete_by_id(session.id).exec(db).await?;
         return Ok(None);
     }
-    let Some(account) = user::Entity::find_by_id(session.user_id).one(db).await? else { return Ok(None) };
+    let Some(account) = account else { return Ok(None) };
     if at - session.last_seen_at >= Duration::seconds(TOUCH_EVERY_SECS) {
         login_session::Entity::update_many()
             .col_expr(login_session::Column::LastSeenAt, Expr::value(at))

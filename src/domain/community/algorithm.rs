@@ -281,12 +281,19 @@ fn members_by_role(people: &[Person]) -> Vec<Vec<usize>> {
 
 /// The top `k` matches of one person (by index) among the people of their role.
 pub fn top_matches_for(people: &[Person], person: usize, k: usize, excluded: &Excluded) -> Vec<Match> {
+    top_matches_as(people, person, &people[person], k, excluded)
+}
+
+/// As [`top_matches_for`], for the person at `person` as `me` says they are
+/// now (a pool kept for a second may hold an older agenda of theirs than
+/// the one they just changed); `me` keeps their role.
+pub fn top_matches_as(people: &[Person], person: usize, me: &Person, k: usize, excluded: &Excluded) -> Vec<Match> {
     let role = people[person].role;
     let members: Vec<usize> = (0..people.len()).filter(|&i| people[i].role == role).collect();
     let local = members.iter().position(|&i| i == person).unwrap_or(0);
     let index = RoleIndex::new(people, members);
     let mut scores = vec![0u32; index.members.len()];
-    index.top_for(&people[person], local, k, excluded, &mut scores)
+    index.top_for(me, local, k, excluded, &mut scores)
 }
 
 /// The top `k` matches of every person, in population order. Work is spread

@@ -1,7 +1,7 @@
 //! "Your tribe": the event's matchable attendees turned into the
 //! algorithm's plain data, and ranked suggestions with the reasons.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -11,6 +11,7 @@ use crate::domain::community::algorithm::{self, Excluded, Person};
 use crate::domain::community::connections::{self, Standing};
 use crate::domain::community::people::{self, Attendee, PersonCard};
 use crate::domain::input;
+use crate::domain::schedule::agenda;
 use crate::error::AppResult;
 
 /// The matchable attendees of an event and their algorithm form.
@@ -21,6 +22,8 @@ pub struct Pool {
     pub tags: Vec<String>,
     /// Agenda intervals (Unix seconds) of each person, for meetup slots.
     pub busy: Vec<Vec<(i64, i64)>>,
+    /// The event's sessions (an agenda holds sessions of every event).
+    pub sessions: HashSet<i32>,
 }
 
 impl Pool {
@@ -89,7 +92,7 @@ pub(crate) async fn pool_of(db: &DatabaseConnection, event: &event::Model, every
         );
         busy.push(chosen.iter().filter_map(|id| sessions.get(id)).map(|s| (s.starts_at.timestamp(), s.ends_at.timestamp())).collect());
     }
-    Ok(Pool { attendees, people, tags: tags.1, busy })
+    Ok(Pool { attendees, people, tags: tags.1, busy, sessions: sessions.into_keys().collect() })
 }
 
 /// One suggested peer.
@@ -156,7 +159,7 @@ pub fn why_text(reasons: &algorithm::Reasons, pool: &Pool) -> String {
 
 /// Why `me` gets no suggestions among the event's attendees, if they do not.
 pub fn not_matched(everyone: &[Attendee], me: &user::Model) -> Option<NotMatched> {
-    let Some(mine) = everyone.iter().find(|a| a.user.id == me.id) else {
+    let Some(mine) = people::find(everyone, me.id) else {
         return Some(NotMatched::NotRegistered);
     };
     if mine.visibility() == crate::db::entities::profile::Visibility::Hidden {
@@ -168,9 +171,16 @@ pub fn not_matched(everyone: &[Attendee], me: &user::Model) -> Option<NotMatched
     mine.role.is_none().then_some(NotMatched::NoRole)
 }
 
-/// Up to `k` peers in the same role for `me` in the pool, best first.
+/// Up to `k` peers in the same role for `me` in the pool, best first. The
+/// pool may be a second old; `me`'s own agenda is read now, so the sessions
+/// they just starred count at once.
 pub async fn ranked(db: &DatabaseConnection, pool: &Pool, me: &user::Model, k: usize) -> AppResult<Result<Vec<Suggestion>, NotMatched>> {
     let Some(at) = pool.index_of(me.id) else { return Ok(Err(NotMatched::NoRole)) };
+    let mine = Person {
+        sessions: agenda::session_ids(db, me.id).await?.into_iter().filter(|id| pool.sessions.contains(id)).map(|id| id as u32).collect(),
+        ..pool.people[at].clone()
+    }
+    .normalized();
     let standings = connections::standings(db, me.id).await?;
     let mut excluded = Excluded::default();
     for (&other, standing) in &standings {
@@ -178,12 +188,12 @@ pub async fn ranked(db: &DatabaseConnection, pool: &Pool, me: &user::Model, k: u
             excluded.insert(me.id, other);
         }
     }
-    let found = algorithm::top_matches_for(&pool.people, at, k, &excluded);
+    let found = algorithm::top_matches_as(&pool.people, at, &mine, k, &excluded);
     Ok(Ok(found
         .into_iter()
         .map(|m| {
             let other = &pool.attendees[m.person];
-            let reasons = algorithm::explain(&pool.people[at], &pool.people[m.person]);
+            let reasons = algorithm::explain(&mine, &pool.people[m.person]);
             Suggestion {
                 person: other.card(),
                 score: m.score,

@@ -89,6 +89,12 @@ pub async fn access(db: &DatabaseConnection, event: &event::Model, viewer: Optio
     Ok(Access::Outsider)
 }
 
+/// The attendee with this account among `everyone`, which is in id order
+/// (as `attendees` gives it).
+pub fn find(everyone: &[Attendee], user_id: i32) -> Option<&Attendee> {
+    everyone.binary_search_by_key(&user_id, |a| a.user.id).ok().map(|at| &everyone[at])
+}
+
 /// Whether a profile shows in lists seen by someone with `access`. Hidden
 /// profiles show in none, not even the team's: organizers see hidden people
 /// only in their own attendee list.

@@ -146,12 +146,19 @@ async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[
     let roles: HashMap<i32, String> = events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut out = Vec::new();
     for plan in rows {
-        let mut seats =
-            table_seat::Entity::find().filter(table_seat::Column::PlanId.eq(plan.id)).order_by_asc(table_seat::Column::TableNumber).all(db).await?;
+        let mut seats = table_seat::Entity::find().filter(table_seat::Column::PlanId.eq(plan.id));
         if let Some(person) = only_at {
-            let theirs = seats.iter().find(|s| s.user_id == person).map(|s| s.table_number);
-            seats.retain(|s| Some(s.table_number) == theirs);
+            // Only their table: one person's page at a 2,000-person event
+            // reads a table's seats, not the whole plan's.
+            let theirs = table_seat::Entity::find()
+                .filter(table_seat::Column::PlanId.eq(plan.id))
+                .filter(table_seat::Column::UserId.eq(person))
+                .one(db)
+                .await?;
+            let Some(theirs) = theirs else { continue };
+            seats = seats.filter(table_seat::Column::TableNumber.eq(theirs.table_number));
         }
+        let seats = seats.order_by_asc(table_seat::Column::TableNumber).all(db).await?;
         let wanted = role_ids(&plan);
         let mut tables: Vec<TableView> = Vec::new();
         for seat in seats {

@@ -255,14 +255,14 @@ pub struct SlotView {
 
 /// Every tribe of the event with its members (for the organizer).
 pub async fn all(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<TribeView>> {
-    let members = matchable(db, event).await?;
-    views(db, event, &members.iter().collect::<Vec<_>>(), None).await
+    views(db, event, &people::attendees(db, event).await?, None).await
 }
 
-/// Who may be shown as a tribe member: matchable attendees (agendas are not
-/// needed to show a tribe, only to form one).
-async fn matchable(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<Attendee>> {
-    Ok(people::attendees(db, event).await?.into_iter().filter(Attendee::is_matchable).collect())
+/// The attendee with this id if they may be shown as a tribe member
+/// (matchable; agendas are not needed to show a tribe, only to form one).
+/// `everyone` is in id order, as `people::attendees` gives it.
+fn matchable(everyone: &[Attendee], user_id: i32) -> Option<&Attendee> {
+    people::find(everyone, user_id).filter(|a| a.is_matchable())
 }
 
 /// The viewer's tribe, if they are in one and still matchable.
@@ -276,26 +276,25 @@ pub async fn of_member(db: &DatabaseConnection, kept: &AttendeeCache, event: &ev
         return Ok(None);
     };
     let everyone = kept.attendees(db, event).await?;
-    let members: Vec<&Attendee> = everyone.iter().filter(|a| a.is_matchable()).collect();
-    if !members.iter().any(|a| a.user.id == member.id) {
+    if matchable(&everyone, member.id).is_none() {
         return Ok(None);
     }
-    Ok(views(db, event, &members, Some(row.tribe_id)).await?.into_iter().next())
+    Ok(views(db, event, &everyone, Some(row.tribe_id)).await?.into_iter().next())
 }
 
-async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[&Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
+/// The event's tribes (or the one `only`) with their members among `everyone`.
+async fn views(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
     let mut query = tribe::Entity::find().filter(tribe::Column::EventId.eq(event.id));
     if let Some(id) = only {
         query = query.filter(tribe::Column::Id.eq(id));
     }
     let tribes = query.order_by_asc(tribe::Column::RoleId).order_by_asc(tribe::Column::Number).all(db).await?;
-    let mut members = tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id));
-    if let Some(id) = only {
-        members = members.filter(tribe_member::Column::TribeId.eq(id));
-    }
+    let members = match only {
+        Some(id) => tribe_member::Entity::find().filter(tribe_member::Column::TribeId.eq(id)),
+        None => tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id)),
+    };
     let members = members.all(db).await?;
     let slot_rows: HashMap<i32, meetup_slot::Model> = slots(db, event.id).await?.into_iter().map(|s| (s.id, s)).collect();
-    let attendees: HashMap<i32, &Attendee> = matchable.iter().map(|a| (a.user.id, *a)).collect();
     let roles: HashMap<i32, crate::db::entities::event_role::Model> =
         events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r)).collect();
     Ok(tribes
@@ -303,7 +302,7 @@ async fn views(db: &DatabaseConnection, event: &event::Model, matchable: &[&Atte
         .map(|t| {
             let role = roles.get(&t.role_id);
             let mut cards: Vec<PersonCard> =
-                members.iter().filter(|m| m.tribe_id == t.id).filter_map(|m| attendees.get(&m.user_id)).map(|a| a.card()).collect();
+                members.iter().filter(|m| m.tribe_id == t.id).filter_map(|m| matchable(everyone, m.user_id)).map(|a| a.card()).collect();
             cards.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
             let role_name = role.map(|r| r.name.clone()).unwrap_or_default();
             TribeView {

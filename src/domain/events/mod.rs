@@ -154,9 +154,24 @@ pub async fn bump_revision(db: &impl ConnectionTrait, event_id: i32) -> AppResul
 
 /// Marks what the event's public pages show as changed (seats, profiles,
 /// chat messages, anything but the schedule, which `bump_revision` covers):
-/// every instance renders them afresh on the next visit.
+/// every instance renders them afresh on the next visit. The kept
+/// attendees are read again too (see `touch_seat_counts` for the one
+/// change that leaves them be).
 pub async fn touch_pages(db: &impl ConnectionTrait, event_id: i32) -> AppResult<()> {
     touch_pages_where(db, event::Column::Id.eq(event_id)).await
+}
+
+/// A seat taken or given back in a session: the pages show the seats left,
+/// but who attends is the same, so the kept attendee lists stay (at a
+/// morning's peak this happens many times a minute).
+pub async fn touch_seat_counts(db: &impl ConnectionTrait, event_id: i32) -> AppResult<()> {
+    note_local_change();
+    event::Entity::update_many()
+        .col_expr(event::Column::PageRevision, sea_orm::sea_query::Expr::col(event::Column::PageRevision).add(1))
+        .filter(event::Column::Id.eq(event_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The same for the event at this address (a write request's path).
@@ -168,6 +183,7 @@ async fn touch_pages_where(db: &impl ConnectionTrait, which: impl sea_orm::sea_q
     note_local_change();
     event::Entity::update_many()
         .col_expr(event::Column::PageRevision, sea_orm::sea_query::Expr::col(event::Column::PageRevision).add(1))
+        .col_expr(event::Column::PeopleRevision, sea_orm::sea_query::Expr::col(event::Column::PeopleRevision).add(1))
         .filter(which)
         .exec(db)
         .await?;

@@ -131,8 +131,10 @@ pub(crate) async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::
     }
     let event_taken = event::Entity::update_many()
         .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).add(quantity))
-        // The event page shows seats left: its cached copies go (no extra statement).
+        // The event page shows seats left, the directory its attendees: their
+        // cached copies go (no extra statement).
         .col_expr(event::Column::PageRevision, Expr::col(event::Column::PageRevision).add(1))
+        .col_expr(event::Column::PeopleRevision, Expr::col(event::Column::PeopleRevision).add(1))
         .filter(event::Column::Id.eq(event.id))
         .filter(
             Expr::col(event::Column::Capacity)
@@ -157,6 +159,7 @@ pub(crate) async fn release_seats(txn: &DatabaseTransaction, found: &registratio
     event::Entity::update_many()
         .col_expr(event::Column::SeatsTaken, Expr::col(event::Column::SeatsTaken).sub(found.quantity))
         .col_expr(event::Column::PageRevision, Expr::col(event::Column::PageRevision).add(1))
+        .col_expr(event::Column::PeopleRevision, Expr::col(event::Column::PeopleRevision).add(1))
         .filter(event::Column::Id.eq(found.event_id))
         .exec(txn)
         .await?;

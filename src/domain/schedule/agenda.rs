@@ -95,7 +95,7 @@ async fn take_seat_and_add(db: &DatabaseConnection, attendee: &user::Model, foun
             return Err(AppError::Conflict(format!("“{}” is full.", found.title)));
         }
         // Public pages show the seats left.
-        crate::domain::events::touch_pages(&txn, found.event_id).await?;
+        crate::domain::events::touch_seat_counts(&txn, found.event_id).await?;
     }
     let inserted = agenda_item::ActiveModel { user_id: Set(attendee.id), session_id: Set(found.id), created_at: Set(now()), ..Default::default() }
         .insert(&txn)
@@ -135,7 +135,7 @@ pub async fn remove(db: &DatabaseConnection, attendee: &user::Model, session_id:
             .await?;
         if freed.rows_affected > 0 {
             if let Some(seated) = session::Entity::find_by_id(session_id).one(&txn).await? {
-                crate::domain::events::touch_pages(&txn, seated.event_id).await?;
+                crate::domain::events::touch_seat_counts(&txn, seated.event_id).await?;
             }
         }
     }

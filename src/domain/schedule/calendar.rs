@@ -498,6 +498,7 @@ mod tests {
             chat_message_limit: 500,
             chat_opens_minutes_before: 15,
             page_revision: 0,
+            people_revision: 0,
         }
     }
 

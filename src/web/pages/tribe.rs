@@ -7,7 +7,6 @@ use rocket::{get, post, routes, Route, State};
 use rocket_dyn_templates::Metadata;
 use serde::Deserialize;
 
-use crate::db::entities::registration::RegistrationStatus;
 use crate::domain::community::people::{self, Access, DirectoryFilter};
 use crate::domain::community::{tables, tribes};
 use crate::domain::events::{self, places};
@@ -71,7 +70,8 @@ async fn tribe_page(
     let suggestions = state.attendees.suggestions(&state.db, event, &user.0, 10).await?;
     let my_tribe = tribes::of_member(&state.db, &state.attendees, event, &user.0).await?;
     let my_tables = tables::of_member(&state.db, &state.attendees, event, &user.0).await?;
-    let live = registration::live_registration(&state.db, event.id, user.0.id).await?.filter(|r| r.status == RegistrationStatus::Confirmed);
+    let everyone = state.attendees.attendees(&state.db, event).await?;
+    let my_role = people::find(&everyone, user.0.id).map(|mine| mine.role.as_ref().map(|r| r.id));
     let roles = places::roles(&state.db, event.id).await?;
     let (list, not_matched) = match suggestions {
         Ok(list) => (list, None),
@@ -92,9 +92,9 @@ async fn tribe_page(
                     t
                 })
                 .collect(),
-            registered: live.is_some(),
-            roles: Choice::roles(&roles, live.as_ref().and_then(|l| l.role_id)),
-            has_role: live.as_ref().and_then(|l| l.role_id).is_some(),
+            registered: my_role.is_some(),
+            roles: Choice::roles(&roles, my_role.flatten()),
+            has_role: my_role.flatten().is_some(),
             zone_note: crate::web::views::frame::ZoneNote::new(crate::domain::times::Zones::for_viewer(events::zone_of(event), viewer_zone.0)),
         },
     ))
