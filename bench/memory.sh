@@ -24,8 +24,11 @@ done
 for speaker in $(curl -sf "$base/events/hitmc/schedule" | grep -o 'href="/events/hitmc/speakers/[^"]*"' | sed 's/href="//; s/"$//' | sort -u); do
   pages+=("$speaker")
 done
+answered=0
 for path in "${pages[@]}"; do
-  for coding in identity gzip br; do curl -sf -o /dev/null -H "Accept-Encoding: $coding" "$base$path"; done
+  for coding in identity gzip br; do
+    answered=$((answered + $(curl -sf -o /dev/null -w '%{size_download}' -H "Accept-Encoding: $coding" "$base$path")))
+  done
 done
 sleep 1
 after=$(rss)
@@ -33,4 +36,4 @@ echo "| measure | resident size |"
 echo "|---|---|"
 echo "| idle, demo data, nothing asked yet | $((idle / 1024)) MiB |"
 echo "| $sessions sessions, exports asked | $((before / 1024)) MiB |"
-echo "| with ${#pages[@]} public pages kept (each asked plain, gzip and brotli) | $((after / 1024)) MiB (+$(((after - before) / 1024)) MiB) |"
+echo "| with ${#pages[@]} public pages kept (each asked plain, gzip and brotli: $((answered / 1024)) KiB of bodies) | $((after / 1024)) MiB (+$(((after - before) / 1024)) MiB) |"
