@@ -9,9 +9,9 @@ seconds="${1:-10}"
 source bench/lib.sh
 start_server
 
-agenda_of_attendee001 40
+agenda_of_attendee 40
 # The feed's address is on the agenda page, behind a log-in.
-log_in_attendee001
+log_in_attendee
 # Only a hash of the address is kept: it is shown once, when it is made.
 csrf=$(curl -sf -b "$jar" -c "$jar" "$base/agenda" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
 feed=$(curl -sL -b "$jar" -c "$jar" -X POST "$base/agenda/feed/regenerate" --data-urlencode "_csrf=$csrf" \

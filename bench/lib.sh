@@ -56,21 +56,26 @@ grow_schedule() {
   sessions=$(curl -sf "$base/api/events/hitmc/sessions" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 }
 
-# agenda_of_attendee001 N — puts sessions 1..N in attendee001's agenda
+# The demo attendee the personal benches act as: attendee002 is registered
+# for hitmc with a role and a profile open to matching (attendee001's is
+# hidden, which would measure the short "you are not matched" tribe page).
+bench_attendee="${BENCH_ATTENDEE:-attendee002@example.org}"
+
+# agenda_of_attendee N — puts sessions 1..N in $bench_attendee's agenda
 # (through the API; a full workshop refuses, which is fine here).
-agenda_of_attendee001() {
+agenda_of_attendee() {
   local token
   token=$(curl -sf -X POST "$base/api/tokens" -H 'Content-Type: application/json' \
-    -d '{"email":"attendee001@example.org","password":"tribe-demo"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    -d "{\"email\":\"$bench_attendee\",\"password\":\"tribe-demo\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
   for id in $(seq 1 "$1"); do curl -sf -o /dev/null -X PUT "$base/api/me/agenda/$id" -H "Authorization: Bearer $token" || true; done
 }
 
-# log_in_attendee001 — a browser's log-in through the form; sets $jar, the
+# log_in_attendee — $bench_attendee's log-in through the form; sets $jar, the
 # cookie file holding its session.
-log_in_attendee001() {
+log_in_attendee() {
   jar="$work/cookies"
   local csrf
   csrf=$(curl -sf -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
   curl -sf -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" --data-urlencode "_csrf=$csrf" \
-    --data-urlencode email=attendee001@example.org --data-urlencode password=tribe-demo
+    --data-urlencode email="$bench_attendee" --data-urlencode password=tribe-demo
 }

@@ -13,9 +13,9 @@ seconds="${1:-10}"
 source bench/lib.sh
 start_server
 
-# attendee001 is registered for hitmc; eight sessions in their agenda.
-agenda_of_attendee001 8
-log_in_attendee001
+# The bench attendee is registered for hitmc; eight sessions in their agenda.
+agenda_of_attendee 8
+log_in_attendee
 session=$(awk '$6 == "tribe_session" {print $7}' "$jar")
 [ -n "$session" ] || { echo "log-in failed" >&2; exit 1; }
 # The flash of logging in is shown once.
