@@ -2,7 +2,7 @@
 # with the demo data, and one wrk measurement printed as a Markdown row.
 # Source it; it sets $port, $base and $work and stops the server on exit.
 
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+if [ -z "${BENCH_WITHOUT_WRK:-}" ]; then command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }; fi
 seconds="${seconds:-10}"
 # TRIBE_BENCH_PROFILE=debug runs the binaries `cargo test` already built: CI's
 # smoke run of these scripts. Figures worth recording come from release.

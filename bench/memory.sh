@@ -7,7 +7,7 @@
 #   bash bench/memory.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/lib.sh
+BENCH_WITHOUT_WRK=1 source bench/lib.sh
 start_server
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 sleep 2

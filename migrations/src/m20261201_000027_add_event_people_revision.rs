@@ -3,7 +3,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Each event's attendees (registrations, profiles, roles, team) are kept in
+/// Each event's attendees (registrations, profiles, roles) are kept in
 /// memory for the directory and "your tribe", read again when
 /// `people_revision` moves. `page_revision` moves for them too, and also for
 /// every seat taken in a workshop, which at a conference's morning is many

@@ -101,7 +101,9 @@ impl Fairing for SessionLoader {
 
 /// After a change through a form or the API, the event's kept public pages
 /// (see `page_cache`) are rendered afresh, on every instance: the event's
-/// `page_revision` moves on. Changes that no public page shows are left
+/// `page_revision` moves on, and its `people_revision` (the kept attendee
+/// lists are read again: a role, a tribe or a profile may have changed).
+/// Changes that no public page shows are left
 /// out, and so are those whose use case moves it already in its own
 /// transaction (seats: registering, cancelling, waitlists).
 pub struct PageInvalidation;

@@ -749,7 +749,20 @@ async fn own_stars_count_in_suggestions_at_once_and_only_people_changes_renew_th
     assert_eq!(found["matches"][0]["why"], "1 session in common", "Ann's own star counts at once: {found}");
     assert_eq!(revisions().await, (pages + 1, people), "a seat taken moves the pages (seats left), not who attends");
 
-    attendee(&app, &conf, "Cat Nurse", Some("Nurse"), json!({})).await;
+    // Cat registers (and nothing else: no profile saved).
+    let hash = tribe::domain::accounts::passwords::hash_blocking("a long password").unwrap();
+    let cat = tribe::domain::accounts::insert_user(app.db(), "cat.nurse@example.org", "Cat Nurse", hash, false).await.unwrap();
+    let cat_token = tribe::domain::accounts::api_tokens::create(app.db(), cat.id, "test").await.unwrap().1;
+    let body = json!({"ticket_type_id": conf.ticket_id, "role": conf.role("Nurse")});
+    let response = app
+        .client
+        .post("/api/events/kept/registrations")
+        .header(ContentType::JSON)
+        .header(bearer(&cat_token))
+        .body(body.to_string())
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::Created);
     let (_, after) = revisions().await;
     assert!(after > people, "a registration renews the kept attendees");
     let (_, found) = get_json(&app.client, "/api/events/kept/matches", &ann.token).await;

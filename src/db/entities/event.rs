@@ -45,8 +45,8 @@ pub struct Model {
     #[serde(skip)]
     pub page_revision: i32,
     /// Counts changes to who attends and what they show of themselves
-    /// (registrations, profiles, roles, team), which `page_revision` counts
-    /// too; the kept attendee lists are read again when it moves.
+    /// (registrations, profiles, roles), which `page_revision` counts too;
+    /// the kept attendee lists are read again when it moves.
     #[serde(skip)]
     pub people_revision: i32,
 }

@@ -165,13 +165,7 @@ pub async fn touch_pages(db: &impl ConnectionTrait, event_id: i32) -> AppResult<
 /// but who attends is the same, so the kept attendee lists stay (at a
 /// morning's peak this happens many times a minute).
 pub async fn touch_seat_counts(db: &impl ConnectionTrait, event_id: i32) -> AppResult<()> {
-    note_local_change();
-    event::Entity::update_many()
-        .col_expr(event::Column::PageRevision, sea_orm::sea_query::Expr::col(event::Column::PageRevision).add(1))
-        .filter(event::Column::Id.eq(event_id))
-        .exec(db)
-        .await?;
-    Ok(())
+    touch(db, event::Column::Id.eq(event_id), false).await
 }
 
 /// The same for the event at this address (a write request's path).
@@ -180,13 +174,18 @@ pub async fn touch_pages_by_slug(db: &impl ConnectionTrait, event_slug: &str) ->
 }
 
 async fn touch_pages_where(db: &impl ConnectionTrait, which: impl sea_orm::sea_query::IntoCondition) -> AppResult<()> {
+    touch(db, which, true).await
+}
+
+/// Moves `page_revision` of the events `which` selects, and `people_revision` too when `people`.
+async fn touch(db: &impl ConnectionTrait, which: impl sea_orm::sea_query::IntoCondition, people: bool) -> AppResult<()> {
+    use sea_orm::sea_query::Expr;
     note_local_change();
-    event::Entity::update_many()
-        .col_expr(event::Column::PageRevision, sea_orm::sea_query::Expr::col(event::Column::PageRevision).add(1))
-        .col_expr(event::Column::PeopleRevision, sea_orm::sea_query::Expr::col(event::Column::PeopleRevision).add(1))
-        .filter(which)
-        .exec(db)
-        .await?;
+    let mut update = event::Entity::update_many().col_expr(event::Column::PageRevision, Expr::col(event::Column::PageRevision).add(1));
+    if people {
+        update = update.col_expr(event::Column::PeopleRevision, Expr::col(event::Column::PeopleRevision).add(1));
+    }
+    update.filter(which).exec(db).await?;
     Ok(())
 }
 

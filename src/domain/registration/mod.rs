@@ -78,6 +78,8 @@ pub async fn choose_role(db: &DatabaseConnection, event: &event::Model, user_id:
         .filter(registration::Column::Id.eq(live.id))
         .exec(db)
         .await?;
+    // The directory and tribes show roles (whichever way the change came).
+    crate::domain::events::touch_pages(db, event.id).await?;
     Ok(())
 }
 

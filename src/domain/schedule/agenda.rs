@@ -194,8 +194,9 @@ pub async fn entries(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Age
     let mut entries = Vec::new();
     for event_id in event_ids {
         let Some(found) = event::Entity::find_by_id(event_id).one(db).await? else { continue };
-        let loaded = schedule::load(db, &found, Scope::PublishedAndCancelled).await?;
-        for s in loaded.sessions.into_iter().filter(|s| sessions.iter().any(|mine| mine.id == s.session.id)) {
+        let mine: Vec<i32> = sessions.iter().filter(|s| s.event_id == event_id).map(|s| s.id).collect();
+        let loaded = schedule::load_only(db, &found, Scope::PublishedAndCancelled, &mine).await?;
+        for s in loaded.sessions {
             entries.push(AgendaEntry { event: found.clone(), session: s, clashes_with: Vec::new() });
         }
     }

@@ -58,7 +58,7 @@ impl Rendered {
         let mut brotli = Vec::with_capacity(body.len() / 10);
         // A window no larger than the body: the default (4 MiB) makes the
         // encoder's tables tens of MiB for every page, which the allocator
-        // then keeps; the output is the same.
+        // then keeps; a larger window could not shrink a smaller body.
         let window = (usize::BITS - body.len().max(1).leading_zeros()).clamp(16, 22) as i32;
         let params = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY as i32, lgwin: window, size_hint: body.len(), ..Default::default() };
         if brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params).is_err() {
