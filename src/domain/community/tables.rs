@@ -141,8 +141,9 @@ pub async fn plans(db: &DatabaseConnection, event: &event::Model) -> AppResult<V
 /// does not draw the cards of every table).
 async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only_at: Option<i32>) -> AppResult<Vec<PlanView>> {
     let rows = table_plan::Entity::find().filter(table_plan::Column::EventId.eq(event.id)).order_by_asc(table_plan::Column::Id).all(db).await?;
-    let visible: HashMap<i32, &Attendee> =
-        everyone.iter().filter(|a| people::visible_to(&a.profile, people::Access::Attendee)).map(|a| (a.user.id, a)).collect();
+    // `everyone` is in id order: one person's table looks up its few seats
+    // instead of mapping all 2,000 attendees on every tribe page.
+    let visible = |user_id: i32| people::find(everyone, user_id).filter(|a| people::visible_to(&a.profile, people::Access::Attendee));
     let roles: HashMap<i32, String> = events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut out = Vec::new();
     for plan in rows {
@@ -162,7 +163,7 @@ async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[
         let wanted = role_ids(&plan);
         let mut tables: Vec<TableView> = Vec::new();
         for seat in seats {
-            let Some(person) = visible.get(&seat.user_id) else { continue };
+            let Some(person) = visible(seat.user_id) else { continue };
             if tables.last().is_none_or(|t| t.number != seat.table_number) {
                 tables.push(TableView { number: seat.table_number, people: Vec::new(), missing_roles: Vec::new() });
             }
