@@ -17,7 +17,8 @@ start_server
 agenda_of_attendee 8
 log_in_attendee
 session=$(awk '$6 == "tribe_session" {print $7}' "$jar")
-[ -n "$session" ] || { echo "log-in failed" >&2; exit 1; }
+csrf=$(awk '$6 == "tribe_csrf" {print $7}' "$jar")
+[ -n "$session" ] && [ -n "$csrf" ] || { echo "log-in failed" >&2; exit 1; }
 # The flash of logging in is shown once.
 curl -sf -o /dev/null -b "$jar" "$base/"
 
@@ -27,14 +28,26 @@ rps() {  # rps PATH COOKIE
 }
 bytes() { curl -sf -H "Cookie: $2" -H "Accept-Encoding: gzip" "$base$1" | wc -c; }
 
-member="tribe_session=$session; tribe_js=1"
-own="tribe_session=$session"
+# A browser keeps its form token's cookie with the session's.
+member="tribe_session=$session; tribe_csrf=$csrf; tribe_js=1"
+own="tribe_session=$session; tribe_csrf=$csrf"
 echo "| page (gzip) | visitor | bytes | requests/s |"
 echo "|---|---|---|---|"
 for path in /events/hitmc/schedule /events/hitmc/me.json; do
   echo "| $path | member (script) | $(bytes "$path" "$member") | $(rps "$path" "$member") |"
 done
 echo "| /events/hitmc/schedule | not logged in | $(bytes /events/hitmc/schedule "") | $(rps /events/hitmc/schedule "") |"
+# A member's whole visit: the kept copy, then their own state, in turn;
+# a visit is two requests. Beside it the anonymous page through the same
+# Lua script (bench/visit.lua), like for like.
+curl -sf -o /dev/null -H "Cookie: $member" "$base/events/hitmc/me.json"
+through_lua() {  # through_lua "PATHS" COOKIE
+  VISIT_PATHS="$1" wrk -t2 -c32 -d"${seconds}s" -H "Cookie: $2" -H "Accept-Encoding: gzip" -s bench/visit.lua "$base" | awk '/Requests\/sec/ {print $2}'
+}
+alone=$(through_lua "/events/hitmc/schedule" "")
+visits=$(awk -v r="$(through_lua "/events/hitmc/schedule /events/hitmc/me.json" "$member")" 'BEGIN {printf "%.0f", r / 2}')
+echo "| /events/hitmc/schedule | not logged in, through visit.lua | — | $alone |"
+echo "| schedule + me.json | member (script), one visit = both, through visit.lua | — | $visits visits/s = $(awk -v v="$visits" -v a="$alone" 'BEGIN {printf "%.2f", v / a}') of the anonymous page |"
 for path in /events/hitmc/schedule /events/hitmc /events/hitmc/tribe /events/hitmc/people /agenda; do
   echo "| $path | logged in, own page | $(bytes "$path" "$own") | $(rps "$path" "$own") |"
 done

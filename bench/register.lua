@@ -1,8 +1,11 @@
 -- wrk script: each request registers a different account (one token per
--- line in $TOKENS) for the ticket $TICKET of event bench-reg.
+-- line in $TOKENS) for the ticket $TICKET of event bench-reg. Thread k of
+-- this wrk takes tokens FIRST + k, then every STRIDE-th (two wrk processes
+-- against two instances share the list without overlap).
 local tokens = {}
 for line in io.lines(os.getenv("TOKENS")) do tokens[#tokens + 1] = line end
-local threads = tonumber(os.getenv("THREADS") or "2")
+local stride = tonumber(os.getenv("STRIDE") or os.getenv("THREADS") or "2")
+local first = tonumber(os.getenv("FIRST") or "0")
 local counter = 0
 
 function setup(thread)
@@ -11,13 +14,13 @@ function setup(thread)
 end
 
 function init(args)
-  index = offset + 1
+  index = first + offset + 1
   body = '{"ticket_type_id": ' .. os.getenv("TICKET") .. '}'
 end
 
 function request()
   local token = tokens[index]
-  index = index + threads
+  index = index + stride
   if token == nil then
     wrk.thread:stop()
     token = "exhausted"

@@ -52,6 +52,7 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
             exports: Default::default(),
             pages: Default::default(),
             attendees: Default::default(),
+            sessions: Default::default(),
         })
         .manage(web::fast_path::fast_path())
         .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))

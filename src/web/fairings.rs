@@ -106,6 +106,10 @@ impl Fairing for SessionLoader {
 /// Changes that no public page shows are left
 /// out, and so are those whose use case moves it already in its own
 /// transaction (seats: registering, cancelling, waitlists).
+///
+/// Any write also forgets what the fast path kept of the writer's sessions
+/// (`kept_sessions`: their `me.json` and team roles), so that their next
+/// page shows it at once.
 pub struct PageInvalidation;
 
 /// What a successful write at this path changes on public pages.
@@ -147,7 +151,13 @@ impl Fairing for PageInvalidation {
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
         use rocket::http::Method;
-        if matches!(req.method(), Method::Get | Method::Head | Method::Options) || res.status().code >= 400 {
+        if matches!(req.method(), Method::Get | Method::Head | Method::Options) {
+            return;
+        }
+        if let (Some(account_id), Some(state)) = (crate::web::guards::acting_account_id(req), req.rocket().state::<crate::web::AppState>()) {
+            state.sessions.forget_account(account_id);
+        }
+        if res.status().code >= 400 {
             return;
         }
         // Only a person's own write counts: a visitor who is not logged in

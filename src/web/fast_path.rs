@@ -1,19 +1,27 @@
-//! Kept public pages and exports answered before Rocket handles the
+//! Kept public pages, exports and personal feeds answered before Rocket handles the
 //! request (Tribe's patch to Rocket, `rocket::fast_path`): when the bytes
 //! are in memory and current, the answer is made from the request line and
-//! a few headers, with the same headers Rocket's path would send. Anything
-//! else (a logged-in visitor, a flash, a chosen zone, a page not rendered
-//! yet, an event row older than a second, an address Rocket would decode)
-//! goes through Rocket as usual, which renders and keeps the page.
+//! a few headers, with the same headers Rocket's path would send. A
+//! logged-in visitor whose browser runs the pages' script gets the copy
+//! kept for members and their own `me.json` this way too, when Rocket's
+//! path read their session within the second (`kept_sessions`). Anything
+//! else (a flash, a chosen zone, a page not rendered yet, an event row
+//! older than a second, a session not read lately, the event's team, an
+//! address Rocket would decode) goes through Rocket as usual, which
+//! renders and keeps the page.
 
-use rocket::fast_path::{Answer, FastPath, RawRequest};
+use rocket::fast_path::{cookie, private_cookie, Answer, FastPath, RawRequest};
 use rocket::http::hyper;
 use rocket::{Orbit, Rocket};
 
+use crate::domain::secrets::hash_token;
 use crate::web::conditional::{not_modified, preferred_coding, Conditional};
+use crate::web::csrf::CSRF_COOKIE;
 use crate::web::fairings::security_headers;
-use crate::web::page_cache::{conditional_page, is_kept, PERSONAL_COOKIES};
+use crate::web::guards::{SESSION_COOKIE, ZONE_COOKIE};
+use crate::web::page_cache::{conditional_page, is_kept, SCRIPT_COOKIE};
 use crate::web::page_store::{PageKey, Version};
+use crate::web::pages::agenda::feed_answer;
 use crate::web::pages::events::{export_answer, export_kind};
 use crate::web::AppState;
 
@@ -40,32 +48,73 @@ fn answer(rocket: &Rocket<Orbit>, req: &RawRequest) -> Option<Answer> {
                 .exports
                 .fresh_published(slug, |event| state.exports.current(event, kind, &state.config.base_url).map(|r| export_answer(r, event, kind)))??
         }
-        _ => kept_page(state, req, &segments)?,
+        ["events", slug, "me.json"] if req.uri().query().is_none() => return visitor_state(rocket, state, req, slug, path),
+        ["feeds", file] if req.uri().query().is_none() => feed_answer(state.exports.fresh_feed(file.strip_suffix(".ics")?)?),
+        _ => kept_page(rocket, state, req, &segments)?,
     };
+    state.pages.count_early_answer();
     respond(rocket, req, &document, path)
 }
 
-fn kept_page(state: &AppState, req: &RawRequest, segments: &[&str]) -> Option<Conditional> {
-    // Cookies Rocket might read otherwise (not plain ASCII, an encoded
-    // name) take its path.
-    let mut cookie_names = Vec::new();
+/// The names of the request's cookies; `None` when one is named in a way
+/// Rocket might read otherwise (not plain ASCII, encoded).
+fn cookie_names(req: &RawRequest) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
     for header in req.headers().get_all("cookie") {
         let text = header.to_str().ok()?;
-        cookie_names.extend(text.split(';').map(|c| c.split('=').next().unwrap_or("").trim()));
+        names.extend(text.split(';').map(|c| c.split('=').next().unwrap_or("").trim()));
     }
-    if cookie_names.iter().any(|name| name.contains('%') || PERSONAL_COOKIES.contains(name) || *name == crate::web::guards::ZONE_COOKIE) {
+    (!names.iter().any(|name| name.contains('%'))).then_some(names)
+}
+
+fn kept_page(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, segments: &[&str]) -> Option<Conditional> {
+    let names = cookie_names(req)?;
+    let has = |cookie: &str| names.contains(&cookie);
+    // A message shown once is its visitor's own page.
+    if has("_flash") {
         return None;
     }
+    // A member with the pages' script gets the members' copy; without it,
+    // their own page (Rocket's path). A visitor's chosen zone makes a copy
+    // of its own, which Rocket's path keys.
+    let member = match (has(SESSION_COOKIE), has(SCRIPT_COOKIE)) {
+        (true, true) => Some(hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?)),
+        (true, false) => return None,
+        (false, _) if has(ZONE_COOKIE) => return None,
+        (false, _) => None,
+    };
     let query_names =
         req.uri().query().into_iter().flat_map(|q| q.split('&')).map(|pair| pair.split('=').next().unwrap_or("")).filter(|n| !n.is_empty());
-    if !is_kept(segments, query_names, false) {
+    if !is_kept(segments, query_names, member.is_some()) {
         return None;
     }
     let (event_id, version) = state.exports.fresh_published(segments[1], |event| (event.id, Version::of(event)))?;
-    let key = PageKey { event_id, address: req.uri().path_and_query()?.as_str().to_owned(), zone: None, for_members: false };
-    let page = state.pages.ready(&key, version)?;
+    if let Some(token_hash) = &member {
+        if !state.sessions.is_plain_member(token_hash, event_id, &state.config.sessions) {
+            return None;
+        }
+    }
+    let key = PageKey { event_id, address: req.uri().path_and_query()?.as_str().to_owned(), zone: None, for_members: member.is_some() };
+    Some(conditional_page(state.pages.ready(&key, version)?))
+}
+
+/// A member's own `me.json`, as Rocket's path last answered it for this
+/// session, event version, form token and zone cookie.
+fn visitor_state(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, slug: &str, path: &str) -> Option<Answer> {
+    let token_hash = hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?);
+    let csrf = private_cookie(rocket, req, CSRF_COOKIE).filter(|token| !token.is_empty())?;
+    let (event_id, version) = state.exports.fresh_published(slug, |event| (event.id, Version::of(event)))?;
+    let zone_cookie = cookie(req, ZONE_COOKIE);
+    let body = state.sessions.state(&token_hash, event_id, &state.config.sessions, version, &csrf, zone_cookie.as_deref())?;
     state.pages.count_early_answer();
-    Some(conditional_page(page))
+    let mut answer = hyper::Response::builder().header("Content-Type", "application/json").header("Cache-Control", "private, no-store");
+    if let Some(ident) = rocket.config().ident.as_str() {
+        answer = answer.header("Server", ident);
+    }
+    for (name, value) in security_headers(path) {
+        answer = answer.header(name, value);
+    }
+    answer.status(200).body(body).ok()
 }
 
 /// The answer Rocket's path would give: the same headers (its `Server`, the

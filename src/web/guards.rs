@@ -39,6 +39,7 @@ pub async fn start_session(
 pub async fn end_session(cookies: &CookieJar<'_>, state: &AppState) -> crate::error::AppResult<()> {
     if let Some(cookie) = cookies.get_private(SESSION_COOKIE) {
         login_sessions::end(&state.db, cookie.value()).await?;
+        state.sessions.forget(&crate::domain::secrets::hash_token(cookie.value()));
     }
     cookies.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
     Ok(())
@@ -51,8 +52,16 @@ struct SessionUser(Option<login_sessions::ActiveSession>);
 async fn load_session_user(req: &Request<'_>) -> Option<login_sessions::ActiveSession> {
     let cookie = req.cookies().get_private(SESSION_COOKIE)?;
     let state = req.rocket().state::<AppState>()?;
+    let (token_hash, read_at) = (crate::domain::secrets::hash_token(cookie.value()), std::time::Instant::now());
     match login_sessions::resolve(&state.db, &state.config.sessions, cookie.value()).await {
-        Ok(found) => found,
+        Ok(found) => {
+            // What the fast path may trust for a second (`kept_sessions`).
+            match &found {
+                Some(active) => state.sessions.remember(&token_hash, active, read_at),
+                None => state.sessions.forget(&token_hash),
+            }
+            found
+        }
         Err(error) => {
             tracing::error!(%error, "session lookup failed");
             None
@@ -64,6 +73,12 @@ async fn load_session_user(req: &Request<'_>) -> Option<login_sessions::ActiveSe
 /// catchers, which cannot wait on the database, can show who is logged in).
 pub async fn resolve_session_user(req: &Request<'_>) {
     req.local_cache_async(async { SessionUser(load_session_user(req).await) }).await;
+}
+
+/// The SHA-256 of this request's session token (how `kept_sessions` names
+/// it), when it carries one.
+pub fn session_token_hash(cookies: &CookieJar<'_>) -> Option<String> {
+    cookies.get_private(SESSION_COOKIE).map(|cookie| crate::domain::secrets::hash_token(cookie.value()))
 }
 
 /// The session user if one was resolved for this request.
@@ -142,7 +157,10 @@ impl<'r> FromRequest<'r> for ApiUser {
         };
         let state = try_outcome!(req.guard::<&State<AppState>>().await.map_error(|(s, _)| (s, ())));
         match api_tokens::authenticate(&state.db, token).await {
-            Ok(Some(account)) => Outcome::Success(ApiUser(account)),
+            Ok(Some(account)) => {
+                req.local_cache(|| ApiAccount(Some(account.id)));
+                Outcome::Success(ApiUser(account))
+            }
             Ok(None) => Outcome::Error((Status::Unauthorized, ())),
             Err(err) => {
                 tracing::error!(error = %err, "token lookup failed");
@@ -150,6 +168,14 @@ impl<'r> FromRequest<'r> for ApiUser {
             }
         }
     }
+}
+
+/// The account an API request was authenticated as, once `ApiUser` ran.
+struct ApiAccount(Option<i32>);
+
+/// Who made this request, logged in or through the API, if anyone.
+pub fn acting_account_id(req: &Request<'_>) -> Option<i32> {
+    cached_user(req).map(|account| account.id).or(req.local_cache(|| ApiAccount(None)).0)
 }
 
 /// The client's address as Rocket sees it (the socket peer, or the

@@ -11,6 +11,7 @@ pub mod fairings;
 pub mod fast_path;
 pub mod guards;
 pub mod jobs;
+pub mod kept_sessions;
 pub mod ops;
 pub mod page_cache;
 pub mod page_store;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub attendees: crate::domain::community::kept::AttendeeCache,
     /// Rendered public pages, per event version.
     pub pages: std::sync::Arc<crate::web::page_store::PageCache>,
+    /// Log-in sessions as the fast path may trust them, for a second.
+    pub sessions: crate::web::kept_sessions::KeptSessions,
     /// Runs queued work (emails, badge PDFs) through the job table.
     pub jobs: crate::domain::jobs::Worker,
     /// Live chat rooms' fan-out to open pages.

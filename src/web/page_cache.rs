@@ -111,7 +111,15 @@ impl<'r> FromRequest<'r> for CachedPage {
         };
         if let Some(person) = visitor {
             // The team sees drafts and their tools in place: their own page.
-            if !matches!(crate::domain::events::team_role(&state.db, event.id, person.id).await, Ok(None)) {
+            let on_team = match crate::domain::events::team_role(&state.db, event.id, person.id).await {
+                Ok(role) => role.is_some(),
+                Err(_) => return forward,
+            };
+            // What the fast path may go by for a second (`kept_sessions`).
+            if let Some(token_hash) = crate::web::guards::session_token_hash(req.cookies()) {
+                state.sessions.note_team(&token_hash, event.id, on_team);
+            }
+            if on_team {
                 return forward;
             }
         }

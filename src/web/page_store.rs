@@ -49,6 +49,11 @@ impl Version {
     pub fn of(event: &event::Model) -> Version {
         Version { revision: event.revision, page_revision: event.page_revision, updated_at: event.updated_at.timestamp_micros() }
     }
+
+    #[cfg(test)]
+    pub fn for_test(revision: i32, page_revision: i32) -> Version {
+        Version { revision, page_revision, updated_at: 0 }
+    }
 }
 
 pub type Ready = Option<Arc<Rendered>>;
@@ -142,7 +147,7 @@ impl PageCache {
     }
 
     fn fill(&self, ticket: &mut RenderTicket, page: Arc<Rendered>) {
-        let size = page.body.len() + page.gzipped.len() + page.brotli.len() + ticket.key.address.len();
+        let size = page.size() + ticket.key.address.len();
         if let Ok(mut slots) = self.slots.lock() {
             let slots = &mut *slots;
             if let Some(slot) = slots.by_key.get_mut(&ticket.key) {
@@ -161,7 +166,8 @@ impl PageCache {
         }
     }
 
-    /// Counts an answer the fast path gave from this cache.
+    /// Counts an answer the fast path gave from memory (a page, an export,
+    /// a feed, a member's state).
     pub fn count_early_answer(&self) {
         self.early_answers.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }

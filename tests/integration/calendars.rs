@@ -317,6 +317,62 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
     assert_eq!(calendar_app.get("/feeds/not-a-token.ics").dispatch().await.status(), Status::NotFound);
 }
 
+/// The feed's answer through the live server: status, Last-Modified, ETag, body.
+async fn feed_over_http(http: &reqwest::Client, url: &str) -> (u16, String, String, String) {
+    let response = http.get(url).header("accept-encoding", "identity").send().await.unwrap();
+    let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let (status, modified, etag) = (response.status().as_u16(), header("last-modified"), header("etag"));
+    (status, modified, etag, response.text().await.unwrap())
+}
+
+#[rocket::async_test]
+async fn a_feed_is_rendered_again_only_when_what_it_shows_changes_and_answered_from_memory_until_then() {
+    let app = TestApp::new().await;
+    conference(&app).await;
+    let browser = registered_attendee(&app, "kept@example.org").await;
+    let other = registered_attendee(&app, "other@example.org").await;
+    add_via_page(&browser, session_by_title(&app, "Saturday keynote").await.id).await;
+    let page = post_form(&browser, "/agenda/feed/regenerate", &[]).await.into_string().await.unwrap();
+    let path = regex::Regex::new(r#"value="http://127\.0\.0\.1:8000(/feeds/[A-Za-z0-9_-]+\.ics)""#).unwrap().captures(&page).expect("a feed link")[1]
+        .to_owned();
+    let server = app.serve().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}{path}", server.base);
+
+    // Rendered once, then answered from memory with the same bytes and validators.
+    let first = feed_over_http(&http, &url).await;
+    assert_eq!(first.0, 200);
+    let before = server.pages.early_answers();
+    assert_eq!(feed_over_http(&http, &url).await, first);
+    assert_eq!(server.pages.early_answers(), before + 1, "the second answer came from memory");
+
+    // A change it does not show (someone else's agenda) reads its inputs
+    // again but does not render it again: the same Last-Modified a second on.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    add_via_page(&other, session_by_title(&app, "Monday closing").await.id).await;
+    assert_eq!(feed_over_http(&http, &url).await, first, "not rendered again for a change it does not show");
+    // A change to what it draws on that leaves the file the same (the
+    // event's page revision moves with a registration) keeps the file's
+    // date too.
+    registered_attendee(&app, "third@example.org").await;
+    assert_eq!(feed_over_http(&http, &url).await, first, "the same file keeps its Last-Modified");
+
+    // Its owner's change shows at once, and so does the organizer's.
+    add_via_page(&browser, session_by_title(&app, "Overlapping talk").await.id).await;
+    let grown = feed_over_http(&http, &url).await;
+    assert!(grown.3.contains("Overlapping talk") && grown.2 != first.2 && grown.1 != first.1);
+    let keynote = session_by_title(&app, "Saturday keynote").await;
+    let renamed = fields("Opening keynote", "2027-03-13T09:00", "2027-03-13T10:00", "Hall", "");
+    let edit_path = format!("/events/cal/manage/sessions/{}", keynote.id);
+    let edit = post_form(&app.client, &edit_path, &renamed).await;
+    assert_eq!(edit.status(), Status::SeeOther, "{:?}", edit.into_string().await);
+    assert!(feed_over_http(&http, &url).await.3.contains("Opening keynote"), "a schedule change shows at once");
+
+    // A replaced address stops at once, from memory too.
+    post_form(&browser, "/agenda/feed/regenerate", &[]).await;
+    assert_eq!(feed_over_http(&http, &url).await.0, 404);
+}
+
 #[rocket::async_test]
 async fn the_ical_crates_parser_reads_what_we_write() {
     use ical::IcalParser;

@@ -335,3 +335,110 @@ async fn a_visitor_refused_a_write_cannot_empty_the_kept_pages() {
     assert_eq!(answer.status(), Status::SeeOther, "refused with a redirect to the log-in");
     assert_eq!(revision().await, before, "a refused write left the kept pages alone");
 }
+
+/// A member's `me.json` through the live server, as their browser asks.
+async fn state_over_http(http: &reqwest::Client, base: &str, slug: &str, cookies: &str) -> serde_json::Value {
+    let (status, _, body) = over_http(http, &format!("{base}/events/{slug}/me.json"), &[("cookie", cookies)]).await;
+    assert_eq!(status, 200);
+    serde_json::from_slice(&body).unwrap()
+}
+
+#[rocket::async_test]
+async fn a_members_copy_and_own_state_come_from_memory_only_for_a_session_read_within_the_second() {
+    let app = TestApp::new().await;
+    conference(&app, "quick").await;
+    let id = session_id(&app, "quick", "Opening talk").await;
+    let ann_elsewhere = registered(&app, "quick", "ann@example.org", "Ann Attendee").await;
+    sign_up(&app.another_instance().await, "bob@example.org", "Bob Browser", "a long password").await;
+    let server = app.serve().await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut ann = Cookies::default();
+    ann.log_in(&http, &server.base, "ann@example.org", "a long password").await;
+    ann.set("tribe_js", "1");
+    let mut bob = Cookies::default();
+    bob.log_in(&http, &server.base, "bob@example.org", "a long password").await;
+    bob.set("tribe_js", "1");
+
+    // Rocket's answer first (it reads the session and keeps), then the same
+    // answer from memory: the members' copy and each one's own state.
+    // Before Rocket's path read a session, nothing personal is answered early.
+    let before = server.pages.early_answers();
+    let cold = over_http(&http, &format!("{}/events/quick/me.json", server.base), &[("cookie", &ann.header())]).await;
+    assert_eq!((cold.0, server.pages.early_answers()), (200, before));
+    for path in ["/events/quick/schedule".to_owned(), format!("/events/quick/sessions/{id}"), "/events/quick/me.json".to_owned()] {
+        for (who, browser) in [("Ann", &ann), ("Bob", &bob)] {
+            let url = format!("{}{path}", server.base);
+            let before = server.pages.early_answers();
+            let rocket = over_http(&http, &url, &[("cookie", &browser.header()), ("accept-encoding", "gzip")]).await;
+            let early = over_http(&http, &url, &[("cookie", &browser.header()), ("accept-encoding", "gzip")]).await;
+            assert_eq!(rocket.0, 200, "{path}");
+            assert_eq!(rocket, early, "{path} for {who}: the answer from memory differs from Rocket's");
+            // (Bob's first look at a page Ann's visit kept comes from memory too.)
+            assert!(server.pages.early_answers() > before, "{path} for {who}: the second answer came from memory");
+        }
+    }
+    let state = state_over_http(&http, &server.base, "quick", &ann.header()).await;
+    assert_eq!((state["name"].as_str(), state["offer"].as_str(), &state["agenda"]), (Some("Ann Attendee"), Some("toggle"), &serde_json::json!([])));
+    let bobs = state_over_http(&http, &server.base, "quick", &bob.header()).await;
+    assert_eq!((bobs["name"].as_str(), bobs["offer"].as_str()), (Some("Bob Browser"), Some("register")), "each session its own state");
+
+    // Her own write through this instance shows at once.
+    let token = state["csrf"].as_str().unwrap().to_owned();
+    let add = format!("{}/events/quick/sessions/{id}/agenda", server.base);
+    assert_eq!(ann.post(&http, add, &[("_csrf", &token), ("back", "/events/quick/schedule")]).await, 303);
+    let state = state_over_http(&http, &server.base, "quick", &ann.header()).await;
+    assert_eq!(state["agenda"], serde_json::json!([id]), "her star shows in the next answer");
+    let state = state_over_http(&http, &server.base, "quick", &ann.header()).await;
+    assert_eq!(state["agenda"], serde_json::json!([id]));
+
+    // Through another instance, within the second.
+    let remove_path = format!("/events/quick/sessions/{id}/agenda/remove");
+    let removed = post_form(&ann_elsewhere, &remove_path, &[("back", "/events/quick/schedule")]).await;
+    assert_eq!(removed.status(), Status::SeeOther);
+    let started = Instant::now();
+    while state_over_http(&http, &server.base, "quick", &ann.header()).await["agenda"] != serde_json::json!([]) {
+        assert!(started.elapsed() < Duration::from_millis(1500), "a change through another instance missed after {:?}", started.elapsed());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Her sessions ended through another instance (the rows gone): within the second.
+    let ann_id = tribe::db::entities::user::Entity::find()
+        .filter(tribe::db::entities::user::Column::Email.eq("ann@example.org"))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    tribe::db::entities::login_session::Entity::delete_many()
+        .filter(tribe::db::entities::login_session::Column::UserId.eq(ann_id))
+        .exec(app.db())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while state_over_http(&http, &server.base, "quick", &ann.header()).await["signed_in"] != false {
+        assert!(started.elapsed() < Duration::from_millis(1500), "an ended session still answered after {:?}", started.elapsed());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = server.pages.early_answers();
+    let page = over_http(&http, &format!("{}/events/quick/schedule", server.base), &[("cookie", &ann.header())]).await;
+    assert!(!String::from_utf8_lossy(&page.2).contains("/static/js/personal.js"), "no members' copy for an ended session");
+    assert_eq!(server.pages.early_answers(), before);
+
+    // Logging out through this instance: a copy of the cookie is refused at once.
+    let copy = bob.header();
+    let (_, account) = bob.get(&http, format!("{}/account", server.base)).await;
+    assert_eq!(bob.post(&http, format!("{}/logout", server.base), &[("_csrf", &csrf_in(&account))]).await, 303);
+    assert_eq!(state_over_http(&http, &server.base, "quick", &copy).await["signed_in"], false);
+
+    // The event's team never gets the members' copy, from memory or not.
+    let mut organizer = Cookies::default();
+    organizer.log_in(&http, &server.base, "org-quick@example.org", "a long password").await;
+    organizer.set("tribe_js", "1");
+    let before = server.pages.early_answers();
+    for _ in 0..2 {
+        let (status, _, body) = over_http(&http, &format!("{}/events/quick/schedule", server.base), &[("cookie", &organizer.header())]).await;
+        assert_eq!(status, 200);
+        assert!(String::from_utf8_lossy(&body).contains("Org Anizer"), "the team's own page");
+    }
+    assert_eq!(server.pages.early_answers(), before);
+}

@@ -23,40 +23,6 @@ async fn register(http: &reqwest::Client, base: &str, slug: &str, token: &str, t
     Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
-/// A browser's cookies for one site, whichever instance answers.
-#[derive(Default)]
-struct Cookies(HashMap<String, String>);
-
-impl Cookies {
-    fn take(&mut self, response: &reqwest::Response) {
-        for header in response.headers().get_all(reqwest::header::SET_COOKIE) {
-            let pair = header.to_str().unwrap().split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() {
-                self.0.remove(name);
-            } else {
-                self.0.insert(name.to_owned(), value.to_owned());
-            }
-        }
-    }
-
-    fn header(&self) -> String {
-        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    async fn get(&mut self, http: &reqwest::Client, url: String) -> (u16, String) {
-        let response = http.get(url).header("cookie", self.header()).send().await.unwrap();
-        self.take(&response);
-        (response.status().as_u16(), response.text().await.unwrap())
-    }
-
-    async fn post(&mut self, http: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> u16 {
-        let response = http.post(url).header("cookie", self.header()).form(fields).send().await.unwrap();
-        self.take(&response);
-        response.status().as_u16()
-    }
-}
-
 #[rocket::async_test]
 async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each_job_once() {
     let app = TestApp::new().await;
@@ -86,10 +52,7 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
 
     // A log-in made through one instance works on the other, and so does logging out.
     let mut browser = Cookies::default();
-    let (_, form) = browser.get(&http, format!("{}/login", servers[0].base)).await;
-    let token = csrf_in(&form);
-    let login = [("_csrf", token.as_str()), ("email", "buyer7@example.org"), ("password", "a long password"), ("next", "")];
-    assert_eq!(browser.post(&http, format!("{}/login", servers[0].base), &login).await, 303);
+    browser.log_in(&http, &servers[0].base, "buyer7@example.org", "a long password").await;
     let (status, page) = browser.get(&http, format!("{}/account", servers[1].base)).await;
     assert_eq!(status, 200);
     assert!(page.contains("buyer7@example.org"), "the other instance knows who this is");

@@ -483,3 +483,51 @@ pub async fn join_team(app: &TestApp, organizer: &Client, slug: &str, email: &st
     let person = tribe::domain::accounts::find_by_email(app.db(), email).await.expect("lookup").expect("an account");
     tribe::domain::registration::invitations::accept(app.db(), token, &person).await.map(|_| ()).expect("the invitation is accepted");
 }
+
+/// A browser's cookies for one site, whichever instance answers.
+#[derive(Default)]
+pub struct Cookies(std::collections::HashMap<String, String>);
+
+impl Cookies {
+    /// Logs in through the site's form.
+    pub async fn log_in(&mut self, http: &reqwest::Client, base: &str, email: &str, password: &str) {
+        let (_, form) = self.get(http, format!("{base}/login")).await;
+        let token = csrf_in(&form);
+        let fields = [("_csrf", token.as_str()), ("email", email), ("password", password), ("next", "")];
+        assert_eq!(self.post(http, format!("{base}/login"), &fields).await, 303, "{email} logs in");
+        // The flash of logging in is shown once, on the next page.
+        self.get(http, format!("{base}/")).await;
+    }
+
+    pub fn set(&mut self, name: &str, value: &str) {
+        self.0.insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn take(&mut self, response: &reqwest::Response) {
+        for header in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let pair = header.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.0.remove(name);
+            } else {
+                self.0.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn header(&self) -> String {
+        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    pub async fn get(&mut self, http: &reqwest::Client, url: String) -> (u16, String) {
+        let response = http.get(url).header("cookie", self.header()).send().await.unwrap();
+        self.take(&response);
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    pub async fn post(&mut self, http: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> u16 {
+        let response = http.post(url).header("cookie", self.header()).form(fields).send().await.unwrap();
+        self.take(&response);
+        response.status().as_u16()
+    }
+}

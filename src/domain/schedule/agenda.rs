@@ -264,6 +264,44 @@ pub async fn registered_chats(db: &DatabaseConnection, user_id: i32) -> AppResul
     Ok(chats)
 }
 
+/// What a personal feed is made from, read in a few small queries: whose it
+/// is (their name titles it), the sessions in their agenda, and the
+/// version of every event it draws on (its sessions' and the chats they
+/// are registered for). A feed whose inputs are unchanged is the same
+/// file, so it is rendered again only when they change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedInputs {
+    pub owner_id: i32,
+    pub owner_name: String,
+    pub sessions: Vec<i32>,
+    /// (event id, schedule revision, page revision, updated at): chat
+    /// topics move the page revision, sessions the schedule revision.
+    pub events: Vec<(i32, i32, i32, i64)>,
+}
+
+/// The feed's owner and inputs, `None` for an unknown (or replaced) token.
+pub async fn feed_inputs(db: &DatabaseConnection, token: &str) -> AppResult<Option<(user::Model, FeedInputs)>> {
+    let Some(owner) = feed_owner(db, token).await? else { return Ok(None) };
+    let sessions = agenda_sessions(db, owner.id).await?;
+    let mut event_ids: Vec<i32> = sessions.iter().map(|s| s.event_id).collect();
+    let registered = registration::Entity::find()
+        .filter(registration::Column::UserId.eq(owner.id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Confirmed))
+        .all(db)
+        .await?;
+    event_ids.extend(registered.iter().map(|r| r.event_id));
+    event_ids.sort_unstable();
+    event_ids.dedup();
+    let events = if event_ids.is_empty() { Vec::new() } else { event::Entity::find().filter(event::Column::Id.is_in(event_ids)).all(db).await? };
+    let mut session_ids: Vec<i32> = sessions.iter().map(|s| s.id).collect();
+    session_ids.sort_unstable();
+    let mut versions: Vec<(i32, i32, i32, i64)> =
+        events.iter().map(|e| (e.id, e.revision, e.page_revision, e.updated_at.timestamp_micros())).collect();
+    versions.sort_unstable();
+    let inputs = FeedInputs { owner_id: owner.id, owner_name: owner.display_name.clone(), sessions: session_ids, events: versions };
+    Ok(Some((owner, inputs)))
+}
+
 /// The personal feed, rendered.
 pub async fn render_feed(db: &DatabaseConnection, owner: &user::Model, base_url: &str) -> AppResult<String> {
     let entries = entries(db, owner.id).await?;

@@ -69,6 +69,11 @@ impl Rendered {
 
     /// The same off the async workers: compressing a large schedule takes
     /// long enough to hold up other requests.
+    /// The bytes it holds, every coding counted.
+    pub fn size(&self) -> usize {
+        self.body.len() + self.gzipped.len() + self.brotli.len()
+    }
+
     pub async fn compressed(body: String, last_modified: DateTime<Utc>) -> crate::error::AppResult<Rendered> {
         tokio::task::spawn_blocking(move || Rendered::new(body, last_modified))
             .await
@@ -82,13 +87,61 @@ impl Rendered {
 pub struct ExportCache {
     entries: Mutex<HashMap<(i32, ExportKind), (i32, String, Arc<Rendered>)>>,
     published: Mutex<HashMap<String, (Instant, u64, event::Model)>>,
-    feeds: Mutex<HashMap<String, (Instant, u64, Arc<Rendered>)>>,
+    feeds: Mutex<KeptFeeds>,
 }
 
-/// How long a rendered personal feed is reused. Calendar apps poll feeds
-/// every few minutes at most; changes made through this instance show at
-/// once, through another within this time.
-pub const FEED_TTL: Duration = Duration::from_secs(5);
+/// How long a kept personal feed is answered before what it is made from
+/// is read again (a few small queries; it is rendered again only when that
+/// changed). Calendar apps poll a feed every few minutes at most; a change
+/// made through this instance shows at once, through another within this
+/// time.
+pub const FEED_CHECK: Duration = Duration::from_secs(30);
+
+/// A bound on the kept feeds' bytes (all codings counted): beyond it, the
+/// feeds polled least recently go.
+pub const FEED_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Personal feeds by token, each with what it was rendered from.
+#[derive(Default)]
+struct KeptFeeds {
+    by_token: HashMap<String, KeptFeed>,
+    bytes: usize,
+}
+
+struct KeptFeed {
+    inputs: crate::domain::schedule::agenda::FeedInputs,
+    rendered: Arc<Rendered>,
+    /// When its inputs were last read, and this process's changes then.
+    checked_at: Instant,
+    changes: u64,
+    last_used: Instant,
+}
+
+impl KeptFeeds {
+    fn put(&mut self, token: &str, feed: KeptFeed) {
+        self.bytes += feed.rendered.size();
+        if let Some(old) = self.by_token.insert(token.to_owned(), feed) {
+            self.bytes -= old.rendered.size();
+        }
+        if self.bytes > FEED_CACHE_BYTES {
+            // The least recently polled quarter goes (one sort per eviction
+            // round, not per answer).
+            let mut by_use: Vec<(Instant, String)> = self.by_token.iter().map(|(t, f)| (f.last_used, t.clone())).collect();
+            by_use.sort_unstable();
+            for (_, token) in by_use.iter().take(by_use.len().div_ceil(4)) {
+                if let Some(gone) = self.by_token.remove(token) {
+                    self.bytes -= gone.rendered.size();
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, token: &str) {
+        if let Some(gone) = self.by_token.remove(token) {
+            self.bytes -= gone.rendered.size();
+        }
+    }
+}
 
 /// How long a published event's row is reused for export requests before
 /// it is read again. Apps poll exports many times a second at a big event;
@@ -160,32 +213,56 @@ impl ExportCache {
 }
 
 impl ExportCache {
-    /// A personal feed by its token, rendered at most once per `FEED_TTL`;
-    /// `None` for an unknown (or replaced) token.
+    /// A personal feed by its token: the kept one while what it is made
+    /// from is unchanged (read again at most once per `FEED_CHECK`, and
+    /// after any change through this instance), else rendered anew; `None`
+    /// for an unknown (or replaced) token.
     pub async fn feed(&self, db: &DatabaseConnection, token: &str, base_url: &str) -> AppResult<Option<Arc<Rendered>>> {
-        let changes = crate::domain::events::local_changes();
-        if let Ok(cached) = self.feeds.lock() {
-            if let Some((at, seen, rendered)) = cached.get(token) {
-                if at.elapsed() < FEED_TTL && *seen == changes {
-                    return Ok(Some(rendered.clone()));
-                }
-            }
+        if let Some(kept) = self.fresh_feed(token) {
+            return Ok(Some(kept));
         }
-        let Some(owner) = crate::domain::schedule::agenda::feed_owner(db, token).await? else {
-            if let Ok(mut cached) = self.feeds.lock() {
-                cached.remove(token);
+        let changes = crate::domain::events::local_changes();
+        let checked_at = Instant::now();
+        let Some((owner, inputs)) = crate::domain::schedule::agenda::feed_inputs(db, token).await? else {
+            if let Ok(mut kept) = self.feeds.lock() {
+                kept.remove(token);
             }
             return Ok(None);
         };
-        let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
-        let rendered = Arc::new(Rendered::compressed(body, crate::domain::now()).await?);
-        if let Ok(mut cached) = self.feeds.lock() {
-            // A bound on memory: feeds of people who stopped polling drop out.
-            if cached.len() > 10_000 {
-                cached.retain(|_, (at, _, _)| at.elapsed() < FEED_TTL);
+        let before = self.feeds.lock().ok().and_then(|kept| kept.by_token.get(token).map(|f| (f.inputs == inputs, f.rendered.clone())));
+        let rendered = match before {
+            Some((true, rendered)) => rendered,
+            _ => {
+                let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
+                let made = Rendered::compressed(body, crate::domain::now()).await?;
+                // The same file as before keeps its Last-Modified, so that a
+                // client asking "changed since?" hears no.
+                match before {
+                    Some((_, kept)) if kept.etag == made.etag => kept,
+                    _ => Arc::new(made),
+                }
             }
-            cached.insert(token.to_owned(), (Instant::now(), changes, rendered.clone()));
+        };
+        if let Ok(mut kept) = self.feeds.lock() {
+            kept.put(token, KeptFeed { inputs, rendered: rendered.clone(), checked_at, changes, last_used: checked_at });
         }
         Ok(Some(rendered))
+    }
+
+    /// The kept feed for this token if it may be answered without reading
+    /// anything: checked within `FEED_CHECK`, nothing changed here since.
+    pub fn fresh_feed(&self, token: &str) -> Option<Arc<Rendered>> {
+        let mut kept = self.feeds.lock().ok()?;
+        let feed = kept.by_token.get_mut(token)?;
+        if feed.checked_at.elapsed() >= FEED_CHECK || feed.changes != crate::domain::events::local_changes() {
+            return None;
+        }
+        feed.last_used = Instant::now();
+        Some(feed.rendered.clone())
+    }
+
+    /// How many feeds are kept, and their bytes (all codings).
+    pub fn feeds_kept(&self) -> (usize, usize) {
+        self.feeds.lock().map(|kept| (kept.by_token.len(), kept.bytes)).unwrap_or_default()
     }
 }

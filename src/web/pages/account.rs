@@ -367,6 +367,8 @@ async fn reset_password(
     let at = crate::domain::now();
     match password_resets::complete(&state.db, token, &form.0.new_password, &form.0.confirm_password, at).await {
         Ok(account) => {
+            // The sessions it ended are not trusted from memory either.
+            state.sessions.forget_account(account.id);
             log_in_browser(cookies, state, &account, &device).await?;
             Ok(Html::Flash(Flash::success(
                 Redirect::to("/"),

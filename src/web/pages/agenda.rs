@@ -125,11 +125,16 @@ async fn regenerate_feed(
 async fn feed(file: &str, state: &State<AppState>) -> AppResult<Conditional> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     let rendered = state.exports.feed(&state.db, token, &state.config.base_url).await?.ok_or(AppError::NotFound)?;
-    Ok(Conditional {
+    Ok(feed_answer(rendered))
+}
+
+/// How a personal feed goes out (here and from the fast path).
+pub fn feed_answer(rendered: std::sync::Arc<crate::domain::schedule::exports::Rendered>) -> Conditional {
+    Conditional {
         rendered,
         content_type: calendar_content_type(),
         filename: Some("tribe-agenda.ics".into()),
         cache_control: "private",
         vary_cookie: false,
-    })
+    }
 }

@@ -21,6 +21,7 @@ use crate::web::conditional::Conditional;
 use crate::web::csrf::CsrfToken;
 use crate::web::event_guards::VisibleEvent;
 use crate::web::guards::{MaybeUser, ViewerZone};
+use crate::web::kept_sessions::KeptState;
 use crate::web::render::{Html, Page, Private};
 use crate::web::views::events::{
     EventFrame, EventHomePage, NextOccurrence, ScheduleFilters, SchedulePage, ScheduleQuery, SessionPage, SpeakerPage, SpeakerView, UpcomingWeek,
@@ -31,7 +32,7 @@ use crate::web::views::registration::RegistrationPanel;
 use crate::web::views::schedule::{days_list, grid, now_and_next, session_card, speaker_matches, AgendaOffer, Viewer};
 use crate::web::views::seo;
 use crate::web::AppState;
-use rocket::serde::json::Json;
+use rocket::response::content::RawJson;
 
 pub fn routes() -> Vec<Route> {
     routes![event_home, schedule_page, session_page, speaker_page, visitor_state, schedule_xml, schedule_json, schedule_ics, session_ics]
@@ -253,26 +254,49 @@ async fn speaker_page(
 
 /// `me.json`: what the page kept for every logged-in visitor leaves out,
 /// for this one (their name, form token, zone, and agenda), which the
-/// page's script fills in. Never kept anywhere on the way.
+/// page's script fills in. Never kept by browsers or caches on the way; this
+/// instance keeps it for the fast path, for a second at most
+/// (`kept_sessions`), and forgets it at the account's next write.
 #[get("/events/<_slug>/me.json")]
 async fn visitor_state(
     _slug: &str,
     visible: VisibleEvent,
     viewer_zone: ViewerZone,
     csrf: CsrfToken,
+    cookies: &rocket::http::CookieJar<'_>,
     state: &State<AppState>,
-) -> AppResult<Private<Json<VisitorState>>> {
-    let Some(person) = &visible.viewer else { return Ok(Private(Json(VisitorState::signed_out()))) };
+) -> AppResult<Private<RawJson<String>>> {
+    let Some(person) = &visible.viewer else { return Ok(Private(RawJson(state_json(&VisitorState::signed_out())?))) };
     let viewer = own_viewer(state, &visible, &viewer_zone).await?;
-    Ok(Private(Json(VisitorState {
+    let body = state_json(&VisitorState {
         signed_in: true,
         name: Some(person.display_name.clone()),
-        csrf: Some(csrf.0),
+        csrf: Some(csrf.0.clone()),
         zone: viewer.zone.map(|(zone, _)| zone.name().to_owned()),
         zone_source: viewer.zone.map(|(_, source)| source),
         offer: viewer.agenda_offer,
         agenda: viewer.agenda.iter().copied().collect(),
-    })))
+    })?;
+    // Kept for the fast path under the event version it compares with (the
+    // published event's row it holds, at most a second old): a newer
+    // version there asks Rocket's path again.
+    if let (Some(token_hash), Some(published)) =
+        (crate::web::guards::session_token_hash(cookies), state.exports.published_event(&state.db, &visible.event.slug).await?)
+    {
+        state.sessions.note_team(&token_hash, visible.event.id, visible.role.is_some());
+        let kept = KeptState {
+            version: crate::web::page_store::Version::of(&published),
+            csrf: csrf.0,
+            zone_cookie: cookies.get(crate::web::guards::ZONE_COOKIE).map(|c| c.value().to_owned()),
+            body: bytes::Bytes::from(body.clone()),
+        };
+        state.sessions.keep_state(&token_hash, visible.event.id, kept);
+    }
+    Ok(Private(RawJson(body)))
+}
+
+fn state_json(state: &VisitorState) -> AppResult<String> {
+    serde_json::to_string(state).map_err(|error| AppError::Internal(format!("visitor state not written: {error}")))
 }
 
 /// Exports are polled hard by apps: a published event's row comes from a

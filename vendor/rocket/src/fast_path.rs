@@ -35,3 +35,38 @@ impl FastPath {
         (self.0)(rocket, request)
     }
 }
+
+/// The request's cookies named `name` as Rocket's `CookieJar` holds them:
+/// every `Cookie` header split and decoded alike, the last of the name kept.
+#[cfg(feature = "secrets")]
+fn jar(request: &RawRequest, name: &str) -> crate::http::private::cookie::CookieJar {
+    use crate::http::private::cookie::{Cookie, CookieJar};
+    let mut jar = CookieJar::new();
+    for header in request.headers().get_all("Cookie") {
+        let Ok(text) = std::str::from_utf8(header.as_bytes()) else { continue };
+        for part in text.split(';').map(|s| s.trim()) {
+            // (Only the named one is decoded: a name is never encoded here,
+            // the application leaves encoded names to Rocket's path.)
+            if part.strip_prefix(name).is_some_and(|rest| rest.starts_with('=')) {
+                if let Ok(cookie) = Cookie::parse_encoded(part) {
+                    jar.add_original(cookie.into_owned());
+                }
+            }
+        }
+    }
+    jar
+}
+
+/// The value of the cookie `name` as `CookieJar::get` reads it.
+#[cfg(feature = "secrets")]
+pub fn cookie(request: &RawRequest, name: &str) -> Option<String> {
+    jar(request, name).get(name).map(|cookie| cookie.value().to_owned())
+}
+
+/// The value of the private (encrypted) cookie `name` as
+/// `CookieJar::get_private` reads it, decrypted with the application's
+/// secret key. `None` when absent or when it does not decrypt.
+#[cfg(feature = "secrets")]
+pub fn private_cookie(rocket: &Rocket<Orbit>, request: &RawRequest, name: &str) -> Option<String> {
+    jar(request, name).private(&rocket.config().secret_key.key).get(name).map(|cookie| cookie.value().to_owned())
+}

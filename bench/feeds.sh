@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Personal calendar feeds as calendar apps poll them: 10,000 distinct feed
+# addresses (each attendee's own) asked in random order, plain, gzip and
+# revalidated with each feed's own ETag, beside nginx (Debian nginx-light,
+# started here) serving a file of the same size under as many addresses,
+# through the same wrk script.
+#
+#   bash bench/feeds.sh [seconds per mode, default 10]
+#   BENCH_ATTENDEES=10000 (default) attendees, one feed each
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+export BENCH_ATTENDEES="${BENCH_ATTENDEES:-10000}"
+command -v nginx >/dev/null || { echo "nginx is needed: apt-get install nginx-light" >&2; exit 2; }
+source bench/lib.sh
+start_server
+
+# One feed address per attendee, made as the agenda page makes them (only
+# the token's SHA-256 is stored); the addresses go to a file for wrk.
+python3 - "$work/bench.db" "$work/tokens" <<'PY'
+import hashlib, secrets, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+rows = db.execute("SELECT id, created_at FROM users WHERE email LIKE 'attendee%' ORDER BY id").fetchall()
+with open(sys.argv[2], "w") as out:
+    for user_id, created_at in rows:
+        token = secrets.token_urlsafe(24)
+        db.execute("INSERT INTO feed_tokens (user_id, token, created_at) VALUES (?, ?, ?)", (user_id, hashlib.sha256(token.encode()).hexdigest(), created_at))
+        out.write(token + "\n")
+db.commit()
+PY
+feeds=$(wc -l < "$work/tokens")
+
+# Every feed asked once (rendered and kept), with its ETag and size noted.
+python3 - "$port" "$work/tokens" "$work/etags" <<'PY'
+import http.client, sys
+port, tokens, etags = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+sizes = []
+with open(tokens) as names, open(etags, "w") as out:
+    for token in names.read().split():
+        conn.request("GET", f"/feeds/{token}.ics")
+        answer = conn.getresponse()
+        body = answer.read()
+        assert answer.status == 200, (answer.status, body[:200])
+        sizes.append(len(body))
+        out.write(f"{token} {answer.getheader('ETag')}\n")
+sizes.sort()
+print(f"{len(sizes)} feeds, median {sizes[len(sizes) // 2]} bytes, from {sizes[0]} to {sizes[-1]}", file=sys.stderr)
+PY
+rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+
+# nginx: a feed of the median size, as Tribe sent it (plain and gzip),
+# under every token's address (hard links), ETags its own.
+median_token=$(python3 -c '
+import sys, urllib.request
+tokens = open(sys.argv[1]).read().split()
+sizes = sorted((len(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/feeds/{t}.ics").read()), t) for t in tokens[::50])
+print(sizes[len(sizes) // 2][1])' "$work/tokens" "$port")
+nginx_port=$((port + 1))
+www="$work/www"
+mkdir -p "$www/feeds" "$work/nginx"
+curl -sf "$base/feeds/$median_token.ics" -o "$work/median.ics"
+curl -sf -H "Accept-Encoding: gzip" "$base/feeds/$median_token.ics" -o "$work/median.ics.gz"
+while read -r token; do
+  ln "$work/median.ics" "$www/feeds/$token.ics"
+  ln "$work/median.ics.gz" "$www/feeds/$token.ics.gz"
+done < "$work/tokens"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  open_file_cache max=20000;
+  types { text/calendar ics; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $www;
+    gzip_static on;
+  }
+}
+CONF
+chmod 755 "$work" && chmod -R a+rX "$www" "$work/median.ics" "$work/median.ics.gz"
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+trap 'kill $server 2>/dev/null; nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -s stop 2>/dev/null; rm -rf "$work"' EXIT
+sleep 0.5
+# nginx's own ETags, for its revalidation run.
+awk '{print $1}' "$work/tokens" | head -n 1 | while read -r token; do
+  etag=$(curl -sfI "http://127.0.0.1:$nginx_port/feeds/$token.ics" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
+  awk -v e="$etag" '{print $1, e}' "$work/tokens" > "$work/etags.nginx"
+done
+
+rps() {  # rps BASE MODE ETAGS
+  FEED_TOKENS="$3" FEED_MODE="$2" wrk -t2 -c32 -d"${seconds}s" -s bench/feeds.lua "$1" | awk '/Requests\/sec/ {print $2}'
+}
+echo "$feeds feeds kept (server resident size $((rss_kib / 1024)) MiB after rendering them all)"
+echo "| mode | Tribe req/s | nginx req/s | Tribe / nginx |"
+echo "|---|---|---|---|"
+for mode in plain gzip revalidate; do
+  t=$(rps "$base" "$mode" "$work/etags")
+  n=$(rps "http://127.0.0.1:$nginx_port" "$mode" "$work/etags.nginx")
+  echo "| $mode | $t | $n | $(awk -v t="$t" -v n="$n" 'BEGIN {printf "%.2f", t / n}') |"
+done
+echo "server resident size after the runs: $(( $(awk '/VmRSS/ {print $2}' "/proc/$server/status") / 1024 )) MiB"
