@@ -16,11 +16,12 @@ start_server
 # The bench attendee is registered for hitmc; eight sessions in their agenda.
 agenda_of_attendee 8
 log_in_attendee
+# The flash of logging in is shown once; the page after it gives the
+# browser its form token's cookie (a log-in renews it).
+curl -sf -o /dev/null -b "$jar" -c "$jar" "$base/"
 session=$(awk '$6 == "tribe_session" {print $7}' "$jar")
 csrf=$(awk '$6 == "tribe_csrf" {print $7}' "$jar")
 [ -n "$session" ] && [ -n "$csrf" ] || { echo "log-in failed" >&2; exit 1; }
-# The flash of logging in is shown once.
-curl -sf -o /dev/null -b "$jar" "$base/"
 
 rps() {  # rps PATH COOKIE
   curl -sf -o /dev/null -H "Cookie: $2" "$base$1"

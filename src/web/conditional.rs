@@ -60,10 +60,11 @@ impl Coding {
         }
     }
 
-    /// The kept bytes in this coding (shared, not copied).
+    /// The kept bytes in this coding (shared, not copied; a text kept only
+    /// gzipped is inflated for the rare client that takes no gzip).
     pub fn body(self, rendered: &Rendered) -> bytes::Bytes {
         match self {
-            Coding::Identity => rendered.body.clone(),
+            Coding::Identity => rendered.plain(),
             Coding::Gzip => rendered.gzipped.clone(),
             Coding::Brotli => rendered.brotli.clone(),
         }

@@ -49,7 +49,9 @@ fn answer(rocket: &Rocket<Orbit>, req: &RawRequest) -> Option<Answer> {
                 .fresh_published(slug, |event| state.exports.current(event, kind, &state.config.base_url).map(|r| export_answer(r, event, kind)))??
         }
         ["events", slug, "me.json"] if req.uri().query().is_none() => return visitor_state(rocket, state, req, slug, path),
-        ["feeds", file] if req.uri().query().is_none() => feed_answer(state.exports.fresh_feed(file.strip_suffix(".ics")?)?),
+        ["feeds", file] if req.uri().query().is_none() => {
+            feed_answer(state.exports.fresh_feed(&state.db, file.strip_suffix(".ics")?, &state.config.base_url)?)
+        }
         _ => kept_page(rocket, state, req, &segments)?,
     };
     state.pages.count_early_answer();

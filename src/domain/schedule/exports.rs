@@ -45,11 +45,16 @@ pub struct Rendered {
 /// times: 9 of 11, a tenth of a second for a 1 MB schedule.
 const BROTLI_QUALITY: u32 = 9;
 
+/// A strong validator of a text: a hash of it.
+fn etag_of(body: &str) -> String {
+    let digest = Sha256::digest(body.as_bytes());
+    format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
 impl Rendered {
     pub fn new(body: String, last_modified: DateTime<Utc>) -> Rendered {
         use std::io::Write;
-        let digest = Sha256::digest(body.as_bytes());
-        let etag = format!("\"{}\"", digest.iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
+        let etag = etag_of(&body);
         let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 8), flate2::Compression::default());
         let gzipped = match encoder.write_all(body.as_bytes()).and_then(|_| encoder.finish()) {
             Ok(bytes) => bytes,
@@ -67,13 +72,39 @@ impl Rendered {
         Rendered { body: Bytes::from(body), gzipped: Bytes::from(gzipped), brotli: Bytes::from(brotli), etag, last_modified }
     }
 
-    /// The same off the async workers: compressing a large schedule takes
-    /// long enough to hold up other requests.
     /// The bytes it holds, every coding counted.
     pub fn size(&self) -> usize {
         self.body.len() + self.gzipped.len() + self.brotli.len()
     }
 
+    /// Kept gzipped only (a personal feed: thousands are kept, and the
+    /// calendar apps that poll them take gzip); the rare client that does
+    /// not gets the text inflated for it (`plain`).
+    pub fn compact(body: String, last_modified: DateTime<Utc>) -> Rendered {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::best());
+        match encoder.write_all(body.as_bytes()).and_then(|_| encoder.finish()) {
+            Ok(gzipped) => Rendered { body: Bytes::new(), gzipped: Bytes::from(gzipped), brotli: Bytes::new(), etag: etag_of(&body), last_modified },
+            // (Never expected; kept whole then.)
+            Err(_) => Rendered::new(body, last_modified),
+        }
+    }
+
+    /// The uncompressed text, inflated if only the gzip is kept.
+    pub fn plain(&self) -> Bytes {
+        use std::io::Read;
+        if !self.body.is_empty() || self.gzipped.is_empty() {
+            return self.body.clone();
+        }
+        let mut text = Vec::with_capacity(self.gzipped.len() * 4);
+        match flate2::read::GzDecoder::new(&self.gzipped[..]).read_to_end(&mut text) {
+            Ok(_) => Bytes::from(text),
+            Err(_) => Bytes::new(),
+        }
+    }
+
+    /// The same off the async workers: compressing a large schedule takes
+    /// long enough to hold up other requests.
     pub async fn compressed(body: String, last_modified: DateTime<Utc>) -> crate::error::AppResult<Rendered> {
         tokio::task::spawn_blocking(move || Rendered::new(body, last_modified))
             .await
@@ -87,18 +118,21 @@ impl Rendered {
 pub struct ExportCache {
     entries: Mutex<HashMap<(i32, ExportKind), (i32, String, Arc<Rendered>)>>,
     published: Mutex<HashMap<String, (Instant, u64, event::Model)>>,
-    feeds: Mutex<KeptFeeds>,
+    feeds: Arc<Mutex<KeptFeeds>>,
 }
 
 /// How long a kept personal feed is answered before what it is made from
 /// is read again (a few small queries; it is rendered again only when that
-/// changed). Calendar apps poll a feed every few minutes at most; a change
-/// made through this instance shows at once, through another within this
-/// time.
-pub const FEED_CHECK: Duration = Duration::from_secs(30);
+/// changed). The reading happens behind the answer: the poll that finds it
+/// due still gets the kept file. Calendar apps poll a feed every few
+/// minutes at most (Google's every few hours), so a change made through
+/// another instance reaches them within this minute plus their own delay;
+/// a change made through this instance is read before the next answer.
+pub const FEED_CHECK: Duration = Duration::from_secs(60);
 
-/// A bound on the kept feeds' bytes (all codings counted): beyond it, the
-/// feeds polled least recently go.
+/// A bound on the kept feeds' bytes (kept gzipped only, about 1.6 KB for an
+/// agenda of a few sessions and a weekly chat): beyond it, the feeds polled
+/// least recently go.
 pub const FEED_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// Personal feeds by token, each with what it was rendered from.
@@ -115,6 +149,8 @@ struct KeptFeed {
     checked_at: Instant,
     changes: u64,
     last_used: Instant,
+    /// Its inputs are being read behind the answers.
+    rechecking: bool,
 }
 
 impl KeptFeeds {
@@ -214,50 +250,42 @@ impl ExportCache {
 
 impl ExportCache {
     /// A personal feed by its token: the kept one while what it is made
-    /// from is unchanged (read again at most once per `FEED_CHECK`, and
-    /// after any change through this instance), else rendered anew; `None`
-    /// for an unknown (or replaced) token.
+    /// from is unchanged, else rendered anew; `None` for an unknown (or
+    /// replaced) token. After a change through this instance its inputs are
+    /// read before answering; when only `FEED_CHECK` passed, behind the
+    /// answer.
     pub async fn feed(&self, db: &DatabaseConnection, token: &str, base_url: &str) -> AppResult<Option<Arc<Rendered>>> {
-        if let Some(kept) = self.fresh_feed(token) {
+        if let Some(kept) = self.fresh_feed(db, token, base_url) {
             return Ok(Some(kept));
         }
-        let changes = crate::domain::events::local_changes();
-        let checked_at = Instant::now();
-        let Some((owner, inputs)) = crate::domain::schedule::agenda::feed_inputs(db, token).await? else {
-            if let Ok(mut kept) = self.feeds.lock() {
-                kept.remove(token);
-            }
-            return Ok(None);
-        };
-        let before = self.feeds.lock().ok().and_then(|kept| kept.by_token.get(token).map(|f| (f.inputs == inputs, f.rendered.clone())));
-        let rendered = match before {
-            Some((true, rendered)) => rendered,
-            _ => {
-                let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
-                let made = Rendered::compressed(body, crate::domain::now()).await?;
-                // The same file as before keeps its Last-Modified, so that a
-                // client asking "changed since?" hears no.
-                match before {
-                    Some((_, kept)) if kept.etag == made.etag => kept,
-                    _ => Arc::new(made),
-                }
-            }
-        };
-        if let Ok(mut kept) = self.feeds.lock() {
-            kept.put(token, KeptFeed { inputs, rendered: rendered.clone(), checked_at, changes, last_used: checked_at });
-        }
-        Ok(Some(rendered))
+        read_feed(&self.feeds, db, token, base_url).await
     }
 
-    /// The kept feed for this token if it may be answered without reading
-    /// anything: checked within `FEED_CHECK`, nothing changed here since.
-    pub fn fresh_feed(&self, token: &str) -> Option<Arc<Rendered>> {
+    /// The kept feed for this token if it may be answered without waiting
+    /// on anything: nothing changed through this instance since it was
+    /// read. One due for a reading (`FEED_CHECK`) is still answered, and
+    /// read again behind the answer.
+    pub fn fresh_feed(&self, db: &DatabaseConnection, token: &str, base_url: &str) -> Option<Arc<Rendered>> {
         let mut kept = self.feeds.lock().ok()?;
         let feed = kept.by_token.get_mut(token)?;
-        if feed.checked_at.elapsed() >= FEED_CHECK || feed.changes != crate::domain::events::local_changes() {
+        if feed.changes != crate::domain::events::local_changes() {
             return None;
         }
         feed.last_used = Instant::now();
+        if feed.checked_at.elapsed() >= FEED_CHECK && !feed.rechecking {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                feed.rechecking = true;
+                let (feeds, db, token, base_url) = (self.feeds.clone(), db.clone(), token.to_owned(), base_url.to_owned());
+                runtime.spawn(async move {
+                    if let Err(error) = read_feed(&feeds, &db, &token, &base_url).await {
+                        tracing::warn!(%error, "reading a kept feed again failed");
+                        if let Some(feed) = feeds.lock().ok().as_mut().and_then(|kept| kept.by_token.get_mut(&token)) {
+                            feed.rechecking = false;
+                        }
+                    }
+                });
+            }
+        }
         Some(feed.rendered.clone())
     }
 
@@ -265,4 +293,36 @@ impl ExportCache {
     pub fn feeds_kept(&self) -> (usize, usize) {
         self.feeds.lock().map(|kept| (kept.by_token.len(), kept.bytes)).unwrap_or_default()
     }
+}
+
+/// Reads what the token's feed is made from and keeps the feed: the kept
+/// file when that is unchanged (or renders to the same bytes, which keeps
+/// its Last-Modified), else the new one.
+async fn read_feed(feeds: &Mutex<KeptFeeds>, db: &DatabaseConnection, token: &str, base_url: &str) -> AppResult<Option<Arc<Rendered>>> {
+    let changes = crate::domain::events::local_changes();
+    let checked_at = Instant::now();
+    let Some((owner, inputs)) = crate::domain::schedule::agenda::feed_inputs(db, token).await? else {
+        if let Ok(mut kept) = feeds.lock() {
+            kept.remove(token);
+        }
+        return Ok(None);
+    };
+    let before = feeds.lock().ok().and_then(|kept| kept.by_token.get(token).map(|f| (f.inputs == inputs, f.rendered.clone())));
+    let rendered = match before {
+        Some((true, rendered)) => rendered,
+        _ => {
+            let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
+            let made = tokio::task::spawn_blocking(move || Rendered::compact(body, crate::domain::now()))
+                .await
+                .map_err(|e| crate::error::AppError::Internal(format!("compressing a feed failed: {e}")))?;
+            match before {
+                Some((_, kept)) if kept.etag == made.etag => kept,
+                _ => Arc::new(made),
+            }
+        }
+    };
+    if let Ok(mut kept) = feeds.lock() {
+        kept.put(token, KeptFeed { inputs, rendered: rendered.clone(), checked_at, changes, last_used: checked_at, rechecking: false });
+    }
+    Ok(Some(rendered))
 }
