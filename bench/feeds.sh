@@ -42,52 +42,29 @@ with open(tokens) as names, open(etags, "w") as out:
         answer = conn.getresponse()
         body = answer.read()
         assert answer.status == 200, (answer.status, body[:200])
-        sizes.append(len(body))
+        sizes.append((len(body), token))
         out.write(f"{token} {answer.getheader('ETag')}\n")
-sizes.sort()
-print(f"{len(sizes)} feeds, median {sizes[len(sizes) // 2]} bytes, from {sizes[0]} to {sizes[-1]}", file=sys.stderr)
+by_size = sorted(sizes)
+median = by_size[len(by_size) // 2]
+print(f"{len(sizes)} feeds, median {median[0]} bytes, from {by_size[0][0]} to {by_size[-1][0]}", file=sys.stderr)
+with open(etags + ".median", "w") as out:
+    out.write(median[1])
 PY
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 
 # nginx: a feed of the median size, as Tribe sent it (plain and gzip),
 # under every token's address (hard links), ETags its own.
-median_token=$(python3 -c '
-import sys, urllib.request
-tokens = open(sys.argv[1]).read().split()
-sizes = sorted((len(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/feeds/{t}.ics").read()), t) for t in tokens[::50])
-print(sizes[len(sizes) // 2][1])' "$work/tokens" "$port")
+median_token=$(cat "$work/etags.median")
 nginx_port=$((port + 1))
 www="$work/www"
-mkdir -p "$www/feeds" "$work/nginx"
+mkdir -p "$www/feeds"
 curl -sf "$base/feeds/$median_token.ics" -o "$work/median.ics"
 curl -sf -H "Accept-Encoding: gzip" "$base/feeds/$median_token.ics" -o "$work/median.ics.gz"
 while read -r token; do
   ln "$work/median.ics" "$www/feeds/$token.ics"
   ln "$work/median.ics.gz" "$www/feeds/$token.ics.gz"
 done < "$work/tokens"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  open_file_cache max=20000;
-  types { text/calendar ics; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $www;
-    gzip_static on;
-  }
-}
-CONF
-chmod 755 "$work" && chmod -R a+rX "$www" "$work/median.ics" "$work/median.ics.gz"
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
-trap 'kill $server 2>/dev/null; nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -s stop 2>/dev/null; rm -rf "$work"' EXIT
-sleep 0.5
+start_nginx
 # nginx's own ETags, for its revalidation run.
 first=$(sed -n 1p "$work/tokens")
 etag=$(curl -sfI "http://127.0.0.1:$nginx_port/feeds/$first.ics" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')

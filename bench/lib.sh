@@ -79,3 +79,34 @@ log_in_attendee() {
   curl -sf -o /dev/null -c "$jar" -b "$jar" -X POST "$base/login" --data-urlencode "_csrf=$csrf" \
     --data-urlencode email="$bench_attendee" --data-urlencode password=tribe-demo
 }
+
+# start_nginx — nginx-light serving $www (files and their .gz twins) on
+# $nginx_port, started for this run and stopped with the server on exit:
+# the ceiling the speed benches compare with.
+start_nginx() {
+  command -v nginx >/dev/null || { echo "nginx is needed: apt-get install nginx-light" >&2; exit 2; }
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  open_file_cache max=20000;
+  types { application/xml xml; application/json json; text/calendar ics; text/html html; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $www;
+    gzip_static on;
+  }
+}
+CONF
+  chmod 755 "$work" && chmod -R a+rX "$www"
+  nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+  trap 'kill $server 2>/dev/null; nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -s stop 2>/dev/null; rm -rf "$work"' EXIT
+  sleep 0.5
+}

@@ -24,7 +24,7 @@ sleep 1.5
 # The same bytes on disk for nginx: the plain file and its .gz, as Tribe sent them.
 nginx_port=$((port + 1))
 www="$work/www"
-mkdir -p "$www/events/hitmc" "$work/nginx"
+mkdir -p "$www/events/hitmc"
 # The exports, and the public pages kept per revision (as a visitor who is
 # not logged in gets them): the event page, the 400-session schedule as a
 # list and as a grid, a session and a speaker.
@@ -45,28 +45,7 @@ for path in "${paths[@]}"; do
   curl -sf "$base$path" -o "$www$file"
   curl -sf -H "Accept-Encoding: gzip" "$base$path" -o "$www$file.gz"
 done
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  types { application/xml xml; application/json json; text/calendar ics; text/html html; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $www;
-    gzip_static on;
-  }
-}
-CONF
-chmod 755 "$work" && chmod -R a+rX "$www"
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
-trap 'kill $server 2>/dev/null; nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -s stop 2>/dev/null; rm -rf "$work"' EXIT
-sleep 0.5
+start_nginx
 # nginx must be serving the very bytes Tribe sends, or the ratio means nothing.
 for path in "${paths[@]}"; do
   twin="http://127.0.0.1:$nginx_port$(file_of "$path")"

@@ -40,20 +40,13 @@ pub fn build_rocket(figment: Figment, config: Config, db: DatabaseConnection) ->
         domain::mail::Mailer::from_config(&config::MailConfig { smtp_url: None, ..config.mail.clone() }).expect("the outbox needs no setup")
     });
     let job_interval = config.job_interval;
+    let chat = domain::chats::room::hub::ChatHub::new(&db);
+    let jobs = domain::jobs::Worker::new(db.clone(), std::sync::Arc::new(mailer), domain::jobs::Worker::instance_name()).with_handler(
+        "badge_print",
+        domain::badges::prints::PrintHandler { key_encryption_key: config.key_encryption_key, base_url: config.base_url.clone() },
+    );
     rocket::custom(figment)
-        .manage(AppState {
-            chat: domain::chats::room::hub::ChatHub::new(&db),
-            jobs: domain::jobs::Worker::new(db.clone(), std::sync::Arc::new(mailer), domain::jobs::Worker::instance_name()).with_handler(
-                "badge_print",
-                domain::badges::prints::PrintHandler { key_encryption_key: config.key_encryption_key, base_url: config.base_url.clone() },
-            ),
-            db,
-            config,
-            exports: Default::default(),
-            pages: Default::default(),
-            attendees: Default::default(),
-            sessions: Default::default(),
-        })
+        .manage(AppState::new(db, config, jobs, chat))
         .manage(web::fast_path::fast_path())
         .attach(rocket::fairing::AdHoc::on_liftoff("Background jobs", move |rocket| Box::pin(async move { web::jobs::start(rocket, job_interval) })))
         .attach(Template::custom(|engines| engines.handlebars.register_helper("current", Box::new(web::template_helpers::current))))

@@ -80,7 +80,7 @@ fn kept_page(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, segment
     // their own page (Rocket's path). A visitor's chosen zone makes a copy
     // of its own, which Rocket's path keys.
     let member = match (has(SESSION_COOKIE), has(SCRIPT_COOKIE)) {
-        (true, true) => Some(hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?)),
+        (true, true) => Some(session_of(rocket, req)?),
         (true, false) => return None,
         (false, _) if has(ZONE_COOKIE) => return None,
         (false, _) => None,
@@ -103,20 +103,36 @@ fn kept_page(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, segment
 /// A member's own `me.json`, as Rocket's path last answered it for this
 /// session, event version, form token and zone cookie.
 fn visitor_state(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, slug: &str, path: &str) -> Option<Answer> {
-    let token_hash = hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?);
+    let token_hash = session_of(rocket, req)?;
     let csrf = private_cookie(rocket, req, CSRF_COOKIE).filter(|token| !token.is_empty())?;
     let (event_id, version) = state.exports.fresh_published(slug, |event| (event.id, Version::of(event)))?;
     let zone_cookie = cookie(req, ZONE_COOKIE);
     let body = state.sessions.state(&token_hash, event_id, &state.config.sessions, version, &csrf, zone_cookie.as_deref())?;
     state.pages.count_early_answer();
-    let mut answer = hyper::Response::builder().header("Content-Type", "application/json").header("Cache-Control", "private, no-store");
+    let headers = vec![("Content-Type", "application/json".to_owned()), ("Cache-Control", "private, no-store".to_owned())];
+    finish(rocket, path, 200, headers, body)
+}
+
+/// How `kept_sessions` names the request's session: the SHA-256 of the
+/// token in its (encrypted) cookie.
+fn session_of(rocket: &Rocket<Orbit>, req: &RawRequest) -> Option<String> {
+    Some(hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?))
+}
+
+/// An answer with the headers Rocket's path puts on every answer (its
+/// `Server`, the security headers for this path) and these.
+fn finish(rocket: &Rocket<Orbit>, path: &str, status: u16, headers: Vec<(&'static str, String)>, body: bytes::Bytes) -> Option<Answer> {
+    let mut answer = hyper::Response::builder().status(status);
     if let Some(ident) = rocket.config().ident.as_str() {
         answer = answer.header("Server", ident);
     }
     for (name, value) in security_headers(path) {
         answer = answer.header(name, value);
     }
-    answer.status(200).body(body).ok()
+    for (name, value) in headers {
+        answer = answer.header(name, value);
+    }
+    answer.body(body).ok()
 }
 
 /// The answer Rocket's path would give: the same headers (its `Server`, the
@@ -126,26 +142,17 @@ fn respond(rocket: &Rocket<Orbit>, req: &RawRequest, document: &Conditional, pat
     let headers = req.headers();
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let coding = preferred_coding(headers.get_all("accept-encoding").into_iter().filter_map(|v| v.to_str().ok()), &document.rendered);
-    let mut answer = hyper::Response::builder();
-    for (name, value) in document.validators(coding) {
-        answer = answer.header(name, value);
-    }
-    if let Some(ident) = rocket.config().ident.as_str() {
-        answer = answer.header("Server", ident);
-    }
-    for (name, value) in security_headers(path) {
-        answer = answer.header(name, value);
-    }
+    let mut answer: Vec<(&'static str, String)> = document.validators(coding).into();
     let etag = coding.etag(&document.rendered.etag);
     if not_modified(text("if-none-match"), text("if-modified-since"), &document.rendered, &etag) {
-        return answer.status(304).body(bytes::Bytes::new()).ok();
+        return finish(rocket, path, 304, answer, bytes::Bytes::new());
     }
-    answer = answer.header("Content-Type", document.content_type.to_string());
+    answer.push(("Content-Type", document.content_type.to_string()));
     if let Some(disposition) = document.disposition() {
-        answer = answer.header("Content-Disposition", disposition);
+        answer.push(("Content-Disposition", disposition));
     }
     if let Some(encoding) = coding.header() {
-        answer = answer.header("Content-Encoding", encoding);
+        answer.push(("Content-Encoding", encoding.to_owned()));
     }
-    answer.status(200).body(coding.body(&document.rendered)).ok()
+    finish(rocket, path, 200, answer, coding.body(&document.rendered))
 }

@@ -20,16 +20,7 @@ pub fn start(rocket: &Rocket<Orbit>, interval: Duration) {
     let (db, job_worker, config, chat) = (state.db.clone(), state.jobs.clone(), state.config.clone(), state.chat.clone());
     let shutdown = rocket.shutdown();
     tokio::spawn(async move {
-        let jobs = AppState {
-            db,
-            config,
-            exports: Default::default(),
-            pages: Default::default(),
-            attendees: Default::default(),
-            sessions: Default::default(),
-            jobs: job_worker,
-            chat,
-        };
+        let jobs = AppState::new(db, config, job_worker, chat);
         let mut ticker = tokio::time::interval(interval);
         // Chat topics go out within seconds of their offset.
         let mut chat_ticker = tokio::time::interval(interval.min(Duration::from_secs(5)));

@@ -45,6 +45,26 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state over these parts, with every cache empty (the server's;
+    /// the job loop's own, whose caches serve no page).
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        jobs: crate::domain::jobs::Worker,
+        chat: std::sync::Arc<crate::domain::chats::room::hub::ChatHub>,
+    ) -> AppState {
+        AppState {
+            db,
+            config,
+            exports: Default::default(),
+            attendees: Default::default(),
+            pages: Default::default(),
+            sessions: Default::default(),
+            jobs,
+            chat,
+        }
+    }
+
     /// What the domain's use cases need, lent for one request.
     pub fn context(&self) -> crate::domain::context::Context<'_> {
         crate::domain::context::Context { db: &self.db, jobs: &self.jobs, base_url: &self.config.base_url, stripe: self.config.stripe.as_ref() }

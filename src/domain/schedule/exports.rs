@@ -288,11 +288,6 @@ impl ExportCache {
         }
         Some(feed.rendered.clone())
     }
-
-    /// How many feeds are kept, and their bytes (all codings).
-    pub fn feeds_kept(&self) -> (usize, usize) {
-        self.feeds.lock().map(|kept| (kept.by_token.len(), kept.bytes)).unwrap_or_default()
-    }
 }
 
 /// Reads what the token's feed is made from and keeps the feed: the kept
