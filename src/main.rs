@@ -29,7 +29,7 @@ enum Command {
         #[arg(long, default_value_t = tribe::demo::ATTENDEE_COUNT)]
         attendees: usize,
     },
-    /// Import a schedule into an existing event.
+    /// Import a schedule: into an existing event, or as a new one.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
@@ -43,13 +43,25 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportCommand {
-    /// Read a frab schedule.xml (pretalx, frab, FOSDEM, CCC...) into an event. Re-importing updates, matching sessions by guid.
+    /// Read a frab schedule.xml or schedule.json (pretalx, frab, FOSDEM, CCC...), from a file or an http(s) address. Without --event it creates an unpublished conference from the file's conference block; with --event it imports into that event. Re-importing updates, matching sessions by guid.
     Frab {
-        /// The schedule.xml file.
-        file: std::path::PathBuf,
-        /// The event's address (slug).
+        /// The schedule file, or its address (https://.../schedule.xml).
+        source: String,
+        /// Import into the event at this address (slug) instead of creating one.
         #[arg(long)]
-        event: String,
+        event: Option<String>,
+        /// A new event's address (default: made from the file's acronym).
+        #[arg(long, conflicts_with = "event")]
+        slug: Option<String>,
+        /// A new event's organizer, an existing account (default: only site admins manage it).
+        #[arg(long, conflicts_with = "event")]
+        organizer: Option<String>,
+        /// A new event's time zone when the file names none (default UTC), like Europe/Berlin.
+        #[arg(long, conflicts_with = "event")]
+        time_zone: Option<String>,
+        /// Seconds an http(s) server has to send the file.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
     },
 }
 
@@ -118,26 +130,51 @@ async fn run(command: Command) -> Result<(), String> {
             report_demo(tribe::demo::load_sized(&db, attendees).await.map_err(|e| e.to_string())?);
             Ok(())
         }
-        Command::Import { command: ImportCommand::Frab { file, event } } => {
-            let size = std::fs::metadata(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?.len();
-            if size > tribe::config::MAX_IMPORT_BYTES {
-                return Err(format!("{} is larger than 20 MiB; a schedule file is a few MiB at most", file.display()));
-            }
-            let xml = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        Command::Import { command: ImportCommand::Frab { source, event, slug, organizer, time_zone, timeout } } => {
+            use tribe::domain::schedule::frab::{import, source as schedule_source};
+            let text = schedule_source::read(&source, std::time::Duration::from_secs(timeout)).await?;
             let db = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
-            let target = tribe::domain::events::find_by_slug(&db, &event)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no event with the address {event}"))?;
-            let report = tribe::domain::schedule::frab::import::import(&db, &target, &xml).await.map_err(describe_app_error)?;
+            let (target, report) = match event {
+                Some(event) => {
+                    let target = tribe::domain::events::find_by_slug(&db, &event)
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("no event with the address {event}"))?;
+                    let report = import::import(&db, &target, &text).await.map_err(describe_app_error)?;
+                    (target, report)
+                }
+                None => {
+                    let organizer = match organizer {
+                        Some(email) => Some(
+                            tribe::domain::accounts::find_by_email(&db, &email)
+                                .await
+                                .map_err(|e| e.to_string())?
+                                .ok_or_else(|| format!("no account with the email {email}; sign up first, or leave out --organizer"))?,
+                        ),
+                        None => None,
+                    };
+                    let time_zone = match time_zone {
+                        Some(name) => {
+                            Some(tribe::domain::events::editing::validate_time_zone(&name).map_err(|m| format!("--time-zone {name}: {m}"))?)
+                        }
+                        None => None,
+                    };
+                    let choices = import::NewEventChoices { slug, time_zone };
+                    let (created, report) = import::create_event(&db, organizer.as_ref(), &text, &choices).await.map_err(describe_app_error)?;
+                    println!(
+                        "created the event {} ({}), unpublished, at {}/events/{}/manage{}",
+                        created.title,
+                        created.slug,
+                        config.base_url,
+                        created.slug,
+                        if organizer.is_some() { "" } else { " (no organizer yet: a site admin can invite one from its Team page)" }
+                    );
+                    (created, report)
+                }
+            };
             println!(
-                "imported {}: {} new, {} updated, {} unchanged sessions; {} new rooms, {} new tracks",
-                file.display(),
-                report.created,
-                report.updated,
-                report.unchanged,
-                report.rooms_created,
-                report.tracks_created
+                "imported {} into {}: {} new, {} updated, {} unchanged sessions; {} new rooms, {} new tracks",
+                source, target.slug, report.created, report.updated, report.unchanged, report.rooms_created, report.tracks_created
             );
             for assumption in report.assumptions {
                 println!("assumed: {assumption}");

@@ -31,6 +31,7 @@ mod m20261130_000024_create_password_resets;
 mod m20261130_000025_add_public_chat_topics;
 mod m20261201_000026_add_event_page_revision;
 mod m20261201_000027_add_event_people_revision;
+mod m20261201_000028_add_event_day_change;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000025_add_public_chat_topics::Migration),
             Box::new(m20261201_000026_add_event_page_revision::Migration),
             Box::new(m20261201_000027_add_event_people_revision::Migration),
+            Box::new(m20261201_000028_add_event_day_change::Migration),
         ]
     }
 }

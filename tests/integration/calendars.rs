@@ -193,6 +193,8 @@ async fn a_session_file_reads_right_in_icalendar_across_dst_and_follows_edits_an
     assert!(vevent["location"].as_str().unwrap().starts_with("Hall"));
     assert!(vevent["description"].as_str().unwrap().contains("With Ada Lovelace"));
     let uid = vevent["uid"].as_str().unwrap().to_owned();
+    let listed = calendar_clients_read(&ics, 1, "2027-03-01", "2027-04-01");
+    assert!(listed[0].starts_with("2027-03-15 21:00 | Monday closing"), "16:00 New York is 21:00 in Berlin: {listed:?}");
     let keynote_ics = app.client.get(format!("/events/cal/sessions/{}.ics", keynote.id)).dispatch().await.into_string().await.unwrap();
     assert_eq!(
         calendar_check(&keynote_ics, "2027-03-01", "2027-04-01")["events"][0]["dtstart"],
@@ -219,6 +221,7 @@ async fn a_session_file_reads_right_in_icalendar_across_dst_and_follows_edits_an
     let parsed = calendar_check(&whole, "2027-03-01", "2027-04-01");
     let uids: Vec<&str> = parsed["events"].as_array().unwrap().iter().map(|e| e["uid"].as_str().unwrap()).collect();
     assert_eq!(uids.len(), 4, "cancelled sessions stay in the event's file");
+    calendar_clients_read(&whole, 4, "2027-03-01", "2027-04-01");
     assert!(uids.contains(&uid.as_str()));
 }
 
@@ -261,7 +264,10 @@ async fn a_weekly_chat_file_expands_to_the_right_dates_with_skips_moves_and_topi
     assert_well_formed_ics(&ics);
     let parsed = calendar_check(&ics, "2027-03-01", "2027-05-01");
     let master = parsed["events"].as_array().unwrap().iter().find(|e| e["rrule"].is_string()).unwrap().clone();
-    assert!(master["rrule"].as_str().unwrap().contains("FREQ=WEEKLY") && master["rrule"].as_str().unwrap().contains("BYDAY=TU"));
+    // No BYDAY: the start's weekday says Tuesday, and calcurse refuses a BYDAY
+    // that is another day in its reader's zone (Wednesday in Berlin).
+    assert!(master["rrule"].as_str().unwrap().starts_with("FREQ=WEEKLY;UNTIL="), "{master}");
+    assert!(!ics.contains("BYDAY"));
     assert_eq!(master["exdates"], json!(["2027-03-10T01:30:00Z"]));
     let starts: Vec<&str> = parsed["occurrences"].as_array().unwrap().iter().map(|o| o["start"].as_str().unwrap()).collect();
     assert_eq!(
@@ -271,6 +277,13 @@ async fn a_weekly_chat_file_expands_to_the_right_dates_with_skips_moves_and_topi
     );
     let with_topics = parsed["occurrences"].as_array().unwrap().iter().find(|o| o["start"] == "2027-03-17T00:30:00Z").unwrap();
     assert!(with_topics["description"].as_str().unwrap().contains("T1: Burnout; and rest\nT2: Mentors, and sponsors"), "{with_topics}");
+
+    // Desktop calendars read it too: calcurse in Berlin and Tokyo, and khal
+    // lists each week in Berlin time, the skipped one gone, with its topics.
+    let weeks = calendar_clients_read(&ics, 3, "2027-03-01", "2027-05-01");
+    let starts: Vec<&str> = weeks.iter().map(|w| w.split(" | ").next().unwrap()).collect();
+    assert_eq!(starts, ["2027-03-03 02:30", "2027-03-17 01:30", "2027-03-25 00:00", "2027-03-31 02:30", "2027-04-07 02:30"], "{weeks:#?}");
+    assert!(weeks[1].contains("T1: Burnout; and rest / T2: Mentors, and sponsors"), "{weeks:#?}");
 }
 
 #[rocket::async_test]
@@ -308,6 +321,8 @@ async fn the_personal_feed_needs_no_cookie_follows_the_agenda_and_dies_when_repl
     let parsed = calendar_check(&ics, "2027-03-01", "2027-04-01");
     let titles: Vec<&str> = parsed["events"].as_array().unwrap().iter().map(|e| e["summary"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Saturday keynote", "Monday closing"]);
+    let listed = calendar_clients_read(&ics, 2, "2027-03-01", "2027-04-01");
+    assert_eq!(listed.len(), 2, "{listed:?}");
 
     let response = post_form(&browser, "/agenda/feed/regenerate", &[]).await;
     assert_eq!(response.status(), Status::Ok);
@@ -440,6 +455,7 @@ async fn arbitrary_unicode_text_survives_icalendar_unchanged() {
         chat_opens_minutes_before: 15,
         page_revision: 0,
         people_revision: 0,
+        day_change_minutes: 0,
     };
     let sessions: Vec<tribe::domain::schedule::ScheduledSession> = cases
         .iter()

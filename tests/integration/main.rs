@@ -14,6 +14,7 @@ mod calendars;
 mod chats;
 mod fake_stripe;
 mod hostile_input;
+mod imports;
 mod operations;
 mod page_cache;
 mod payments;

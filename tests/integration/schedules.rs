@@ -207,7 +207,7 @@ async fn editing_a_session_bumps_its_revision_and_the_exports_follow() {
     assert!(changed.into_string().await.unwrap().contains("Talk, renamed"));
 }
 
-fn validate_json_export(body: &str) {
+pub(crate) fn validate_json_export(body: &str) {
     let schema: Value = serde_json::from_str(include_str!("../fixtures/frab/schedule.schema.json")).unwrap();
     let document: Value = serde_json::from_str(body).unwrap();
     let validator = jsonschema::draft6::options().should_validate_formats(true).build(&schema).expect("the schema compiles");
@@ -215,7 +215,7 @@ fn validate_json_export(body: &str) {
     assert!(errors.is_empty(), "schedule.json does not validate: {errors:#?}");
 }
 
-fn validate_xml_export(body: &str) {
+pub(crate) fn validate_xml_export(body: &str) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("schedule.xml");
     std::fs::write(&file, body).unwrap();

@@ -190,19 +190,21 @@ async fn every_form_route_refuses_a_post_without_the_csrf_token() {
         let status = app.client.post(path.clone()).header(ContentType::Form).body("note=x&body=x&reason=x").dispatch().await.status();
         table.push((status.code, pattern.clone(), path));
     }
-    // The frab import takes a multipart upload: a urlencoded body is refused
-    // before its token is read; a multipart one without the token is 403.
-    let other_refusals = [("/events/<_slug>/manage/import", 422)];
+    // The two schedule imports take a multipart upload: a urlencoded body is
+    // refused before its token is read; a multipart one without the token is 403.
+    let other_refusals = [("/events/<_slug>/manage/import", 422), ("/events/import", 422)];
     let boundary = "XBOUNDARYX";
     let upload = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.xml\"\r\nContent-Type: application/xml\r\n\r\n<schedule/>\r\n--{boundary}--\r\n");
-    let response = app
-        .client
-        .post("/events/csrf-all/manage/import")
-        .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
-        .body(upload)
-        .dispatch()
-        .await;
-    assert_eq!(response.status(), Status::Forbidden, "the import without its token");
+    for path in ["/events/csrf-all/manage/import", "/events/import"] {
+        let response = app
+            .client
+            .post(path)
+            .header(ContentType::new("multipart", "form-data").with_params(("boundary", boundary)))
+            .body(upload.clone())
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::Forbidden, "{path} without its token");
+    }
     let wrong: Vec<_> =
         table.iter().filter(|(code, pattern, _)| *code != other_refusals.iter().find(|(p, _)| p == pattern).map_or(403, |(_, c)| *c)).collect();
     assert!(wrong.is_empty(), "expected 403 without a CSRF token: {wrong:#?}");

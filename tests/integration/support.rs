@@ -172,6 +172,59 @@ async fn fresh_database() -> (String, Storage) {
     }
 }
 
+/// The Debian packages whose programs the tests run: each program, and the
+/// package that brings it.
+const SYSTEM_TOOLS: &[(&str, &str)] = &[
+    ("xmllint", "libxml2-utils"),
+    ("pdfinfo", "poppler-utils"),
+    ("pdftoppm", "poppler-utils"),
+    ("chromium", "chromium"),
+    ("calcurse", "calcurse"),
+    ("khal", "khal"),
+    ("npm", "npm"),
+];
+
+/// Makes sure the programs the tests use are installed, once per test run:
+/// missing Debian packages are installed when the tests run as root (or
+/// with password-less sudo); otherwise the run stops at once with the one
+/// command that installs them. (Python and npm packages go under
+/// `target/test-tools/` as they are first needed.)
+pub fn provision_system_tools() {
+    static DONE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    DONE.get_or_init(|| {
+        let on_path =
+            |program: &str| std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()));
+        let mut missing: Vec<&str> = SYSTEM_TOOLS.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
+        // Badges draw names in scripts DejaVu lacks (CJK) with a system font.
+        let cjk_font = std::process::Command::new("fc-list").arg(":lang=ja").output().map(|o| !o.stdout.is_empty()).unwrap_or(false);
+        if !cjk_font {
+            missing.push("fonts-droid-fallback");
+        }
+        let venv = std::process::Command::new("python3").args(["-c", "import ensurepip, venv"]).output().is_ok_and(|o| o.status.success());
+        if !venv {
+            missing.push("python3-venv");
+        }
+        missing.dedup();
+        if missing.is_empty() {
+            return;
+        }
+        let command = format!("apt-get install -y {}", missing.join(" "));
+        let is_root = std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false);
+        let sudo = !is_root && std::process::Command::new("sudo").args(["-n", "true"]).status().is_ok_and(|s| s.success());
+        if !is_root && !sudo {
+            panic!("the tests need Debian packages that are not installed; run:\n  sudo {command}");
+        }
+        let run = |args: &str| {
+            let line =
+                if sudo { format!("sudo -n env DEBIAN_FRONTEND=noninteractive {args}") } else { format!("DEBIAN_FRONTEND=noninteractive {args}") };
+            std::process::Command::new("sh").args(["-c", &line]).status().is_ok_and(|s| s.success())
+        };
+        eprintln!("installing what the tests need: {}", missing.join(" "));
+        let installed = run("apt-get update -qq") && run(&format!("apt-get install -y -qq {}", missing.join(" ")));
+        assert!(installed, "installing {} failed; run:\n  sudo {command}", missing.join(" "));
+    });
+}
+
 impl TestApp {
     pub async fn new() -> TestApp {
         Self::with(&[]).await
@@ -179,6 +232,7 @@ impl TestApp {
 
     /// An app with extra configuration (`("login_max_per_ip", "3".into())`).
     pub async fn with(extra: &[(&'static str, String)]) -> TestApp {
+        provision_system_tools();
         let (database_url, storage) = fresh_database().await;
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
@@ -530,4 +584,59 @@ impl Cookies {
         self.take(&response);
         response.status().as_u16()
     }
+}
+
+/// The desktop calendar programs people use read a file Tribe wrote, as
+/// readers in other zones would (Debian's `calcurse` and `khal`; `.ci/run`
+/// installs them). calcurse, run with TZ=Europe/Berlin and TZ=Asia/Tokyo,
+/// must import `items` timed appointments and skip nothing; khal, in Berlin,
+/// must store the file. Returns khal's listing between `from` and `to`: one
+/// line per occurrence, "start | title | description" (line breaks in the
+/// description as " / ").
+pub fn calendar_clients_read(ics: &str, items: usize, from: &str, to: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("calendar.ics");
+    std::fs::write(&file, ics).expect("write");
+    for zone in ["Europe/Berlin", "Asia/Tokyo"] {
+        let home = tempfile::tempdir().expect("temp dir");
+        let output = std::process::Command::new("calcurse")
+            .env("TZ", zone)
+            .arg("-D")
+            .arg(home.path())
+            .arg("-i")
+            .arg(&file)
+            .output()
+            .expect("calcurse runs (Debian package calcurse; .ci/run installs it)");
+        let report = String::from_utf8_lossy(&output.stdout).to_string();
+        let wanted = format!("{items} app{} / 0 events / 0 todos / 0 skipped", if items == 1 { "" } else { "s" });
+        assert!(output.status.success() && report.contains(&wanted), "calcurse in {zone} expected {wanted}, said: {report}\n{ics}");
+    }
+    let home = tempfile::tempdir().expect("temp dir");
+    let calendar = home.path().join("calendar");
+    std::fs::create_dir(&calendar).expect("khal's folder");
+    let config = home.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[calendars]\n[[tribe]]\npath = {}\ntype = calendar\n[locale]\nlocal_timezone = Europe/Berlin\ndefault_timezone = Europe/Berlin\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\ndatetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n",
+            calendar.display()
+        ),
+    )
+    .expect("khal's configuration");
+    let khal = |args: &[&str]| {
+        std::process::Command::new("khal")
+            .arg("-c")
+            .arg(&config)
+            .args(args)
+            .env("HOME", home.path())
+            .output()
+            .expect("khal runs (Debian package khal; .ci/run installs it)")
+    };
+    let imported = khal(&["import", "--batch", "-a", "tribe", file.to_str().expect("a path")]);
+    assert!(imported.status.success(), "khal import failed: {}", String::from_utf8_lossy(&imported.stderr));
+    assert!(std::fs::read_dir(&calendar).expect("khal's folder").count() > 0, "khal stored nothing");
+    // A record separator keeps multi-line descriptions apart from the next occurrence.
+    let listed = khal(&["list", "--day-format", "", "--format", "{start} | {title} | {description}\u{1e}", from, to]);
+    assert!(listed.status.success(), "khal list failed: {}", String::from_utf8_lossy(&listed.stderr));
+    String::from_utf8_lossy(&listed.stdout).split('\u{1e}').map(|entry| entry.trim().replace('\n', " / ")).filter(|entry| !entry.is_empty()).collect()
 }

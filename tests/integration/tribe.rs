@@ -437,6 +437,8 @@ async fn tribes_meet_in_a_slot_free_of_their_agendas_and_stay_stable_when_newcom
     assert_eq!(vevent["tzid"], "America/New_York");
     assert_eq!(vevent["location"], "Terrace");
     assert_eq!(vevent["sequence"], 0);
+    let listed = calendar_clients_read(&ics, 1, "2027-03-01", "2027-03-31");
+    assert!(listed[0].starts_with("2027-03-13 23:00"), "17:00 in New York is 23:00 in Berlin: {listed:?}");
     let uid = vevent["uid"].as_str().unwrap().to_owned();
     let page = browser.get("/events/tribes/tribe").dispatch().await.into_string().await.unwrap();
     assert!(page.contains("Clinician tribe") && page.contains("Terrace"));

@@ -49,6 +49,10 @@ pub struct Model {
     /// the kept attendee lists are read again when it moves.
     #[serde(skip)]
     pub people_revision: i32,
+    /// When one conference day ends and the next begins, in minutes after
+    /// local midnight (frab's `day_change`; 0 for calendar days).
+    #[serde(skip)]
+    pub day_change_minutes: i32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, EnumIter, DeriveActiveEnum, utoipa::ToSchema)]

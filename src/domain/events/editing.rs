@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Weekday};
 use chrono_tz::Tz;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::db::entities::event::EventKind;
@@ -233,8 +233,18 @@ fn slug_taken() -> AppError {
 
 /// Creates an unpublished event with `creator` as its organizer.
 pub async fn create(db: &DatabaseConnection, creator: &user::Model, form: &EventForm) -> AppResult<event::Model> {
+    let txn = crate::db::begin(db).await?;
+    let created = create_in(&txn, Some(creator), form).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// `create` inside a caller's transaction (an event made from a schedule
+/// file is stored with its sessions or not at all). Without a creator only
+/// site admins manage it until someone joins its team.
+pub async fn create_in(txn: &DatabaseTransaction, creator: Option<&user::Model>, form: &EventForm) -> AppResult<event::Model> {
     let mut model = validate(form).map_err(AppError::Validation)?;
-    if find_by_slug(db, model.slug.as_ref()).await?.is_some() {
+    if event::Entity::find().filter(event::Column::Slug.eq(model.slug.as_ref().as_str())).one(txn).await?.is_some() {
         return Err(slug_taken());
     }
     let at = now();
@@ -242,21 +252,21 @@ pub async fn create(db: &DatabaseConnection, creator: &user::Model, form: &Event
     model.revision = Set(1);
     model.created_at = Set(at);
     model.updated_at = Set(at);
-    let txn = crate::db::begin(db).await?;
-    let created = model.insert(&txn).await.map_err(|e| match AppError::from(e) {
+    let created = model.insert(txn).await.map_err(|e| match AppError::from(e) {
         AppError::Conflict(_) => slug_taken(),
         other => other,
     })?;
-    event_member::ActiveModel {
-        event_id: Set(created.id),
-        user_id: Set(creator.id),
-        role: Set(TeamRole::Organizer),
-        created_at: Set(at),
-        ..Default::default()
+    if let Some(creator) = creator {
+        event_member::ActiveModel {
+            event_id: Set(created.id),
+            user_id: Set(creator.id),
+            role: Set(TeamRole::Organizer),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
     }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
     Ok(created)
 }
 

@@ -5,7 +5,7 @@ pub mod editing;
 pub mod places;
 pub mod team;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -19,6 +19,27 @@ use crate::error::AppResult;
 /// back to UTC rather than failing a page.
 pub fn zone_of(event: &event::Model) -> Tz {
     event.time_zone.parse().unwrap_or(Tz::UTC)
+}
+
+/// The longest night a conference day may run into the next morning. Real
+/// schedules change days between midnight and 10:00.
+pub const MAX_DAY_CHANGE_MINUTES: i32 = 12 * 60;
+
+/// When the event's days change, after local midnight.
+fn day_change(event: &event::Model) -> chrono::Duration {
+    chrono::Duration::minutes(i64::from(event.day_change_minutes.clamp(0, MAX_DAY_CHANGE_MINUTES)))
+}
+
+/// The conference day an instant belongs to: its local date, or the day
+/// before while the night has not reached the event's day change (a 00:15
+/// talk at a congress whose days change at 04:00 is on the evening's day).
+pub fn conference_date(event: &event::Model, instant: DateTime<Utc>) -> NaiveDate {
+    (instant.with_timezone(&zone_of(event)).naive_local() - day_change(event)).date()
+}
+
+/// When a conference day begins: its local midnight plus the day change.
+pub fn conference_day_start(event: &event::Model, date: NaiveDate) -> DateTime<Utc> {
+    crate::domain::times::local_to_utc(zone_of(event), date.and_time(chrono::NaiveTime::MIN) + day_change(event))
 }
 
 /// A summary for lists: the home page and the API.

@@ -280,7 +280,7 @@ pub fn chat_events(event: &event::Model, occurrences: &[Occurrence], base_url: &
     p.push(property("DTSTAMP", utc_stamp(event.updated_at)));
     p.push(property_with("DTSTART", &[("TZID", zone.name())], local_stamp(first.scheduled_start, zone)));
     p.push(property_with("DTEND", &[("TZID", zone.name())], local_stamp(first.scheduled_start + Duration::minutes(minutes), zone)));
-    let rule = event.recurrence_rule.clone().unwrap_or_else(|| "FREQ=WEEKLY".to_owned());
+    let rule = portable_rule(event.recurrence_rule.as_deref().unwrap_or("FREQ=WEEKLY"), first.scheduled_start.with_timezone(&zone).weekday());
     p.push(property("RRULE", format!("{rule};UNTIL={}", utc_stamp(last))));
     let skipped: Vec<String> =
         occurrences.iter().filter(|o| o.status == OccurrenceStatus::Skipped).map(|o| local_stamp(o.scheduled_start, zone)).collect();
@@ -315,6 +315,18 @@ pub fn chat_events(event: &event::Model, occurrences: &[Occurrence], base_url: &
         events.push(single);
     }
     events
+}
+
+/// The rule as every client reads it. `FREQ=WEEKLY;BYDAY=TU` with a Tuesday
+/// start means the same as `FREQ=WEEKLY` (RFC 5545 takes the weekday from
+/// DTSTART), but calcurse compares BYDAY with the start in the reader's own
+/// zone, where a 20:30 New York Tuesday is already Wednesday, and refuses the
+/// whole series ("rrule does not match start day"). A single BYDAY that is
+/// the start's own weekday is therefore left out; any other rule is kept.
+fn portable_rule(rule: &str, first_weekday: chrono::Weekday) -> String {
+    let own_day = &first_weekday.to_string()[..2].to_uppercase();
+    let parts: Vec<&str> = rule.split(';').filter(|part| part.strip_prefix("BYDAY=") != Some(own_day.as_str())).collect();
+    parts.join(";")
 }
 
 /// A personal feed or a chat's own file: sessions and chat series together.
@@ -450,6 +462,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_weekly_rule_drops_only_the_start_days_own_byday() {
+        use chrono::Weekday;
+        assert_eq!(portable_rule("FREQ=WEEKLY;BYDAY=TU", Weekday::Tue), "FREQ=WEEKLY");
+        assert_eq!(portable_rule("FREQ=WEEKLY;BYDAY=TU", Weekday::Wed), "FREQ=WEEKLY;BYDAY=TU");
+        assert_eq!(portable_rule("FREQ=WEEKLY;BYDAY=TU,TH", Weekday::Tue), "FREQ=WEEKLY;BYDAY=TU,TH");
+        assert_eq!(portable_rule("FREQ=WEEKLY", Weekday::Sun), "FREQ=WEEKLY");
+    }
+
+    #[test]
     fn folding_counts_octets_and_never_splits_a_character() {
         let line = format!("SUMMARY:{}", "é".repeat(100));
         let folded = fold(&(line.clone() + "\r\n"));
@@ -499,6 +520,7 @@ mod tests {
             chat_opens_minutes_before: 15,
             page_revision: 0,
             people_revision: 0,
+            day_change_minutes: 0,
         }
     }
 

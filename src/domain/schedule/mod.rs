@@ -12,14 +12,13 @@ pub mod sessions;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{event, room, session, session_speaker, track};
-use crate::domain::events::{places, zone_of};
-use crate::domain::times::local_to_utc;
+use crate::domain::events::{conference_date, conference_day_start, places, zone_of};
 use crate::error::AppResult;
 
 /// A session with what it refers to.
@@ -132,7 +131,8 @@ async fn load_sessions(db: &DatabaseConnection, event: &event::Model, scope: Sco
     Ok(Schedule { zone: zone_of(event), event: event.clone(), rooms, tracks, sessions })
 }
 
-/// One calendar day of the event in its own zone.
+/// One conference day of the event in its own zone: a local date, from its
+/// day change (usually midnight) to the next day's.
 #[derive(Debug, Clone)]
 pub struct Day {
     /// 1-based.
@@ -143,14 +143,14 @@ pub struct Day {
 }
 
 impl Schedule {
-    /// Every local day from the event's first to its last (and any day a
-    /// session falls on beyond that).
+    /// Every conference day from the event's first to its last (and any
+    /// day a session falls on beyond that).
     pub fn days(&self) -> Vec<Day> {
-        let mut first = self.event.starts_at.with_timezone(&self.zone).date_naive();
-        let mut last = self.event.ends_at.with_timezone(&self.zone).date_naive();
+        let mut first = conference_date(&self.event, self.event.starts_at);
+        let mut last = conference_date(&self.event, self.event.ends_at).max(first);
         for s in &self.sessions {
-            first = first.min(s.session.starts_at.with_timezone(&self.zone).date_naive());
-            last = last.max(s.session.starts_at.with_timezone(&self.zone).date_naive());
+            first = first.min(conference_date(&self.event, s.session.starts_at));
+            last = last.max(conference_date(&self.event, s.session.starts_at));
         }
         let mut days = Vec::new();
         let mut date = first;
@@ -158,12 +158,17 @@ impl Schedule {
             days.push(Day {
                 index: days.len() + 1,
                 date,
-                starts_at: local_to_utc(self.zone, date.and_time(NaiveTime::MIN)),
-                ends_at: local_to_utc(self.zone, (date + Duration::days(1)).and_time(NaiveTime::MIN)),
+                starts_at: conference_day_start(&self.event, date),
+                ends_at: conference_day_start(&self.event, date + Duration::days(1)),
             });
             date += Duration::days(1);
         }
         days
+    }
+
+    /// The conference day an instant belongs to (see `events::conference_date`).
+    pub fn conference_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        conference_date(&self.event, instant)
     }
 
     /// The sessions starting on a day.

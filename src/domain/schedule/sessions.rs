@@ -2,17 +2,16 @@
 //! the rules that keep a schedule sane live here: the end after the start,
 //! inside the event's days, no room and no speaker in two places at once.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{event, room, session, session_speaker, track, user};
 use crate::domain::accounts;
-use crate::domain::events::{bump_revision, places, zone_of};
+use crate::domain::events::{bump_revision, conference_date, conference_day_start, places, zone_of};
 use crate::domain::input;
 use crate::domain::now;
-use crate::domain::times::local_to_utc;
 use crate::error::{AppError, AppResult, FieldError};
 
 /// A session as typed, from the HTML form or the API. Times are local to the
@@ -100,13 +99,13 @@ fn find_named<'a, T>(items: &'a [T], text: &str, id: impl Fn(&T) -> i32, name: i
     items.iter().find(|item| text.parse::<i32>().ok() == Some(id(item))).or_else(|| items.iter().find(|item| name(item).eq_ignore_ascii_case(text)))
 }
 
-/// The event's first local midnight and the midnight after its last day:
-/// sessions must fall inside.
+/// The start of the event's first conference day and the end of its last
+/// (local midnights, moved by the event's day change): sessions must fall
+/// inside.
 pub fn event_bounds(event: &event::Model) -> (DateTime<Utc>, DateTime<Utc>) {
-    let zone = zone_of(event);
-    let first_day = event.starts_at.with_timezone(&zone).date_naive();
-    let last_day = event.ends_at.with_timezone(&zone).date_naive();
-    (local_to_utc(zone, first_day.and_time(NaiveTime::MIN)), local_to_utc(zone, (last_day + Duration::days(1)).and_time(NaiveTime::MIN)))
+    let first_day = conference_date(event, event.starts_at);
+    let last_day = conference_date(event, event.ends_at).max(first_day);
+    (conference_day_start(event, first_day), conference_day_start(event, last_day + Duration::days(1)))
 }
 
 /// Checks the form against the event; clashes are checked when saving.

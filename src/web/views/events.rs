@@ -224,7 +224,7 @@ impl ScheduleFilters {
     /// phone is not handed every session at once; `day=all` shows them all.
     /// `days`: the schedule's days, as `Schedule::days` gives them.
     pub fn new(schedule: &Schedule, days: &[Day], query: &ScheduleQuery, as_grid: bool, day: Option<&str>, at: DateTime<Utc>) -> ScheduleFilters {
-        let today = at.with_timezone(&schedule.zone).date_naive();
+        let today = schedule.conference_date(at);
         let default = if days.len() > 1 { days.iter().find(|d| d.date == today).or(days.first()).map(|d| d.date.to_string()) } else { None };
         let chosen = match day {
             Some("all") => "all".to_owned(),

@@ -45,6 +45,8 @@ pub struct EventFormView {
     /// The event's zone as the picker shows it: "New York (America)".
     pub zone_label: String,
     pub is_chat: bool,
+    /// "New event from a schedule file": the zone typed for a file that names none.
+    pub import_time_zone: String,
 }
 
 impl EventFormView {
@@ -67,6 +69,7 @@ impl EventFormView {
             zones: crate::domain::times::zone_options(),
             zone_label: crate::domain::times::zone_label(&form.time_zone),
             is_chat: form.kind == EventKind::OnlineChat.as_str(),
+            import_time_zone: String::new(),
             form: form.clone(),
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod import;
+pub mod source;
 
 use sha2::{Digest, Sha256};
 

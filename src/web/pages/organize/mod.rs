@@ -5,6 +5,7 @@
 mod chats;
 mod dashboard;
 mod event;
+mod import;
 mod places;
 mod sessions;
 mod team;
@@ -18,6 +19,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(places::routes());
     routes.extend(team::routes());
     routes.extend(sessions::routes());
+    routes.extend(import::routes());
     routes.extend(chats::routes());
     routes.extend(tickets::routes());
     routes
