@@ -49,6 +49,9 @@ pub struct Config {
     /// event keys were made at random were signed with a key derived from
     /// it (see `badges::keys::import_derived_keys`).
     pub cookie_secret: Option<String>,
+    /// `TRIBE_METRICS_TOKEN`: what Prometheus sends as a bearer token to
+    /// read `GET /metrics`. Without it the address does not exist.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +131,7 @@ struct RawConfig {
     mail_from: Option<String>,
     job_interval_secs: Option<u64>,
     key_encryption_key: Option<String>,
+    metrics_token: Option<String>,
 }
 
 /// `name` in the working directory if it is there, else in the source tree
@@ -288,7 +292,13 @@ impl Config {
             None => DEVELOPMENT_KEY_ENCRYPTION_KEY,
         };
 
+        let metrics_token = raw.metrics_token.filter(|t| !t.is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16 || t.chars().any(|c| c.is_whitespace() || c.is_control())) {
+            return Err(ConfigError::new("TRIBE_METRICS_TOKEN", "expected at least 16 characters without spaces (openssl rand -hex 32)"));
+        }
+
         Ok(Config {
+            metrics_token,
             cookie_secret: figment.extract_inner::<String>("secret_key").ok().filter(|s| !s.is_empty()),
             key_encryption_key,
             job_interval: Duration::from_secs(raw.job_interval_secs.unwrap_or(30)),

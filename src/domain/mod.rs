@@ -17,6 +17,8 @@
 //! - `insights`: the organizer's numbers across those areas (registrations,
 //!   revenue, check-ins, agenda demand, tribes, chat activity).
 //!
+//! - `operations`: what an operator watches (the metrics' database figures).
+//!
 //! Infrastructure, named for what it is: `jobs` (the queue), `mail`,
 //! `clock`, `secrets`; and the helpers every area uses to read input
 //! (`input`), render text (`markdown`) and show times (`times`).
@@ -33,6 +35,7 @@ pub mod insights;
 pub mod jobs;
 pub mod mail;
 pub mod markdown;
+pub mod operations;
 pub mod registration;
 pub mod schedule;
 pub mod secrets;

@@ -43,7 +43,8 @@ pub fn security_headers(path: &str) -> [(&'static str, &'static str); 6] {
     ]
 }
 
-/// One `tracing` event per request: method, path, status, milliseconds.
+/// One `tracing` event per request (method, path, status, milliseconds),
+/// and its count and latency in the metrics.
 pub struct RequestLog;
 
 struct StartedAt(Instant);
@@ -78,6 +79,10 @@ impl Fairing for RequestLog {
             ms = started.elapsed().as_secs_f64() * 1000.0,
             "request"
         );
+        if let Some(state) = req.rocket().state::<crate::web::AppState>() {
+            let route = req.route().map(|r| r.uri.path()).unwrap_or("<unmatched>");
+            state.metrics.observe(req.method().as_str(), route, res.status().code, started.elapsed());
+        }
     }
 }
 

@@ -19,6 +19,7 @@ use crate::web::conditional::{not_modified, preferred_coding, Conditional};
 use crate::web::csrf::CSRF_COOKIE;
 use crate::web::fairings::security_headers;
 use crate::web::guards::{SESSION_COOKIE, ZONE_COOKIE};
+use crate::web::metrics::FastAnswer;
 use crate::web::page_cache::{conditional_page, is_kept, SCRIPT_COOKIE};
 use crate::web::page_store::{PageKey, Version};
 use crate::web::pages::agenda::feed_answer;
@@ -33,29 +34,39 @@ fn answer(rocket: &Rocket<Orbit>, req: &RawRequest) -> Option<Answer> {
     if req.method() != hyper::Method::GET {
         return None;
     }
+    let started = std::time::Instant::now();
+    let state = rocket.state::<AppState>()?;
+    let (kind, answer) = answer_from_memory(rocket, state, req)?;
+    state.pages.count_early_answer();
+    state.metrics.observe_fast(kind, answer.status().as_u16(), started.elapsed());
+    Some(answer)
+}
+
+fn answer_from_memory(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest) -> Option<(FastAnswer, Answer)> {
     let path = req.uri().path();
     // Addresses Rocket reads differently from their bytes (encoded or
     // empty segments) take Rocket's path.
     if path.contains("//") || path.contains('%') || path.ends_with('/') || req.uri().query().is_some_and(|q| q.contains('%') || q.contains('+')) {
         return None;
     }
-    let state = rocket.state::<AppState>()?;
     let segments: Vec<&str> = path.split('/').skip(1).collect();
-    let document = match segments.as_slice() {
+    let (kind, document) = match segments.as_slice() {
         ["events", slug, file] if export_kind(file).is_some() && req.uri().query().is_none() => {
             let kind = export_kind(file)?;
-            state
+            let document = state
                 .exports
-                .fresh_published(slug, |event| state.exports.current(event, kind, &state.config.base_url).map(|r| export_answer(r, event, kind)))??
+                .fresh_published(slug, |event| state.exports.current(event, kind, &state.config.base_url).map(|r| export_answer(r, event, kind)))??;
+            (FastAnswer::Export, document)
         }
-        ["events", slug, "me.json"] if req.uri().query().is_none() => return visitor_state(rocket, state, req, slug, path),
+        ["events", slug, "me.json"] if req.uri().query().is_none() => {
+            return Some((FastAnswer::VisitorState, visitor_state(rocket, state, req, slug, path)?))
+        }
         ["feeds", file] if req.uri().query().is_none() => {
-            feed_answer(state.exports.fresh_feed(&state.db, file.strip_suffix(".ics")?, &state.config.base_url)?)
+            (FastAnswer::Feed, feed_answer(state.exports.fresh_feed(&state.db, file.strip_suffix(".ics")?, &state.config.base_url)?))
         }
-        _ => kept_page(rocket, state, req, &segments)?,
+        _ => (FastAnswer::Page, kept_page(rocket, state, req, &segments)?),
     };
-    state.pages.count_early_answer();
-    respond(rocket, req, &document, path)
+    Some((kind, respond(rocket, req, &document, path)?))
 }
 
 /// The names of the request's cookies; `None` when one is named in a way
@@ -108,7 +119,6 @@ fn visitor_state(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, slu
     let (event_id, version) = state.exports.fresh_published(slug, |event| (event.id, Version::of(event)))?;
     let zone_cookie = cookie(req, ZONE_COOKIE);
     let body = state.sessions.state(&token_hash, event_id, &state.config.sessions, version, &csrf, zone_cookie.as_deref())?;
-    state.pages.count_early_answer();
     let headers = vec![("Content-Type", "application/json".to_owned()), ("Cache-Control", "private, no-store".to_owned())];
     finish(rocket, path, 200, headers, body)
 }

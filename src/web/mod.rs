@@ -12,6 +12,7 @@ pub mod fast_path;
 pub mod guards;
 pub mod jobs;
 pub mod kept_sessions;
+pub mod metrics;
 pub mod ops;
 pub mod page_cache;
 pub mod page_store;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub jobs: crate::domain::jobs::Worker,
     /// Live chat rooms' fan-out to open pages.
     pub chat: std::sync::Arc<crate::domain::chats::room::hub::ChatHub>,
+    /// This instance's request counts and latencies (`GET /metrics`).
+    pub metrics: crate::web::metrics::Metrics,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             sessions: Default::default(),
             jobs,
             chat,
+            metrics: Default::default(),
         }
     }
 

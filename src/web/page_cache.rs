@@ -133,7 +133,9 @@ impl<'r> FromRequest<'r> for CachedPage {
         let key = PageKey { event_id: event.id, address, zone, for_members };
         let mut waited = false;
         loop {
-            match state.pages.lookup(key.clone(), Version::of(&event)) {
+            let lookup = state.pages.lookup(key.clone(), Version::of(&event));
+            state.metrics.page_lookup(lookup.outcome());
+            match lookup {
                 Lookup::Hit(page) => return Outcome::Success(CachedPage(page)),
                 Lookup::Wait(mut receiver) if !waited => {
                     waited = true;

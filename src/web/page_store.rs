@@ -95,6 +95,17 @@ pub enum Lookup {
     Render(RenderTicket),
 }
 
+impl Lookup {
+    /// How the metrics name it.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Lookup::Hit(_) => "hit",
+            Lookup::Wait(_) => "wait",
+            Lookup::Render(_) => "render",
+        }
+    }
+}
+
 /// The right (and duty) to render one page: filled by `Page::public`, or
 /// dropped (an error page, a page not kept), which lets the next visitor
 /// render it.

@@ -112,6 +112,7 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         ("TRIBE_KEY_ENCRYPTION_KEY", "c2hvcnQ=", "TRIBE_KEY_ENCRYPTION_KEY"),
         ("TRIBE_SESSION_IDLE_HOURS", "-1", "TRIBE_SESSION_IDLE_HOURS"),
         ("ROCKET_HEADER_READ_TIMEOUT", "soon", "ROCKET_HEADER_READ_TIMEOUT"),
+        ("TRIBE_METRICS_TOKEN", "short", "TRIBE_METRICS_TOKEN"),
     ] {
         let output = tribe_command("sqlite::memory:").arg("serve").env(variable, value).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{variable}");
@@ -133,4 +134,120 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("TRIBE_KEY_ENCRYPTION_KEY"));
+}
+
+/// What Prometheus is configured to send in the tests.
+pub(crate) const METRICS_TOKEN: &str = "metrics-token-for-the-tests-0123456789";
+
+/// The value of the one sample named `name` whose labels include `labels`.
+fn sample(samples: &[Value], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let matching: Vec<f64> = samples
+        .iter()
+        .filter(|s| s["name"] == name && labels.iter().all(|(k, v)| s["labels"][*k] == *v))
+        .map(|s| s["value"].as_f64().expect("a number"))
+        .collect();
+    assert!(matching.len() <= 1, "{name} {labels:?}: {} samples", matching.len());
+    matching.first().copied()
+}
+
+#[rocket::async_test]
+async fn metrics_count_requests_by_route_and_report_registrations_jobs_and_chat_streams() {
+    use sea_orm::sea_query::Expr;
+    let app = TestApp::with(&[("metrics_token", METRICS_TOKEN.to_owned())]).await;
+    tribe::demo::load(app.db()).await.unwrap();
+    let chat = crate::chats::chat(&app, "metrics-chat").await;
+    let db = app.db();
+    let hitmc = event::Entity::find().filter(event::Column::Slug.eq("hitmc")).one(db).await.unwrap().unwrap();
+    // Three of hitmc's attendees at the door, a print waiting in the queue.
+    let arrived: Vec<i32> = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(hitmc.id))
+        .filter(registration::Column::Status.eq(registration::RegistrationStatus::Confirmed))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(3)
+        .map(|r| r.id)
+        .collect();
+    registration::Entity::update_many()
+        .col_expr(registration::Column::CheckedInAt, Expr::value(chrono::Utc::now()))
+        .filter(registration::Column::Id.is_in(arrived))
+        .exec(db)
+        .await
+        .unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    tribe::domain::jobs::enqueue(db, &tribe::domain::jobs::Job::BadgePrint { print_id: 999_999 }, later).await.unwrap();
+
+    let server = app.serve().await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.base));
+    // An export until the fast path answers it from memory (Rocket's path
+    // renders it first; on a busy machine the event row read may be more
+    // than the fast path's second old, and Rocket's path answers again).
+    let mut through_rocket = 0.0;
+    loop {
+        let before = server.pages.early_answers();
+        assert_eq!(get("/events/hitmc/schedule.xml").send().await.unwrap().status(), 200);
+        if server.pages.early_answers() > before {
+            break;
+        }
+        through_rocket += 1.0;
+        assert!(through_rocket < 20.0, "the export is never answered from memory");
+    }
+    // A page with a chosen zone twice: Rocket's path renders it, then finds it kept.
+    for _ in 0..2 {
+        assert_eq!(get("/events/hitmc").header("Cookie", "tribe_zone=Europe/Berlin").send().await.unwrap().status(), 200);
+    }
+    // A reader in the live chat room, for as long as the stream is open.
+    let mut stream = get(&format!("{}/stream", chat.room(&chat.live))).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(stream.chunk().await.unwrap().is_some(), "the stream says something");
+
+    // Without the token, or with another, the metrics are refused.
+    let anonymous = get("/metrics").send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert_eq!(get("/metrics").bearer_auth("metrics-token-for-the-tests-0123456788").send().await.unwrap().status(), 401);
+
+    let scrape = get("/metrics").bearer_auth(METRICS_TOKEN).send().await.unwrap();
+    assert_eq!(scrape.status(), 200);
+    assert!(scrape.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let samples = metrics_samples(&scrape.text().await.unwrap());
+
+    let requests = |route: &str, by: &str, status: &str| {
+        sample(&samples, "tribe_http_requests_total", &[("route", route), ("answered_by", by), ("status", status)]).unwrap_or(0.0)
+    };
+    assert_eq!(requests("/events/<slug>/schedule.xml", "rocket", "200"), through_rocket);
+    assert_eq!(requests("/events/<slug>/<export>", "memory", "200"), 1.0);
+    assert_eq!(requests("/metrics", "rocket", "401"), 2.0);
+    let timed = |route: &str, by: &str| {
+        sample(&samples, "tribe_http_request_duration_seconds_count", &[("route", route), ("answered_by", by)]).unwrap_or(0.0)
+    };
+    assert_eq!((timed("/events/<slug>/schedule.xml", "rocket"), timed("/events/<slug>/<export>", "memory")), (through_rocket, 1.0));
+    let slowest = sample(&samples, "tribe_http_request_duration_seconds_bucket", &[("route", "/events/<slug>/<export>"), ("le", "+Inf")]).unwrap();
+    assert_eq!(slowest, 1.0);
+    let lookups = |outcome: &str| sample(&samples, "tribe_page_cache_lookups_total", &[("outcome", outcome)]).unwrap_or(0.0);
+    assert!(lookups("render") >= 1.0 && lookups("hit") >= 1.0, "render {} hit {}", lookups("render"), lookups("hit"));
+    assert!(sample(&samples, "tribe_page_cache_bytes", &[]).unwrap() > 0.0);
+
+    let confirmed = registration::Entity::find()
+        .filter(registration::Column::EventId.eq(hitmc.id))
+        .filter(registration::Column::Status.eq(registration::RegistrationStatus::Confirmed))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(sample(&samples, "tribe_registrations", &[("event", "hitmc"), ("status", "confirmed")]), Some(confirmed as f64));
+    assert_eq!(sample(&samples, "tribe_check_ins", &[("event", "hitmc")]), Some(3.0));
+    let queue = tribe::domain::jobs::counts(db).await.unwrap();
+    assert!(queue.waiting >= 1);
+    assert_eq!(sample(&samples, "tribe_jobs", &[("state", "waiting")]), Some(queue.waiting as f64));
+    assert_eq!(sample(&samples, "tribe_jobs", &[("state", "failed")]), Some(queue.failed as f64));
+    let streams: Vec<&Value> = samples.iter().filter(|s| s["name"] == "tribe_chat_streams").collect();
+    assert_eq!(streams.len(), 1, "one room read: {streams:?}");
+    assert_eq!(streams[0]["value"], 1.0);
+    drop(stream);
+
+    // A service without the setting has no such address.
+    let plain = TestApp::new().await;
+    assert_eq!(plain.client.get("/metrics").header(bearer(METRICS_TOKEN)).dispatch().await.status(), Status::NotFound);
 }

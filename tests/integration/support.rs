@@ -419,6 +419,7 @@ pub fn db_session_id(title: &str, sessions: &[tribe::db::entities::session::Mode
 /// A Python with the independent checkers the tests use, installed once
 /// per checkout into target/ from PyPI: `icalendar` and
 /// `recurring-ical-events` read calendar files, `zxing-cpp` decodes QR codes,
+/// `prometheus-client` parses the metrics,
 /// so what Tribe writes is read by code nobody here wrote.
 fn test_python() -> &'static std::path::Path {
     static PYTHON: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
@@ -428,7 +429,14 @@ fn test_python() -> &'static std::path::Path {
         }
         let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-tools/venv");
         let python = venv.join("bin/python");
-        let packages = ["icalendar==7.3.2", "recurring-ical-events==3.8.2", "zxing-cpp==3.1.1", "pillow==12.1.1", "schemathesis==4.32.5"];
+        let packages = [
+            "icalendar==7.3.2",
+            "recurring-ical-events==3.8.2",
+            "zxing-cpp==3.1.1",
+            "pillow==12.1.1",
+            "schemathesis==4.32.5",
+            "prometheus-client==0.26.0",
+        ];
         let ready = venv.join(format!(".ready-{}", packages.join("-")));
         if !ready.exists() {
             let made = std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv).status().expect("python3 is installed");
@@ -459,6 +467,19 @@ pub fn schemathesis(args: &[&str]) -> (bool, String) {
         .output()
         .expect("schemathesis runs");
     (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+}
+
+/// The samples of a `/metrics` answer as the Prometheus project's own
+/// OpenMetrics parser reads them (it fails on anything off the format):
+/// `{"name", "labels", "value"}` each.
+pub fn metrics_samples(text: &str) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("metrics.txt");
+    std::fs::write(&file, text).expect("write");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/metrics_parse.py");
+    let output = std::process::Command::new(test_python()).arg(script).arg(&file).output().expect("the parser runs");
+    assert!(output.status.success(), "the OpenMetrics parser refused the text: {}\n{text}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("json")
 }
 
 /// The texts of the QR codes zxing-cpp finds in a PNG.

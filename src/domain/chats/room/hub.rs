@@ -114,6 +114,11 @@ impl ChatHub {
         Reading { hub: self.clone(), occurrence_id }
     }
 
+    /// Rooms with open pages on this instance, and how many.
+    pub fn rooms_read(&self) -> Vec<(i32, usize)> {
+        self.readers.lock().map(|r| r.iter().filter(|(_, n)| **n > 0).map(|(room, n)| (*room, *n)).collect()).unwrap_or_default()
+    }
+
     /// Open pages of the room on this instance.
     pub fn readers(&self, occurrence_id: i32) -> usize {
         self.readers.lock().map(|r| r.get(&occurrence_id).copied().unwrap_or(0)).unwrap_or(0)
