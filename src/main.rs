@@ -1,4 +1,4 @@
-//! The `tribe` command line: serve, migrate, demo, admin. Everything else
+//! The `tribe` command line: serve, migrate, demo, import, admin, db. Everything else
 //! lives in the library.
 
 use std::process::ExitCode;
@@ -38,6 +38,26 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// The database itself: backups, and the move to PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy the SQLite database to FILE while the service runs (SQLite's online backup API); FILE must not exist. PostgreSQL: use pg_dump.
+    Backup {
+        /// Where the copy goes (a new file).
+        file: std::path::PathBuf,
+    },
+    /// Copy every table of the configured database into an empty PostgreSQL database, keeping ids; then point TRIBE_DATABASE_URL at it.
+    Copy {
+        /// The target, e.g. postgres://tribe@127.0.0.1/tribe (made with createdb, empty).
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -179,6 +199,28 @@ async fn run(command: Command) -> Result<(), String> {
             for assumption in report.assumptions {
                 println!("assumed: {assumption}");
             }
+            Ok(())
+        }
+        Command::Db { command: DbCommand::Backup { file } } => {
+            let report = tribe::db::backup::backup(&config.database_url, &file).await.map_err(describe_app_error)?;
+            println!("backed up {} tables ({} bytes) to {}", report.tables, report.bytes, report.file.display());
+            Ok(())
+        }
+        Command::Db { command: DbCommand::Copy { to } } => {
+            if !(to.starts_with("postgres://") || to.starts_with("postgresql://")) {
+                return Err("--to takes a PostgreSQL URL: postgres://user@host/database".into());
+            }
+            let source = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            let target = tribe::db::connect(&to).await.map_err(|e| format!("cannot open the target: {e}"))?;
+            let report = tribe::db::copy::copy(&source, &target).await.map_err(describe_app_error)?;
+            for (table, rows) in &report.tables {
+                println!("{table:<28} {rows:>8} rows");
+            }
+            println!(
+                "copied {} rows in {} tables, every count checked; run with TRIBE_DATABASE_URL set to the target",
+                report.rows(),
+                report.tables.len()
+            );
             Ok(())
         }
         Command::Admin { command: AdminCommand::Create { email, name, password } } => {

@@ -1,6 +1,8 @@
 //! The database connection: one SeaORM pool in Rocket's managed state, on
 //! SQLite (the embedded default) or PostgreSQL (production).
 
+pub mod backup;
+pub mod copy;
 pub mod entities;
 
 use std::time::Duration;

@@ -251,3 +251,135 @@ async fn metrics_count_requests_by_route_and_report_registrations_jobs_and_chat_
     let plain = TestApp::new().await;
     assert_eq!(plain.client.get("/metrics").header(bearer(METRICS_TOKEN)).dispatch().await.status(), Status::NotFound);
 }
+
+/// A service on this database, as a fresh `tribe serve` would run it.
+async fn client_on(database_url: &str) -> rocket::local::asynchronous::Client {
+    TestApp::client_for(database_url, "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=", &[]).await
+}
+
+/// What a visitor, an attendee's API token and the organizer see of hitmc.
+async fn what_people_see(client: &rocket::local::asynchronous::Client, token: &str) -> (Value, Value, Value, String) {
+    async fn json(response: rocket::local::asynchronous::LocalResponse<'_>) -> Value {
+        assert_eq!(response.status(), Status::Ok);
+        response.into_json::<Value>().await.unwrap()
+    }
+    let schedule = json(client.get("/events/hitmc/schedule.json").dispatch().await).await;
+    let people = json(client.get("/api/events/hitmc/people").header(bearer(token)).dispatch().await).await;
+    let registrations = json(client.get("/api/me/registrations").header(bearer(token)).dispatch().await).await;
+    assert_eq!(log_in(client, "organizer@example.org", "tribe-demo").await.status(), Status::SeeOther);
+    let attendees = client.get("/events/hitmc/manage/attendees.csv").dispatch().await;
+    assert_eq!(attendees.status(), Status::Ok);
+    (schedule, people, registrations, attendees.into_string().await.unwrap())
+}
+
+/// A demo database in SQLite, and an API token of one of its attendees.
+async fn demo_sqlite(dir: &std::path::Path) -> (String, String) {
+    let url = format!("sqlite:{}", dir.join("tribe.db").display());
+    let demo = tribe_command(&url).arg("demo").output().unwrap();
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let db = tribe::db::connect(&url).await.unwrap();
+    let attendee = registration::Entity::find()
+        .filter(registration::Column::Status.eq(registration::RegistrationStatus::Confirmed))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = tribe::domain::accounts::api_tokens::create(&db, attendee.user_id, "laptop").await.unwrap().1;
+    db.close().await.unwrap();
+    (url, token)
+}
+
+#[rocket::async_test]
+async fn a_backup_taken_while_people_sign_up_is_whole_and_serves_what_the_original_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = demo_sqlite(dir.path()).await;
+    let original = client_on(&url).await;
+    let before = what_people_see(&original, &token).await;
+
+    // People keep signing up while the backup runs.
+    let db = tribe::db::connect(&url).await.unwrap();
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let (db, writing) = (db.clone(), writing.clone());
+        tokio::spawn(async move {
+            let mut made = 0;
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                tribe::domain::accounts::insert_user(&db, &format!("late{made}@example.org"), "Late Comer", "x".into(), false).await.unwrap();
+                made += 1;
+            }
+            made
+        })
+    };
+    let users_before = user::Entity::find().count(&db).await.unwrap();
+    let file = dir.path().join("backups/monday.db");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let backup = tokio::task::spawn_blocking({
+        let (url, file) = (url.clone(), file.clone());
+        move || tribe_command(&url).args(["db", "backup"]).arg(&file).output().unwrap()
+    })
+    .await
+    .unwrap();
+    writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let made = writer.await.unwrap();
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    assert!(String::from_utf8_lossy(&backup.stdout).contains("backed up"));
+    let users_after = user::Entity::find().count(&db).await.unwrap();
+    assert!(made > 0, "sign-ups went on during the backup");
+
+    // The restored copy: a moment between the two counts, and the same
+    // schedule, people, registrations and attendee list.
+    let restored_url = format!("sqlite:{}", file.display());
+    let restored_db = tribe::db::connect(&restored_url).await.unwrap();
+    let restored_users = user::Entity::find().count(&restored_db).await.unwrap();
+    assert!((users_before..=users_after).contains(&restored_users), "{users_before} ≤ {restored_users} ≤ {users_after}");
+    let integrity: String =
+        sea_orm::ConnectionTrait::query_one_raw(&restored_db, sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA integrity_check"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get_by_index(0)
+            .unwrap();
+    assert_eq!(integrity, "ok");
+    let restored = client_on(&restored_url).await;
+    assert_eq!(what_people_see(&restored, &token).await, before);
+
+    // An existing file is never overwritten; PostgreSQL is pointed to pg_dump.
+    let again = tribe_command(&url).args(["db", "backup"]).arg(&file).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let postgres = tribe_command("postgres://nobody@127.0.0.1:1/none").args(["db", "backup"]).arg(dir.path().join("pg.db")).output().unwrap();
+    assert_eq!(postgres.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&postgres.stderr).contains("pg_dump"));
+}
+
+#[rocket::async_test]
+async fn the_copy_to_postgresql_keeps_ids_and_serves_the_same_event_and_refuses_a_second_time() {
+    let target = TestApp::new().await;
+    if !target.database_url.starts_with("postgres") {
+        eprintln!("the copy goes to PostgreSQL: this test runs with TRIBE_TEST_POSTGRES_URL (CI's second pass)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (url, token) = demo_sqlite(dir.path()).await;
+    let before = what_people_see(&client_on(&url).await, &token).await;
+    let source_counts = counts(&tribe::db::connect(&url).await.unwrap()).await;
+
+    let copy = tribe_command(&url).args(["db", "copy", "--to", &target.database_url]).output().unwrap();
+    let said = String::from_utf8_lossy(&copy.stdout);
+    assert!(copy.status.success(), "{}{said}", String::from_utf8_lossy(&copy.stderr));
+    assert!(said.contains("every count checked") && said.contains("registrations"), "{said}");
+    assert_eq!(counts(target.db()).await, source_counts);
+
+    // The same event for everyone, and the token handed out before still works.
+    let copied = client_on(&target.database_url).await;
+    assert_eq!(what_people_see(&copied, &token).await, before);
+    // New rows take new ids (the sequences moved past the copied ones).
+    sign_up(&client_on(&target.database_url).await, "after.the.move@example.org", "After Move", "a long password").await;
+    assert_eq!(user::Entity::find().count(target.db()).await.unwrap(), source_counts.0 + 1);
+
+    // A second copy into the same database is refused and changes nothing.
+    let again = tribe_command(&url).args(["db", "copy", "--to", &target.database_url]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+    assert_eq!(user::Entity::find().count(target.db()).await.unwrap(), source_counts.0 + 1);
+}

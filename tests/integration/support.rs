@@ -245,7 +245,7 @@ impl TestApp {
         TestApp { client, database_url, outbox, _outbox_dir: outbox_dir, secret_key, overrides, _storage: storage }
     }
 
-    async fn client_for(database_url: &str, secret_key: &str, extra: &[(&'static str, String)]) -> Client {
+    pub async fn client_for(database_url: &str, secret_key: &str, extra: &[(&'static str, String)]) -> Client {
         let mut overrides = vec![
             ("database_url", database_url.to_owned()),
             ("secret_key", secret_key.to_owned()),
