@@ -32,6 +32,7 @@ mod m20261130_000025_add_public_chat_topics;
 mod m20261201_000026_add_event_page_revision;
 mod m20261201_000027_add_event_people_revision;
 mod m20261201_000028_add_event_day_change;
+mod m20261202_000029_add_job_event;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000026_add_event_page_revision::Migration),
             Box::new(m20261201_000027_add_event_people_revision::Migration),
             Box::new(m20261201_000028_add_event_day_change::Migration),
+            Box::new(m20261202_000029_add_job_event::Migration),
         ]
     }
 }

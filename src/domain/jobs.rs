@@ -22,7 +22,7 @@ use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::db::entities::job;
-use crate::domain::mail::{Mail, Mailer};
+use crate::domain::mail::{Mail, MailFailure, Mailer};
 use crate::error::AppResult;
 
 /// After this many failed attempts a job is marked failed and left alone.
@@ -44,6 +44,14 @@ struct BadgePrintPayload {
 }
 
 impl Job {
+    /// The event the job is about, for its organizers.
+    fn event_id(&self) -> Option<i32> {
+        match self {
+            Job::Email(mail) => mail.event_id,
+            Job::BadgePrint { .. } => None,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Job::Email(_) => "email",
@@ -81,17 +89,34 @@ impl Job {
 
 /// Puts a job in the queue, due at `at`. Returns its id.
 pub async fn enqueue<C: ConnectionTrait>(db: &C, job: &Job, at: DateTime<Utc>) -> AppResult<i32> {
-    insert(db, job, at, at, 0, String::new()).await
+    insert(db, job, at, at, 0, None).await
 }
 
+/// How a job went wrong: worth another attempt, or not.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub reason: String,
+    /// Trying again changes nothing (a mail server's 5xx): failed at once.
+    pub for_good: bool,
+}
+
+impl From<MailFailure> for Failure {
+    fn from(failure: MailFailure) -> Failure {
+        Failure { reason: failure.reason, for_good: failure.permanent }
+    }
+}
+
+/// A new row: due at `run_at`, or (with a failure that is for good)
+/// failed already.
 async fn insert<C: ConnectionTrait>(
     db: &C,
     job: &Job,
     created_at: DateTime<Utc>,
     run_at: DateTime<Utc>,
     attempts: i32,
-    last_error: String,
+    failure: Option<Failure>,
 ) -> AppResult<i32> {
+    let failed_at = failure.as_ref().filter(|f| f.for_good).map(|_| created_at);
     let row = job::ActiveModel {
         kind: Set(job.kind().to_owned()),
         payload: Set(job.payload()),
@@ -100,9 +125,10 @@ async fn insert<C: ConnectionTrait>(
         locked_until: Set(None),
         locked_by: Set(String::new()),
         done_at: Set(None),
-        failed_at: Set(None),
-        last_error: Set(last_error),
+        failed_at: Set(failed_at),
+        last_error: Set(failure.map(|f| f.reason).unwrap_or_default()),
         created_at: Set(created_at),
+        event_id: Set(job.event_id()),
         ..Default::default()
     }
     .insert(db)
@@ -185,8 +211,13 @@ pub async fn take_one(db: &DatabaseConnection, id: i32, worker: &str, at: DateTi
 }
 
 /// Records how the leased job went: done, or due again after a pause that
-/// grows with each attempt, or failed for good.
+/// grows with each attempt, or failed for good (after `MAX_ATTEMPTS`).
 pub async fn finish(db: &DatabaseConnection, lease: &Lease, outcome: Result<(), String>, at: DateTime<Utc>) -> AppResult<()> {
+    record(db, lease, outcome.map_err(|reason| Failure { reason, for_good: false }), at).await
+}
+
+/// `finish`, for a failure that may be final at once.
+async fn record(db: &DatabaseConnection, lease: &Lease, outcome: Result<(), Failure>, at: DateTime<Utc>) -> AppResult<()> {
     let update = job::Entity::update_many()
         .filter(job::Column::Id.eq(lease.job.id))
         .filter(job::Column::LockedBy.eq(lease.worker.as_str()))
@@ -194,11 +225,11 @@ pub async fn finish(db: &DatabaseConnection, lease: &Lease, outcome: Result<(), 
         .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None));
     let update = match outcome {
         Ok(()) => update.col_expr(job::Column::DoneAt, Expr::value(at)),
-        Err(error) if lease.job.attempts >= MAX_ATTEMPTS => {
+        Err(Failure { reason: error, for_good }) if for_good || lease.job.attempts >= MAX_ATTEMPTS => {
             tracing::error!(job = lease.job.id, kind = %lease.job.kind, %error, "job failed for good");
             update.col_expr(job::Column::FailedAt, Expr::value(at)).col_expr(job::Column::LastError, Expr::value(error))
         }
-        Err(error) => {
+        Err(Failure { reason: error, .. }) => {
             let pause = retry_pause(lease.job.attempts);
             tracing::warn!(job = lease.job.id, kind = %lease.job.kind, %error, retry_in_s = pause.num_seconds(), "job failed; will retry");
             update.col_expr(job::Column::RunAt, Expr::value(at + pause)).col_expr(job::Column::LastError, Expr::value(error))
@@ -235,6 +266,48 @@ pub async fn counts(db: &DatabaseConnection) -> AppResult<QueueCounts> {
         done: job::Entity::find().filter(job::Column::DoneAt.is_not_null()).count(db).await?,
         failed: job::Entity::find().filter(job::Column::FailedAt.is_not_null()).count(db).await?,
     })
+}
+
+/// An email about an event that has not reached its recipient.
+#[derive(Debug, Clone)]
+pub struct UndeliveredEmail {
+    pub to: String,
+    pub subject: String,
+    /// What the mail server (or the outbox) said last.
+    pub reason: String,
+    pub attempts: i32,
+    /// Given up (a 5xx, or the last attempt failed): when.
+    pub failed_at: Option<DateTime<Utc>>,
+    /// Otherwise, when it is tried again.
+    pub next_try: DateTime<Utc>,
+}
+
+/// The event's emails the mail server refused for good or has not taken
+/// yet (a 4xx, no connection), newest first; at most `limit`.
+pub async fn undelivered_emails(db: &DatabaseConnection, event_id: i32, limit: u64) -> AppResult<Vec<UndeliveredEmail>> {
+    let rows = job::Entity::find()
+        .filter(job::Column::EventId.eq(event_id))
+        .filter(job::Column::Kind.eq("email"))
+        .filter(job::Column::DoneAt.is_null())
+        .filter(job::Column::LastError.ne(""))
+        .order_by_desc(job::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| match Job::decode(&row) {
+            Ok(Job::Email(mail)) => Some(UndeliveredEmail {
+                to: mail.to_email,
+                subject: mail.subject,
+                reason: row.last_error,
+                attempts: row.attempts,
+                failed_at: row.failed_at,
+                next_try: row.run_at,
+            }),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Runs one kind of queued work other than email. A handler records its
@@ -281,10 +354,14 @@ impl Worker {
     pub async fn submit(&self, job: Job) -> AppResult<()> {
         match job {
             Job::Email(mail) => {
-                if let Err(error) = self.mailer.send(&mail).await {
+                if let Err(failure) = self.mailer.send(&mail).await {
                     let at = crate::domain::now();
-                    tracing::warn!(%error, to = %mail.to_email, "email not sent; queued for a retry");
-                    insert(&self.db, &Job::Email(mail), at, at + retry_pause(1), 1, error.to_string()).await?;
+                    if failure.permanent {
+                        tracing::error!(%failure, to = %mail.to_email, "email refused for good; recorded for the organizers");
+                    } else {
+                        tracing::warn!(%failure, to = %mail.to_email, "email not sent; queued for a retry");
+                    }
+                    insert(&self.db, &Job::Email(mail), at, at + retry_pause(1), 1, Some(failure.into())).await?;
                 }
             }
             job @ Job::BadgePrint { .. } => {
@@ -319,14 +396,14 @@ impl Worker {
 
     async fn run(&self, lease: Lease) {
         let outcome = match Job::decode(&lease.job) {
-            Ok(Job::Email(mail)) => self.mailer.send(&mail).await.map_err(|e| e.to_string()),
+            Ok(Job::Email(mail)) => self.mailer.send(&mail).await.map_err(Failure::from),
             Ok(job) => match self.handlers.get(job.kind()) {
-                Some(handler) => handler.run(&self.db, &job, &lease).await,
-                None => Err(format!("no handler for {} jobs on this instance", job.kind())),
+                Some(handler) => handler.run(&self.db, &job, &lease).await.map_err(|reason| Failure { reason, for_good: false }),
+                None => Err(Failure { reason: format!("no handler for {} jobs on this instance", job.kind()), for_good: false }),
             },
-            Err(error) => Err(error),
+            Err(reason) => Err(Failure { reason, for_good: false }),
         };
-        if let Err(error) = finish(&self.db, &lease, outcome, crate::domain::now()).await {
+        if let Err(error) = record(&self.db, &lease, outcome, crate::domain::now()).await {
             tracing::error!(%error, job = lease.job.id, "recording a job's outcome failed");
         }
     }

@@ -20,6 +20,26 @@ pub struct Mail {
     pub text: String,
     /// A calendar file to attach: (file name, content).
     pub calendar: Option<(String, String)>,
+    /// The event it is about, if any: its organizers see it when the mail
+    /// server refuses it. (Absent in messages queued before it existed.)
+    #[serde(default)]
+    pub event_id: Option<i32>,
+}
+
+/// Why a message did not go out.
+#[derive(Debug, Clone)]
+pub struct MailFailure {
+    /// The mail server refused it for good (5xx: no such mailbox, policy),
+    /// or the message cannot be made (a malformed address): trying again
+    /// changes nothing. Otherwise (4xx, no connection) it is worth a retry.
+    pub permanent: bool,
+    pub reason: String,
+}
+
+impl std::fmt::Display for MailFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
 }
 
 pub enum Mailer {
@@ -41,12 +61,20 @@ impl Mailer {
         })
     }
 
-    fn build(from: &Mailbox, mail: &Mail) -> AppResult<Message> {
+    fn build(from: &Mailbox, mail: &Mail) -> Result<Message, MailFailure> {
+        Self::message(from, mail).map_err(|e| MailFailure { permanent: true, reason: e.to_string() })
+    }
+
+    fn message(from: &Mailbox, mail: &Mail) -> AppResult<Message> {
         let to = Mailbox::new(
             (!mail.to_name.is_empty()).then(|| mail.to_name.clone()),
             mail.to_email.parse().map_err(|e| AppError::Internal(format!("bad recipient address: {e}")))?,
         );
-        let builder = Message::builder().from(from.clone()).to(to).subject(mail.subject.clone());
+        // lettre adds a Date but no Message-ID; without one, mail servers
+        // make their own (or spam filters count it against the message).
+        // It names the sender's domain, as RFC 5322 suggests.
+        let message_id = format!("<{}@{}>", crate::domain::secrets::random_token(18), from.email.domain());
+        let builder = Message::builder().from(from.clone()).to(to).subject(mail.subject.clone()).message_id(Some(message_id));
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
         let message = match &mail.calendar {
             Some((name, ics)) => {
@@ -63,19 +91,24 @@ impl Mailer {
     }
 
     /// Sends (or files) one message. Callers treat a failure as something to
-    /// log, not to undo what the mail reports.
-    pub async fn send(&self, mail: &Mail) -> AppResult<()> {
+    /// log or queue, not to undo what the mail reports.
+    pub async fn send(&self, mail: &Mail) -> Result<(), MailFailure> {
         match self {
             Mailer::Smtp { transport, from } => {
-                transport.send(Self::build(from, mail)?).await.map_err(|e| AppError::Internal(format!("SMTP: {e}")))?;
+                transport
+                    .send(Self::build(from, mail)?)
+                    .await
+                    .map_err(|e| MailFailure { permanent: e.is_permanent(), reason: format!("SMTP: {e}") })?;
                 tracing::info!(to = %mail.to_email, subject = %mail.subject, "email sent");
             }
             Mailer::Outbox { dir, from } => {
                 let message = Self::build(from, mail)?;
-                tokio::fs::create_dir_all(dir).await.map_err(|e| AppError::Internal(format!("outbox {}: {e}", dir.display())))?;
+                let failed =
+                    |path: &std::path::Path, e: std::io::Error| MailFailure { permanent: false, reason: format!("outbox {}: {e}", path.display()) };
+                tokio::fs::create_dir_all(dir).await.map_err(|e| failed(dir, e))?;
                 let name = format!("{}-{}.eml", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"), crate::domain::secrets::random_token(6));
                 let path = dir.join(name);
-                tokio::fs::write(&path, message.formatted()).await.map_err(|e| AppError::Internal(format!("outbox {}: {e}", path.display())))?;
+                tokio::fs::write(&path, message.formatted()).await.map_err(|e| failed(&path, e))?;
                 tracing::info!(to = %mail.to_email, subject = %mail.subject, file = %path.display(), "email written to the outbox");
             }
         }

@@ -218,6 +218,13 @@ await journey("organizer", DESKTOP, async (page, seen, at) => {
     await page.goto(`${base}/events/${slug}/manage/${path}`);
     await audit(page, name);
   }
+  at("import");
+  await page.goto(`${base}/events/new`);
+  await page.setInputFiles("#file", config.import_file);
+  await page.fill("#import_time_zone", "Berlin");
+  await submit(page, "form[action='/events/import'] button[type=submit]");
+  seen.import_report = await page.locator(".flash").first().textContent();
+  await audit(page, "import report");
 });
 
 await journey("paid", PHONE, async (page, seen, at) => {

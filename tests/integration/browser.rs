@@ -167,6 +167,29 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
         .unwrap()
         .unwrap();
     let badge_path = format!("/b/{}", crate::tribe::badge_token(&app, guest.id, hitmc.id).await);
+    // Two emails about hitmc the mail server did not take: one refused for
+    // good, one waiting for another try (the attendee list shows both).
+    for (to, failed, error) in [
+        ("no.such.person@example.org", true, "SMTP: permanent error (550): 5.1.1 No such user here"),
+        ("busy.inbox@example.org", false, "SMTP: transient error (451): 4.3.0 Mailbox busy, try again later"),
+    ] {
+        let mail = tribe::domain::mail::Mail {
+            to_name: String::new(),
+            to_email: to.into(),
+            subject: format!("You are registered: {}", hitmc.title),
+            text: String::new(),
+            calendar: None,
+            event_id: Some(hitmc.id),
+        };
+        let at = tribe::domain::now();
+        let id = tribe::domain::jobs::enqueue(app.db(), &tribe::domain::jobs::Job::Email(mail), at + chrono::Duration::minutes(8)).await.unwrap();
+        let mut row: tribe::db::entities::job::ActiveModel =
+            tribe::db::entities::job::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap().into();
+        row.attempts = sea_orm::Set(1);
+        row.last_error = sea_orm::Set(error.into());
+        row.failed_at = sea_orm::Set(failed.then_some(at));
+        sea_orm::ActiveModelTrait::update(row, app.db()).await.unwrap();
+    }
 
     // What the next weekly chat must read in Berlin and in Tokyo, by the server's own code.
     let hcldr = event::Entity::find().filter(event::Column::Slug.eq("hcldr")).one(app.db()).await.unwrap().unwrap();
@@ -180,7 +203,12 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     }});
 
     let server = app.serve().await;
+    // A CCC-shaped schedule the organizer starts a new event from.
+    let import_dir = tempfile::tempdir().unwrap();
+    let import_file = import_dir.path().join("congress.xml");
+    std::fs::write(&import_file, crate::imports::CONGRESS).unwrap();
     let config = json!({
+        "import_file": import_file,
         "zone_check": zone_check,
         "base": server.base, "stripe": fake.base, "webhook_secret": "whsec_browser", "slug": "hitmc", "role": best.1,
         "sessions": chosen, "organizer": {"email": "organizer@example.org", "password": "tribe-demo"},
@@ -227,6 +255,7 @@ async fn journeys_through_the_site_work_in_chromium_and_every_page_passes_axe() 
     assert_eq!(summit.time_zone, "America/New_York", "the city typed became its zone");
     assert_eq!(organizer["published_sessions"], 2);
     assert!(organizer["check_in"].as_str().unwrap().starts_with("Checked in"), "{organizer}");
+    assert!(organizer["import_report"].as_str().unwrap().contains("Imported:"), "{organizer}");
     assert!(registration::Entity::find_by_id(guest.id).one(app.db()).await.unwrap().unwrap().checked_in_at.is_some());
     let paid = &seen["journeys"]["paid"]["seen"];
     assert_eq!(paid["checkout_host"], "checkout.stripe.com");

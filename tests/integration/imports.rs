@@ -16,7 +16,7 @@ use crate::support::*;
 
 /// CCC-shaped: days run 10:00–04:00, no `day_change`, base64 guids. Two
 /// talks after midnight are listed under the first day, one under the second.
-const CONGRESS: &str = r##"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const CONGRESS: &str = r##"<?xml version="1.0" encoding="utf-8"?>
 <schedule>
   <version>Fahrplan 1.3</version>
   <conference>

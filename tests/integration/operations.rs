@@ -383,3 +383,86 @@ async fn the_copy_to_postgresql_keeps_ids_and_serves_the_same_event_and_refuses_
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
     assert_eq!(user::Entity::find().count(target.db()).await.unwrap(), source_counts.0 + 1);
 }
+
+#[rocket::async_test]
+async fn email_goes_through_a_real_mail_server_and_refusals_are_retried_or_shown_to_the_organizer() {
+    use sea_orm::sea_query::Expr;
+    use tribe::db::entities::job;
+    let mailbox = tempfile::tempdir().unwrap();
+    let server = MailServer::start(mailbox.path());
+    let app =
+        TestApp::with(&[("smtp_url", format!("smtp://127.0.0.1:{}", server.port)), ("mail_from", "HITMC <events@hitmc.example.org>".to_owned())])
+            .await;
+    let worker = app.client.rocket().state::<tribe::web::AppState>().unwrap().jobs.clone();
+    let conf = crate::tribe::conference(&app, "mailday", &["Nurse"]).await;
+    // The attendee list's "Emails that did not arrive" section ("" when there is none).
+    let attendees_page = || async {
+        let page = app.client.get("/events/mailday/manage/attendees").dispatch().await.into_string().await.unwrap();
+        page.split_once("id=\"undelivered-title\"").map(|(_, rest)| rest.split("</section>").next().unwrap_or("").to_owned()).unwrap_or_default()
+    };
+    let db = app.db().clone();
+    let email_job = |to: &'static str| {
+        let db = db.clone();
+        async move {
+            let rows = job::Entity::find().filter(job::Column::Kind.eq("email")).all(&db).await.unwrap();
+            rows.into_iter().find(|r| r.payload.contains(to)).unwrap_or_else(|| panic!("a job for {to}"))
+        }
+    };
+
+    // Accepted: the message arrives whole, with its calendar file.
+    crate::tribe::attendee(&app, &conf, "Ada Accepted", None, serde_json::json!({})).await;
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let message = &received[0];
+    assert!(message["to"].as_str().unwrap().contains("ada.accepted@example.org"), "{message}");
+    assert_eq!(message["from"], "HITMC <events@hitmc.example.org>");
+    assert!(message["subject"].as_str().unwrap().starts_with("You are registered"), "{message}");
+    assert!(chrono::DateTime::parse_from_rfc2822(message["date"].as_str().unwrap()).is_ok(), "{message}");
+    let id = message["message_id"].as_str().unwrap();
+    assert!(id.starts_with('<') && id.ends_with('>') && id.contains('@'), "{id}");
+    let calendar = message["calendar"].as_str().expect("a calendar attachment");
+    assert_eq!(calendar_check(calendar, "2000-01-01", "2100-01-01")["events"].as_array().map(|e| e.len()), Some(1), "{calendar}");
+    assert_eq!(jobs_waiting(&app).await, 0, "nothing queued for a message the server took");
+
+    // 451 (try later): queued, shown as waiting, delivered once the server takes mail again.
+    std::fs::write(mailbox.path().join("busy"), "").unwrap();
+    crate::tribe::attendee(&app, &conf, "Tess Tempfail", None, serde_json::json!({})).await;
+    let queued = email_job("tess.tempfail@example.org").await;
+    assert!(queued.failed_at.is_none() && queued.done_at.is_none() && queued.attempts == 1, "{queued:?}");
+    assert!(queued.last_error.contains("451"), "{}", queued.last_error);
+    let page = attendees_page().await;
+    assert!(page.contains("tess.tempfail@example.org") && page.contains("Trying again"), "the organizer sees the waiting email");
+    assert_eq!(worker.run_due().await.unwrap(), 0, "not before its time");
+    std::fs::remove_file(mailbox.path().join("busy")).unwrap();
+    job::Entity::update_many()
+        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)))
+        .filter(job::Column::Id.eq(queued.id))
+        .exec(app.db())
+        .await
+        .unwrap();
+    assert_eq!(worker.run_due().await.unwrap(), 1);
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert!(received[1]["to"].as_str().unwrap().contains("tess.tempfail@example.org"));
+    assert!(email_job("tess.tempfail@example.org").await.done_at.is_some());
+    assert!(!attendees_page().await.contains("tess.tempfail@example.org"), "a delivered email leaves the list");
+
+    // 550 (no such user): recorded as refused at once, never retried, shown to the organizer.
+    crate::tribe::attendee(&app, &conf, "Bounce Back", None, serde_json::json!({})).await;
+    let refused = email_job("bounce.back@example.org").await;
+    assert!(refused.failed_at.is_some() && refused.attempts == 1 && refused.last_error.contains("550"), "{refused:?}");
+    job::Entity::update_many()
+        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)))
+        .filter(job::Column::Id.eq(refused.id))
+        .exec(app.db())
+        .await
+        .unwrap();
+    assert_eq!(worker.run_due().await.unwrap(), 0, "a refused email is not tried again");
+    assert_eq!(server.received().len(), 2);
+    let page = attendees_page().await;
+    assert!(page.contains("bounce.back@example.org") && page.contains("Refused") && page.contains("550"), "the organizer sees the refusal");
+}
+
+async fn jobs_waiting(app: &TestApp) -> u64 {
+    tribe::domain::jobs::counts(app.db()).await.unwrap().waiting
+}

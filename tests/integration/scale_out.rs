@@ -73,6 +73,7 @@ async fn two_instances_on_one_database_never_oversell_share_log_ins_and_run_each
             subject: format!("Queued message {i}"),
             text: "Hello".into(),
             calendar: None,
+            event_id: None,
         };
         jobs::enqueue(app.db(), &Job::Email(mail), now).await.unwrap();
     }
@@ -220,13 +221,35 @@ async fn a_failing_job_waits_longer_each_time_and_a_dead_workers_job_is_taken_ag
     let app = TestApp::new().await;
     let worker = app.client.rocket().state::<tribe::web::AppState>().unwrap().jobs.clone();
     let start = tribe::domain::now();
-    let bad = Mail { to_name: "Nobody".into(), to_email: "not an address".into(), subject: "Never".into(), text: String::new(), calendar: None };
-    // Sent at once, it fails, and waits in the queue.
+    // A malformed address is refused for good at once: trying again changes nothing.
+    let bad = Mail {
+        to_name: "Nobody".into(),
+        to_email: "not an address".into(),
+        subject: "Never".into(),
+        text: String::new(),
+        calendar: None,
+        event_id: None,
+    };
     worker.submit(Job::Email(bad)).await.unwrap();
+    let refused = job::Entity::find().one(app.db()).await.unwrap().expect("the refused email is recorded");
+    assert!(refused.failed_at.is_some() && refused.attempts == 1 && refused.last_error.contains("recipient"), "{refused:?}");
+    job::Entity::delete_by_id(refused.id).exec(app.db()).await.unwrap();
+    // With the outbox unwritable, an email fails at once, and waits in the queue.
+    std::fs::remove_dir_all(&app.outbox).unwrap();
+    std::fs::write(&app.outbox, "a file where the outbox folder was").unwrap();
+    let blocked = Mail {
+        to_name: "Ada".into(),
+        to_email: "ada@example.org".into(),
+        subject: "Soon".into(),
+        text: String::new(),
+        calendar: None,
+        event_id: None,
+    };
+    worker.submit(Job::Email(blocked)).await.unwrap();
     let row = job::Entity::find().one(app.db()).await.unwrap().expect("the failed email is queued");
     let id = row.id;
-    assert_eq!(row.attempts, 1);
-    assert!(row.last_error.contains("recipient"), "{}", row.last_error);
+    assert_eq!((row.attempts, row.failed_at), (1, None));
+    assert!(row.last_error.contains("outbox"), "{}", row.last_error);
     let pause = row.run_at - start;
     assert!(
         pause >= jobs::retry_pause(1) && pause < jobs::retry_pause(1) + chrono::Duration::seconds(10),
@@ -247,7 +270,14 @@ async fn a_failing_job_waits_longer_each_time_and_a_dead_workers_job_is_taken_ag
 
     // A worker takes a job and dies: nobody else may take it while the
     // lease lasts, anyone may afterwards, and the dead one cannot finish it.
-    let mail = Mail { to_name: "Ada".into(), to_email: "ada@example.org".into(), subject: "Hello".into(), text: String::new(), calendar: None };
+    let mail = Mail {
+        to_name: "Ada".into(),
+        to_email: "ada@example.org".into(),
+        subject: "Hello".into(),
+        text: String::new(),
+        calendar: None,
+        event_id: None,
+    };
     let id = jobs::enqueue(app.db(), &Job::Email(mail), start).await.unwrap();
     let dead = jobs::take_due(app.db(), "dead", start, 10).await.unwrap();
     assert_eq!(dead.len(), 1);

@@ -419,7 +419,7 @@ pub fn db_session_id(title: &str, sessions: &[tribe::db::entities::session::Mode
 /// A Python with the independent checkers the tests use, installed once
 /// per checkout into target/ from PyPI: `icalendar` and
 /// `recurring-ical-events` read calendar files, `zxing-cpp` decodes QR codes,
-/// `prometheus-client` parses the metrics,
+/// `prometheus-client` parses the metrics, `aiosmtpd` is a mail server,
 /// so what Tribe writes is read by code nobody here wrote.
 fn test_python() -> &'static std::path::Path {
     static PYTHON: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
@@ -436,6 +436,7 @@ fn test_python() -> &'static std::path::Path {
             "pillow==12.1.1",
             "schemathesis==4.32.5",
             "prometheus-client==0.26.0",
+            "aiosmtpd==1.4.6",
         ];
         let ready = venv.join(format!(".ready-{}", packages.join("-")));
         if !ready.exists() {
@@ -480,6 +481,62 @@ pub fn metrics_samples(text: &str) -> Vec<serde_json::Value> {
     let output = std::process::Command::new(test_python()).arg(script).arg(&file).output().expect("the parser runs");
     assert!(output.status.success(), "the OpenMetrics parser refused the text: {}\n{text}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("json")
+}
+
+/// A real mail server (aiosmtpd) on a free loopback port, writing what it
+/// accepts to `mailbox` (see tests/smtp_server.py for how it refuses);
+/// it stops when the returned guard is dropped.
+pub struct MailServer {
+    pub port: u16,
+    pub mailbox: std::path::PathBuf,
+    process: std::process::Child,
+}
+
+impl MailServer {
+    pub fn start(mailbox: &std::path::Path) -> MailServer {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("address").port();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
+        let mut process = std::process::Command::new(test_python())
+            .arg(script)
+            .arg(mailbox)
+            .arg(port.to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the mail server starts");
+        let mut line = String::new();
+        std::io::BufReader::new(process.stdout.as_mut().expect("stdout")).read_line(&mut line).expect("the mail server says it is ready");
+        assert_eq!(line.trim(), "ready", "the mail server did not start");
+        MailServer { port, mailbox: mailbox.to_path_buf(), process }
+    }
+
+    /// The messages it accepted, in order, as Python's email package reads
+    /// them: date, message_id, from, to, subject, calendar.
+    pub fn received(&self) -> Vec<serde_json::Value> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.mailbox)
+            .expect("mailbox")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
+        files
+            .iter()
+            .map(|file| {
+                let output = std::process::Command::new(test_python()).arg(script).arg("parse").arg(file).output().expect("the parser runs");
+                assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                serde_json::from_slice(&output.stdout).expect("json")
+            })
+            .collect()
+    }
+}
+
+impl Drop for MailServer {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
 }
 
 /// The texts of the QR codes zxing-cpp finds in a PNG.

@@ -19,6 +19,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub last_error: String,
     pub created_at: DateTimeUtc,
+    /// The event an email was about: its organizers see the refused ones.
+    pub event_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

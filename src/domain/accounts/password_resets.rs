@@ -72,7 +72,14 @@ fn link_mail(base_url: &str, account: &user::Model, token: &str) -> Mail {
          If you did not ask, ignore this email: your password stays as it is.\n",
         name = account.display_name,
     );
-    Mail { to_name: account.display_name.clone(), to_email: account.email.clone(), subject: "Reset your Tribe password".into(), text, calendar: None }
+    Mail {
+        to_name: account.display_name.clone(),
+        to_email: account.email.clone(),
+        subject: "Reset your Tribe password".into(),
+        text,
+        calendar: None,
+        event_id: None,
+    }
 }
 
 /// The account whose link this is, while the link works.

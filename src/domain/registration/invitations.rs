@@ -240,7 +240,14 @@ fn invitation_mail(
         when = events::summarize(event).when,
         offer = describe(offer),
     );
-    Mail { to_name: String::new(), to_email: invitation.email.clone(), subject: format!("{subject}: {}", event.title), text, calendar: None }
+    Mail {
+        to_name: String::new(),
+        to_email: invitation.email.clone(),
+        subject: format!("{subject}: {}", event.title),
+        text,
+        calendar: None,
+        event_id: Some(event.id),
+    }
 }
 
 /// The invitation a link's token names, in whatever state it is.

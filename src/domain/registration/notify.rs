@@ -66,6 +66,7 @@ pub async fn confirmation(
         subject: format!("You are registered: {}", event.title),
         text,
         calendar: Some((calendar::file_name(&event.title), ics)),
+        event_id: Some(event.id),
     })
 }
 
@@ -79,7 +80,14 @@ pub async fn registration_cancelled(db: &DatabaseConnection, base_url: &str, fou
         if reason.is_empty() { String::new() } else { format!(": {reason}") },
         event.slug
     );
-    Ok(Mail { to_name: attendee.display_name, to_email: attendee.email, subject: format!("Cancelled: {}", event.title), text, calendar: None })
+    Ok(Mail {
+        to_name: attendee.display_name,
+        to_email: attendee.email,
+        subject: format!("Cancelled: {}", event.title),
+        text,
+        calendar: None,
+        event_id: Some(event.id),
+    })
 }
 
 pub async fn waitlist_offer(db: &DatabaseConnection, base_url: &str, found: &registration::Model) -> AppResult<Mail> {
@@ -91,5 +99,12 @@ pub async fn waitlist_offer(db: &DatabaseConnection, base_url: &str, found: &reg
          If you do nothing, it passes to the next person on the waitlist.\n",
         attendee.display_name, event.title, found.id
     );
-    Ok(Mail { to_name: attendee.display_name, to_email: attendee.email, subject: format!("A seat is free: {}", event.title), text, calendar: None })
+    Ok(Mail {
+        to_name: attendee.display_name,
+        to_email: attendee.email,
+        subject: format!("A seat is free: {}", event.title),
+        text,
+        calendar: None,
+        event_id: Some(event.id),
+    })
 }

@@ -387,9 +387,38 @@ pub struct AttendeesPage {
     pub questions: Vec<String>,
     pub is_organizer: bool,
     pub invitations: Vec<OpenInvitation>,
+    /// Emails about the event that did not reach their recipient (organizers only).
+    pub undelivered: Vec<UndeliveredEmailLine>,
     pub filter: AttendeeFilterView,
     /// The same filter for the CSV download.
     pub csv_query: String,
+}
+
+/// An email the mail server refused or has not taken yet, as the
+/// organizer reads it.
+#[derive(Serialize)]
+pub struct UndeliveredEmailLine {
+    pub to: String,
+    pub subject: String,
+    /// "Refused Tue 3 Mar, 10:42" or "Trying again Tue 3 Mar, 10:50 (2 attempts so far)".
+    pub state: String,
+    pub refused: bool,
+    pub reason: String,
+}
+
+impl UndeliveredEmailLine {
+    fn new(email: crate::domain::jobs::UndeliveredEmail, zones: Zones) -> UndeliveredEmailLine {
+        let state = match email.failed_at {
+            Some(at) => format!("Refused {}", times::show(at, zones).line()),
+            None => format!(
+                "Trying again {} ({} {} so far)",
+                times::show(email.next_try, zones).line(),
+                email.attempts,
+                if email.attempts == 1 { "attempt" } else { "attempts" }
+            ),
+        };
+        UndeliveredEmailLine { to: email.to, subject: email.subject, state, refused: email.failed_at.is_some(), reason: email.reason }
+    }
 }
 
 #[derive(Serialize)]
@@ -467,6 +496,12 @@ impl AttendeesPage {
             questions: questions::list(db, event.id).await?.into_iter().map(|q| q.label).collect(),
             is_organizer,
             invitations: if is_organizer { invitations::open_for_event(db, event, invitations::Kind::Ticket).await? } else { Vec::new() },
+            undelivered: if is_organizer {
+                let zones = Zones::of_event(zone);
+                crate::domain::jobs::undelivered_emails(db, event.id, 50).await?.into_iter().map(|e| UndeliveredEmailLine::new(e, zones)).collect()
+            } else {
+                Vec::new()
+            },
             filter: AttendeeFilterView {
                 q: chosen.search.clone(),
                 tickets: ticket_types.into_iter().map(|t| Choice { selected: Some(t.id) == chosen.ticket_type_id, id: t.id, name: t.name }).collect(),
