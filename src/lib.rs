@@ -87,7 +87,7 @@ pub async fn open_database(config: &Config) -> Result<DatabaseConnection, Startu
 }
 
 /// A database URL fit for a log line.
-fn redact_password(url: &str) -> String {
+pub fn redact_password(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));

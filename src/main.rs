@@ -210,7 +210,13 @@ async fn run(command: Command) -> Result<(), String> {
             if !(to.starts_with("postgres://") || to.starts_with("postgresql://")) {
                 return Err("--to takes a PostgreSQL URL: postgres://user@host/database".into());
             }
-            let source = tribe::open_database(&config).await.map_err(|e| e.to_string())?;
+            if let Ok(path) = tribe::db::backup::sqlite_path(&config.database_url) {
+                if !path.is_file() {
+                    return Err(format!("there is no database at {} (TRIBE_DATABASE_URL names the one to copy)", path.display()));
+                }
+            }
+            println!("copying {}", tribe::redact_password(&config.database_url));
+            let source = tribe::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the source: {e}"))?;
             let target = tribe::db::connect(&to).await.map_err(|e| format!("cannot open the target: {e}"))?;
             let report = tribe::db::copy::copy(&source, &target).await.map_err(describe_app_error)?;
             for (table, rows) in &report.tables {

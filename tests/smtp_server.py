@@ -3,7 +3,8 @@
 Usage: smtp_server.py MAILBOX_DIR PORT
 
 - A recipient whose address starts with "bounce" is refused for good:
-  550 5.1.1.
+  550 5.1.1. One starting with "relay" meets a relay's own refusal
+  (554 5.7.1), the same for any message until the relay is set up.
 - While MAILBOX_DIR/busy exists, every recipient is refused for now:
   451 4.3.0.
 - Accepted messages are written to MAILBOX_DIR as NNN.eml, exactly as
@@ -50,6 +51,8 @@ class Handler:
             return "451 4.3.0 Mailbox busy, try again later"
         if address.lower().startswith("bounce"):
             return "550 5.1.1 No such user here"
+        if address.lower().startswith("relay"):
+            return "554 5.7.1 Relay access denied"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

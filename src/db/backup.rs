@@ -2,13 +2,15 @@
 //! online backup API while the service goes on serving. The pages are
 //! copied in one step, inside one read transaction, so the copy is the
 //! database as it stood at one moment (WAL mode: writers are not held up).
-//! It is written beside FILE first, checked (`PRAGMA integrity_check`) and
-//! only then renamed to FILE, so a FILE that exists is always a whole
-//! backup. PostgreSQL is backed up with its own tools (`pg_dump`, see the
+//! It is written beside FILE first (readable by its owner only), checked
+//! (`PRAGMA integrity_check`) and only then linked as FILE, so a FILE that
+//! exists is always a whole backup, and an existing FILE is never replaced. PostgreSQL is backed up with its own tools (`pg_dump`, see the
 //! README).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use std::os::unix::fs::OpenOptionsExt;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -49,9 +51,16 @@ pub async fn backup(database_url: &str, to: &Path) -> AppResult<BackupReport> {
 
 fn backup_blocking(source: &Path, to: &Path) -> AppResult<BackupReport> {
     let failed = |what: &str, e: rusqlite::Error| AppError::Internal(format!("{what}: {e}"));
-    let partial = to.with_file_name(format!(".{}.partial", to.file_name().and_then(|n| n.to_str()).unwrap_or("backup")));
-    let _ = std::fs::remove_file(&partial);
+    // Its own name (two backups at once do not share it), readable by the
+    // owner only: it holds password and token hashes.
+    let partial = to.with_file_name(format!(
+        ".{}.{}.partial",
+        to.file_name().and_then(|n| n.to_str()).unwrap_or("backup"),
+        crate::domain::secrets::random_token(6)
+    ));
     let result = (|| {
+        let private = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial);
+        private.map_err(|e| AppError::Internal(format!("cannot create {}: {e}", partial.display())))?;
         let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| failed("cannot open the database", e))?;
         from.busy_timeout(Duration::from_secs(10)).map_err(|e| failed("cannot set a busy timeout", e))?;
@@ -81,7 +90,15 @@ fn backup_blocking(source: &Path, to: &Path) -> AppResult<BackupReport> {
         // Whole in one file: no write-ahead log beside it.
         copy.pragma_update(None, "journal_mode", "DELETE").map_err(|e| failed("cannot settle the copy", e))?;
         drop(copy);
-        std::fs::rename(&partial, to).map_err(|e| AppError::Internal(format!("cannot move the copy to {}: {e}", to.display())))?;
+        // A link, unlike a rename, fails when FILE appeared meanwhile.
+        std::fs::hard_link(&partial, to).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => AppError::Conflict(format!("{} appeared during the backup; the copy was not kept", to.display())),
+            _ => AppError::Internal(format!("cannot put the copy at {}: {e}", to.display())),
+        })?;
+        let _ = std::fs::remove_file(&partial);
+        if let Some(folder) = to.parent().and_then(|p| std::fs::File::open(if p.as_os_str().is_empty() { Path::new(".") } else { p }).ok()) {
+            let _ = folder.sync_all();
+        }
         let bytes = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
         Ok(BackupReport { file: to.to_path_buf(), bytes, tables: tables as u64 })
     })();

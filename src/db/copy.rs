@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use migrations::MigratorTrait;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, TransactionTrait, Value};
 
 use crate::error::{AppError, AppResult};
@@ -120,7 +121,15 @@ pub async fn copy(source: &DatabaseConnection, target: &DatabaseConnection) -> A
     if target.get_database_backend() != DbBackend::Postgres {
         return Err(AppError::BadRequest("the copy goes to PostgreSQL: --to postgres://user@host/database".into()));
     }
-    super::migrate(source).await?;
+    // The source is read as it stands: a newer binary must not upgrade the
+    // production database as a side effect of copying it.
+    let pending = migrations::Migrator::get_pending_migrations(source).await?;
+    if !pending.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "the source database is {} migration(s) behind this tribe; run `tribe migrate` on it first (or use the tribe that serves it)",
+            pending.len()
+        )));
+    }
     super::migrate(target).await?;
     let columns = target_columns(target).await?;
     for table in columns.keys() {
@@ -132,6 +141,11 @@ pub async fn copy(source: &DatabaseConnection, target: &DatabaseConnection) -> A
         }
     }
     let order = copy_order(target, columns.keys().cloned().collect()).await?;
+    if count(source, "users").await? == 0 && count(source, "events").await? == 0 {
+        return Err(AppError::BadRequest(
+            "the source database holds no accounts and no events: is TRIBE_DATABASE_URL the database that serves?".into(),
+        ));
+    }
 
     let reading = source.begin().await?;
     let writing = target.begin().await?;

@@ -42,6 +42,26 @@ impl std::fmt::Display for MailFailure {
     }
 }
 
+/// Whether the mail server refused the recipient for good: a 5xx whose
+/// enhanced status says the address or the mailbox (5.1.x, 5.2.x: "550
+/// 5.1.1 No such user"), or, from a server without enhanced codes, 550,
+/// 551 or 553. Any other 5xx (535 authentication, 530 TLS required, a
+/// sender the relay rejects: 5.7.x) is the relay's set-up, the same for
+/// every message: those are retried, so that fixing the relay delivers
+/// what waited.
+fn refused_for_good(error: &lettre::transport::smtp::Error) -> bool {
+    if !error.is_permanent() {
+        return false;
+    }
+    let text = error.to_string();
+    let after_code = text.split_once("): ").map(|(_, rest)| rest.trim_start()).unwrap_or("");
+    let enhanced = after_code.split_whitespace().next().filter(|word| word.starts_with("5.") && word.matches('.').count() == 2);
+    match enhanced {
+        Some(code) => code.starts_with("5.1.") || code.starts_with("5.2."),
+        None => error.status().is_some_and(|code| matches!(code.to_string().as_str(), "550" | "551" | "553")),
+    }
+}
+
 pub enum Mailer {
     Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
     Outbox { dir: PathBuf, from: Mailbox },
@@ -98,7 +118,7 @@ impl Mailer {
                 transport
                     .send(Self::build(from, mail)?)
                     .await
-                    .map_err(|e| MailFailure { permanent: e.is_permanent(), reason: format!("SMTP: {e}") })?;
+                    .map_err(|e| MailFailure { permanent: refused_for_good(&e), reason: format!("SMTP: {e}") })?;
                 tracing::info!(to = %mail.to_email, subject = %mail.subject, "email sent");
             }
             Mailer::Outbox { dir, from } => {

@@ -56,7 +56,7 @@ fn answer_from_memory(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest
             let document = state
                 .exports
                 .fresh_published(slug, |event| state.exports.current(event, kind, &state.config.base_url).map(|r| export_answer(r, event, kind)))??;
-            (FastAnswer::Export, document)
+            (FastAnswer::export(kind), document)
         }
         ["events", slug, "me.json"] if req.uri().query().is_none() => {
             return Some((FastAnswer::VisitorState, visitor_state(rocket, state, req, slug, path)?))

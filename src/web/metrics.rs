@@ -73,19 +73,34 @@ struct RoomLabels {
 /// What the fast path answers from memory.
 #[derive(Clone, Copy, Debug)]
 pub enum FastAnswer {
-    Export,
+    FrabXml,
+    FrabJson,
+    Calendar,
     Feed,
     VisitorState,
     Page,
 }
 
 impl FastAnswer {
-    const ALL: [FastAnswer; 4] = [FastAnswer::Export, FastAnswer::Feed, FastAnswer::VisitorState, FastAnswer::Page];
+    const ALL: [FastAnswer; 6] =
+        [FastAnswer::FrabXml, FastAnswer::FrabJson, FastAnswer::Calendar, FastAnswer::Feed, FastAnswer::VisitorState, FastAnswer::Page];
 
-    /// The route Rocket's path would have answered with.
+    pub fn export(kind: crate::domain::schedule::exports::ExportKind) -> FastAnswer {
+        use crate::domain::schedule::exports::ExportKind;
+        match kind {
+            ExportKind::FrabXml => FastAnswer::FrabXml,
+            ExportKind::FrabJson => FastAnswer::FrabJson,
+            ExportKind::Calendar => FastAnswer::Calendar,
+        }
+    }
+
+    /// The route Rocket's path would have answered with (the same series
+    /// whichever path answers, told apart by `answered_by`).
     fn route(self) -> &'static str {
         match self {
-            FastAnswer::Export => "/events/<slug>/<export>",
+            FastAnswer::FrabXml => "/events/<slug>/schedule.xml",
+            FastAnswer::FrabJson => "/events/<slug>/schedule.json",
+            FastAnswer::Calendar => "/events/<slug>/schedule.ics",
             FastAnswer::Feed => "/feeds/<file>",
             FastAnswer::VisitorState => "/events/<_slug>/me.json",
             FastAnswer::Page => "/events/<_path..>",
@@ -104,7 +119,7 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
-    fast: [FastHandles; 4],
+    fast: [FastHandles; 6],
     page_lookups: Family<OutcomeLabels, Counter>,
     page_cache_bytes: Gauge,
     page_cache_pages: Gauge,
@@ -112,6 +127,9 @@ pub struct Metrics {
     registrations: Family<EventStatusLabels, Gauge>,
     check_ins: Family<EventLabels, Gauge>,
     jobs: Family<JobLabels, Gauge>,
+    /// One scrape at a time: each clears and fills the gauges above, and
+    /// two at once would each see the other's half-filled families.
+    scraping: std::sync::Mutex<()>,
 }
 
 /// 0.25 ms to about 4 s, doubling: a kept page answers in the first
@@ -158,7 +176,20 @@ impl Default for Metrics {
             "Jobs by state: waiting (to run, running or to be retried), done (kept 14 days), failed (given up after the last attempt)",
             jobs.clone(),
         );
-        Metrics { registry, requests, latency, fast, page_lookups, page_cache_bytes, page_cache_pages, chat_streams, registrations, check_ins, jobs }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            fast,
+            page_lookups,
+            page_cache_bytes,
+            page_cache_pages,
+            chat_streams,
+            registrations,
+            check_ins,
+            jobs,
+            scraping: Default::default(),
+        }
     }
 }
 
@@ -186,6 +217,7 @@ impl Metrics {
 
     /// The text Prometheus reads: this instance's figures and these.
     pub fn encode(&self, counts: &ServiceCounts, chat_readers: &[(i32, usize)], page_cache: (usize, usize)) -> String {
+        let _one_at_a_time = self.scraping.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let (pages, bytes) = page_cache;
         self.page_cache_pages.set(pages as i64);
         self.page_cache_bytes.set(bytes as i64);

@@ -368,13 +368,22 @@ async fn a_members_copy_and_own_state_come_from_memory_only_for_a_session_read_w
     for path in ["/events/quick/schedule".to_owned(), format!("/events/quick/sessions/{id}"), "/events/quick/me.json".to_owned()] {
         for (who, browser) in [("Ann", &ann), ("Bob", &bob)] {
             let url = format!("{}{path}", server.base);
-            let before = server.pages.early_answers();
             let rocket = over_http(&http, &url, &[("cookie", &browser.header()), ("accept-encoding", "gzip")]).await;
-            let early = over_http(&http, &url, &[("cookie", &browser.header()), ("accept-encoding", "gzip")]).await;
             assert_eq!(rocket.0, 200, "{path}");
+            // The next answer comes from memory. (On a machine busy enough
+            // that the second after Rocket's read has passed, Rocket answers
+            // again and reads the session anew: the one after comes from memory.)
+            let mut tries = 0;
+            let early = loop {
+                let before = server.pages.early_answers();
+                let answer = over_http(&http, &url, &[("cookie", &browser.header()), ("accept-encoding", "gzip")]).await;
+                if server.pages.early_answers() > before {
+                    break answer;
+                }
+                tries += 1;
+                assert!(tries < 5, "{path} for {who}: no answer came from memory");
+            };
             assert_eq!(rocket, early, "{path} for {who}: the answer from memory differs from Rocket's");
-            // (Bob's first look at a page Ann's visit kept comes from memory too.)
-            assert!(server.pages.early_answers() > before, "{path} for {who}: the second answer came from memory");
         }
     }
     let state = state_over_http(&http, &server.base, "quick", &ann.header()).await;

@@ -400,7 +400,8 @@ pub struct AttendeesPage {
 pub struct UndeliveredEmailLine {
     pub to: String,
     pub subject: String,
-    /// "Refused Tue 3 Mar, 10:42" or "Trying again Tue 3 Mar, 10:50 (2 attempts so far)".
+    /// "Refused Tue 3 Mar, 10:42", "Gave up … after 8 attempts" or
+    /// "Trying again Tue 3 Mar, 10:50 (2 attempts so far)".
     pub state: String,
     pub refused: bool,
     pub reason: String,
@@ -409,6 +410,9 @@ pub struct UndeliveredEmailLine {
 impl UndeliveredEmailLine {
     fn new(email: crate::domain::jobs::UndeliveredEmail, zones: Zones) -> UndeliveredEmailLine {
         let state = match email.failed_at {
+            Some(at) if email.attempts >= crate::domain::jobs::MAX_ATTEMPTS => {
+                format!("Gave up {} after {} attempts", times::show(at, zones).line(), email.attempts)
+            }
             Some(at) => format!("Refused {}", times::show(at, zones).line()),
             None => format!(
                 "Trying again {} ({} {} so far)",

@@ -16,7 +16,7 @@ mod xml;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
@@ -121,11 +121,11 @@ fn parse_duration(text: &str) -> Option<Duration> {
 fn parse_instant(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(exact) = DateTime::parse_from_rfc3339(text) {
-        return Some(exact.with_timezone(&Utc));
+        return Some(exact.with_timezone(&Utc)).filter(|at| YEARS.contains(&at.year()));
     }
     for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
         if let Ok(local) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(local_to_utc(zone, local));
+            return YEARS.contains(&local.year()).then(|| local_to_utc(zone, local));
         }
     }
     None
@@ -134,7 +134,7 @@ fn parse_instant(text: &str, zone: Tz) -> Option<DateTime<Utc>> {
 /// A day's date, alone or at the start of a time stamp.
 fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok().filter(|date| YEARS.contains(&date.year()))
 }
 
 /// `hh:mm` or `hh:mm:ss` as minutes after midnight.
@@ -147,6 +147,18 @@ fn parse_clock_minutes(text: &str) -> Option<i32> {
 fn clock(minutes: i32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
+
+/// The years a schedule's dates may fall in. chrono reads a year of any
+/// length (`-262143-01-01`); one at the edge of what it holds made the
+/// day arithmetic overflow, and PostgreSQL stores no such date.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// The most of each thing one file may bring: far above real schedules
+/// (the CCC congress: about 1,000 sessions, 30 rooms), low enough that one
+/// upload cannot hold the database's writers for long.
+const MAX_SESSIONS: usize = 20_000;
+const MAX_PERSONS_PER_SESSION: usize = 100;
+const MAX_ROOMS_OR_TRACKS: usize = 1_000;
 
 /// What both formats share once a file's fields are found: the zone, the
 /// defaults for what a session leaves out, and the count of each.
@@ -261,7 +273,19 @@ fn read(text: &str, fallback_zone: Tz, report: &mut ImportReport) -> AppResult<P
     if parsed.sessions.is_empty() {
         return Err(AppError::Validation(vec![FieldError::new("file", "the file contains no sessions (<event> elements inside <day><room>)")]));
     }
-    Ok(parsed)
+    let rooms = parsed.sessions.iter().filter_map(|s| s.room.as_deref()).collect::<std::collections::HashSet<_>>().len();
+    let crowded = parsed.sessions.iter().find(|s| s.persons.len() > MAX_PERSONS_PER_SESSION);
+    let too_many = if parsed.sessions.len() > MAX_SESSIONS {
+        Some(format!("the file has {} sessions; Tribe imports at most {MAX_SESSIONS} from one file", parsed.sessions.len()))
+    } else if rooms > MAX_ROOMS_OR_TRACKS || parsed.tracks.len() > MAX_ROOMS_OR_TRACKS {
+        Some(format!("the file has {rooms} rooms and {} tracks; Tribe imports at most {MAX_ROOMS_OR_TRACKS} of each", parsed.tracks.len()))
+    } else {
+        crowded.map(|s| format!("“{}” has {} speakers; a session takes at most {MAX_PERSONS_PER_SESSION}", s.title, s.persons.len()))
+    };
+    match too_many {
+        Some(message) => Err(AppError::Validation(vec![FieldError::new("file", message)])),
+        None => Ok(parsed),
+    }
 }
 
 /// When the file's conference days change, in minutes after midnight: its
