@@ -96,7 +96,8 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, job: &Job, at: DateTime<Utc>) -
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub reason: String,
-    /// Trying again changes nothing (a mail server's 5xx): failed at once.
+    /// Trying again changes nothing (the mail server refused the address):
+    /// failed at once.
     pub for_good: bool,
 }
 
@@ -276,7 +277,7 @@ pub struct UndeliveredEmail {
     /// What the mail server (or the outbox) said last.
     pub reason: String,
     pub attempts: i32,
-    /// Given up (a 5xx, or the last attempt failed): when.
+    /// Given up (the address refused, or the last attempt failed): when.
     pub failed_at: Option<DateTime<Utc>>,
     /// Otherwise, when it is tried again.
     pub next_try: DateTime<Utc>,
