@@ -11,9 +11,12 @@ use rocket::request::{self, FromRequest, Request};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
+use crate::error::{AppError, AppResult};
 use crate::web::AppState;
 
 pub const CSRF_COOKIE: &str = "tribe_csrf";
+/// What a refused submission says, whichever way its token came.
+const EXPIRED_FORM: &str = "This form has expired or did not come from this site. Reload the page and try again; nothing was changed.";
 pub const CSRF_FIELD: &str = "_csrf";
 
 /// This browser's token, issued on first sight.
@@ -77,9 +80,8 @@ impl<'r, T: DeserializeOwned + Send + 'static> FromData<'r> for CsrfForm<T> {
             Err(_) => return Outcome::Error((Status::BadRequest, ())),
         };
         let submitted = Form::<CsrfField>::parse_encoded(RawStr::new(&body)).map(|f| f.token).unwrap_or_default();
-        let expected = req.cookies().get_private(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-        if expected.is_empty() || submitted.as_bytes().ct_eq(expected.as_bytes()).unwrap_u8() != 1 {
-            stash(req, "This form has expired or did not come from this site. Reload the page and try again; nothing was changed.");
+        if !token_matches(req.cookies(), &submitted) {
+            stash(req, EXPIRED_FORM);
             return Outcome::Error((Status::Forbidden, ()));
         }
         match serde_urlencoded::from_str::<T>(&body) {
@@ -92,8 +94,18 @@ impl<'r, T: DeserializeOwned + Send + 'static> FromData<'r> for CsrfForm<T> {
     }
 }
 
-/// Checks a token that arrived some other way (a multipart upload's field).
-pub fn token_matches(req_cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> bool {
+/// Whether `submitted` is this browser's token (compared in constant time).
+fn token_matches(req_cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> bool {
     let expected = req_cookies.get_private(CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     !expected.is_empty() && submitted.as_bytes().ct_eq(expected.as_bytes()).unwrap_u8() == 1
+}
+
+/// Checks a token that arrived some other way (a multipart upload's
+/// field): the same refusal as `CsrfForm`'s.
+pub fn check_token(req_cookies: &rocket::http::CookieJar<'_>, submitted: &str) -> AppResult<()> {
+    if token_matches(req_cookies, submitted) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(EXPIRED_FORM.into()))
+    }
 }

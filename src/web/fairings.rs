@@ -70,18 +70,18 @@ impl Fairing for RequestLog {
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        let started = req.local_cache(|| StartedAt(Instant::now())).0;
+        let took = req.local_cache(|| StartedAt(Instant::now())).0.elapsed();
         tracing::info!(
             target: "tribe::http",
             method = %req.method(),
             path = %loggable_path(req.uri().path().as_str()),
             status = res.status().code,
-            ms = started.elapsed().as_secs_f64() * 1000.0,
+            ms = took.as_secs_f64() * 1000.0,
             "request"
         );
         if let Some(state) = req.rocket().state::<crate::web::AppState>() {
             let route = req.route().map(|r| r.uri.path()).unwrap_or("<unmatched>");
-            state.metrics.observe(req.method().as_str(), route, res.status().code, started.elapsed());
+            state.metrics.observe(req.method().as_str(), route, res.status().code, took);
         }
     }
 }

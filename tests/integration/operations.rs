@@ -396,7 +396,6 @@ async fn the_copy_to_postgresql_keeps_ids_and_serves_the_same_event_and_refuses_
 
 #[rocket::async_test]
 async fn email_goes_through_a_real_mail_server_and_refusals_are_retried_or_shown_to_the_organizer() {
-    use sea_orm::sea_query::Expr;
     use tribe::db::entities::job;
     let mailbox = tempfile::tempdir().unwrap();
     let server = MailServer::start(mailbox.path());
@@ -444,12 +443,7 @@ async fn email_goes_through_a_real_mail_server_and_refusals_are_retried_or_shown
     assert!(page.contains("tess.tempfail@example.org") && page.contains("Trying again"), "the organizer sees the waiting email");
     assert_eq!(worker.run_due().await.unwrap(), 0, "not before its time");
     std::fs::remove_file(mailbox.path().join("busy")).unwrap();
-    job::Entity::update_many()
-        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)))
-        .filter(job::Column::Id.eq(queued.id))
-        .exec(app.db())
-        .await
-        .unwrap();
+    due_since(&app, queued.id, chrono::Duration::seconds(1)).await;
     assert_eq!(worker.run_due().await.unwrap(), 1);
     let received = server.received();
     assert_eq!(received.len(), 2);
@@ -461,12 +455,7 @@ async fn email_goes_through_a_real_mail_server_and_refusals_are_retried_or_shown
     crate::tribe::attendee(&app, &conf, "Bounce Back", None, serde_json::json!({})).await;
     let refused = email_job("bounce.back@example.org").await;
     assert!(refused.failed_at.is_some() && refused.attempts == 1 && refused.last_error.contains("550"), "{refused:?}");
-    job::Entity::update_many()
-        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)))
-        .filter(job::Column::Id.eq(refused.id))
-        .exec(app.db())
-        .await
-        .unwrap();
+    due_since(&app, refused.id, chrono::Duration::hours(1)).await;
     assert_eq!(worker.run_due().await.unwrap(), 0, "a refused email is not tried again");
     assert_eq!(server.received().len(), 2);
     let page = attendees_page().await;
@@ -477,6 +466,18 @@ async fn email_goes_through_a_real_mail_server_and_refusals_are_retried_or_shown
     crate::tribe::attendee(&app, &conf, "Relay Denied", None, serde_json::json!({})).await;
     let waiting = email_job("relay.denied@example.org").await;
     assert!(waiting.failed_at.is_none() && waiting.last_error.contains("554"), "{waiting:?}");
+}
+
+/// Time passes for one job: it was due `ago`.
+async fn due_since(app: &TestApp, id: i32, ago: chrono::Duration) {
+    use sea_orm::sea_query::Expr;
+    use tribe::db::entities::job;
+    job::Entity::update_many()
+        .col_expr(job::Column::RunAt, Expr::value(chrono::Utc::now() - ago))
+        .filter(job::Column::Id.eq(id))
+        .exec(app.db())
+        .await
+        .unwrap();
 }
 
 async fn jobs_waiting(app: &TestApp) -> u64 {

@@ -11,7 +11,7 @@ use crate::domain::events::editing::{validate_time_zone, EventForm};
 use crate::domain::events::{self};
 use crate::domain::schedule::frab::import::{self, ImportReport, NewEventChoices};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::web::csrf::token_matches;
+use crate::web::csrf::check_token;
 use crate::web::event_guards::OrganizedEvent;
 use crate::web::guards::CurrentUser;
 use crate::web::render::{Html, Page};
@@ -32,10 +32,6 @@ struct ImportUpload<'r> {
     time_zone: String,
 }
 
-fn expired_form() -> AppError {
-    AppError::Forbidden("This form has expired or did not come from this site. Reload the page and try again; nothing was changed.".into())
-}
-
 #[post("/events/<_slug>/manage/import", data = "<upload>")]
 async fn import_into_event(
     _slug: &str,
@@ -45,9 +41,7 @@ async fn import_into_event(
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    if !token_matches(cookies, &upload.csrf) {
-        return Err(expired_form());
-    }
+    check_token(cookies, &upload.csrf)?;
     let event = &organized.event;
     let text = match read_upload(&upload.file).await {
         Ok(text) => text,
@@ -73,9 +67,7 @@ async fn create_from_file(
     page: Page,
     state: &State<AppState>,
 ) -> AppResult<Html> {
-    if !token_matches(cookies, &upload.csrf) {
-        return Err(expired_form());
-    }
+    check_token(cookies, &upload.csrf)?;
     let refuse = |errors: &[FieldError]| {
         let form = EventForm { kind: "conference".into(), time_zone: "America/New_York".into(), ..Default::default() };
         let mut view = EventFormView::new(&form);

@@ -1,5 +1,5 @@
-//! Sessions: the form to add and edit one, deleting one, and importing a
-//! frab XML schedule.
+//! Sessions: the form to add and edit one, and deleting one (schedule
+//! files are imported in `import`).
 
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
