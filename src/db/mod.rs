@@ -15,7 +15,11 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 /// for the lock instead of failing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+    options
+        .sqlx_logging(std::env::var_os("TRIBE_SQL_LOG").is_some())
+        .sqlx_logging_level(tracing::log::LevelFilter::Info)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         // A single writer is SQLite's nature; a few readers are enough on 2 cores.
         options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|opts| {

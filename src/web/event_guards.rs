@@ -9,7 +9,7 @@ use rocket::request::{FromRequest, Outcome, Request};
 use crate::db::entities::event_member::TeamRole;
 use crate::db::entities::{event, user};
 use crate::domain::events;
-use crate::web::guards::{ApiUser, CurrentUser, MaybeUser};
+use crate::web::guards::{only_reads, resolved_session_hash, ApiUser, CurrentUser, MaybeUser};
 use crate::web::AppState;
 
 /// The path segment after `events`: `/events/<slug>/...` and `/api/events/<slug>/...`.
@@ -22,6 +22,13 @@ fn slug_in_path<'r>(req: &'r Request<'_>) -> Option<&'r str> {
 async fn load_event(req: &Request<'_>) -> Result<event::Model, Status> {
     let slug = slug_in_path(req).ok_or(Status::NotFound)?;
     let state = req.rocket().state::<AppState>().ok_or(Status::InternalServerError)?;
+    // A page may use the published event as read within the second (as its
+    // kept copy would); a form's post reads it now.
+    if only_reads(req) {
+        if let Ok(Some(found)) = state.exports.published_event(&state.db, slug).await {
+            return Ok(found);
+        }
+    }
     match events::find_by_slug(&state.db, slug).await {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(Status::NotFound),
@@ -37,7 +44,19 @@ async fn role_of(req: &Request<'_>, found: &event::Model, viewer: Option<&user::
         return Ok(None);
     };
     let state = req.rocket().state::<AppState>().ok_or(Status::InternalServerError)?;
-    events::effective_role(&state.db, found, viewer).await.map_err(|_| Status::ServiceUnavailable)
+    // Known, within the second, to be off the event's team (never said of
+    // a site admin: `kept_sessions` does not trust their sessions).
+    let off_team = resolved_session_hash(req)
+        .filter(|_| only_reads(req))
+        .is_some_and(|hash| state.sessions.is_plain_member(hash, found.id, &state.config.sessions));
+    if off_team {
+        return Ok(None);
+    }
+    let role = events::effective_role(&state.db, found, viewer).await.map_err(|_| Status::ServiceUnavailable)?;
+    if let Some(hash) = resolved_session_hash(req) {
+        state.sessions.note_team(hash, found.id, role.is_some());
+    }
+    Ok(role)
 }
 
 /// An event this request may see: published, or the viewer is on its team.

@@ -53,6 +53,7 @@ async fn load_session_user(req: &Request<'_>) -> Option<login_sessions::ActiveSe
     let cookie = req.cookies().get_private(SESSION_COOKIE)?;
     let state = req.rocket().state::<AppState>()?;
     let (token_hash, read_at) = (crate::domain::secrets::hash_token(cookie.value()), std::time::Instant::now());
+    req.local_cache(|| SessionHash(Some(token_hash.clone())));
     match login_sessions::resolve(&state.db, &state.config.sessions, cookie.value()).await {
         Ok(found) => {
             // What the fast path may trust for a second (`kept_sessions`).
@@ -67,6 +68,23 @@ async fn load_session_user(req: &Request<'_>) -> Option<login_sessions::ActiveSe
             None
         }
     }
+}
+
+/// How `kept_sessions` names this request's session, once it was resolved.
+struct SessionHash(Option<String>);
+
+/// The SHA-256 of this request's session token, when its session was
+/// resolved (`resolve_session_user`).
+pub fn resolved_session_hash<'r>(req: &'r Request<'_>) -> Option<&'r str> {
+    req.local_cache(|| SessionHash(None)).0.as_deref()
+}
+
+/// A request that changes nothing (a page, not a form's post): it may use
+/// what this instance read of its event, zone and team within the second
+/// (`ExportCache::published_event`, `kept_sessions`). Its session is read
+/// from the database all the same: a log-out ends it everywhere at once.
+pub fn only_reads(req: &Request<'_>) -> bool {
+    matches!(req.method(), rocket::http::Method::Get | rocket::http::Method::Head)
 }
 
 /// Resolves the session user (called by a fairing before routing, so that
@@ -207,7 +225,17 @@ impl<'r> FromRequest<'r> for ViewerZone {
         use crate::domain::times::{parse_zone, ZoneSource};
         resolve_session_user(req).await;
         if let (Some(account), Some(state)) = (cached_user(req), req.rocket().state::<AppState>()) {
-            match crate::domain::accounts::time_zone_of(&state.db, account.id).await {
+            let session = resolved_session_hash(req);
+            let kept = session.filter(|_| only_reads(req)).and_then(|hash| state.sessions.zone(hash, &state.config.sessions));
+            let profile_zone = match kept {
+                Some(zone) => Ok(zone),
+                None => crate::domain::accounts::time_zone_of(&state.db, account.id).await.inspect(|zone| {
+                    if let Some(hash) = session {
+                        state.sessions.note_zone(hash, *zone);
+                    }
+                }),
+            };
+            match profile_zone {
                 Ok(Some(zone)) => return Outcome::Success(ViewerZone(Some((zone, ZoneSource::Profile)))),
                 Ok(None) => {}
                 Err(error) => tracing::error!(%error, "profile zone lookup failed"),

@@ -4,13 +4,16 @@
 //! logged-in visitor's kept copy of a page and their own state can be
 //! answered from memory too.
 //!
-//! Only the fast path trusts these entries, and only for a second after the
+//! Only the fast path trusts the sessions, and only for a second after the
 //! database was read (`FRESH_FOR`): every other request checks its session
 //! in the database as before. So a session ended through another instance
 //! can still get the members' copy of a public page and its own `me.json`
 //! for at most a second; one ended through this instance, and any write by
 //! the account here (an agenda star, a registration, a new name), forgets
-//! the account's entries at once.
+//! the account's entries at once. Rocket's path, for a request that only
+//! reads (GET, HEAD), goes by the zone and the "not on this event's team"
+//! read within the second (each with its own time); a form's post reads
+//! them again.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -42,9 +45,12 @@ pub struct KeptState {
 struct Entry {
     active: ActiveSession,
     read_at: Instant,
+    /// Their profile's zone as a page last read it, and when (`None`
+    /// inside: no zone set).
+    zone: Option<(Instant, Option<chrono_tz::Tz>)>,
     /// Per event: whether they are on its team (their own pages, not the
-    /// members' copy).
-    on_team: HashMap<i32, bool>,
+    /// members' copy), and when that was read.
+    on_team: HashMap<i32, (Instant, bool)>,
     states: HashMap<i32, KeptState>,
 }
 
@@ -65,7 +71,13 @@ impl KeptSessions {
                 entries.clear();
             }
         }
-        let entry = Entry { active: active.clone(), read_at, on_team: HashMap::new(), states: HashMap::new() };
+        // What was read of the zone and the teams keeps its own time; the
+        // kept `me.json`s go (they are made again from what was just read).
+        let (zone, on_team) = match entries.remove(token_hash) {
+            Some(old) if old.active.account.id == active.account.id => (old.zone, old.on_team),
+            _ => (None, HashMap::new()),
+        };
+        let entry = Entry { active: active.clone(), read_at, zone, on_team, states: HashMap::new() };
         entries.insert(token_hash.to_owned(), entry);
     }
 
@@ -88,9 +100,23 @@ impl KeptSessions {
     pub fn note_team(&self, token_hash: &str, event_id: i32, on_team: bool) {
         if let Ok(mut entries) = self.entries.lock() {
             if let Some(entry) = entries.get_mut(token_hash) {
-                entry.on_team.insert(event_id, on_team);
+                entry.on_team.insert(event_id, (Instant::now(), on_team));
             }
         }
+    }
+
+    /// Their profile's zone, as a page's route read it.
+    pub fn note_zone(&self, token_hash: &str, zone: Option<chrono_tz::Tz>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if let Some(entry) = entries.get_mut(token_hash) {
+                entry.zone = Some((Instant::now(), zone));
+            }
+        }
+    }
+
+    /// Their profile's zone when it was read within the second.
+    pub fn zone(&self, token_hash: &str, timeouts: &SessionTimeouts) -> Option<Option<chrono_tz::Tz>> {
+        self.fresh(token_hash, timeouts, |entry| entry.zone.filter(|(at, _)| at.elapsed() < FRESH_FOR).map(|(_, zone)| zone))?
     }
 
     /// Keeps the `me.json` answered for this session, unless the session
@@ -107,7 +133,8 @@ impl KeptSessions {
     /// memory: read within the second, still valid, not a site admin, and
     /// known not to be on the event's team.
     pub fn is_plain_member(&self, token_hash: &str, event_id: i32, timeouts: &SessionTimeouts) -> bool {
-        self.fresh(token_hash, timeouts, |entry| entry.on_team.get(&event_id) == Some(&false)).unwrap_or(false)
+        self.fresh(token_hash, timeouts, |entry| entry.on_team.get(&event_id).is_some_and(|(at, on_team)| !on_team && at.elapsed() < FRESH_FOR))
+            .unwrap_or(false)
     }
 
     /// The kept `me.json` for this session and event, when it was made for

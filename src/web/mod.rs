@@ -33,8 +33,12 @@ pub struct AppState {
     pub config: Config,
     /// Rendered schedule exports, per event revision.
     pub exports: crate::domain::schedule::exports::ExportCache,
+    /// Each event's loaded schedule, per event version.
+    pub schedules: crate::domain::schedule::kept::KeptSchedules,
     /// Each event's attendees and tribe pool, per event version.
     pub attendees: crate::domain::community::kept::AttendeeCache,
+    /// Each event's tribes, table plans and roles, per event version.
+    pub communities: crate::domain::community::snapshot::KeptCommunities,
     /// Rendered public pages, per event version.
     pub pages: std::sync::Arc<crate::web::page_store::PageCache>,
     /// Log-in sessions as the fast path may trust them, for a second.
@@ -56,11 +60,14 @@ impl AppState {
         jobs: crate::domain::jobs::Worker,
         chat: std::sync::Arc<crate::domain::chats::room::hub::ChatHub>,
     ) -> AppState {
+        let schedules = crate::domain::schedule::kept::KeptSchedules::default();
         AppState {
             db,
             config,
-            exports: Default::default(),
+            exports: crate::domain::schedule::exports::ExportCache::new(schedules.clone()),
+            schedules,
             attendees: Default::default(),
+            communities: Default::default(),
             pages: Default::default(),
             sessions: Default::default(),
             jobs,

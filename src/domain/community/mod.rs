@@ -9,5 +9,6 @@ pub mod kept;
 pub mod matches;
 pub mod people;
 pub mod profiles;
+pub mod snapshot;
 pub mod tables;
 pub mod tribes;

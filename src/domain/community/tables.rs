@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
-use crate::db::entities::{agenda_item, event, session, table_plan, table_seat, user};
+use crate::db::entities::{agenda_item, event, session, table_plan, table_seat};
 use crate::domain::community::algorithm;
 use crate::domain::community::people::{self, Attendee, PersonCard};
 use crate::domain::events;
@@ -97,6 +97,8 @@ pub async fn seat(db: &DatabaseConnection, event: &event::Model, plan: &table_pl
                 .await?;
         }
     }
+    // The kept snapshot of plans (`snapshot`) goes with the event's version.
+    events::touch_pages(&txn, event.id).await?;
     txn.commit().await?;
     Ok(tables.len())
 }
@@ -108,7 +110,7 @@ pub async fn find(db: &DatabaseConnection, event: &event::Model, plan_id: i32) -
 pub async fn delete(db: &DatabaseConnection, event: &event::Model, plan_id: i32) -> AppResult<()> {
     let plan = find(db, event, plan_id).await?;
     table_plan::Entity::delete_by_id(plan.id).exec(db).await?;
-    Ok(())
+    events::touch_pages(db, event.id).await
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -133,13 +135,11 @@ pub struct PlanView {
 /// Every plan of the event with its tables. Seats of people who since hid
 /// their profile or cancelled are left out.
 pub async fn plans(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<PlanView>> {
-    plans_among(db, event, &people::attendees(db, event).await?, None).await
+    plans_among(db, event, &people::attendees(db, event).await?).await
 }
 
-/// As `plans`, with the event's attendees already at hand; with `only_at`,
-/// each plan holds only the table where that person sits (their own page
-/// does not draw the cards of every table).
-async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only_at: Option<i32>) -> AppResult<Vec<PlanView>> {
+/// As `plans`, with the event's attendees already at hand.
+pub(super) async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee]) -> AppResult<Vec<PlanView>> {
     let rows = table_plan::Entity::find().filter(table_plan::Column::EventId.eq(event.id)).order_by_asc(table_plan::Column::Id).all(db).await?;
     // `everyone` is in id order: one person's table looks up its few seats
     // instead of mapping all 2,000 attendees on every tribe page.
@@ -147,19 +147,8 @@ async fn plans_among(db: &DatabaseConnection, event: &event::Model, everyone: &[
     let roles: HashMap<i32, String> = events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut out = Vec::new();
     for plan in rows {
-        let mut seats = table_seat::Entity::find().filter(table_seat::Column::PlanId.eq(plan.id));
-        if let Some(person) = only_at {
-            // Only their table: one person's page at a 2,000-person event
-            // reads a table's seats, not the whole plan's.
-            let theirs = table_seat::Entity::find()
-                .filter(table_seat::Column::PlanId.eq(plan.id))
-                .filter(table_seat::Column::UserId.eq(person))
-                .one(db)
-                .await?;
-            let Some(theirs) = theirs else { continue };
-            seats = seats.filter(table_seat::Column::TableNumber.eq(theirs.table_number));
-        }
-        let seats = seats.order_by_asc(table_seat::Column::TableNumber).all(db).await?;
+        let seats =
+            table_seat::Entity::find().filter(table_seat::Column::PlanId.eq(plan.id)).order_by_asc(table_seat::Column::TableNumber).all(db).await?;
         let wanted = role_ids(&plan);
         let mut tables: Vec<TableView> = Vec::new();
         for seat in seats {
@@ -202,19 +191,4 @@ pub struct MyTable {
     pub title: String,
     pub session: Option<String>,
     pub table: TableView,
-}
-
-pub async fn of_member(
-    db: &DatabaseConnection,
-    kept: &crate::domain::community::kept::AttendeeCache,
-    event: &event::Model,
-    member: &user::Model,
-) -> AppResult<Vec<MyTable>> {
-    let mut out = Vec::new();
-    for plan in plans_among(db, event, &kept.attendees(db, event).await?, Some(member.id)).await? {
-        if let Some(table) = plan.tables.iter().find(|t| t.people.iter().any(|p| p.user_id == member.id)) {
-            out.push(MyTable { plan_id: plan.id, title: plan.title.clone(), session: plan.session.clone(), table: table.clone() });
-        }
-    }
-    Ok(out)
 }

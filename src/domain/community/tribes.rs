@@ -8,9 +8,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
-use crate::db::entities::{event, meetup_slot, tribe, tribe_member, user};
+use crate::db::entities::{event, meetup_slot, tribe, tribe_member};
 use crate::domain::community::algorithm::{self, Similarity, SlotOption};
-use crate::domain::community::kept::AttendeeCache;
 use crate::domain::community::matches;
 use crate::domain::community::people::{self, Attendee, PersonCard};
 use crate::domain::events;
@@ -104,6 +103,8 @@ pub async fn delete_slot(db: &DatabaseConnection, event: &event::Model, slot_id:
         changed.updated_at = Set(now());
         changed.update(&txn).await?;
     }
+    // The kept tribes (`snapshot`) go with the event's version.
+    events::touch_pages(&txn, event.id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -224,6 +225,7 @@ pub async fn form(db: &DatabaseConnection, event: &event::Model, keep_existing: 
                 .await?;
         }
     }
+    events::touch_pages(&txn, event.id).await?;
     txn.commit().await?;
     Ok(FormReport { tribes: planned.len(), people: pool.people.len(), placed, without_slot: chosen.iter().filter(|c| c.is_none()).count() })
 }
@@ -265,25 +267,8 @@ fn matchable(everyone: &[Attendee], user_id: i32) -> Option<&Attendee> {
     people::find(everyone, user_id).filter(|a| a.is_matchable())
 }
 
-/// The viewer's tribe, if they are in one and still matchable.
-pub async fn of_member(db: &DatabaseConnection, kept: &AttendeeCache, event: &event::Model, member: &user::Model) -> AppResult<Option<TribeView>> {
-    let Some(row) = tribe_member::Entity::find()
-        .filter(tribe_member::Column::EventId.eq(event.id))
-        .filter(tribe_member::Column::UserId.eq(member.id))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let everyone = kept.attendees(db, event).await?;
-    if matchable(&everyone, member.id).is_none() {
-        return Ok(None);
-    }
-    Ok(views(db, event, &everyone, Some(row.tribe_id)).await?.into_iter().next())
-}
-
 /// The event's tribes (or the one `only`) with their members among `everyone`.
-async fn views(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
+pub(super) async fn views(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
     let mut query = tribe::Entity::find().filter(tribe::Column::EventId.eq(event.id));
     if let Some(id) = only {
         query = query.filter(tribe::Column::Id.eq(id));

@@ -108,7 +108,7 @@ pub async fn add_role(db: &impl ConnectionTrait, event: &event::Model, name: &st
     if existing.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
         return Err(AppError::Validation(vec![FieldError::new("role_name", "This event already has a role with that name.")]));
     }
-    Ok(event_role::ActiveModel {
+    let added = event_role::ActiveModel {
         event_id: Set(event.id),
         name: Set(name),
         color: Set(color),
@@ -116,7 +116,10 @@ pub async fn add_role(db: &impl ConnectionTrait, event: &event::Model, name: &st
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    // Pages and the kept tribes and tables name roles.
+    crate::domain::events::touch_pages(db, event.id).await?;
+    Ok(added)
 }
 
 /// Removes a role; attendees who had it keep their registration without a role.
@@ -129,5 +132,5 @@ pub async fn delete_role(db: &DatabaseConnection, event: &event::Model, role_id:
         .exec(db)
         .await?;
     event_role::Entity::delete_by_id(found.id).exec(db).await?;
-    Ok(())
+    crate::domain::events::touch_pages(db, event.id).await
 }

@@ -118,6 +118,9 @@ pub(crate) async fn record_change(
 /// Each UPDATE checks the capacity in its own WHERE clause; zero rows
 /// changed means there was no room.
 pub(crate) async fn take_seats(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
+    // The event's row changes (seats, revisions): this instance's pages
+    // read it again rather than go by the copy of the last second.
+    crate::domain::events::note_local_change();
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         return take_seats_in_one_statement(txn, ticket, event, quantity).await;
     }
@@ -198,6 +201,7 @@ async fn take_seats_in_one_statement(txn: &DatabaseTransaction, ticket: &ticket_
 
 /// Gives seats back (cancellation, expired hold).
 pub(crate) async fn release_seats(txn: &DatabaseTransaction, found: &registration::Model) -> AppResult<()> {
+    crate::domain::events::note_local_change();
     ticket_type::Entity::update_many()
         .col_expr(ticket_type::Column::Taken, Expr::col(ticket_type::Column::Taken).sub(found.quantity))
         .filter(ticket_type::Column::Id.eq(found.ticket_type_id))

@@ -11,7 +11,8 @@ use crate::db::entities::session::SessionStatus;
 use crate::db::entities::{agenda_item, event, feed_token, registration, session, user};
 use crate::domain::events::note_local_change;
 use crate::domain::now;
-use crate::domain::schedule::{self, ScheduledSession, Scope};
+use crate::domain::schedule::kept::KeptSchedules;
+use crate::domain::schedule::{ScheduledSession, Scope};
 use crate::domain::secrets::{hash_token, random_token};
 use crate::error::{AppError, AppResult};
 
@@ -186,7 +187,7 @@ pub struct AgendaEntry {
 
 /// The person's agenda across events, in time order; cancelled sessions
 /// stay (flagged) so that calendars remove them.
-pub async fn entries(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<AgendaEntry>> {
+pub async fn entries(db: &DatabaseConnection, schedules: &KeptSchedules, user_id: i32) -> AppResult<Vec<AgendaEntry>> {
     let sessions = agenda_sessions(db, user_id).await?;
     let mut event_ids: Vec<i32> = sessions.iter().map(|s| s.event_id).collect();
     event_ids.sort_unstable();
@@ -195,9 +196,9 @@ pub async fn entries(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Age
     for event_id in event_ids {
         let Some(found) = event::Entity::find_by_id(event_id).one(db).await? else { continue };
         let mine: Vec<i32> = sessions.iter().filter(|s| s.event_id == event_id).map(|s| s.id).collect();
-        let loaded = schedule::load_only(db, &found, Scope::PublishedAndCancelled, &mine).await?;
-        for s in loaded.sessions {
-            entries.push(AgendaEntry { event: found.clone(), session: s, clashes_with: Vec::new() });
+        let loaded = schedules.load(db, &found, Scope::PublishedAndCancelled).await?;
+        for s in loaded.sessions.iter().filter(|s| mine.contains(&s.session.id)) {
+            entries.push(AgendaEntry { event: found.clone(), session: s.clone(), clashes_with: Vec::new() });
         }
     }
     entries.sort_by_key(|e| (e.session.session.starts_at, e.session.session.id));
@@ -303,8 +304,8 @@ pub async fn feed_inputs(db: &DatabaseConnection, token: &str) -> AppResult<Opti
 }
 
 /// The personal feed, rendered.
-pub async fn render_feed(db: &DatabaseConnection, owner: &user::Model, base_url: &str) -> AppResult<String> {
-    let entries = entries(db, owner.id).await?;
+pub async fn render_feed(db: &DatabaseConnection, schedules: &KeptSchedules, owner: &user::Model, base_url: &str) -> AppResult<String> {
+    let entries = entries(db, schedules, owner.id).await?;
     let sessions: Vec<(&event::Model, &ScheduledSession)> = entries.iter().map(|e| (&e.event, &e.session)).collect();
     let chat_events = registered_chats(db, owner.id).await?;
     let mut chats = Vec::new();

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::db::entities::event;
 use crate::db::entities::event::EventKind;
 use crate::domain::schedule::frab;
+use crate::domain::schedule::kept::KeptSchedules;
 use crate::domain::schedule::{self, Scope};
 use crate::error::AppResult;
 
@@ -116,6 +117,8 @@ impl Rendered {
 /// instance keeps its own; all of them agree because the key is the revision.
 #[derive(Default)]
 pub struct ExportCache {
+    /// The schedules exports and feeds are made from (the pages' own).
+    schedules: KeptSchedules,
     entries: Mutex<HashMap<(i32, ExportKind), (i32, String, Arc<Rendered>)>>,
     published: Mutex<HashMap<String, (Instant, u64, event::Model)>>,
     feeds: Arc<Mutex<KeptFeeds>>,
@@ -186,6 +189,11 @@ impl KeptFeeds {
 pub const PUBLISHED_EVENT_TTL: Duration = Duration::from_secs(1);
 
 impl ExportCache {
+    /// An empty cache that reads schedules through `schedules`.
+    pub fn new(schedules: KeptSchedules) -> ExportCache {
+        ExportCache { schedules, ..Default::default() }
+    }
+
     /// The published event with this slug, read at most once per
     /// `PUBLISHED_EVENT_TTL`. `None` when there is no such published event
     /// (callers then check the slower way whether the viewer may see a draft).
@@ -230,10 +238,10 @@ impl ExportCache {
             return Ok(rendered);
         }
         let body = match kind {
-            ExportKind::FrabXml => frab::export::to_xml(&schedule::load(db, event, Scope::Published).await?, base_url),
-            ExportKind::FrabJson => frab::export::to_json(&schedule::load(db, event, Scope::Published).await?, base_url),
+            ExportKind::FrabXml => frab::export::to_xml(&*self.schedules.load(db, event, Scope::Published).await?, base_url),
+            ExportKind::FrabJson => frab::export::to_json(&*self.schedules.load(db, event, Scope::Published).await?, base_url),
             ExportKind::Calendar => {
-                let loaded = schedule::load(db, event, Scope::PublishedAndCancelled).await?;
+                let loaded = self.schedules.load(db, event, Scope::PublishedAndCancelled).await?;
                 let sessions: Vec<(&event::Model, &schedule::ScheduledSession)> = loaded.sessions.iter().map(|s| (event, s)).collect();
                 let chats =
                     if event.kind == EventKind::OnlineChat { vec![(event, crate::domain::chats::occurrences(db, event).await?)] } else { Vec::new() };
@@ -258,7 +266,7 @@ impl ExportCache {
         if let Some(kept) = self.fresh_feed(db, token, base_url) {
             return Ok(Some(kept));
         }
-        read_feed(&self.feeds, db, token, base_url).await
+        read_feed(&self.feeds, &self.schedules, db, token, base_url).await
     }
 
     /// The kept feed for this token if it may be answered without waiting
@@ -275,9 +283,10 @@ impl ExportCache {
         if feed.checked_at.elapsed() >= FEED_CHECK && !feed.rechecking {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 feed.rechecking = true;
-                let (feeds, db, token, base_url) = (self.feeds.clone(), db.clone(), token.to_owned(), base_url.to_owned());
+                let (feeds, schedules, db, token, base_url) =
+                    (self.feeds.clone(), self.schedules.clone(), db.clone(), token.to_owned(), base_url.to_owned());
                 runtime.spawn(async move {
-                    if let Err(error) = read_feed(&feeds, &db, &token, &base_url).await {
+                    if let Err(error) = read_feed(&feeds, &schedules, &db, &token, &base_url).await {
                         tracing::warn!(%error, "reading a kept feed again failed");
                         if let Some(feed) = feeds.lock().ok().as_mut().and_then(|kept| kept.by_token.get_mut(&token)) {
                             feed.rechecking = false;
@@ -293,7 +302,13 @@ impl ExportCache {
 /// Reads what the token's feed is made from and keeps the feed: the kept
 /// file when that is unchanged (or renders to the same bytes, which keeps
 /// its Last-Modified), else the new one.
-async fn read_feed(feeds: &Mutex<KeptFeeds>, db: &DatabaseConnection, token: &str, base_url: &str) -> AppResult<Option<Arc<Rendered>>> {
+async fn read_feed(
+    feeds: &Mutex<KeptFeeds>,
+    schedules: &KeptSchedules,
+    db: &DatabaseConnection,
+    token: &str,
+    base_url: &str,
+) -> AppResult<Option<Arc<Rendered>>> {
     let changes = crate::domain::events::local_changes();
     let checked_at = Instant::now();
     let Some((owner, inputs)) = crate::domain::schedule::agenda::feed_inputs(db, token).await? else {
@@ -306,7 +321,7 @@ async fn read_feed(feeds: &Mutex<KeptFeeds>, db: &DatabaseConnection, token: &st
     let rendered = match before {
         Some((true, rendered)) => rendered,
         _ => {
-            let body = crate::domain::schedule::agenda::render_feed(db, &owner, base_url).await?;
+            let body = crate::domain::schedule::agenda::render_feed(db, schedules, &owner, base_url).await?;
             let made = tokio::task::spawn_blocking(move || Rendered::compact(body, crate::domain::now()))
                 .await
                 .map_err(|e| crate::error::AppError::Internal(format!("compressing a feed failed: {e}")))?;

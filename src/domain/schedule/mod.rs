@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod exports;
 pub mod frab;
+pub mod kept;
 pub mod sessions;
 
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ pub struct Schedule {
 }
 
 /// Which sessions to load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Published ones: the public schedule and its exports.
     Published,
@@ -79,23 +80,10 @@ pub enum Scope {
 }
 
 pub async fn load(db: &DatabaseConnection, event: &event::Model, scope: Scope) -> AppResult<Schedule> {
-    load_sessions(db, event, scope, None).await
-}
-
-/// As `load`, with only the sessions among `ids` (a person's agenda: a
-/// page that shows eight of them need not read all four hundred).
-pub async fn load_only(db: &DatabaseConnection, event: &event::Model, scope: Scope, ids: &[i32]) -> AppResult<Schedule> {
-    load_sessions(db, event, scope, Some(ids)).await
-}
-
-async fn load_sessions(db: &DatabaseConnection, event: &event::Model, scope: Scope, only: Option<&[i32]>) -> AppResult<Schedule> {
     let rooms = places::rooms(db, event.id).await?;
     let tracks = places::tracks(db, event.id).await?;
-    let mut query = session::Entity::find().filter(session::Column::EventId.eq(event.id));
-    if let Some(ids) = only {
-        query = query.filter(session::Column::Id.is_in(ids.iter().copied()));
-    }
-    query = match scope {
+    let query = session::Entity::find().filter(session::Column::EventId.eq(event.id));
+    let query = match scope {
         Scope::Published => query.filter(session::Column::Status.eq(SessionStatus::Published)),
         Scope::PublishedAndCancelled => {
             query.filter(session::Column::Status.is_in([SessionStatus::Published.as_str(), SessionStatus::Cancelled.as_str()]))

@@ -22,7 +22,7 @@ pub fn routes() -> Vec<Route> {
 ))]
 #[get("/me/agenda")]
 pub async fn my_agenda(user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<AgendaEntryView>>> {
-    let entries = agenda::entries(&state.db, user.0.id).await?;
+    let entries = agenda::entries(&state.db, &state.schedules, user.0.id).await?;
     Ok(Json(entries.iter().map(AgendaEntryView::from).collect()))
 }
 

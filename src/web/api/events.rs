@@ -8,7 +8,7 @@ use rocket::{delete, get, post, put, routes, Route, State};
 
 use crate::domain::events::{self, places, EventSummary};
 use crate::domain::schedule::sessions::{self, SessionForm};
-use crate::domain::schedule::{self, Scope};
+use crate::domain::schedule::Scope;
 use crate::error::{AppError, AppResult};
 use crate::web::api::ApiJson;
 use crate::web::event_guards::{ApiOrganizedEvent, ApiVisibleEvent};
@@ -45,12 +45,12 @@ pub async fn show_event(_slug: &str, visible: ApiVisibleEvent, state: &State<App
 ))]
 #[get("/events/<_slug>/sessions")]
 pub async fn list_sessions(_slug: &str, visible: ApiVisibleEvent, state: &State<AppState>) -> AppResult<Json<Vec<SessionView>>> {
-    let loaded = schedule::load(&state.db, &visible.event, Scope::Published).await?;
+    let loaded = state.schedules.load(&state.db, &visible.event, Scope::Published).await?;
     Ok(Json(loaded.sessions.iter().map(|s| SessionView::new(&state.config.base_url, &visible.event.slug, s)).collect()))
 }
 
 async fn one_session(state: &AppState, event: &crate::db::entities::event::Model, id: i32, scope: Scope) -> AppResult<SessionView> {
-    let loaded = schedule::load(&state.db, event, scope).await?;
+    let loaded = state.schedules.load(&state.db, event, scope).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     Ok(SessionView::new(&state.config.base_url, &event.slug, found))
 }

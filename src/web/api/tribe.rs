@@ -136,7 +136,8 @@ pub async fn answer_connection(id: i32, action: &str, user: ApiUser, state: &Sta
     responses((status = 200, description = "OK", body = tribes::TribeView), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/my-tribe")]
 pub async fn my_tribe(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<tribes::TribeView>> {
-    Ok(Json(tribes::of_member(&state.db, &state.attendees, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?))
+    let community = state.communities.get(&state.db, &state.attendees, &visible.event).await?;
+    Ok(Json(community.tribe_of(user.0.id).cloned().ok_or(AppError::NotFound)?))
 }
 
 /// Your seat in each table plan
@@ -144,5 +145,5 @@ pub async fn my_tribe(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, stat
     responses((status = 200, description = "OK", body = Vec<tables::MyTable>), (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
 #[get("/events/<_slug>/my-tables")]
 pub async fn my_tables(_slug: &str, visible: ApiVisibleEvent, user: ApiUser, state: &State<AppState>) -> AppResult<Json<Vec<tables::MyTable>>> {
-    Ok(Json(tables::of_member(&state.db, &state.attendees, &visible.event, &user.0).await?))
+    Ok(Json(state.communities.get(&state.db, &state.attendees, &visible.event).await?.tables_of(user.0.id)))
 }

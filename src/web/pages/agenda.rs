@@ -100,7 +100,7 @@ async fn agenda_context(
     viewer_zone: ViewerZone,
     new_feed: Option<&str>,
 ) -> AppResult<AgendaPage> {
-    let entries = agenda::entries(&state.db, user.id).await?;
+    let entries = agenda::entries(&state.db, &state.schedules, user.id).await?;
     let feed_made = agenda::feed_made_at(&state.db, user.id).await?;
     Ok(AgendaPage::new(&entries, viewer_zone.0, new_feed.map(|token| FeedLinks::new(&state.config.base_url, token)), feed_made))
 }

@@ -14,7 +14,7 @@ use crate::domain::events;
 use crate::domain::markdown;
 use crate::domain::now;
 use crate::domain::schedule::exports::ExportKind;
-use crate::domain::schedule::{self, ScheduledSession, Scope};
+use crate::domain::schedule::{ScheduledSession, Scope};
 use crate::domain::times::{self, Zones};
 use crate::error::{AppError, AppResult};
 use crate::web::conditional::Conditional;
@@ -131,7 +131,7 @@ async fn event_home(
         let upcoming = chats::occurrences(&state.db, event).await?.into_iter().filter(|o| o.ends_at > now()).take(6);
         view.upcoming = Some(upcoming.map(|o| UpcomingWeek::new(&o, zone, viewer.zone)).collect());
     } else {
-        let loaded = schedule::load(&state.db, event, Scope::Published).await?;
+        let loaded = state.schedules.load(&state.db, event, Scope::Published).await?;
         view.session_count = Some(loaded.sessions.len());
         view.now_and_next = now_and_next(&loaded, now(), &viewer);
     }
@@ -156,7 +156,7 @@ async fn schedule_page(
     // Only what everyone (every member) may see is kept.
     page.keep_only_if(visible.role.is_none());
     let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
-    let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
+    let loaded = state.schedules.load(&state.db, &visible.event, scope_for(&visible)).await?;
     let query = ScheduleQuery {
         track,
         tag: tag.map(|t| t.trim().trim_start_matches('#').to_lowercase()).filter(|t| !t.is_empty()),
@@ -203,7 +203,8 @@ async fn session_page(
     // Only what everyone (every member) may see is kept.
     page.keep_only_if(visible.role.is_none());
     let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
-    let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
+    let loaded =
+        state.schedules.load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let view = SessionPage {
         frame: event_frame(&visible, &viewer),
@@ -229,7 +230,7 @@ async fn speaker_page(
     // Only what everyone (every member) may see is kept.
     page.keep_only_if(visible.role.is_none());
     let viewer = viewer_of(state, &visible, &viewer_zone, &page).await?;
-    let loaded = schedule::load(&state.db, &visible.event, scope_for(&visible)).await?;
+    let loaded = state.schedules.load(&state.db, &visible.event, scope_for(&visible)).await?;
     let theirs: Vec<&ScheduledSession> = loaded.sessions.iter().filter(|s| s.speakers.iter().any(|p| speaker_matches(p, key))).collect();
     let speaker = theirs.first().and_then(|s| s.speakers.iter().find(|p| speaker_matches(p, key))).ok_or(AppError::NotFound)?;
     // A speaker's name is public with the schedule; the rest of their
@@ -370,7 +371,8 @@ async fn schedule_ics(slug: &str, viewer: MaybeUser, state: &State<AppState>) ->
 #[get("/events/<_slug>/sessions/<file>", rank = 3)]
 async fn session_ics(_slug: &str, file: &str, visible: VisibleEvent, state: &State<AppState>) -> AppResult<Conditional> {
     let id: i32 = file.strip_suffix(".ics").and_then(|id| id.parse().ok()).ok_or(AppError::NotFound)?;
-    let loaded = schedule::load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
+    let loaded =
+        state.schedules.load(&state.db, &visible.event, if visible.role.is_some() { Scope::All } else { Scope::PublishedAndCancelled }).await?;
     let found = loaded.sessions.iter().find(|s| s.session.id == id).ok_or(AppError::NotFound)?;
     let body = crate::domain::schedule::calendar::sessions_calendar(&found.session.title, &[(&visible.event, found)], &state.config.base_url);
     Ok(Conditional {

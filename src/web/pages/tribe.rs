@@ -8,7 +8,7 @@ use rocket_dyn_templates::Metadata;
 use serde::Deserialize;
 
 use crate::domain::community::people::{self, Access, DirectoryFilter};
-use crate::domain::community::{tables, tribes};
+use crate::domain::community::tribes;
 use crate::domain::events::{self, places};
 use crate::domain::registration;
 use crate::error::{AppError, AppResult};
@@ -68,11 +68,12 @@ async fn tribe_page(
 ) -> AppResult<Html> {
     let event = &visible.event;
     let suggestions = state.attendees.suggestions(&state.db, event, &user.0, 10).await?;
-    let my_tribe = tribes::of_member(&state.db, &state.attendees, event, &user.0).await?;
-    let my_tables = tables::of_member(&state.db, &state.attendees, event, &user.0).await?;
+    let community = state.communities.get(&state.db, &state.attendees, event).await?;
+    let my_tribe = community.tribe_of(user.0.id).cloned();
+    let my_tables = community.tables_of(user.0.id);
     let everyone = state.attendees.attendees(&state.db, event).await?;
     let my_role = people::find(&everyone, user.0.id).map(|mine| mine.role.as_ref().map(|r| r.id));
-    let roles = places::roles(&state.db, event.id).await?;
+    let roles = &community.roles;
     let (list, not_matched) = match suggestions {
         Ok(list) => (list, None),
         Err(reason) => (Vec::new(), Some(reason.message())),
@@ -102,7 +103,8 @@ async fn tribe_page(
 
 #[get("/events/<_slug>/tribe/meetup.ics")]
 async fn meetup_ics(_slug: &str, visible: VisibleEvent, user: CurrentUser, state: &State<AppState>) -> AppResult<(ContentType, String)> {
-    let view = tribes::of_member(&state.db, &state.attendees, &visible.event, &user.0).await?.ok_or(AppError::NotFound)?;
+    let community = state.communities.get(&state.db, &state.attendees, &visible.event).await?;
+    let view = community.tribe_of(user.0.id).ok_or(AppError::NotFound)?;
     let file = tribes::meetup_ics(&visible.event, &view, &state.config.base_url).ok_or(AppError::NotFound)?;
     Ok((calendar_content_type(), file))
 }
