@@ -6,13 +6,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tribe::config::Config;
 
-/// mimalloc instead of glibc's allocator: a page rendered for one visitor
-/// makes thousands of small allocations (the view model, the template's
-/// context, the output), and glibc's free lists (consolidation, a lock per
-/// arena) took a quarter of such a request's CPU.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "tribe", version, about = "Tribe: conference and community events — register, build your agenda, find your tribe.")]
 struct Cli {
