@@ -71,7 +71,7 @@ impl KeptCommunities {
         }
         let everyone = attendees.attendees(db, event).await?;
         let read = Arc::new(Community {
-            tribes: tribes::views(db, event, &everyone, None).await?,
+            tribes: tribes::views(db, event, &everyone).await?,
             plans: tables::plans_among(db, event, &everyone).await?,
             roles: places::roles(db, event.id).await?,
         });

@@ -257,7 +257,7 @@ pub struct SlotView {
 
 /// Every tribe of the event with its members (for the organizer).
 pub async fn all(db: &DatabaseConnection, event: &event::Model) -> AppResult<Vec<TribeView>> {
-    views(db, event, &people::attendees(db, event).await?, None).await
+    views(db, event, &people::attendees(db, event).await?).await
 }
 
 /// The attendee with this id if they may be shown as a tribe member
@@ -267,18 +267,15 @@ fn matchable(everyone: &[Attendee], user_id: i32) -> Option<&Attendee> {
     people::find(everyone, user_id).filter(|a| a.is_matchable())
 }
 
-/// The event's tribes (or the one `only`) with their members among `everyone`.
-pub(super) async fn views(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee], only: Option<i32>) -> AppResult<Vec<TribeView>> {
-    let mut query = tribe::Entity::find().filter(tribe::Column::EventId.eq(event.id));
-    if let Some(id) = only {
-        query = query.filter(tribe::Column::Id.eq(id));
-    }
-    let tribes = query.order_by_asc(tribe::Column::RoleId).order_by_asc(tribe::Column::Number).all(db).await?;
-    let members = match only {
-        Some(id) => tribe_member::Entity::find().filter(tribe_member::Column::TribeId.eq(id)),
-        None => tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id)),
-    };
-    let members = members.all(db).await?;
+/// The event's tribes with their members among `everyone`.
+pub(super) async fn views(db: &DatabaseConnection, event: &event::Model, everyone: &[Attendee]) -> AppResult<Vec<TribeView>> {
+    let tribes = tribe::Entity::find()
+        .filter(tribe::Column::EventId.eq(event.id))
+        .order_by_asc(tribe::Column::RoleId)
+        .order_by_asc(tribe::Column::Number)
+        .all(db)
+        .await?;
+    let members = tribe_member::Entity::find().filter(tribe_member::Column::EventId.eq(event.id)).all(db).await?;
     let slot_rows: HashMap<i32, meetup_slot::Model> = slots(db, event.id).await?.into_iter().map(|s| (s.id, s)).collect();
     let roles: HashMap<i32, crate::db::entities::event_role::Model> =
         events::places::roles(db, event.id).await?.into_iter().map(|r| (r.id, r)).collect();
