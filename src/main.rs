@@ -6,6 +6,22 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tribe::config::Config;
 
+/// jemalloc instead of glibc's allocator: a page rendered for one visitor
+/// makes thousands of small allocations (the view model, the template's
+/// context, the output), and glibc's free lists took a quarter of such a
+/// request's CPU (bench/RESULTS.md, "Own pages kept per event version").
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's settings, read once at start (its `malloc_conf`): freed pages
+/// go back to the system after a second (not ten) from a background thread,
+/// so a burst of rendering (the exports, a thousand log-ins) does not stay
+/// resident, and idle RSS stays low.
+#[cfg(unix)]
+#[export_name = "_rjem_malloc_conf"]
+pub static JEMALLOC_CONF: &[u8; 60] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
 #[derive(Parser)]
 #[command(name = "tribe", version, about = "Tribe: conference and community events — register, build your agenda, find your tribe.")]
 struct Cli {

@@ -25,10 +25,6 @@ pub struct Conditional {
     pub vary_cookie: bool,
 }
 
-pub fn http_date(instant: chrono::DateTime<chrono::Utc>) -> String {
-    instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
 /// How much of a cached body goes to the connection at once.
 const CHUNK: usize = 256 * 1024;
 
@@ -123,7 +119,7 @@ impl Conditional {
         [
             ("Vary", if self.vary_cookie { "Accept-Encoding, Cookie" } else { "Accept-Encoding" }.to_owned()),
             ("ETag", coding.etag(&self.rendered.etag)),
-            ("Last-Modified", http_date(self.rendered.last_modified)),
+            ("Last-Modified", self.rendered.last_modified_header.clone()),
             ("Cache-Control", format!("{}, no-cache", self.cache_control)),
         ]
     }

@@ -91,7 +91,7 @@ fn kept_page(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, segment
     // their own page (Rocket's path). A visitor's chosen zone makes a copy
     // of its own, which Rocket's path keys.
     let member = match (has(SESSION_COOKIE), has(SCRIPT_COOKIE)) {
-        (true, true) => Some(session_of(rocket, req)?),
+        (true, true) => Some(session_of(rocket, state, req)?),
         (true, false) => return None,
         (false, _) if has(ZONE_COOKIE) => return None,
         (false, _) => None,
@@ -114,8 +114,9 @@ fn kept_page(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, segment
 /// A member's own `me.json`, as Rocket's path last answered it for this
 /// session, event version, form token and zone cookie.
 fn visitor_state(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, slug: &str, path: &str) -> Option<Answer> {
-    let token_hash = session_of(rocket, req)?;
-    let csrf = private_cookie(rocket, req, CSRF_COOKIE).filter(|token| !token.is_empty())?;
+    let token_hash = session_of(rocket, state, req)?;
+    let csrf =
+        state.sessions.decrypted(sent_once(req, CSRF_COOKIE)?, || private_cookie(rocket, req, CSRF_COOKIE)).filter(|token| !token.is_empty())?;
     let (event_id, version) = state.exports.fresh_published(slug, |event| (event.id, Version::of(event)))?;
     let zone_cookie = cookie(req, ZONE_COOKIE);
     let body = state.sessions.state(&token_hash, event_id, &state.config.sessions, version, &csrf, zone_cookie.as_deref())?;
@@ -125,8 +126,26 @@ fn visitor_state(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest, slu
 
 /// How `kept_sessions` names the request's session: the SHA-256 of the
 /// token in its (encrypted) cookie.
-fn session_of(rocket: &Rocket<Orbit>, req: &RawRequest) -> Option<String> {
-    Some(hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?))
+fn session_of(rocket: &Rocket<Orbit>, state: &AppState, req: &RawRequest) -> Option<String> {
+    state.sessions.decrypted(sent_once(req, SESSION_COOKIE)?, || Some(hash_token(&private_cookie(rocket, req, SESSION_COOKIE)?)))
+}
+
+/// The cookie `name` as the browser sent it (`name=value`), when it sent
+/// it once; `None` when it is missing or sent more than once (Rocket's
+/// path then decides which one counts).
+fn sent_once<'r>(req: &'r RawRequest, name: &str) -> Option<&'r str> {
+    let mut found = None;
+    for header in req.headers().get_all("cookie") {
+        for part in header.to_str().ok()?.split(';').map(str::trim) {
+            if part.strip_prefix(name).is_some_and(|rest| rest.starts_with('=')) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(part);
+            }
+        }
+    }
+    found
 }
 
 /// An answer with the headers Rocket's path puts on every answer (its

@@ -36,7 +36,9 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> AppResult<Opt
     if !token.starts_with(PREFIX) || token.len() > 200 {
         return Ok(None);
     }
-    let Some(found) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash_token(token))).one(db).await? else {
+    // The token and its account in one query: every API request asks this.
+    let found = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash_token(token))).find_also_related(user::Entity).one(db).await?;
+    let Some((found, Some(account))) = found else {
         return Ok(None);
     };
     // Recorded at most once a minute, so that reading the API is not a write per request.
@@ -45,7 +47,7 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> AppResult<Opt
         touch.last_used_at = Set(Some(now()));
         touch.update(db).await?;
     }
-    Ok(user::Entity::find_by_id(found.user_id).one(db).await?)
+    Ok(Some(account))
 }
 
 pub async fn list_for_user(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<api_token::Model>> {

@@ -172,14 +172,12 @@ async fn event_full(txn: &DatabaseTransaction, ticket: &ticket_type::Model, even
     }
 }
 
-/// PostgreSQL: both UPDATEs in one statement, so that the two rows every
-/// registration locks are held for one round trip to the server less (the
-/// lock lasts until the commit; under load the round trips are what the
-/// next registration waits for). The event's update runs only if the
-/// ticket's took the seats; one that took the ticket's seats but found the
-/// event full is rolled back with the transaction.
-async fn take_seats_in_one_statement(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
-    const SQL: &str = "WITH seat AS (
+/// PostgreSQL's seat counts taken in one statement's two CTEs, `seat` and
+/// `event_seat` (one row each when taken): `$1` seats of ticket type `$2`
+/// and of event `$3`, the event's only if the ticket's were.
+macro_rules! seat_updates {
+    () => {
+        "WITH seat AS (
             UPDATE ticket_types SET taken = taken + $1
             WHERE id = $2 AND (capacity IS NULL OR taken + $1 <= capacity)
             RETURNING id
@@ -187,8 +185,19 @@ async fn take_seats_in_one_statement(txn: &DatabaseTransaction, ticket: &ticket_
             UPDATE events SET seats_taken = seats_taken + $1, page_revision = page_revision + 1, people_revision = people_revision + 1
             WHERE id = $3 AND EXISTS (SELECT 1 FROM seat) AND (capacity IS NULL OR seats_taken + $1 <= capacity)
             RETURNING id
-        )
-        SELECT (SELECT count(*) FROM seat) AS ticket_seats, (SELECT count(*) FROM event_seat) AS event_seats";
+        )"
+    };
+}
+
+/// PostgreSQL: both UPDATEs in one statement, so that the two rows every
+/// registration locks are held for one round trip to the server less (the
+/// lock lasts until the commit; under load the round trips are what the
+/// next registration waits for). The event's update runs only if the
+/// ticket's took the seats; one that took the ticket's seats but found the
+/// event full is rolled back with the transaction.
+async fn take_seats_in_one_statement(txn: &DatabaseTransaction, ticket: &ticket_type::Model, event: &event::Model, quantity: i32) -> AppResult<()> {
+    const SQL: &str =
+        concat!(seat_updates!(), " SELECT (SELECT count(*) FROM seat) AS ticket_seats, (SELECT count(*) FROM event_seat) AS event_seats");
     let statement = sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, SQL, [quantity.into(), ticket.id.into(), event.id.into()]);
     let row = txn.query_one_raw(statement).await?.ok_or_else(|| AppError::Internal("taking seats returned no row".into()))?;
     let (ticket_seats, event_seats): (i64, i64) = (row.try_get("", "ticket_seats")?, row.try_get("", "event_seats")?);
@@ -358,15 +367,15 @@ async fn take_and_record_in(
     request: &CheckedRequest,
     outcome: Taking<'_>,
 ) -> AppResult<registration::Model> {
-    // SQLite: the seats first, so that the transaction takes the write lock
-    // at once. PostgreSQL: the seats last, so that the two rows every
-    // registration updates (the ticket type's and the event's) stay locked
-    // only until the commit that follows, not through the inserts: a lock
-    // held shorter is more registrations a second.
-    let seats_last = txn.get_database_backend() == sea_orm::DbBackend::Postgres;
-    if !seats_last {
-        take_seats(txn, &request.ticket, event, request.quantity).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        if let Some(code) = &request.discount {
+            crate::domain::registration::discounts::use_once(txn, code).await?;
+        }
+        return record_with_seats(txn, event, attendee, request, &outcome).await;
     }
+    // SQLite: the seats first, so that the transaction takes the write lock
+    // at once.
+    take_seats(txn, &request.ticket, event, request.quantity).await?;
     if let Some(code) = &request.discount {
         crate::domain::registration::discounts::use_once(txn, code).await?;
     }
@@ -396,10 +405,77 @@ async fn take_and_record_in(
     })?;
     crate::domain::registration::questions::save(txn, created.id, &request.answers).await?;
     record_change(txn, created.id, None, outcome.status, outcome.actor, outcome.reason).await?;
-    if seats_last {
-        take_seats(txn, &request.ticket, event, request.quantity).await?;
-    }
     Ok(created)
+}
+
+/// PostgreSQL: the seats, the registration, its answers and its history in
+/// one statement. The two rows every registration updates (the ticket
+/// type's and the event's) stay locked from this statement to the commit
+/// that follows, with no round trip between; under load those round trips
+/// are what the next registration waits for, and each costs both servers
+/// CPU (bench/RESULTS.md, registrations on PostgreSQL). The registration
+/// is written only if both seat counts took it; a second live registration
+/// of the same person fails the whole statement on the partial unique
+/// index, seats included.
+async fn record_with_seats(
+    txn: &DatabaseTransaction,
+    event: &event::Model,
+    attendee: &user::Model,
+    request: &CheckedRequest,
+    outcome: &Taking<'_>,
+) -> AppResult<registration::Model> {
+    const SQL: &str = concat!(
+        seat_updates!(),
+        ", created AS (
+            INSERT INTO registrations (event_id, user_id, ticket_type_id, role_id, quantity, status, amount_minor, currency, hold_expires_at, discount_code_id, created_at, updated_at)
+            SELECT $3, $4, $2, $5, $1, $6, $7, $8, $9, $10, $11, $11 WHERE EXISTS (SELECT 1 FROM event_seat)
+            RETURNING *
+        ), answers AS (
+            INSERT INTO registration_answers (registration_id, question_id, value)
+            SELECT created.id, answer.question_id, answer.value FROM created, jsonb_to_recordset($12::jsonb) AS answer(question_id integer, value text)
+        ), change AS (
+            INSERT INTO registration_changes (registration_id, from_status, to_status, actor_user_id, reason, created_at)
+            SELECT created.id, NULL, $6, $13, $14, $11 FROM created
+        )
+        SELECT (SELECT count(*) FROM seat) AS ticket_seats, (SELECT count(*) FROM event_seat) AS event_seats, created.*
+        FROM (SELECT 1) AS one LEFT JOIN created ON true"
+    );
+    // The event's row changes (seats, revisions): this instance's pages
+    // read it again rather than go by the copy of the last second.
+    crate::domain::events::note_local_change();
+    let answers: Vec<serde_json::Value> =
+        request.answers.iter().map(|(question_id, value)| serde_json::json!({ "question_id": question_id, "value": value })).collect();
+    let values: [sea_orm::Value; 14] = [
+        request.quantity.into(),
+        request.ticket.id.into(),
+        event.id.into(),
+        attendee.id.into(),
+        request.role_id.into(),
+        sea_orm::ActiveEnum::to_value(&outcome.status).into(),
+        outcome.amount_minor.into(),
+        request.ticket.currency.clone().into(),
+        outcome.hold_expires_at.into(),
+        request.discount.as_ref().map(|d| d.id).into(),
+        now().into(),
+        serde_json::Value::Array(answers).to_string().into(),
+        outcome.actor.into(),
+        outcome.reason.to_owned().into(),
+    ];
+    let statement = sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, SQL, values);
+    let row = txn
+        .query_one_raw(statement)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => already_registered(),
+            other => other,
+        })?
+        .ok_or_else(|| AppError::Internal("registering returned no row".into()))?;
+    let (ticket_seats, event_seats): (i64, i64) = (row.try_get("", "ticket_seats")?, row.try_get("", "event_seats")?);
+    match (ticket_seats, event_seats) {
+        (0, _) => Err(sold_out(&request.ticket.name)),
+        (_, 0) => Err(event_full(txn, &request.ticket, event, request.quantity).await),
+        _ => Ok(<registration::Model as sea_orm::FromQueryResult>::from_query_result(&row, "")?),
+    }
 }
 
 /// Who is cancelling, which decides the rules that apply.

@@ -40,6 +40,14 @@ pub struct Rendered {
     /// A strong validator of the (uncompressed) body: a hash of it.
     pub etag: String,
     pub last_modified: DateTime<Utc>,
+    /// `last_modified` as an HTTP date, made once: every answer sends it,
+    /// and a 304 sends little else.
+    pub last_modified_header: String,
+}
+
+/// An instant as an HTTP date (`Last-Modified`).
+fn http_date(instant: DateTime<Utc>) -> String {
+    instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// Brotli's quality for documents made once per revision and sent many
@@ -70,7 +78,14 @@ impl Rendered {
         if brotli::BrotliCompress(&mut body.as_bytes(), &mut brotli, &params).is_err() {
             brotli.clear();
         }
-        Rendered { body: Bytes::from(body), gzipped: Bytes::from(gzipped), brotli: Bytes::from(brotli), etag, last_modified }
+        Rendered {
+            body: Bytes::from(body),
+            gzipped: Bytes::from(gzipped),
+            brotli: Bytes::from(brotli),
+            etag,
+            last_modified,
+            last_modified_header: http_date(last_modified),
+        }
     }
 
     /// The bytes it holds, every coding counted.
@@ -85,7 +100,14 @@ impl Rendered {
         use std::io::Write;
         let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::best());
         match encoder.write_all(body.as_bytes()).and_then(|_| encoder.finish()) {
-            Ok(gzipped) => Rendered { body: Bytes::new(), gzipped: Bytes::from(gzipped), brotli: Bytes::new(), etag: etag_of(&body), last_modified },
+            Ok(gzipped) => Rendered {
+                body: Bytes::new(),
+                gzipped: Bytes::from(gzipped),
+                brotli: Bytes::new(),
+                etag: etag_of(&body),
+                last_modified,
+                last_modified_header: http_date(last_modified),
+            },
             // (Never expected; kept whole then.)
             Err(_) => Rendered::new(body, last_modified),
         }
